@@ -1,0 +1,22 @@
+/**
+ * The exit-code contract. Runbooks branch on these numbers: never renumber.
+ */
+export const ExitCode = {
+  Ok: 0,
+  Failed: 1,
+  Usage: 2,
+  CheckFailed: 3,
+  LockHeld: 4,
+  RegionUnreachable: 5,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCodeValue, string]> = [
+  [ExitCode.Ok, 'ok'],
+  [ExitCode.Failed, 'failed'],
+  [ExitCode.Usage, 'bad usage or config (nothing was changed)'],
+  [ExitCode.CheckFailed, 'a check failed: not in sync / not ready'],
+  [ExitCode.LockHeld, 'lock held by another operator'],
+  [ExitCode.RegionUnreachable, 'a region is unreachable'],
+];

@@ -1,0 +1,40 @@
+/**
+ * The Reporter core modules call, rendered as ora spinners on stderr. Under `--json`
+ * or without a terminal on stderr it prints plain lines (no spinner frames) so logs
+ * stay readable; under `--json` with `quiet` it prints nothing.
+ */
+import ora, { type Ora } from 'ora';
+import type { Reporter, StepReporter } from '../core/reporter.js';
+import { colorEnabled } from './style.js';
+
+export function stderrReporter(options: { quiet: boolean }): Reporter {
+  const stream = process.stderr;
+  const interactive = Boolean(stream.isTTY) && !process.env.CI;
+  const write = (line: string) => {
+    if (!options.quiet) stream.write(`${line}\n`);
+  };
+  return {
+    step(name: string): StepReporter {
+      const started = Date.now();
+      const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+      if (options.quiet) return { succeed() {}, fail() {}, update() {} };
+      if (!interactive) {
+        return {
+          succeed: (detail) => write(`✓ ${name}${detail ? ` — ${detail}` : ''} (${elapsed()})`),
+          fail: (detail) => write(`✗ ${name}${detail ? ` — ${detail}` : ''} (${elapsed()})`),
+          update: () => {},
+        };
+      }
+      const spinner: Ora = ora({ text: name, stream, color: colorEnabled(stream) ? 'cyan' : false }).start();
+      return {
+        succeed: (detail) => spinner.succeed(`${name}${detail ? ` — ${detail}` : ''} (${elapsed()})`),
+        fail: (detail) => spinner.fail(`${name}${detail ? ` — ${detail}` : ''} (${elapsed()})`),
+        update: (text) => {
+          spinner.text = `${name} — ${text}`;
+        },
+      };
+    },
+    info: (message) => write(message),
+    warn: (message) => write(`! ${message}`),
+  };
+}

@@ -1,0 +1,29 @@
+import { Flags } from '@oclif/core';
+import { DrCommand } from '../cli/base-command.js';
+import type { SynthResult } from '../core/synth.js';
+
+export default class Synth extends DrCommand<SynthResult> {
+  static override summary = 'Synthesize the Terraform JSON of every stack, in-process.';
+  static override description =
+    'Writes <out>/stacks/<stack>/cdk.tf.json for the primary, secondary and global stacks and prints each stack, its resource count and the deploy order. Read-only: touches no AWS account.';
+  static override examples = ['<%= config.bin %> synth', '<%= config.bin %> synth --out build/tf --json'];
+
+  static override flags = {
+    out: Flags.string({ summary: 'Output directory.', default: 'cdktf.out' }),
+  };
+
+  async run(): Promise<SynthResult> {
+    const { flags } = await this.parse(Synth);
+    const config = await this.loadDrConfig(flags.config);
+    const reporter = await this.reporter();
+    const step = reporter.step('Synthesizing stacks');
+    const { synthesize } = await import('../core/synth.js');
+    const result = await synthesize({ config, outDir: flags.out });
+    step.succeed(`${result.stacks.length} stacks`);
+    if (!this.jsonEnabled()) {
+      const { renderSynth } = await import('../cli/render/synth.js');
+      this.log(renderSynth(result));
+    }
+    return result;
+  }
+}

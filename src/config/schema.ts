@@ -1,0 +1,198 @@
+/**
+ * The typed configuration of one `dr` deployment (`dr.config.json`).
+ *
+ * Every field has a default that matches the platform described in DESIGN.md, so the
+ * smallest valid file is `{ "app": "...", "dns": { "domain": "..." } }`. Cross-field
+ * rules (regions differ, TTL within the RTO, where the Terraform state may live) are
+ * checked here too, so every consumer gets a config that already makes sense.
+ */
+import { z } from 'zod';
+
+export const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+const region = z.string().regex(AWS_REGION, 'must be an AWS region such as us-east-1');
+
+export const stateBackendSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('local'),
+      /** Directory for the per-stack state files. @default - `terraform-state` */
+      path: z.string().min(1).default('terraform-state'),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('s3'),
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name'),
+      /** Region of the state bucket. It must not be the primary region unless `replicated` is true. */
+      region,
+      /** Key prefix; each stack stores `<prefix>/<stack>.tfstate`. @default - `dr` */
+      keyPrefix: z.string().min(1).default('dr'),
+      /** S3 native locking (Terraform ≥ 1.10, OpenTofu ≥ 1.10). @default - true */
+      useLockfile: z.boolean().default(true),
+      /** KMS key for server-side encryption of the state. @default - the bucket's default key */
+      kmsKeyId: z.string().min(1).optional(),
+      /** True when the state bucket replicates to another region (S3 CRR). @default - false */
+      replicated: z.boolean().default(false),
+    })
+    .strict(),
+]);
+
+export const configSchema = z
+  .object({
+    /** Short application name; prefixes every resource name. */
+    app: z
+      .string()
+      .regex(NAME, 'must be lowercase letters, digits and hyphens, starting with a letter')
+      .max(16, 'must be at most 16 characters (it prefixes S3 bucket and Lambda names)'),
+    /** Environment name, e.g. `prod`. @default - `prod` */
+    environment: z
+      .string()
+      .regex(NAME, 'must be lowercase letters, digits and hyphens, starting with a letter')
+      .max(8, 'must be at most 8 characters')
+      .default('prod'),
+    regions: z
+      .object({
+        primary: region.default('us-east-1'),
+        secondary: region.default('us-east-2'),
+      })
+      .strict()
+      .default({ primary: 'us-east-1', secondary: 'us-east-2' }),
+    dns: z
+      .object({
+        /** Hosted zone the platform creates and owns, e.g. `trading.example.com`. */
+        domain: z.string().regex(DOMAIN, 'must be a fully qualified domain name such as trading.example.com'),
+        /** Label of the order API under the zone. @default - `api` → `api.<domain>` */
+        apiSubdomain: z.string().regex(NAME, 'must be a DNS label').default('api'),
+        /** TTL of the failover records, seconds. @default - 60 */
+        ttlSeconds: z.number().int().min(1).max(300).default(60),
+        healthCheck: z
+          .object({
+            /** Route 53 supports 10 (fast) or 30 seconds. @default - 10 */
+            intervalSeconds: z.union([z.literal(10), z.literal(30)]).default(10),
+            /** Consecutive failures before unhealthy, 1–10. @default - 3 */
+            failureThreshold: z.number().int().min(1).max(10).default(3),
+            /** Path the checkers request. @default - `/health` */
+            path: z.string().startsWith('/', 'must start with /').default('/health'),
+          })
+          .strict()
+          .default({ intervalSeconds: 10, failureThreshold: 3, path: '/health' }),
+      })
+      .strict(),
+    objectives: z
+      .object({
+        /** Order-intake recovery time objective, seconds. @default - 60 */
+        rtoSeconds: z.number().int().positive().default(60),
+        /** Seconds the orchestration itself may take on the RTO path. @default - 5 */
+        orchestrationSeconds: z.number().int().nonnegative().default(5),
+        /** Largest acceptable Aurora global replication lag, milliseconds. @default - 1000 */
+        maxReplicationLagMs: z.number().int().positive().default(1000),
+        /** Largest acceptable S3 `OperationsPendingReplication`. @default - 100 */
+        maxS3PendingOperations: z.number().int().nonnegative().default(100),
+        /** How long a canary write may take to appear in the other region, seconds. @default - 10 */
+        canaryTimeoutSeconds: z.number().int().positive().max(900).default(10),
+      })
+      .strict()
+      .default({
+        rtoSeconds: 60,
+        orchestrationSeconds: 5,
+        maxReplicationLagMs: 1000,
+        maxS3PendingOperations: 100,
+        canaryTimeoutSeconds: 10,
+      }),
+    alarms: z
+      .object({
+        /** Trade-processor `Errors` per minute that raise the alarm. @default - 1 */
+        lambdaErrors: z.number().int().positive().default(1),
+        /** API Gateway p99 `Latency`, milliseconds. @default - 1000 */
+        apiLatencyP99Ms: z.number().int().positive().default(1000),
+        /** Messages visible in the DLQ. @default - 1 */
+        dlqDepth: z.number().int().positive().default(1),
+        /** `AuroraGlobalDBReplicationLag`, milliseconds. @default - objectives.maxReplicationLagMs */
+        replicationLagMs: z.number().int().positive().optional(),
+        /** Email subscribed to each region's alarm topic. @default - none */
+        email: z.email('must be an email address').optional(),
+      })
+      .strict()
+      .default({ lambdaErrors: 1, apiLatencyP99Ms: 1000, dlqDepth: 1 }),
+    database: z
+      .object({
+        engineVersion: z.string().min(1).default('16.6'),
+        instanceClass: z
+          .string()
+          .startsWith('db.', 'must be an RDS instance class such as db.r6g.large')
+          .default('db.r6g.large'),
+        databaseName: z
+          .string()
+          .regex(/^[a-z][a-z0-9_]*$/, 'must be a PostgreSQL identifier')
+          .default('trading'),
+        /** Automated backups kept, days (1–35). @default - 7 */
+        backupRetentionDays: z.number().int().min(1).max(35).default(7),
+      })
+      .strict()
+      .default({
+        engineVersion: '16.6',
+        instanceClass: 'db.r6g.large',
+        databaseName: 'trading',
+        backupRetentionDays: 7,
+      }),
+    network: z
+      .object({
+        primaryCidr: z
+          .string()
+          .regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'must be a CIDR block')
+          .default('10.10.0.0/16'),
+        secondaryCidr: z
+          .string()
+          .regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'must be a CIDR block')
+          .default('10.20.0.0/16'),
+      })
+      .strict()
+      .default({ primaryCidr: '10.10.0.0/16', secondaryCidr: '10.20.0.0/16' }),
+    /** Failover automation. @default - `approval`: the secondary detects and asks; a person approves. */
+    autoFailover: z.enum(['on', 'off', 'approval']).default('approval'),
+    /** Tags on every taggable resource, on top of app/environment/managed-by. */
+    tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+    stateBackend: stateBackendSchema.default({ type: 'local', path: 'terraform-state' }),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.regions.secondary === c.regions.primary) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['regions', 'secondary'],
+        message: 'must differ from regions.primary',
+      });
+    }
+    if (c.network.primaryCidr === c.network.secondaryCidr) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['network', 'secondaryCidr'],
+        message: 'must differ from network.primaryCidr (the VPCs are peered)',
+      });
+    }
+    if (c.dns.ttlSeconds > c.objectives.rtoSeconds) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dns', 'ttlSeconds'],
+        message: `must not exceed objectives.rtoSeconds (${c.objectives.rtoSeconds}): resolvers would keep the dead region longer than the RTO`,
+      });
+    }
+    if (
+      c.stateBackend.type === 's3' &&
+      c.stateBackend.region === c.regions.primary &&
+      !c.stateBackend.replicated
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stateBackend', 'region'],
+        message: `must not be ${c.regions.primary}, the region the platform protects, unless the state bucket is replicated (set stateBackend.replicated: true)`,
+      });
+    }
+  });
+
+export type DrConfigInput = z.input<typeof configSchema>;
+export type DrConfig = z.output<typeof configSchema>;
+export type StateBackendConfig = DrConfig['stateBackend'];

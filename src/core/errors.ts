@@ -1,0 +1,38 @@
+/**
+ * Typed errors core modules throw. The CLI maps each class to an exit code (see
+ * src/cli/exit-codes.ts); nothing matches on message text.
+ */
+
+/** Bad usage or bad config: exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** A check failed: not in sync, not ready. Exit 3. */
+export class CheckFailedError extends Error {
+  override readonly name = 'CheckFailedError';
+}
+
+/** Another operator holds the lease. Exit 4. */
+export class LockHeldError extends Error {
+  override readonly name = 'LockHeldError';
+  constructor(
+    message: string,
+    readonly holder: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A region did not answer. Exit 5. */
+export class RegionUnreachableError extends Error {
+  override readonly name = 'RegionUnreachableError';
+  constructor(
+    message: string,
+    readonly region: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Config → cdktf App with its three stacks. The only entry point the rest of `dr`
+ * uses to reach cdktf (`src/core` imports this module lazily, and only to synthesize).
+ */
+import { App } from 'cdktf';
+import type { DrConfig } from '../config/schema.js';
+import { Naming } from './naming.js';
+import { RegionalStack } from './stacks/regional-stack.js';
+import { GlobalStack } from './stacks/global-stack.js';
+import { tagEverything } from './aspects/tagging.js';
+
+export interface PlatformAppProps {
+  readonly config: DrConfig;
+  /** Where `synth()` writes. @default - `cdktf.out` (or `CDKTF_OUTDIR` when run by the cdktf CLI) */
+  readonly outdir?: string;
+  /** Directory holding `<function>.zip`, as a path the stacks reference. @default - `dist/lambdas` */
+  readonly lambdaDir?: string;
+}
+
+export interface PlatformApp {
+  readonly app: App;
+  readonly primary: RegionalStack;
+  readonly secondary: RegionalStack;
+  readonly global: GlobalStack;
+}
+
+/** The tags every taggable resource carries. */
+export function platformTags(config: DrConfig): Record<string, string> {
+  return {
+    app: config.app,
+    environment: config.environment,
+    'managed-by': 'dr',
+    ...config.tags,
+  };
+}
+
+export function buildPlatformApp(props: PlatformAppProps): PlatformApp {
+  const { config } = props;
+  const naming = new Naming(config);
+  const app = new App({ ...(props.outdir ? { outdir: props.outdir } : {}), skipValidation: false });
+  const tags = platformTags(config);
+  const lambdaDir = props.lambdaDir ?? 'dist/lambdas';
+
+  const primary = new RegionalStack(app, naming.stack('primary'), {
+    config,
+    naming,
+    role: 'primary',
+    tags,
+    lambdaDir,
+  });
+  const secondary = new RegionalStack(app, naming.stack('secondary'), {
+    config,
+    naming,
+    role: 'secondary',
+    tags,
+    lambdaDir,
+  });
+  const global = new GlobalStack(app, naming.stack('global'), { config, naming, tags, primary, secondary });
+
+  tagEverything(app, tags);
+  return { app, primary, secondary, global };
+}

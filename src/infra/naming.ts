@@ -1,0 +1,144 @@
+/**
+ * Every name of every resource comes from here, so the stacks, the sandbox seeder,
+ * `dr status` and the Lambdas agree on what things are called. No cdktf import: the
+ * CLI's core modules and the Lambdas use it without paying for the provider.
+ */
+
+export interface NamingInput {
+  readonly app: string;
+  readonly environment: string;
+  readonly regions: { readonly primary: string; readonly secondary: string };
+}
+
+export type RegionRole = 'primary' | 'secondary';
+
+/** `us-east-1` → `use1`, `eu-central-2` → `euc2`: short enough for 32/64-character limits. */
+export function regionCode(region: string): string {
+  const [area, direction, number] = region.split('-');
+  if (!area || !direction || !number) throw new Error(`not an AWS region: ${region}`);
+  return `${area}${direction[0] ?? ''}${number}`;
+}
+
+export class Naming {
+  /** `<app>-<environment>`, the prefix of every name. */
+  readonly prefix: string;
+
+  constructor(readonly input: NamingInput) {
+    this.prefix = `${input.app}-${input.environment}`;
+  }
+
+  regionOf(role: RegionRole): string {
+    return this.input.regions[role];
+  }
+
+  roleOf(region: string): RegionRole {
+    if (region === this.input.regions.primary) return 'primary';
+    if (region === this.input.regions.secondary) return 'secondary';
+    throw new Error(`${region} is neither the primary nor the secondary region`);
+  }
+
+  /** Regional resource name: `<app>-<env>-<use1>-<what>`. */
+  regional(region: string, what: string): string {
+    return `${this.prefix}-${regionCode(region)}-${what}`;
+  }
+
+  // ---- stacks -------------------------------------------------------------
+  stack(kind: 'primary' | 'secondary' | 'global'): string {
+    return `${this.prefix}-${kind}`;
+  }
+
+  // ---- SQS ----------------------------------------------------------------
+  ordersQueue(region: string): string {
+    return this.regional(region, 'orders');
+  }
+  ordersDlq(region: string): string {
+    return this.regional(region, 'orders-dlq');
+  }
+
+  // ---- Lambda -------------------------------------------------------------
+  /** The function names the platform deploys, identical code in both regions. */
+  static readonly functions = ['trade-processor', 'health', 'readiness-check'] as const;
+  lambda(region: string, fn: LambdaFunctionName): string {
+    return this.regional(region, fn);
+  }
+
+  // ---- API Gateway / DNS --------------------------------------------------
+  restApi(region: string): string {
+    return this.regional(region, 'orders-api');
+  }
+  apiDomain(domain: string, subdomain: string): string {
+    return `${subdomain}.${domain}`;
+  }
+  /** Regional hostname that each region's health check probes. */
+  regionalApiDomain(domain: string, subdomain: string, region: string): string {
+    return `${subdomain}-${regionCode(region)}.${domain}`;
+  }
+
+  // ---- data ---------------------------------------------------------------
+  globalCluster(): string {
+    return `${this.prefix}-orders-global`;
+  }
+  dbCluster(region: string): string {
+    return this.regional(region, 'orders-db');
+  }
+  dbInstance(region: string, index = 1): string {
+    return this.regional(region, `orders-db-${index}`);
+  }
+  sessionsTable(): string {
+    return `${this.prefix}-sessions`;
+  }
+  /** S3 names are global: the region code keeps the two regions apart. */
+  bucket(region: string, purpose: 'config' | 'audit-logs'): string {
+    return this.regional(region, purpose);
+  }
+
+  // ---- control ------------------------------------------------------------
+  /** SSM parameter path prefix, e.g. `/dr-prod`. */
+  ssmPrefix(): string {
+    return `/${this.prefix}`;
+  }
+  /** Which region holds the writer role. Written only by failover/failback. */
+  ssmActiveRegion(): string {
+    return `${this.ssmPrefix()}/active-region`;
+  }
+  /** Fencing epoch: bumped by every failover/failback. */
+  ssmEpoch(): string {
+    return `${this.ssmPrefix()}/epoch`;
+  }
+  /** Region-specific settings live under this prefix and may differ between regions. */
+  ssmRegionalPrefix(): string {
+    return `${this.ssmPrefix()}/regional`;
+  }
+  /** Shared settings live under this prefix and must be equal in both regions. */
+  ssmSharedPrefix(): string {
+    return `${this.ssmPrefix()}/shared`;
+  }
+  stateMachine(region: string, kind: 'failover' | 'failback'): string {
+    return this.regional(region, kind);
+  }
+  eventBus(region: string): string {
+    return this.regional(region, 'dr-events');
+  }
+  alarmTopic(region: string): string {
+    return this.regional(region, 'alarms');
+  }
+  alarm(region: string, what: 'replication-lag' | 'lambda-errors' | 'api-latency-p99' | 'dlq-depth'): string {
+    return this.regional(region, what);
+  }
+  dashboard(): string {
+    return `${this.prefix}-dr`;
+  }
+  /** The DynamoDB table holding the operation lease (failover, failback, drill). */
+  leaseTable(): string {
+    return `${this.prefix}-dr-lease`;
+  }
+  role(what: string, region?: string): string {
+    return region ? this.regional(region, what) : `${this.prefix}-${what}`;
+  }
+  /** CloudWatch namespace for the platform's own metrics (readiness). */
+  metricsNamespace(): string {
+    return `DR/${this.prefix}`;
+  }
+}
+
+export type LambdaFunctionName = (typeof Naming.functions)[number];
