@@ -43,4 +43,6 @@ export interface RegionalResources {
   readonly eventBus: { readonly name: string; readonly arn: string };
   readonly alarmTopicArn: string;
   readonly functions: Readonly<Record<LambdaFunctionName, RegionalFunction>>;
+  /** Role the region's failover/failback state machines run as; the global stack attaches the cross-region policy. */
+  readonly stateMachineRoleName: string;
 }

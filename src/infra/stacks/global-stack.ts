@@ -7,14 +7,14 @@ import type { Construct } from 'constructs';
 import type { DrConfig } from '../../config/schema.js';
 import type { Naming } from '../naming.js';
 import { configureBackend } from '../backend.js';
-import type { RegionalStack } from './regional-stack.js';
+import type { RegionalResources } from './contracts.js';
 
 export interface GlobalStackProps {
   readonly config: DrConfig;
   readonly naming: Naming;
   readonly tags: Readonly<Record<string, string>>;
-  readonly primary: RegionalStack;
-  readonly secondary: RegionalStack;
+  readonly primary: RegionalResources;
+  readonly secondary: RegionalResources;
 }
 
 export class GlobalStack extends TerraformStack {
