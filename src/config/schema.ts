@@ -153,6 +153,18 @@ export const configSchema = z
       .default({ primaryCidr: '10.10.0.0/16', secondaryCidr: '10.20.0.0/16' }),
     /** Failover automation. @default - `approval`: the secondary detects and asks; a person approves. */
     autoFailover: z.enum(['on', 'off', 'approval']).default('approval'),
+    /** IAM principals (role, user or account-root ARNs) that may assume the DR operator role. @default - the account root, MFA required */
+    operators: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/.+|user\/.+)$/,
+            'must be an IAM role, user or account-root ARN',
+          ),
+      )
+      .min(1)
+      .optional(),
     /** Tags on every taggable resource, on top of app/environment/managed-by. */
     tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
     stateBackend: stateBackendSchema.default({ type: 'local', path: 'terraform-state' }),

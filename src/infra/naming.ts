@@ -84,6 +84,12 @@ export class Naming {
   dbInstance(region: string, index = 1): string {
     return this.regional(region, `orders-db-${index}`);
   }
+  /** PostgreSQL user the trade processor (and health check) log in as. */
+  static readonly dbAppUser = 'trade_processor';
+  /** Secrets Manager secret of the application DB user, replicated to the secondary region. */
+  dbAppSecret(): string {
+    return `${this.prefix}/db/${Naming.dbAppUser}`;
+  }
   sessionsTable(): string {
     return `${this.prefix}-sessions`;
   }
@@ -108,6 +114,14 @@ export class Naming {
   /** Region-specific settings live under this prefix and may differ between regions. */
   ssmRegionalPrefix(): string {
     return `${this.ssmPrefix()}/regional`;
+  }
+  /** That region's Aurora cluster endpoint (regional parameter, differs per region). */
+  ssmDbEndpoint(): string {
+    return `${this.ssmRegionalPrefix()}/db-endpoint`;
+  }
+  /** ARN of the application DB user's secret in that region (the replica in the secondary). */
+  ssmDbSecretArn(): string {
+    return `${this.ssmRegionalPrefix()}/db-secret-arn`;
   }
   /** Shared settings live under this prefix and must be equal in both regions. */
   ssmSharedPrefix(): string {
