@@ -7,6 +7,7 @@
  * render `dr --help`, and that path has a 300 ms budget.
  */
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
+import type { AwsClients } from '../aws/clients.js';
 import type { DrConfig } from '../config/schema.js';
 import type { Reporter } from '../core/reporter.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
@@ -107,6 +108,18 @@ export abstract class DrCommand<T> extends Command {
   protected async reporter(): Promise<Reporter> {
     const { stderrReporter } = await import('./progress.js');
     return stderrReporter({ quiet: this.jsonEnabled() });
+  }
+
+  /**
+   * AWS clients (src/aws) for `--profile`, or for the sandbox under `--sandbox`
+   * (`DR_ENDPOINT` otherwise). A missing sandbox is a usage error (exit 2).
+   */
+  protected async awsClients(
+    flags: { profile?: string; sandbox?: boolean },
+    options: { timeoutMs?: number; maxAttempts?: number } = {},
+  ): Promise<AwsClients> {
+    const { awsClientsFor } = await import('../core/sandbox/target.js');
+    return awsClientsFor({ ...flags, ...options });
   }
 
   abstract override run(): Promise<T>;

@@ -1,0 +1,173 @@
+/**
+ * Narrow per-service interfaces: only the calls `dr` makes. Core modules depend on
+ * these, never on an SDK client, so a test can pass a fake and a new call is one line
+ * here plus one in the service module (src/aws/services/<service>.ts).
+ *
+ * Type-only imports: nothing here loads an SDK package at run time.
+ */
+import type * as apigw from '@aws-sdk/client-api-gateway';
+import type * as cw from '@aws-sdk/client-cloudwatch';
+import type * as ddb from '@aws-sdk/client-dynamodb';
+import type * as eb from '@aws-sdk/client-eventbridge';
+import type * as iam from '@aws-sdk/client-iam';
+import type * as lambda from '@aws-sdk/client-lambda';
+import type * as rds from '@aws-sdk/client-rds';
+import type * as r53 from '@aws-sdk/client-route-53';
+import type * as s3 from '@aws-sdk/client-s3';
+import type * as sm from '@aws-sdk/client-secrets-manager';
+import type * as sfn from '@aws-sdk/client-sfn';
+import type * as sns from '@aws-sdk/client-sns';
+import type * as sqs from '@aws-sdk/client-sqs';
+import type * as ssm from '@aws-sdk/client-ssm';
+import type * as sts from '@aws-sdk/client-sts';
+
+export interface SsmApi {
+  putParameter(input: ssm.PutParameterCommandInput): Promise<ssm.PutParameterCommandOutput>;
+  getParameter(input: ssm.GetParameterCommandInput): Promise<ssm.GetParameterCommandOutput>;
+  getParametersByPath(
+    input: ssm.GetParametersByPathCommandInput,
+  ): Promise<ssm.GetParametersByPathCommandOutput>;
+}
+
+export interface SqsApi {
+  createQueue(input: sqs.CreateQueueCommandInput): Promise<sqs.CreateQueueCommandOutput>;
+  getQueueUrl(input: sqs.GetQueueUrlCommandInput): Promise<sqs.GetQueueUrlCommandOutput>;
+  getQueueAttributes(input: sqs.GetQueueAttributesCommandInput): Promise<sqs.GetQueueAttributesCommandOutput>;
+}
+
+export interface LambdaApi {
+  createFunction(input: lambda.CreateFunctionCommandInput): Promise<lambda.CreateFunctionCommandOutput>;
+  getFunction(input: lambda.GetFunctionCommandInput): Promise<lambda.GetFunctionCommandOutput>;
+  updateFunctionCode(
+    input: lambda.UpdateFunctionCodeCommandInput,
+  ): Promise<lambda.UpdateFunctionCodeCommandOutput>;
+  listEventSourceMappings(
+    input: lambda.ListEventSourceMappingsCommandInput,
+  ): Promise<lambda.ListEventSourceMappingsCommandOutput>;
+  createEventSourceMapping(
+    input: lambda.CreateEventSourceMappingCommandInput,
+  ): Promise<lambda.CreateEventSourceMappingCommandOutput>;
+  updateEventSourceMapping(
+    input: lambda.UpdateEventSourceMappingCommandInput,
+  ): Promise<lambda.UpdateEventSourceMappingCommandOutput>;
+}
+
+export interface RdsApi {
+  createGlobalCluster(
+    input: rds.CreateGlobalClusterCommandInput,
+  ): Promise<rds.CreateGlobalClusterCommandOutput>;
+  createDBCluster(input: rds.CreateDBClusterCommandInput): Promise<rds.CreateDBClusterCommandOutput>;
+  createDBInstance(input: rds.CreateDBInstanceCommandInput): Promise<rds.CreateDBInstanceCommandOutput>;
+  describeGlobalClusters(
+    input: rds.DescribeGlobalClustersCommandInput,
+  ): Promise<rds.DescribeGlobalClustersCommandOutput>;
+  describeDBClusters(input: rds.DescribeDBClustersCommandInput): Promise<rds.DescribeDBClustersCommandOutput>;
+}
+
+export interface DynamoDbApi {
+  createTable(input: ddb.CreateTableCommandInput): Promise<ddb.CreateTableCommandOutput>;
+  updateTable(input: ddb.UpdateTableCommandInput): Promise<ddb.UpdateTableCommandOutput>;
+  describeTable(input: ddb.DescribeTableCommandInput): Promise<ddb.DescribeTableCommandOutput>;
+  updateContinuousBackups(
+    input: ddb.UpdateContinuousBackupsCommandInput,
+  ): Promise<ddb.UpdateContinuousBackupsCommandOutput>;
+  describeContinuousBackups(
+    input: ddb.DescribeContinuousBackupsCommandInput,
+  ): Promise<ddb.DescribeContinuousBackupsCommandOutput>;
+}
+
+export interface S3Api {
+  createBucket(input: s3.CreateBucketCommandInput): Promise<s3.CreateBucketCommandOutput>;
+  headBucket(input: s3.HeadBucketCommandInput): Promise<s3.HeadBucketCommandOutput>;
+  putBucketVersioning(
+    input: s3.PutBucketVersioningCommandInput,
+  ): Promise<s3.PutBucketVersioningCommandOutput>;
+  getBucketVersioning(
+    input: s3.GetBucketVersioningCommandInput,
+  ): Promise<s3.GetBucketVersioningCommandOutput>;
+  putBucketReplication(
+    input: s3.PutBucketReplicationCommandInput,
+  ): Promise<s3.PutBucketReplicationCommandOutput>;
+  getBucketReplication(
+    input: s3.GetBucketReplicationCommandInput,
+  ): Promise<s3.GetBucketReplicationCommandOutput>;
+}
+
+export interface Route53Api {
+  createHostedZone(input: r53.CreateHostedZoneCommandInput): Promise<r53.CreateHostedZoneCommandOutput>;
+  listHostedZonesByName(
+    input: r53.ListHostedZonesByNameCommandInput,
+  ): Promise<r53.ListHostedZonesByNameCommandOutput>;
+  createHealthCheck(input: r53.CreateHealthCheckCommandInput): Promise<r53.CreateHealthCheckCommandOutput>;
+  listHealthChecks(input: r53.ListHealthChecksCommandInput): Promise<r53.ListHealthChecksCommandOutput>;
+  getHealthCheckStatus(
+    input: r53.GetHealthCheckStatusCommandInput,
+  ): Promise<r53.GetHealthCheckStatusCommandOutput>;
+  changeResourceRecordSets(
+    input: r53.ChangeResourceRecordSetsCommandInput,
+  ): Promise<r53.ChangeResourceRecordSetsCommandOutput>;
+  listResourceRecordSets(
+    input: r53.ListResourceRecordSetsCommandInput,
+  ): Promise<r53.ListResourceRecordSetsCommandOutput>;
+}
+
+export interface SnsApi {
+  createTopic(input: sns.CreateTopicCommandInput): Promise<sns.CreateTopicCommandOutput>;
+}
+
+export interface CloudWatchApi {
+  putMetricAlarm(input: cw.PutMetricAlarmCommandInput): Promise<cw.PutMetricAlarmCommandOutput>;
+  describeAlarms(input: cw.DescribeAlarmsCommandInput): Promise<cw.DescribeAlarmsCommandOutput>;
+}
+
+export interface EventBridgeApi {
+  createEventBus(input: eb.CreateEventBusCommandInput): Promise<eb.CreateEventBusCommandOutput>;
+  describeEventBus(input: eb.DescribeEventBusCommandInput): Promise<eb.DescribeEventBusCommandOutput>;
+  putRule(input: eb.PutRuleCommandInput): Promise<eb.PutRuleCommandOutput>;
+  putTargets(input: eb.PutTargetsCommandInput): Promise<eb.PutTargetsCommandOutput>;
+}
+
+export interface SfnApi {
+  createStateMachine(input: sfn.CreateStateMachineCommandInput): Promise<sfn.CreateStateMachineCommandOutput>;
+  listStateMachines(input: sfn.ListStateMachinesCommandInput): Promise<sfn.ListStateMachinesCommandOutput>;
+}
+
+export interface IamApi {
+  createRole(input: iam.CreateRoleCommandInput): Promise<iam.CreateRoleCommandOutput>;
+  getRole(input: iam.GetRoleCommandInput): Promise<iam.GetRoleCommandOutput>;
+}
+
+export interface StsApi {
+  getCallerIdentity(input: sts.GetCallerIdentityCommandInput): Promise<sts.GetCallerIdentityCommandOutput>;
+}
+
+export interface SecretsManagerApi {
+  createSecret(input: sm.CreateSecretCommandInput): Promise<sm.CreateSecretCommandOutput>;
+  describeSecret(input: sm.DescribeSecretCommandInput): Promise<sm.DescribeSecretCommandOutput>;
+}
+
+export interface ApiGatewayApi {
+  createRestApi(input: apigw.CreateRestApiCommandInput): Promise<apigw.CreateRestApiCommandOutput>;
+  getRestApis(input: apigw.GetRestApisCommandInput): Promise<apigw.GetRestApisCommandOutput>;
+}
+
+/** Every service the factory builds, by the getter name on `AwsClients`. */
+export interface ServiceApis {
+  ssm: SsmApi;
+  sqs: SqsApi;
+  lambda: LambdaApi;
+  rds: RdsApi;
+  dynamodb: DynamoDbApi;
+  s3: S3Api;
+  route53: Route53Api;
+  sns: SnsApi;
+  cloudwatch: CloudWatchApi;
+  eventbridge: EventBridgeApi;
+  sfn: SfnApi;
+  iam: IamApi;
+  sts: StsApi;
+  secretsManager: SecretsManagerApi;
+  apiGateway: ApiGatewayApi;
+}
+
+export type ServiceName = keyof ServiceApis;

@@ -1,0 +1,12 @@
+import { CloudWatchClient, PutMetricAlarmCommand, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchApi } from '../apis.js';
+import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+
+export function create(settings: ClientSettings): CloudWatchApi & { destroy(): void } {
+  const client = new CloudWatchClient({ ...sdkConfig(settings) });
+  return {
+    putMetricAlarm: (input) => client.send(new PutMetricAlarmCommand(input)),
+    describeAlarms: (input) => client.send(new DescribeAlarmsCommand(input)),
+    destroy: () => client.destroy(),
+  };
+}

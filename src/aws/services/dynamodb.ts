@@ -1,0 +1,22 @@
+import {
+  DynamoDBClient,
+  CreateTableCommand,
+  UpdateTableCommand,
+  DescribeTableCommand,
+  UpdateContinuousBackupsCommand,
+  DescribeContinuousBackupsCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { DynamoDbApi } from '../apis.js';
+import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+
+export function create(settings: ClientSettings): DynamoDbApi & { destroy(): void } {
+  const client = new DynamoDBClient({ ...sdkConfig(settings) });
+  return {
+    createTable: (input) => client.send(new CreateTableCommand(input)),
+    updateTable: (input) => client.send(new UpdateTableCommand(input)),
+    describeTable: (input) => client.send(new DescribeTableCommand(input)),
+    updateContinuousBackups: (input) => client.send(new UpdateContinuousBackupsCommand(input)),
+    describeContinuousBackups: (input) => client.send(new DescribeContinuousBackupsCommand(input)),
+    destroy: () => client.destroy(),
+  };
+}

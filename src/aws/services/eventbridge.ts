@@ -1,0 +1,20 @@
+import {
+  EventBridgeClient,
+  CreateEventBusCommand,
+  DescribeEventBusCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import type { EventBridgeApi } from '../apis.js';
+import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+
+export function create(settings: ClientSettings): EventBridgeApi & { destroy(): void } {
+  const client = new EventBridgeClient({ ...sdkConfig(settings) });
+  return {
+    createEventBus: (input) => client.send(new CreateEventBusCommand(input)),
+    describeEventBus: (input) => client.send(new DescribeEventBusCommand(input)),
+    putRule: (input) => client.send(new PutRuleCommand(input)),
+    putTargets: (input) => client.send(new PutTargetsCommand(input)),
+    destroy: () => client.destroy(),
+  };
+}

@@ -1,0 +1,24 @@
+import {
+  LambdaClient,
+  CreateFunctionCommand,
+  GetFunctionCommand,
+  UpdateFunctionCodeCommand,
+  ListEventSourceMappingsCommand,
+  CreateEventSourceMappingCommand,
+  UpdateEventSourceMappingCommand,
+} from '@aws-sdk/client-lambda';
+import type { LambdaApi } from '../apis.js';
+import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+
+export function create(settings: ClientSettings): LambdaApi & { destroy(): void } {
+  const client = new LambdaClient({ ...sdkConfig(settings) });
+  return {
+    createFunction: (input) => client.send(new CreateFunctionCommand(input)),
+    getFunction: (input) => client.send(new GetFunctionCommand(input)),
+    updateFunctionCode: (input) => client.send(new UpdateFunctionCodeCommand(input)),
+    listEventSourceMappings: (input) => client.send(new ListEventSourceMappingsCommand(input)),
+    createEventSourceMapping: (input) => client.send(new CreateEventSourceMappingCommand(input)),
+    updateEventSourceMapping: (input) => client.send(new UpdateEventSourceMappingCommand(input)),
+    destroy: () => client.destroy(),
+  };
+}

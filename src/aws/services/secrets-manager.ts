@@ -1,0 +1,16 @@
+import {
+  SecretsManagerClient,
+  CreateSecretCommand,
+  DescribeSecretCommand,
+} from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerApi } from '../apis.js';
+import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+
+export function create(settings: ClientSettings): SecretsManagerApi & { destroy(): void } {
+  const client = new SecretsManagerClient({ ...sdkConfig(settings) });
+  return {
+    createSecret: (input) => client.send(new CreateSecretCommand(input)),
+    describeSecret: (input) => client.send(new DescribeSecretCommand(input)),
+    destroy: () => client.destroy(),
+  };
+}

@@ -1,0 +1,18 @@
+import {
+  SQSClient,
+  CreateQueueCommand,
+  GetQueueUrlCommand,
+  GetQueueAttributesCommand,
+} from '@aws-sdk/client-sqs';
+import type { SqsApi } from '../apis.js';
+import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+
+export function create(settings: ClientSettings): SqsApi & { destroy(): void } {
+  const client = new SQSClient({ ...sdkConfig(settings) });
+  return {
+    createQueue: (input) => client.send(new CreateQueueCommand(input)),
+    getQueueUrl: (input) => client.send(new GetQueueUrlCommand(input)),
+    getQueueAttributes: (input) => client.send(new GetQueueAttributesCommand(input)),
+    destroy: () => client.destroy(),
+  };
+}

@@ -1,0 +1,11 @@
+import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { StsApi } from '../apis.js';
+import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+
+export function create(settings: ClientSettings): StsApi & { destroy(): void } {
+  const client = new STSClient({ ...sdkConfig(settings) });
+  return {
+    getCallerIdentity: (input) => client.send(new GetCallerIdentityCommand(input)),
+    destroy: () => client.destroy(),
+  };
+}

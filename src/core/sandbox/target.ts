@@ -1,0 +1,54 @@
+/**
+ * Which AWS a command talks to: `--sandbox` → the sandbox recorded in
+ * `.dr/sandbox.json`; else `DR_ENDPOINT`; else real AWS (the SDK's credential chain and
+ * `--profile`).
+ */
+import type { AwsClients, ClientOptions } from '../../aws/clients.js';
+import { UsageError } from '../errors.js';
+import { liveSandbox } from './state.js';
+
+export const NO_SANDBOX_MESSAGE = 'no sandbox is running; start one with `dr sandbox up`';
+
+export interface AwsTarget {
+  /** The endpoint override, or undefined for real AWS. */
+  readonly endpoint: string | undefined;
+  readonly source: 'sandbox' | 'env' | 'aws';
+}
+
+export interface TargetOptions {
+  readonly sandbox?: boolean;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly cwd?: string;
+}
+
+export async function resolveAwsTarget(options: TargetOptions = {}): Promise<AwsTarget> {
+  if (options.sandbox) {
+    const state = await liveSandbox(options.cwd);
+    if (!state) throw new UsageError(NO_SANDBOX_MESSAGE);
+    return { endpoint: state.endpoint, source: 'sandbox' };
+  }
+  const fromEnv = (options.env ?? process.env).DR_ENDPOINT;
+  if (fromEnv) {
+    if (!URL.canParse(fromEnv) || !/^https?:$/.test(new URL(fromEnv).protocol)) {
+      throw new UsageError(
+        `DR_ENDPOINT must be an http(s) URL such as http://127.0.0.1:5000, got "${fromEnv}"`,
+      );
+    }
+    return { endpoint: fromEnv, source: 'env' };
+  }
+  return { endpoint: undefined, source: 'aws' };
+}
+
+/** The client factory pointed at the resolved target. */
+export async function awsClientsFor(
+  options: TargetOptions & Pick<ClientOptions, 'profile' | 'timeoutMs' | 'maxAttempts'>,
+): Promise<AwsClients> {
+  const target = await resolveAwsTarget(options);
+  const { createClients } = await import('../../aws/clients.js');
+  return createClients({
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+  });
+}
