@@ -90,6 +90,10 @@ export class Naming {
   dbAppSecret(): string {
     return `${this.prefix}/db/${Naming.dbAppUser}`;
   }
+  /** Key attributes and TTL attribute of the global tables (a contract with their readers). */
+  static readonly sessionsTableKey = 'session_id';
+  static readonly leaseTableKey = 'lease_id';
+  static readonly ttlAttribute = 'expires_at';
   sessionsTable(): string {
     return `${this.prefix}-sessions`;
   }
@@ -132,6 +136,10 @@ export class Naming {
   }
   eventBus(region: string): string {
     return this.regional(region, 'dr-events');
+  }
+  /** Rule forwarding this region's critical events (or alarm state changes) to the other region's bus. */
+  eventForwardRule(region: string, what: 'dr-events' | 'alarms'): string {
+    return this.regional(region, `forward-${what}`);
   }
   alarmTopic(region: string): string {
     return this.regional(region, 'alarms');

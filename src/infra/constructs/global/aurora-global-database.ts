@@ -1,0 +1,192 @@
+/**
+ * The Aurora PostgreSQL global database: the global cluster, the writer member in the
+ * primary region and the reader member in the secondary, one instance each.
+ *
+ * The master password is managed by RDS in Secrets Manager (`manage_master_user_password`),
+ * encrypted with the primary region's key: it never appears in code or in Terraform
+ * state. Failover and switchover swap the members' roles behind Terraform's back, so
+ * both members ignore the attributes that change with the role; otherwise the next
+ * `terraform apply` would try to undo the failover.
+ */
+import type { TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import { RdsGlobalCluster } from '@cdktf/provider-aws/lib/rds-global-cluster/index.js';
+import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster/index.js';
+import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance/index.js';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
+
+export interface AuroraMemberProps {
+  readonly provider: TerraformProvider;
+  readonly clusterIdentifier: string;
+  readonly instanceIdentifier: string;
+  /** The region's customer-managed KMS key (storage, Performance Insights, and, on the writer, the master secret). */
+  readonly kmsKeyArn: string;
+  readonly dbSubnetGroupName: string;
+  readonly securityGroupIds: readonly string[];
+}
+
+export interface AuroraGlobalDatabaseProps {
+  readonly globalClusterIdentifier: string;
+  /** Aurora PostgreSQL engine version, e.g. `16.6`. */
+  readonly engineVersion: string;
+  /** Database created on the writer. */
+  readonly databaseName: string;
+  readonly instanceClass: string;
+  /**
+   * Automated backups kept, days (1–35).
+   * @default - 7
+   */
+  readonly backupRetentionDays?: number;
+  /**
+   * Master user (its password lives in Secrets Manager, managed by RDS).
+   * @default - `dr_admin`
+   */
+  readonly masterUsername?: string;
+  /**
+   * Enhanced Monitoring interval, seconds (1, 5, 10, 15, 30 or 60).
+   * @default - 60
+   */
+  readonly monitoringIntervalSeconds?: number;
+  /** Name of the Enhanced Monitoring role this construct creates (IAM is global: one role serves both regions). */
+  readonly monitoringRoleName: string;
+  readonly primary: AuroraMemberProps;
+  readonly secondary: AuroraMemberProps;
+}
+
+const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
+const ENGINE = 'aurora-postgresql';
+/** Attributes that a switchover or failover changes outside Terraform. */
+const ROLE_SWAPPED = ['replication_source_identifier', 'global_cluster_identifier'];
+
+function validate(props: AuroraGlobalDatabaseProps): void {
+  const days = props.backupRetentionDays;
+  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 35)) {
+    throw new Error(`AuroraGlobalDatabase: backupRetentionDays must be 1–35, got ${days}`);
+  }
+  const interval = props.monitoringIntervalSeconds;
+  if (interval !== undefined && !MONITORING_INTERVALS.includes(interval)) {
+    throw new Error(
+      `AuroraGlobalDatabase: monitoringIntervalSeconds must be one of ${MONITORING_INTERVALS.join(', ')}, got ${interval}`,
+    );
+  }
+  if (!props.instanceClass.startsWith('db.')) {
+    throw new Error(
+      `AuroraGlobalDatabase: instanceClass must be an RDS class such as db.r6g.large, got "${props.instanceClass}"`,
+    );
+  }
+  if (props.primary.clusterIdentifier === props.secondary.clusterIdentifier) {
+    throw new Error(
+      `AuroraGlobalDatabase: the member clusters need different identifiers, both are "${props.primary.clusterIdentifier}"`,
+    );
+  }
+  for (const [side, member] of [
+    ['primary', props.primary],
+    ['secondary', props.secondary],
+  ] as const) {
+    if (member.securityGroupIds.length === 0) {
+      throw new Error(`AuroraGlobalDatabase: ${side}.securityGroupIds must name at least one security group`);
+    }
+  }
+}
+
+export class AuroraGlobalDatabase extends Construct {
+  public readonly globalCluster: RdsGlobalCluster;
+  public readonly primaryCluster: RdsCluster;
+  public readonly primaryInstance: RdsClusterInstance;
+  public readonly secondaryCluster: RdsCluster;
+  public readonly secondaryInstance: RdsClusterInstance;
+  public readonly monitoringRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: AuroraGlobalDatabaseProps) {
+    super(scope, id);
+    validate(props);
+    const monitoringInterval = props.monitoringIntervalSeconds ?? 60;
+
+    this.monitoringRole = new IamRole(this, 'monitoring-role', {
+      provider: props.primary.provider,
+      name: props.monitoringRoleName,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'monitoring.rds.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      }),
+    });
+    // The AWS managed policy for Enhanced Monitoring (writes to the RDSOSMetrics log group only).
+    new IamRolePolicyAttachment(this, 'monitoring-policy', {
+      provider: props.primary.provider,
+      role: this.monitoringRole.name,
+      policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole',
+    });
+
+    this.globalCluster = new RdsGlobalCluster(this, 'global-cluster', {
+      provider: props.primary.provider,
+      globalClusterIdentifier: props.globalClusterIdentifier,
+      engine: ENGINE,
+      engineVersion: props.engineVersion,
+      databaseName: props.databaseName,
+      storageEncrypted: true,
+      deletionProtection: true,
+    });
+
+    const common = (member: AuroraMemberProps) => ({
+      provider: member.provider,
+      clusterIdentifier: member.clusterIdentifier,
+      globalClusterIdentifier: this.globalCluster.id,
+      engine: ENGINE,
+      engineVersion: this.globalCluster.engineVersion,
+      dbSubnetGroupName: member.dbSubnetGroupName,
+      vpcSecurityGroupIds: [...member.securityGroupIds],
+      storageEncrypted: true,
+      kmsKeyId: member.kmsKeyArn,
+      deletionProtection: true,
+      copyTagsToSnapshot: true,
+      iamDatabaseAuthenticationEnabled: true,
+      enabledCloudwatchLogsExports: ['postgresql'],
+      backupRetentionPeriod: props.backupRetentionDays ?? 7,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${member.clusterIdentifier}-final`,
+      lifecycle: { ignoreChanges: ROLE_SWAPPED },
+    });
+    const instance = (instanceId: string, member: AuroraMemberProps, cluster: RdsCluster) =>
+      new RdsClusterInstance(this, instanceId, {
+        provider: member.provider,
+        identifier: member.instanceIdentifier,
+        clusterIdentifier: cluster.id,
+        engine: ENGINE,
+        engineVersion: cluster.engineVersion,
+        instanceClass: props.instanceClass,
+        dbSubnetGroupName: member.dbSubnetGroupName,
+        publiclyAccessible: false,
+        autoMinorVersionUpgrade: true,
+        copyTagsToSnapshot: true,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: member.kmsKeyArn,
+        performanceInsightsRetentionPeriod: 7,
+        monitoringInterval,
+        monitoringRoleArn: this.monitoringRole.arn,
+      });
+
+    this.primaryCluster = new RdsCluster(this, 'primary-cluster', {
+      ...common(props.primary),
+      databaseName: props.databaseName,
+      masterUsername: props.masterUsername ?? 'dr_admin',
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: props.primary.kmsKeyArn,
+    });
+    this.primaryInstance = instance('primary-instance', props.primary, this.primaryCluster);
+
+    // A secondary can join only once the writer has an instance; it has no master
+    // credentials of its own (they replicate from the writer).
+    this.secondaryCluster = new RdsCluster(this, 'secondary-cluster', {
+      ...common(props.secondary),
+      dependsOn: [this.primaryInstance],
+    });
+    this.secondaryInstance = instance('secondary-instance', props.secondary, this.secondaryCluster);
+  }
+}

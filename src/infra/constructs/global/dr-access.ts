@@ -1,0 +1,325 @@
+/**
+ * Who may do what across regions: the policies of the roles that run a failover (each
+ * region's state-machine role), that check readiness (each region's readiness-check
+ * function), and that a person assumes to run `dr` (the operator role).
+ *
+ * The statements name concrete resources of both regions. Where a resource lives in a
+ * regional stack and the contract carries no ARN for it (state machines, queues,
+ * alarms, SSM parameters, event source mappings), the ARN is built from the naming
+ * module, the partition and the account id. No statement grants `*` or `service:*`
+ * actions (policy.ts refuses them); the only `*` resources are actions that IAM
+ * cannot scope (cloudwatch:GetMetricData, lambda:ListEventSourceMappings,
+ * cloudwatch:PutMetricData with a namespace condition).
+ */
+import { Construct } from 'constructs';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
+import { arn, policyDocument, type ArnContext, type PolicyStatement } from './policy.js';
+
+/** One region's resources the DR roles act on. */
+export interface DrRegionTargets {
+  readonly region: string;
+  readonly kmsKeyArn: string;
+  readonly dbClusterArn: string;
+  readonly configBucketArn: string;
+  readonly auditLogBucketArn: string;
+  readonly eventBusArn: string;
+  readonly tradeProcessorArn: string;
+  /** Names of the failover and failback state machines. */
+  readonly stateMachineNames: readonly string[];
+  /** Names of the orders queue and its DLQ. */
+  readonly queueNames: readonly string[];
+  /** The region's copy of the lease table and of the sessions table. */
+  readonly leaseTableArn: string;
+  readonly sessionsTableArn: string;
+}
+
+export interface DrAccessTargets {
+  readonly arnContext: ArnContext;
+  /** SSM path prefix of the platform, e.g. `/trading-prod`. */
+  readonly ssmPrefix: string;
+  /** Full SSM names of `active-region` and `epoch`. */
+  readonly fencingParameterNames: readonly string[];
+  /** Alarm names start with this (the platform's naming prefix). */
+  readonly alarmNamePrefix: string;
+  /** CloudWatch namespace of the platform's own metrics. */
+  readonly metricsNamespace: string;
+  readonly globalClusterArn: string;
+  readonly healthCheckArns: readonly string[];
+  readonly regions: readonly [DrRegionTargets, DrRegionTargets];
+}
+
+const via = (service: string, t: DrAccessTargets) => ({
+  StringEquals: { 'kms:ViaService': t.regions.map((r) => `${service}.${r.region}.amazonaws.com`) },
+});
+const keys = (t: DrAccessTargets) => t.regions.map((r) => r.kmsKeyArn);
+const esmArns = (t: DrAccessTargets) =>
+  t.regions.map((r) => arn(t.arnContext, 'lambda', r.region, 'event-source-mapping:*'));
+const ssmParameterArns = (t: DrAccessTargets, names: readonly string[]) =>
+  t.regions.flatMap((r) => names.map((n) => arn(t.arnContext, 'ssm', r.region, `parameter${n}`)));
+
+/** Reads every region's replication and health state (what `dr verify-sync`/`status` check). */
+function readStatements(t: DrAccessTargets): PolicyStatement[] {
+  return [
+    {
+      sid: 'DescribeGlobalDatabase',
+      actions: ['rds:DescribeGlobalClusters', 'rds:DescribeDBClusters'],
+      resources: [t.globalClusterArn, ...t.regions.map((r) => r.dbClusterArn)],
+    },
+    {
+      sid: 'DescribeTables',
+      actions: ['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups'],
+      resources: t.regions.flatMap((r) => [r.leaseTableArn, r.sessionsTableArn]),
+    },
+    {
+      sid: 'ReadReplicationSetup',
+      actions: ['s3:GetReplicationConfiguration', 's3:GetBucketVersioning'],
+      resources: t.regions.flatMap((r) => [r.configBucketArn, r.auditLogBucketArn]),
+    },
+    {
+      sid: 'ReadPlatformParameters',
+      actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
+      resources: ssmParameterArns(t, [t.ssmPrefix, `${t.ssmPrefix}/*`]),
+    },
+    { sid: 'DecryptParameters', actions: ['kms:Decrypt'], resources: keys(t), condition: via('ssm', t) },
+    {
+      sid: 'ReadEventSourceMappings',
+      actions: ['lambda:GetEventSourceMapping'],
+      resources: esmArns(t),
+    },
+    // Neither action supports resource-level permissions.
+    {
+      sid: 'ListMappingsAndReadMetrics',
+      actions: ['lambda:ListEventSourceMappings', 'cloudwatch:GetMetricData'],
+      resources: ['*'],
+    },
+    {
+      sid: 'ReadQueues',
+      actions: ['sqs:GetQueueAttributes'],
+      resources: t.regions.flatMap((r) => r.queueNames.map((q) => arn(t.arnContext, 'sqs', r.region, q))),
+    },
+    { sid: 'ReadHealthChecks', actions: ['route53:GetHealthCheckStatus'], resources: [...t.healthCheckArns] },
+  ];
+}
+
+/** Canary writes: a marker object/item written in one region and read back in the other. */
+function canaryStatements(t: DrAccessTargets): PolicyStatement[] {
+  return [
+    {
+      sid: 'CanaryObjects',
+      actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+      resources: t.regions.map((r) => `${r.configBucketArn}/canary/*`),
+    },
+    {
+      sid: 'CanaryObjectKeys',
+      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      resources: keys(t),
+      condition: via('s3', t),
+    },
+    {
+      sid: 'CanaryItems',
+      actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'],
+      resources: t.regions.map((r) => r.sessionsTableArn),
+      condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['canary#*'] } },
+    },
+  ];
+}
+
+function leaseStatement(t: DrAccessTargets): PolicyStatement {
+  return {
+    sid: 'OperationLease',
+    actions: [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:ConditionCheckItem',
+    ],
+    resources: t.regions.map((r) => r.leaseTableArn),
+  };
+}
+
+/** What a failover or failback state machine does, from whichever region runs it. */
+export function stateMachineStatements(t: DrAccessTargets): PolicyStatement[] {
+  return [
+    {
+      sid: 'GlobalDatabaseSwitch',
+      actions: [
+        'rds:SwitchoverGlobalCluster',
+        'rds:FailoverGlobalCluster',
+        'rds:RemoveFromGlobalCluster',
+        'rds:DescribeGlobalClusters',
+        'rds:DescribeDBClusters',
+      ],
+      resources: [t.globalClusterArn, ...t.regions.map((r) => r.dbClusterArn)],
+    },
+    { sid: 'ReadEventSourceMappings', actions: ['lambda:GetEventSourceMapping'], resources: esmArns(t) },
+    {
+      sid: 'FenceEventSourceMappings',
+      actions: ['lambda:UpdateEventSourceMapping'],
+      resources: esmArns(t),
+      condition: { StringEquals: { 'lambda:FunctionArn': t.regions.map((r) => r.tradeProcessorArn) } },
+    },
+    // ListEventSourceMappings supports no resource-level permissions.
+    { sid: 'FindEventSourceMappings', actions: ['lambda:ListEventSourceMappings'], resources: ['*'] },
+    {
+      sid: 'FencingParameters',
+      actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+      resources: ssmParameterArns(t, t.fencingParameterNames),
+    },
+    {
+      sid: 'FencingParameterKeys',
+      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      resources: keys(t),
+      condition: via('ssm', t),
+    },
+    { sid: 'PublishDrEvents', actions: ['events:PutEvents'], resources: t.regions.map((r) => r.eventBusArn) },
+    leaseStatement(t),
+    {
+      sid: 'WriteAuditLog',
+      actions: ['s3:PutObject'],
+      resources: t.regions.map((r) => `${r.auditLogBucketArn}/*`),
+    },
+    {
+      sid: 'AuditLogKeys',
+      actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+      resources: keys(t),
+      condition: via('s3', t),
+    },
+  ];
+}
+
+/** The hourly readiness check: the same reads as `dr verify-sync`, canaries, its metrics and events. */
+export function readinessStatements(t: DrAccessTargets): PolicyStatement[] {
+  return [
+    ...readStatements(t),
+    ...canaryStatements(t),
+    {
+      sid: 'PublishReadinessMetrics',
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      condition: { StringEquals: { 'cloudwatch:namespace': t.metricsNamespace } },
+    },
+    {
+      sid: 'PublishReadinessEvents',
+      actions: ['events:PutEvents'],
+      resources: t.regions.map((r) => r.eventBusArn),
+    },
+  ];
+}
+
+/** What `dr status`, `verify-sync`, `failover`, `failback` and `drill` call, in the two platform regions only. */
+export function operatorStatements(t: DrAccessTargets): PolicyStatement[] {
+  const regions = { StringEquals: { 'aws:RequestedRegion': t.regions.map((r) => r.region) } };
+  const machines = t.regions.flatMap((r) => r.stateMachineNames.map((name) => ({ region: r.region, name })));
+  const statements: PolicyStatement[] = [
+    ...readStatements(t),
+    ...canaryStatements(t),
+    leaseStatement(t),
+    {
+      sid: 'RunDrStateMachines',
+      actions: ['states:StartExecution', 'states:DescribeStateMachine', 'states:ListExecutions'],
+      resources: machines.map((m) => arn(t.arnContext, 'states', m.region, `stateMachine:${m.name}`)),
+    },
+    {
+      sid: 'FollowDrExecutions',
+      actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution'],
+      resources: machines.map((m) => arn(t.arnContext, 'states', m.region, `execution:${m.name}:*`)),
+    },
+    {
+      sid: 'ReadAlarms',
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: t.regions.map((r) =>
+        arn(t.arnContext, 'cloudwatch', r.region, `alarm:${t.alarmNamePrefix}*`),
+      ),
+    },
+  ];
+  return statements.map((s) => ({
+    ...s,
+    condition: {
+      ...(s.condition ?? {}),
+      StringEquals: { ...(s.condition?.StringEquals ?? {}), ...regions.StringEquals },
+    },
+  }));
+}
+
+export interface RolePolicyProps {
+  /** Roles (created elsewhere) that get the policy, by a stable key used in construct ids. */
+  readonly roles: Readonly<Record<string, string>>;
+  readonly policyName: string;
+  readonly statements: readonly PolicyStatement[];
+}
+
+/** One inline policy attached to several existing roles. */
+export class RolePolicy extends Construct {
+  public readonly policies: IamRolePolicy[];
+
+  constructor(scope: Construct, id: string, props: RolePolicyProps) {
+    super(scope, id);
+    if (Object.keys(props.roles).length === 0) {
+      throw new Error(`RolePolicy ${props.policyName}: roles must name at least one role`);
+    }
+    const policy = policyDocument(props.statements, `RolePolicy ${props.policyName}`);
+    this.policies = Object.entries(props.roles).map(
+      ([key, role]) => new IamRolePolicy(this, key, { role, name: props.policyName, policy }),
+    );
+  }
+}
+
+export interface OperatorRoleProps {
+  readonly roleName: string;
+  readonly arnContext: ArnContext;
+  /**
+   * Principals (role, user or account-root ARNs) that may assume the role.
+   * @default - the account root, and only with MFA
+   */
+  readonly operators?: readonly string[];
+  readonly statements: readonly PolicyStatement[];
+  /**
+   * Session length, seconds (1–12 h). A failover with Aurora promotion fits in one hour.
+   * @default - 3600
+   */
+  readonly maxSessionDurationSeconds?: number;
+}
+
+/** The role people assume to run `dr` against the platform. */
+export class OperatorRole extends Construct {
+  public readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: OperatorRoleProps) {
+    super(scope, id);
+    const duration = props.maxSessionDurationSeconds ?? 3600;
+    if (!Number.isInteger(duration) || duration < 3600 || duration > 43200) {
+      throw new Error(`OperatorRole: maxSessionDurationSeconds must be 3600–43200, got ${duration}`);
+    }
+    if (props.operators !== undefined && props.operators.length === 0) {
+      throw new Error('OperatorRole: operators, when given, must name at least one principal');
+    }
+    const principals = props.operators ?? [
+      `arn:${props.arnContext.partition}:iam::${props.arnContext.accountId}:root`,
+    ];
+    this.role = new IamRole(this, 'role', {
+      name: props.roleName,
+      description: 'Runs dr status, verify-sync, failover, failback and drill',
+      maxSessionDuration: duration,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: [...principals] },
+            Action: 'sts:AssumeRole',
+            // The account root delegates to every IAM principal of the account: without
+            // an explicit list of operators, demand MFA.
+            ...(props.operators ? {} : { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }),
+          },
+        ],
+      }),
+    });
+    new IamRolePolicy(this, 'policy', {
+      role: this.role.name,
+      name: 'dr-operator',
+      policy: policyDocument(props.statements, 'OperatorRole'),
+    });
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * A Secrets Manager secret in the primary region with a replica in the secondary,
+ * each encrypted with its region's key. Terraform creates the secret only, never a
+ * version: the value (the application DB user's password) is set outside Terraform
+ * (`aws secretsmanager put-secret-value`, or a rotation function), so it is in
+ * neither the code nor the state. Secrets Manager copies every new version to the
+ * replica, so the secondary can read it while us-east-1 is down.
+ */
+import { Fn, Token, type TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
+
+export interface ReplicatedSecretProps {
+  readonly provider: TerraformProvider;
+  readonly name: string;
+  /** Region of `provider`. */
+  readonly region: string;
+  readonly kmsKeyArn: string;
+  readonly replicaRegion: string;
+  readonly replicaKmsKeyArn: string;
+  /**
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Days a deleted secret can still be restored (7–30).
+   * @default - 30
+   */
+  readonly recoveryWindowDays?: number;
+}
+
+function validate(props: ReplicatedSecretProps): void {
+  if (props.region === props.replicaRegion) {
+    throw new Error(`ReplicatedSecret: replicaRegion must differ from region (both are ${props.region})`);
+  }
+  const days = props.recoveryWindowDays;
+  if (days !== undefined && (!Number.isInteger(days) || days < 7 || days > 30)) {
+    throw new Error(`ReplicatedSecret: recoveryWindowDays must be 7–30, got ${days}`);
+  }
+  if (!Token.isUnresolved(props.name) && !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(props.name)) {
+    throw new Error(`ReplicatedSecret: name may hold letters, digits and /_+=.@- only, got "${props.name}"`);
+  }
+}
+
+export class ReplicatedSecret extends Construct {
+  public readonly secret: SecretsmanagerSecret;
+  /** ARN of the secret in the primary region. */
+  public readonly arn: string;
+  /** ARN of the replica: the same ARN in the replica region (the provider has no attribute for it). */
+  public readonly replicaArn: string;
+
+  constructor(scope: Construct, id: string, props: ReplicatedSecretProps) {
+    super(scope, id);
+    validate(props);
+    this.secret = new SecretsmanagerSecret(this, 'secret', {
+      provider: props.provider,
+      name: props.name,
+      ...(props.description ? { description: props.description } : {}),
+      kmsKeyId: props.kmsKeyArn,
+      recoveryWindowInDays: props.recoveryWindowDays ?? 30,
+      replica: [{ region: props.replicaRegion, kmsKeyId: props.replicaKmsKeyArn }],
+    });
+    this.arn = this.secret.arn;
+    this.replicaArn = Fn.replace(this.secret.arn, `:${props.region}:`, `:${props.replicaRegion}:`);
+  }
+}
