@@ -1,0 +1,23 @@
+"""DR extension of the local AWS emulator.
+
+TEST INFRASTRUCTURE for moto's gaps, never product code: nothing in src/ depends on it.
+It is loaded into the moto server process by test/emulator/server.py and fills exactly
+what the DR tests and `dr sandbox` need and moto 5.2.5 lacks:
+
+- rds.py:      SwitchoverGlobalCluster, FailoverGlobalCluster (AllowDataLoss)
+- dynamodb.py: global-table replicas (UpdateTable ReplicaUpdates) and item replication
+- s3.py:       replication of new objects to the destination bucket, x-amz-replication-status
+- route53.py:  a forced GetHealthCheckStatus
+- gateway.py:  the region outage switch and the unsigned /dr-emulator/* control endpoint
+"""
+
+from . import dynamodb, gateway, rds, route53, s3, state
+
+
+def install() -> None:
+    state.RESET_HOOKS.append(dynamodb.reset)
+    gateway.install()
+    rds.install()
+    dynamodb.install()
+    s3.install()
+    route53.install()

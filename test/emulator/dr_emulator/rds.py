@@ -1,0 +1,165 @@
+"""Aurora global database: SwitchoverGlobalCluster and FailoverGlobalCluster (moto 5.2.5
+answers 500 to both).
+
+Global clusters live in moto's us-east-1 backend (``RDSResponse.global_backend``); each
+member cluster has ``is_writer``. Moving the writer updates both views:
+- DescribeGlobalClusters: GlobalClusterMembers[].IsWriter / Readers (moto derives them
+  from ``is_writer``);
+- DescribeDBClusters: a secondary member reports the writer's ARN as
+  ReplicationSourceIdentifier, the writer none (as Aurora does for global members).
+
+With ``switchoverSeconds`` > 0 (see gateway.py, /dr-emulator/config) the global cluster
+and both clusters first show ``switching-over`` / ``failing-over`` with a FailoverState,
+and the writer moves when that time is up.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from moto.core.responses import ActionResult
+from moto.rds.exceptions import (
+    DBClusterNotFoundError,
+    InvalidDBClusterStateFault,
+    InvalidParameterCombination,
+    RDSClientError,
+)
+from moto.rds.models import DBCluster, GlobalCluster, RDSBackend
+from moto.rds.responses import RDSResponse
+
+from . import state
+
+
+class GlobalClusterNotFoundFault(RDSClientError):
+    def __init__(self, identifier: str):
+        super().__init__("GlobalClusterNotFoundFault", f"Global cluster {identifier} not found.")
+
+
+class InvalidGlobalClusterState(RDSClientError):
+    def __init__(self, message: str):
+        super().__init__("InvalidGlobalClusterStateFault", message)
+
+
+def _sync_replication_sources(global_cluster: GlobalCluster) -> None:
+    writer = next((m for m in global_cluster.members if m.is_writer), None)
+    for member in global_cluster.members:
+        member.replication_source_identifier = (
+            None if writer is None or member is writer else writer.db_cluster_arn
+        )
+
+
+def _sync_all(backend: RDSBackend) -> None:
+    for global_cluster in backend.global_clusters.values():
+        _sync_replication_sources(global_cluster)
+
+
+def _move_writer(
+    self: RDSResponse, *, kind: str, allow_data_loss: bool
+) -> ActionResult:
+    params = self.params
+    identifier = params.get("GlobalClusterIdentifier") or ""
+    target_id = params.get("TargetDbClusterIdentifier") or ""
+    global_cluster = self.global_backend.global_clusters.get(identifier)
+    if global_cluster is None:
+        raise GlobalClusterNotFoundFault(identifier)
+    target: DBCluster | None = next(
+        (
+            m
+            for m in global_cluster.members
+            if target_id in (m.db_cluster_arn, m.db_cluster_identifier)
+        ),
+        None,
+    )
+    if target is None:
+        raise DBClusterNotFoundError(
+            target_id,
+            f"The db cluster {target_id} is not a member of global cluster {identifier}.",
+        )
+    writer = next((m for m in global_cluster.members if m.is_writer), None)
+    if global_cluster.status != "available":
+        raise InvalidGlobalClusterState(
+            f"Global cluster {identifier} is {global_cluster.status}, not available."
+        )
+    if writer is target:
+        raise InvalidDBClusterStateFault(
+            f"The db cluster {target_id} is already the primary cluster of global cluster {identifier}."
+        )
+    if kind == "switchover" and writer is not None and state.is_down(writer.region):
+        # A switchover needs the old primary: it waits for it to catch up and demotes it.
+        raise InvalidGlobalClusterState(
+            f"Global cluster {identifier} cannot switch over: its primary cluster "
+            f"{writer.db_cluster_identifier} in {writer.region} is unreachable. "
+            "Use FailoverGlobalCluster with AllowDataLoss."
+        )
+
+    transit = "switching-over" if kind == "switchover" else "failing-over"
+
+    def finish() -> None:
+        for member in global_cluster.members:
+            member.is_writer = member is target
+            member.status = "available"
+        _sync_replication_sources(global_cluster)
+        global_cluster.status = "available"
+        global_cluster.failover_state = None
+
+    with state.STATE.lock:
+        seconds = state.STATE.config.switchover_seconds
+    if seconds > 0:
+        global_cluster.status = transit
+        global_cluster.failover_state = {
+            "Status": "failing-over" if kind == "failover" else "switching-over",
+            "FromDbClusterArn": writer.db_cluster_arn if writer else None,
+            "ToDbClusterArn": target.db_cluster_arn,
+            "IsDataLossAllowed": allow_data_loss,
+        }
+        for member in (writer, target):
+            if member is not None:
+                member.status = transit
+        timer = threading.Timer(seconds, finish)
+        timer.daemon = True
+        timer.start()
+    else:
+        finish()
+    return ActionResult({"GlobalCluster": global_cluster})
+
+
+def switchover_global_cluster(self: RDSResponse) -> ActionResult:
+    return _move_writer(self, kind="switchover", allow_data_loss=False)
+
+
+def failover_global_cluster(self: RDSResponse) -> ActionResult:
+    params = self.params
+    allow_data_loss = bool(params.get("AllowDataLoss"))
+    switchover = bool(params.get("Switchover"))
+    if allow_data_loss == switchover:
+        raise InvalidParameterCombination(
+            "Specify exactly one of AllowDataLoss and Switchover."
+        )
+    kind = "switchover" if switchover else "failover"
+    return _move_writer(self, kind=kind, allow_data_loss=allow_data_loss)
+
+
+def install() -> None:
+    RDSResponse.switchover_global_cluster = switchover_global_cluster  # type: ignore[attr-defined]
+    RDSResponse.failover_global_cluster = failover_global_cluster  # type: ignore[attr-defined]
+
+    # A global cluster made from an existing cluster makes that cluster its writer
+    # (moto 5.2.5 leaves it a reader, so the global cluster would have no writer).
+    original_create = RDSBackend.create_global_cluster
+
+    def create_global_cluster(self: RDSBackend, *args: Any, **kwargs: Any) -> GlobalCluster:
+        global_cluster = original_create(self, *args, **kwargs)
+        if global_cluster.members and not any(m.is_writer for m in global_cluster.members):
+            global_cluster.members[0].is_writer = True
+        return global_cluster
+
+    RDSBackend.create_global_cluster = create_global_cluster  # type: ignore[method-assign]
+
+    original_describe = RDSResponse.describe_db_clusters
+
+    def describe_db_clusters(self: RDSResponse) -> ActionResult:
+        _sync_all(self.global_backend)
+        return original_describe(self)
+
+    RDSResponse.describe_db_clusters = describe_db_clusters  # type: ignore[method-assign]
