@@ -5,7 +5,7 @@
  * outside a resource block, but only the resource's own `tags` show in the JSON that
  * checkov and the tests read.
  */
-import { Aspects, TerraformResource, type IAspect } from 'cdktf';
+import { Aspects, TerraformResource, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 
 interface Taggable {
@@ -33,7 +33,11 @@ export class MissingTagError extends Error {
 
 /** Applies the tags to every resource under `scope` and checks them at synthesis. */
 export function tagEverything(scope: IConstruct, tags: Readonly<Record<string, string>>): void {
-  Aspects.of(scope).add(new TaggingAspect(tags));
+  // cdktf invokes aspects per stack, from the stack down (aspects of the App itself are
+  // never inherited), so the aspect goes on every stack under `scope`.
+  const aspect = new TaggingAspect(tags);
+  const stacks = scope.node.findAll().filter((c) => TerraformStack.isStack(c));
+  for (const target of stacks.length > 0 ? stacks : [scope]) Aspects.of(target).add(aspect);
   scope.node.addValidation({
     validate: () => {
       const errors: string[] = [];
