@@ -31,6 +31,8 @@ export interface SqlClient {
 export interface Migration {
   readonly version: number;
   readonly name: string;
+  /** The file name, `NNN_name.sql`. */
+  readonly file: string;
   readonly sql: string;
   /** SHA-256 of the file's text. */
   readonly checksum: string;
@@ -74,6 +76,7 @@ export function loadMigrations(dir: string = defaultMigrationsDir()): Migration[
     migrations.push({
       version: Number(match[1]),
       name: match[2] as string,
+      file,
       sql,
       checksum: createHash('sha256').update(sql).digest('hex'),
     });
@@ -83,7 +86,7 @@ export function loadMigrations(dir: string = defaultMigrationsDir()): Migration[
     const prev = migrations[i - 1] as Migration;
     const cur = migrations[i] as Migration;
     if (prev.version === cur.version) {
-      throw new MigrationError(`two migrations have version ${cur.version}: ${prev.name} and ${cur.name}`);
+      throw new MigrationError(`two migrations have version ${cur.version}: ${prev.file} and ${cur.file}`);
     }
   }
   return migrations;
@@ -110,7 +113,7 @@ export async function applyMigrations(
       const row = done.get(m.version);
       if (row && row.checksum !== m.checksum) {
         throw new MigrationError(
-          `migration ${m.version}_${m.name} was changed after it was applied (checksum differs): add a new migration instead of editing an applied one`,
+          `migration ${m.file} was changed after it was applied (checksum differs): add a new migration instead of editing an applied one`,
         );
       }
     }
@@ -129,7 +132,7 @@ export async function applyMigrations(
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
         throw new MigrationError(
-          `migration ${m.version}_${m.name} failed and was rolled back: ${(error as Error).message}`,
+          `migration ${m.file} failed and was rolled back: ${(error as Error).message}`,
           { cause: error },
         );
       }
