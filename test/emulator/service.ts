@@ -1,11 +1,36 @@
 /**
- * The AWS emulator (moto + the DR extension) as a shared test service.
- * PLACEHOLDER until the emulator lands: needs no file, starts nothing.
+ * The AWS emulator (moto + the DR extension) as a shared test service: one emulator for
+ * the whole run, its address in DR_TEST_ENDPOINT.
+ *
+ * Rule: a test file needs it when it lives under test/emulator/, or when it imports the
+ * client helper `…/emulator/client.js` (test/emulator/client.ts). The import is the
+ * declaration: no list to maintain when someone adds a test that needs AWS.
  */
+import { readFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { startEmulator } from '../../src/core/sandbox/emulator.js';
 import type { ServiceDefinition } from '../harness/services.js';
+
+const IMPORTS_CLIENT = /from\s+['"][^'"]*\/emulator\/client\.js['"]/;
+
+export function needsEmulator(file: string): boolean {
+  const path = relative(process.cwd(), resolve(file)).split(sep).join('/');
+  if (path.startsWith('test/emulator/')) return true;
+  try {
+    return IMPORTS_CLIENT.test(readFileSync(file, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 export const emulatorService: ServiceDefinition = {
   name: 'aws-emulator',
-  needs: () => false,
-  start: async () => ({ env: {}, stop: async () => {} }),
+  needs: needsEmulator,
+  start: async () => {
+    const emulator = await startEmulator({ port: 0 });
+    return {
+      env: { DR_TEST_ENDPOINT: emulator.endpoint },
+      stop: () => emulator.stop(),
+    };
+  },
 };

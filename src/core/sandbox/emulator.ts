@@ -1,0 +1,415 @@
+/**
+ * The local AWS emulator: moto in server mode with the DR extension
+ * (test/emulator/server.py), on loopback, for tests and `dr sandbox`.
+ *
+ * `startEmulator()` makes sure the pinned emulator is installed in the project's `.venv`
+ * (scripts/install-emulator.sh), starts it on a free port, waits until it answers,
+ * switches Step Functions execution on and returns its endpoint and pid. With
+ * `detached: true` the emulator outlives the calling process (for `dr sandbox up`), and
+ * `stopEmulator(pid)` ends it later (for `dr sandbox down`).
+ *
+ * The helpers below drive the extension's unsigned control endpoint (`/dr-emulator/*`):
+ * region outages, forced Route 53 health-check status, timing knobs, and moto's reset.
+ * Like every core module this one neither prints nor exits: it throws typed errors.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** `refuse`: the connection is reset at once. `hang`: no answer until restored. */
+export type OutageMode = 'refuse' | 'hang';
+export type HealthCheckStatus = 'Success' | 'Failure';
+
+export const INSTALL_COMMAND = 'bash scripts/install-emulator.sh';
+
+/** The emulator is not installed and could not be installed. */
+export class EmulatorNotInstalledError extends Error {
+  override readonly name = 'EmulatorNotInstalledError';
+}
+
+/** The emulator process exited, or did not answer in time. */
+export class EmulatorStartError extends Error {
+  override readonly name = 'EmulatorStartError';
+  constructor(
+    message: string,
+    /** The last lines the emulator wrote, for the error report. */
+    readonly output: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A control-endpoint call failed (no answer, or an error status). */
+export class EmulatorControlError extends Error {
+  override readonly name = 'EmulatorControlError';
+}
+
+export interface EmulatorOptions {
+  /** Address to bind. @default '127.0.0.1' */
+  readonly host?: string;
+  /** Port to bind; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /** Python interpreter with moto installed. @default `<root>/.venv/bin/python`, installed when missing */
+  readonly python?: string;
+  /** Project root (holds scripts/ and test/emulator/). @default the root of this checkout */
+  readonly root?: string;
+  /** Run scripts/install-emulator.sh first (idempotent, quick when installed). @default true unless `python` is given */
+  readonly install?: boolean;
+  /**
+   * Directory for the emulator's log (`emulator.log`). A detached emulator always
+   * writes one (default `<root>/.dr`); an attached one keeps only its last lines in memory.
+   */
+  readonly stateDir?: string;
+  /** Outlive this process: own session, no pipes, not waited for. @default false */
+  readonly detached?: boolean;
+  /** Regions down from the start. */
+  readonly outage?: Readonly<Record<string, OutageMode>>;
+  /** How long to wait for the first answer. @default 30000 */
+  readonly readyTimeoutMs?: number;
+}
+
+export interface RunningEmulator {
+  /** `http://127.0.0.1:PORT`. */
+  readonly endpoint: string;
+  readonly pid: number;
+  readonly port: number;
+  /** The emulator's log file, when it writes one. */
+  readonly logFile?: string;
+  /** Ends the emulator (SIGTERM, SIGKILL after 5 s) and waits until it is gone. */
+  stop(): Promise<void>;
+}
+
+const SERVER_SCRIPT = join('test', 'emulator', 'server.py');
+const INSTALL_SCRIPT = join('scripts', 'install-emulator.sh');
+const CONTROL_TIMEOUT_MS = 5000;
+const STOP_GRACE_MS = 5000;
+
+/** The checkout this module belongs to: three levels above src/core/sandbox or dist/core/sandbox. */
+export function projectRoot(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+}
+
+/** Installs the emulator into `<root>/.venv` when needed and returns its python. */
+export function ensureEmulatorInstalled(root = projectRoot()): string {
+  const script = join(root, INSTALL_SCRIPT);
+  const python = join(root, '.venv', 'bin', 'python');
+  if (!existsSync(script) || !existsSync(join(root, SERVER_SCRIPT))) {
+    throw new EmulatorNotInstalledError(
+      `the AWS emulator is not part of ${root} (no ${INSTALL_SCRIPT} or ${SERVER_SCRIPT}): run dr from a checkout of the repository`,
+    );
+  }
+  const result = spawnSync('bash', [script], { cwd: root, encoding: 'utf8', timeout: 10 * 60_000 });
+  if (result.error || result.status !== 0 || !existsSync(python)) {
+    const detail = (result.stderr ?? '').trim().split('\n').slice(-3).join(' ');
+    throw new EmulatorNotInstalledError(
+      `the AWS emulator could not be installed: run \`${INSTALL_COMMAND}\` (needs python3 with venv; Debian: apt-get install -y python3-venv)` +
+        (detail ? `: ${detail}` : ''),
+      { cause: result.error },
+    );
+  }
+  return python;
+}
+
+/** A port nobody listens on right now. */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const root = options.root ?? projectRoot();
+  const host = options.host ?? '127.0.0.1';
+  const install = options.install ?? options.python === undefined;
+  const python = install
+    ? ensureEmulatorInstalled(root)
+    : (options.python ?? join(root, '.venv', 'bin', 'python'));
+  if (!existsSync(python) && options.python === undefined) {
+    throw new EmulatorNotInstalledError(`the AWS emulator is not installed: run \`${INSTALL_COMMAND}\``);
+  }
+  // A free port can be taken between the probe and the bind: try a few.
+  const attempts = options.port ? 1 : 3;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    const port = options.port || (await freePort(host));
+    try {
+      return await launch({ ...options, root, host, python, port });
+    } catch (error) {
+      lastError = error;
+      if (!(error instanceof EmulatorStartError) || !/address already in use/i.test(error.output))
+        throw error;
+    }
+  }
+  throw lastError;
+}
+
+interface LaunchPlan extends EmulatorOptions {
+  readonly root: string;
+  readonly host: string;
+  readonly python: string;
+  readonly port: number;
+}
+
+async function launch(plan: LaunchPlan): Promise<RunningEmulator> {
+  const endpoint = `http://${plan.host.includes(':') ? `[${plan.host}]` : plan.host}:${plan.port}`;
+  const logDir = plan.stateDir ?? (plan.detached ? join(plan.root, '.dr') : undefined);
+  const logFile = logDir ? join(logDir, 'emulator.log') : undefined;
+  let logFd: number | undefined;
+  if (logFile) {
+    mkdirSync(dirname(logFile), { recursive: true });
+    logFd = openSync(logFile, 'a');
+  }
+  const tail: string[] = [];
+  let child: ChildProcess;
+  try {
+    child = spawn(plan.python, [join(plan.root, SERVER_SCRIPT), plan.host, String(plan.port)], {
+      cwd: plan.root,
+      env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
+      detached: plan.detached ?? false,
+      stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'],
+    });
+  } finally {
+    if (logFd !== undefined) closeSync(logFd);
+  }
+  const keep = (chunk: Buffer) => {
+    tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    tail.splice(0, Math.max(0, tail.length - 40));
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const output = () => (logFile ? readTail(logFile) : tail.join('\n'));
+
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  let spawnError: Error | undefined;
+  const exit = new Promise<void>((resolveExit) => {
+    child.once('exit', (code, signal) => {
+      exited = { code, signal };
+      resolveExit();
+    });
+    child.once('error', (error) => {
+      spawnError = error;
+      exited ??= { code: null, signal: null };
+      resolveExit();
+    });
+  });
+  const pid = child.pid;
+  const stop = async () => {
+    if (pid !== undefined && !exited) await stopEmulator(pid, { exited: exit });
+  };
+
+  try {
+    const deadline = Date.now() + (plan.readyTimeoutMs ?? 30_000);
+    for (;;) {
+      if (exited || pid === undefined) {
+        throw new EmulatorStartError(
+          `the AWS emulator exited before it answered (${spawnError?.message ?? `code ${exited?.code ?? '?'}${exited?.signal ? `, ${exited.signal}` : ''}`})`,
+          output(),
+          { cause: spawnError },
+        );
+      }
+      if (await answers(endpoint)) break;
+      if (Date.now() > deadline) {
+        throw new EmulatorStartError(
+          `the AWS emulator did not answer at ${endpoint} within ${plan.readyTimeoutMs ?? 30_000} ms`,
+          output(),
+        );
+      }
+      await sleep(100);
+    }
+    await control(endpoint, 'POST', '/moto-api/config', { stepfunctions: { execute_state_machine: true } });
+    for (const [region, mode] of Object.entries(plan.outage ?? {})) await setOutage(endpoint, region, mode);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  if (plan.detached) {
+    child.unref();
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+  }
+  return { endpoint, pid, port: plan.port, ...(logFile ? { logFile } : {}), stop };
+}
+
+/**
+ * Ends an emulator by pid (also one started detached by another process): SIGTERM,
+ * then SIGKILL after a grace period; resolves once it is gone. A pid that is no longer
+ * an emulator (`/proc/PID/cmdline` without test/emulator/server.py) is left alone.
+ */
+export async function stopEmulator(
+  pid: number,
+  options: { graceMs?: number; exited?: Promise<void> } = {},
+): Promise<void> {
+  if (!alive(pid) || !isEmulatorProcess(pid)) return;
+  const grace = options.graceMs ?? STOP_GRACE_MS;
+  signal(pid, 'SIGTERM');
+  if (await goneWithin(pid, grace, options.exited)) return;
+  signal(pid, 'SIGKILL');
+  await goneWithin(pid, grace, options.exited);
+}
+
+// --- the control endpoint ----------------------------------------------------------
+
+/** Marks a region down: every request signed for it is refused or held. */
+export async function setOutage(
+  endpoint: string,
+  region: string,
+  mode: OutageMode = 'refuse',
+): Promise<Outages> {
+  return (await control(endpoint, 'POST', '/dr-emulator/outage', { region, mode })) as Outages;
+}
+
+/** Ends a region's outage; without a region, every outage. */
+export async function restoreRegion(endpoint: string, region?: string): Promise<Outages> {
+  return (await control(endpoint, 'POST', '/dr-emulator/restore', region ? { region } : {})) as Outages;
+}
+
+export interface Outages {
+  readonly outages: Readonly<Record<string, OutageMode>>;
+}
+
+export async function listOutages(endpoint: string): Promise<Outages> {
+  return (await control(endpoint, 'GET', '/dr-emulator/outages')) as Outages;
+}
+
+/** Forces what GetHealthCheckStatus reports for a health check; `null` goes back to moto's (healthy). */
+export async function setHealthCheckStatus(
+  endpoint: string,
+  healthCheckId: string,
+  status: HealthCheckStatus | null,
+): Promise<void> {
+  await control(endpoint, 'POST', '/dr-emulator/health-check', { id: healthCheckId, status });
+}
+
+export interface EmulatorTiming {
+  /** Seconds a global-cluster switchover/failover spends switching. @default 0 */
+  readonly switchoverSeconds?: number;
+  /** Seconds before DynamoDB items and S3 objects reach the other region. @default 0 */
+  readonly replicationDelaySeconds?: number;
+}
+
+export async function configureEmulator(
+  endpoint: string,
+  timing: EmulatorTiming,
+): Promise<Required<EmulatorTiming>> {
+  return (await control(endpoint, 'POST', '/dr-emulator/config', timing)) as Required<EmulatorTiming>;
+}
+
+/**
+ * Back to an empty emulator: every region restored, timing back to 0, then moto's own
+ * reset (`/moto-api/reset`: all resources gone, forced health checks and replicas too).
+ * Step Functions execution stays on.
+ */
+export async function resetEmulator(endpoint: string): Promise<void> {
+  await restoreRegion(endpoint);
+  await configureEmulator(endpoint, { switchoverSeconds: 0, replicationDelaySeconds: 0 });
+  await control(endpoint, 'POST', '/moto-api/reset');
+}
+
+async function control(
+  endpoint: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, endpoint), {
+      method,
+      ...(body !== undefined
+        ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
+        : {}),
+      signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS),
+    });
+  } catch (error) {
+    throw new EmulatorControlError(`the AWS emulator at ${endpoint} did not answer ${method} ${path}`, {
+      cause: error,
+    });
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    throw new EmulatorControlError(
+      `the AWS emulator answered ${response.status} to ${method} ${path}: ${text}`,
+    );
+  }
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return text;
+  }
+}
+
+// --- process plumbing --------------------------------------------------------------
+
+async function answers(endpoint: string): Promise<boolean> {
+  try {
+    const response = await fetch(new URL('/dr-emulator/outages', endpoint), {
+      signal: AbortSignal.timeout(1000),
+    });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function isEmulatorProcess(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(SERVER_SCRIPT);
+  } catch {
+    return true; // no procfs (macOS): trust the recorded pid
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
+}
+
+async function goneWithin(pid: number, ms: number, exited?: Promise<void>): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  if (exited) {
+    // Our own child: its exit event also reaps it (a zombie still answers kill(pid, 0)).
+    const timer = sleep(ms).then(() => false);
+    return Promise.race([exited.then(() => true), timer]);
+  }
+  while (Date.now() < deadline) {
+    if (!alive(pid)) return true;
+    await sleep(50);
+  }
+  return !alive(pid);
+}
+
+function readTail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-40).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolveSleep) => setTimeout(resolveSleep, ms).unref());
+}

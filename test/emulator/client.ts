@@ -1,0 +1,81 @@
+/**
+ * For tests that talk to the local AWS emulator (moto + the DR extension). The harness
+ * (scripts/run-tests.ts → test/emulator/service.ts) starts one emulator per test run
+ * for every test file that imports this module, and passes its address as
+ * DR_TEST_ENDPOINT.
+ *
+ *   import { awsTestConfig, useEmulator } from '../emulator/client.js';
+ *   const endpoint = useEmulator();              // reset before each test
+ *   const rds = new RDSClient(awsTestConfig('us-east-2'));
+ *
+ * Settings are the ones DESIGN.md asks for: dummy credentials, path-style S3 and one
+ * attempt per call (an unimplemented action answers 500 and would be retried).
+ */
+import { after, beforeEach } from 'node:test';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { resetEmulator } from '../../src/core/sandbox/emulator.js';
+
+export const TEST_CREDENTIALS = Object.freeze({ accessKeyId: 'test', secretAccessKey: 'test' });
+
+/** The emulator's endpoint; throws when the test was not started by scripts/run-tests.ts. */
+export function testEndpoint(): string {
+  const endpoint = process.env.DR_TEST_ENDPOINT;
+  if (!endpoint) {
+    throw new Error(
+      'DR_TEST_ENDPOINT is not set: run emulator tests with `npx tsx scripts/run-tests.ts <filter>`, which starts the emulator',
+    );
+  }
+  return endpoint;
+}
+
+export interface TestClientOptions {
+  /** Per-attempt connection and request timeout, ms. @default 5000 */
+  readonly timeoutMs?: number;
+}
+
+/** The config for any SDK v3 client: `new S3Client(awsTestConfig('us-east-1'))`. */
+export function awsTestConfig(region: string, options: TestClientOptions = {}) {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  return {
+    endpoint: testEndpoint(),
+    region,
+    credentials: { ...TEST_CREDENTIALS },
+    forcePathStyle: true,
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: timeoutMs,
+      requestTimeout: timeoutMs,
+      throwOnRequestTimeout: true,
+    }),
+  };
+}
+
+interface Destroyable {
+  destroy(): void;
+}
+
+const made: Destroyable[] = [];
+
+/** Builds a client and closes it after the file's tests (its sockets would hold the process). */
+export function testClient<T extends Destroyable>(
+  Client: new (config: ReturnType<typeof awsTestConfig>) => T,
+  region: string,
+  options: TestClientOptions = {},
+): T {
+  const client = new Client(awsTestConfig(region, options));
+  made.push(client);
+  return client;
+}
+
+/**
+ * Registers the per-test reset (every region restored, timing back to 0, moto's state
+ * wiped) and the closing of clients made with `testClient`; returns the endpoint.
+ */
+export function useEmulator(): string {
+  const endpoint = testEndpoint();
+  beforeEach(() => resetEmulator(endpoint));
+  after(() => {
+    for (const client of made.splice(0)) client.destroy();
+  });
+  return endpoint;
+}
