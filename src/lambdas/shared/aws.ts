@@ -6,7 +6,8 @@ import type { ParameterStore, SecretStore } from './params.js';
 export function ssmParameterStore(client: SSMClient = new SSMClient({})): ParameterStore {
   return {
     async get(names) {
-      const out = await client.send(new GetParametersCommand({ Names: [...names] }));
+      // The db-endpoint and db-secret-arn parameters are SecureStrings.
+      const out = await client.send(new GetParametersCommand({ Names: [...names], WithDecryption: true }));
       return Object.fromEntries(
         (out.Parameters ?? []).filter((p) => p.Name && p.Value !== undefined).map((p) => [p.Name, p.Value]),
       ) as Record<string, string>;

@@ -2,7 +2,7 @@
  * The PostgreSQL connection pool a function keeps at module scope, so warm invocations
  * reuse connections. Where the connection settings come from is injected: on AWS the
  * endpoint and the credentials' secret ARN are SSM parameters the global stack writes
- * (`<regional prefix>/db-endpoint`, `<regional prefix>/db-secret-arn`) and the
+ * (naming.ssmDbEndpoint(), naming.ssmDbSecretArn(); SecureStrings) and the
  * credentials live in Secrets Manager; tests and the bench pass a PostgreSQL URL.
  */
 import pg from 'pg';
@@ -31,9 +31,8 @@ export function awsDbSettings(options: {
   database?: string;
 }): DbSettings {
   return async () => {
-    const prefix = options.naming.ssmRegionalPrefix();
-    const endpointName = `${prefix}/db-endpoint`;
-    const secretName = `${prefix}/db-secret-arn`;
+    const endpointName = options.naming.ssmDbEndpoint();
+    const secretName = options.naming.ssmDbSecretArn();
     const values = await options.parameters.get([endpointName, secretName]);
     const endpoint = values[endpointName];
     const secretArn = values[secretName];
