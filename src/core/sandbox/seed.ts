@@ -1,0 +1,717 @@
+/**
+ * Seeds the deployed platform into an emulator, both regions, every name from
+ * src/infra/naming.ts, so that a seeded sandbox looks like a real deployment to every
+ * command. Independent resources are created concurrently; a resource waits only for
+ * what it references (a queue's DLQ, a function's role, a record's health check).
+ *
+ * Idempotent and non-destructive: what exists is left as it is (a sandbox that has been
+ * failed over keeps its `active-region` and `epoch`). `dr sandbox reset` wipes the
+ * emulator first to get a fresh deployment.
+ */
+import type { AwsClients, CloudWatchApi } from '../../aws/clients.js';
+import { errorName } from '../../aws/errors.js';
+import type { DrConfig } from '../../config/schema.js';
+import { Naming, type LambdaFunctionName, type RegionRole } from '../../infra/naming.js';
+import { PLATFORM_ENV_KEYS, type PlatformEnvKey } from '../platform-env.js';
+import { silentReporter, type Reporter } from '../reporter.js';
+import { lambdaCode, type LambdaCode } from './lambda-code.js';
+
+/** Hash keys of the two DynamoDB tables. */
+export const SESSIONS_TABLE_KEY = 'sessionId';
+export const LEASE_TABLE_KEY = 'lockId';
+/** Lambda runtime of every platform function (DESIGN.md). */
+export const LAMBDA_RUNTIME = 'nodejs22.x';
+/** Placeholder password of the sandbox's application DB user (the sandbox has no real database). */
+const SANDBOX_DB_PASSWORD = 'sandbox-only';
+
+export type SeededKind =
+  | 'iam-role'
+  | 'ssm-parameter'
+  | 'sqs-queue'
+  | 'lambda-function'
+  | 'event-source-mapping'
+  | 'aurora-global-cluster'
+  | 'aurora-cluster'
+  | 'aurora-instance'
+  | 'dynamodb-table'
+  | 'dynamodb-replica'
+  | 's3-bucket'
+  | 's3-replication'
+  | 'route53-zone'
+  | 'route53-health-check'
+  | 'route53-record'
+  | 'sns-topic'
+  | 'cloudwatch-alarm'
+  | 'eventbridge-bus'
+  | 'eventbridge-rule'
+  | 'state-machine'
+  | 'secret'
+  | 'rest-api';
+
+/**
+ * `created`: it was not there; `kept`: it was there and was left as it was; `put`: an
+ * idempotent write (same name, same definition) that creates or confirms it.
+ */
+export type SeedAction = 'created' | 'kept' | 'put';
+
+export interface SeededResource {
+  readonly kind: SeededKind;
+  readonly name: string;
+  /** `global` for IAM and Route 53. */
+  readonly region: string;
+  readonly action: SeedAction;
+}
+
+export interface SeedResult {
+  readonly regions: { readonly primary: string; readonly secondary: string };
+  readonly resources: SeededResource[];
+  /** How many were created, kept as they were, or put idempotently. */
+  readonly counts: Readonly<Record<SeedAction, number>>;
+  /** Where each function's code came from (`placeholder` or a zip path). */
+  readonly lambdaCode: Readonly<Record<string, string>>;
+  readonly ms: number;
+}
+
+export interface SeedOptions {
+  readonly clients: AwsClients;
+  readonly config: DrConfig;
+  readonly reporter?: Reporter;
+  /** Where built Lambda zips are looked for. @default - `dist/lambdas` */
+  readonly lambdaDir?: string;
+}
+
+/** Runs `create`; an error whose name is in `exists` means "already there". */
+async function ensure<T>(
+  exists: readonly string[],
+  create: () => Promise<T>,
+): Promise<{ value: T | undefined; created: boolean }> {
+  try {
+    return { value: await create(), created: true };
+  } catch (error) {
+    const name = errorName(error);
+    if (name && exists.includes(name)) return { value: undefined, created: false };
+    throw error;
+  }
+}
+
+const assumeRole = (service: string) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+  });
+
+/**
+ * PLACEHOLDER state machine: stands in for the failover/failback definitions until
+ * src/infra provides them. One Pass state, so an execution succeeds at once.
+ */
+export function placeholderDefinition(kind: 'failover' | 'failback'): string {
+  return JSON.stringify({
+    Comment: `PLACEHOLDER ${kind} state machine seeded by dr sandbox (the real definition comes from src/infra)`,
+    StartAt: 'Placeholder',
+    States: { Placeholder: { Type: 'Pass', Result: { placeholder: kind }, End: true } },
+  });
+}
+
+export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
+  const started = Date.now();
+  const { clients, config } = options;
+  const reporter = options.reporter ?? silentReporter;
+  const naming = new Naming(config);
+  const primary = naming.regionOf('primary');
+  const secondary = naming.regionOf('secondary');
+  const regions = [primary, secondary] as const;
+  const other = (region: string) => (region === primary ? secondary : primary);
+  const resources: SeededResource[] = [];
+  const record = (kind: SeededKind, name: string, region: string, action: SeedAction | boolean) =>
+    resources.push({
+      kind,
+      name,
+      region,
+      action: action === true ? 'created' : action === false ? 'kept' : action,
+    });
+  const step = reporter.step(`Seeding the platform into ${primary} and ${secondary}`);
+
+  // One promise per resource (or group); each awaits only what it references.
+  const perRegion = <T>(fn: (region: string, role: RegionRole) => Promise<T>) => {
+    const byRegion = new Map(regions.map((r) => [r, fn(r, naming.roleOf(r))] as const));
+    const of = (region: string) => byRegion.get(region) as Promise<T>;
+    return Object.assign(of, { all: [...byRegion.values()] });
+  };
+
+  // ---- account, IAM (global: its control plane lives in the primary region) -----
+  const iam = clients.iam(primary);
+  const role = async (name: string, service: string): Promise<string> => {
+    const made = await ensure(['EntityAlreadyExistsException', 'EntityAlreadyExists'], () =>
+      iam.createRole({ RoleName: name, AssumeRolePolicyDocument: assumeRole(service) }),
+    );
+    record('iam-role', name, 'global', made.created);
+    const arn = made.value?.Role?.Arn ?? (await iam.getRole({ RoleName: name })).Role?.Arn;
+    if (!arn) throw new Error(`IAM role ${name} has no ARN`);
+    return arn;
+  };
+  const lambdaRoles = perRegion((region) => role(naming.role('lambda', region), 'lambda.amazonaws.com'));
+  const stateMachineRoles = perRegion((region) =>
+    role(naming.role('states', region), 'states.amazonaws.com'),
+  );
+  const eventRoles = perRegion((region) => role(naming.role('events', region), 'events.amazonaws.com'));
+  const replicationRole = role(naming.role('s3-replication'), 's3.amazonaws.com');
+
+  // ---- Lambda code: the same bytes for both regions -------------------------------
+  const code = Object.fromEntries(
+    Naming.functions.map((fn) => [fn, lambdaCode(fn, options.lambdaDir)]),
+  ) as Record<LambdaFunctionName, Promise<LambdaCode>>;
+
+  // ---- SQS ------------------------------------------------------------------------
+  const queueArn = async (region: string, url: string) => {
+    const attrs = await clients
+      .sqs(region)
+      .getQueueAttributes({ QueueUrl: url, AttributeNames: ['QueueArn'] });
+    const arn = attrs.Attributes?.QueueArn;
+    if (!arn) throw new Error(`SQS queue ${url} has no ARN`);
+    return arn;
+  };
+  const queues = perRegion(async (region) => {
+    const sqs = clients.sqs(region);
+    const dlqName = naming.ordersDlq(region);
+    const dlq = await sqs.createQueue({
+      QueueName: dlqName,
+      Attributes: { MessageRetentionPeriod: '1209600' },
+    });
+    record('sqs-queue', dlqName, region, 'put');
+    const dlqArn = await queueArn(region, dlq.QueueUrl ?? '');
+    const name = naming.ordersQueue(region);
+    const queue = await sqs.createQueue({
+      QueueName: name,
+      Attributes: {
+        VisibilityTimeout: '60',
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: '5' }),
+      },
+    });
+    record('sqs-queue', name, region, 'put');
+    return { url: queue.QueueUrl ?? '', arn: await queueArn(region, queue.QueueUrl ?? '') };
+  });
+
+  // ---- Lambda functions and the trade processor's event source mapping -------------
+  const functions = perRegion(async (region, regionRole) => {
+    const lambda = clients.lambda(region);
+    const roleArn = await lambdaRoles(region);
+    const env: Record<PlatformEnvKey, string> = {
+      DR_APP: config.app,
+      DR_ENVIRONMENT: config.environment,
+      DR_PRIMARY_REGION: primary,
+      DR_SECONDARY_REGION: secondary,
+      DR_REGION_ROLE: regionRole,
+    };
+    const variables = Object.fromEntries(PLATFORM_ENV_KEYS.map((k) => [k, env[k]]));
+    await Promise.all(
+      Naming.functions.map(async (fn) => {
+        const name = naming.lambda(region, fn);
+        const pkg = await code[fn];
+        const made = await ensure(['ResourceConflictException'], () =>
+          lambda.createFunction({
+            FunctionName: name,
+            Runtime: LAMBDA_RUNTIME,
+            Handler: pkg.handler,
+            Role: roleArn,
+            Code: { ZipFile: pkg.zip },
+            Timeout: fn === 'trade-processor' ? 30 : 10,
+            MemorySize: 512,
+            Architectures: ['arm64'],
+            Environment: { Variables: variables },
+          }),
+        );
+        record('lambda-function', name, region, made.created);
+      }),
+    );
+  });
+  const mappings = perRegion(async (region, regionRole) => {
+    await functions(region);
+    const queue = await queues(region);
+    if (!queue) throw new Error(`no orders queue in ${region}`);
+    const lambda = clients.lambda(region);
+    const fn = naming.lambda(region, 'trade-processor');
+    const existing = await lambda.listEventSourceMappings({ FunctionName: fn, EventSourceArn: queue.arn });
+    if ((existing.EventSourceMappings ?? []).length > 0) {
+      record('event-source-mapping', `${fn} ← ${naming.ordersQueue(region)}`, region, false);
+      return;
+    }
+    await lambda.createEventSourceMapping({
+      FunctionName: fn,
+      EventSourceArn: queue.arn,
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      // The split-brain guard: only the active region consumes orders.
+      Enabled: regionRole === 'primary',
+    });
+    record('event-source-mapping', `${fn} ← ${naming.ordersQueue(region)}`, region, true);
+  });
+
+  // ---- SNS, alarms ------------------------------------------------------------------
+  const topics = perRegion(async (region) => {
+    const name = naming.alarmTopic(region);
+    const topic = await clients.sns(region).createTopic({ Name: name });
+    record('sns-topic', name, region, 'put');
+    return topic.TopicArn ?? '';
+  });
+  const alarms = perRegion(async (region) => {
+    const topicArn = await topics(region);
+    const cloudwatch = clients.cloudwatch(region);
+    const lagMs = config.alarms.replicationLagMs ?? config.objectives.maxReplicationLagMs;
+    const common = {
+      AlarmActions: [topicArn],
+      OKActions: [topicArn],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold' as const,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'notBreaching',
+    };
+    const definitions: Array<Parameters<CloudWatchApi['putMetricAlarm']>[0] & { AlarmName: string }> = [
+      {
+        AlarmName: naming.alarm(region, 'replication-lag'),
+        Namespace: 'AWS/RDS',
+        MetricName: 'AuroraGlobalDBReplicationLag',
+        Dimensions: [{ Name: 'DBClusterIdentifier', Value: naming.dbCluster(region) }],
+        Statistic: 'Maximum',
+        Period: 60,
+        Threshold: lagMs,
+      },
+      {
+        AlarmName: naming.alarm(region, 'lambda-errors'),
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: naming.lambda(region, 'trade-processor') }],
+        Statistic: 'Sum',
+        Period: 60,
+        Threshold: config.alarms.lambdaErrors,
+      },
+      {
+        AlarmName: naming.alarm(region, 'api-latency-p99'),
+        Namespace: 'AWS/ApiGateway',
+        MetricName: 'Latency',
+        Dimensions: [{ Name: 'ApiName', Value: naming.restApi(region) }],
+        ExtendedStatistic: 'p99',
+        Period: 60,
+        Threshold: config.alarms.apiLatencyP99Ms,
+      },
+      {
+        AlarmName: naming.alarm(region, 'dlq-depth'),
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: naming.ordersDlq(region) }],
+        Statistic: 'Maximum',
+        Period: 60,
+        Threshold: config.alarms.dlqDepth,
+      },
+    ];
+    await Promise.all(
+      definitions.map(async (alarm) => {
+        await cloudwatch.putMetricAlarm({ ...common, ...alarm });
+        record('cloudwatch-alarm', alarm.AlarmName, region, 'put');
+      }),
+    );
+  });
+
+  // ---- EventBridge: a bus per region, a rule forwarding critical events to the other --
+  const buses = perRegion(async (region) => {
+    const eventbridge = clients.eventbridge(region);
+    const name = naming.eventBus(region);
+    const made = await ensure(['ResourceAlreadyExistsException'], () =>
+      eventbridge.createEventBus({ Name: name }),
+    );
+    record('eventbridge-bus', name, region, made.created);
+    return made.value?.EventBusArn ?? (await eventbridge.describeEventBus({ Name: name })).Arn ?? '';
+  });
+  const forwarding = perRegion(async (region) => {
+    const [, otherBus, roleArn] = await Promise.all([
+      buses(region),
+      buses(other(region)),
+      eventRoles(region),
+    ]);
+    const eventbridge = clients.eventbridge(region);
+    const rule = naming.regional(region, 'forward-critical');
+    await eventbridge.putRule({
+      Name: rule,
+      EventBusName: naming.eventBus(region),
+      EventPattern: JSON.stringify({ source: [`dr.${naming.prefix}`], 'detail-type': [{ prefix: 'DR ' }] }),
+      State: 'ENABLED',
+    });
+    await eventbridge.putTargets({
+      Rule: rule,
+      EventBusName: naming.eventBus(region),
+      Targets: [{ Id: `to-${other(region)}`, Arn: otherBus ?? '', RoleArn: roleArn }],
+    });
+    record('eventbridge-rule', rule, region, 'put');
+  });
+
+  // ---- Step Functions ------------------------------------------------------------------
+  const machines = perRegion(async (region) => {
+    const roleArn = await stateMachineRoles(region);
+    const sfn = clients.sfn(region);
+    const existing = new Set(((await sfn.listStateMachines({})).stateMachines ?? []).map((m) => m.name));
+    await Promise.all(
+      (['failover', 'failback'] as const).map(async (kind) => {
+        const name = naming.stateMachine(region, kind);
+        if (existing.has(name)) return record('state-machine', name, region, false);
+        const made = await ensure(['StateMachineAlreadyExists'], () =>
+          sfn.createStateMachine({
+            name,
+            roleArn,
+            definition: placeholderDefinition(kind),
+            type: 'STANDARD',
+          }),
+        );
+        record('state-machine', name, region, made.created);
+      }),
+    );
+  });
+
+  // ---- Secrets Manager: the application DB user's secret, in both regions --------------
+  const secrets = perRegion(async (region) => {
+    const sm = clients.secretsManager(region);
+    const name = naming.dbAppSecret();
+    const made = await ensure(['ResourceExistsException'], () =>
+      sm.createSecret({
+        Name: name,
+        SecretString: JSON.stringify({
+          username: Naming.dbAppUser,
+          password: SANDBOX_DB_PASSWORD,
+          dbname: config.database.databaseName,
+          port: 5432,
+        }),
+      }),
+    );
+    record('secret', name, region, made.created);
+    return made.value?.ARN ?? (await sm.describeSecret({ SecretId: name })).ARN ?? '';
+  });
+
+  // ---- API Gateway: the order API's REST API per region --------------------------------
+  const apis = perRegion(async (region) => {
+    const apigw = clients.apiGateway(region);
+    const name = naming.restApi(region);
+    const found = (await apigw.getRestApis({ limit: 500 })).items?.find((a) => a.name === name);
+    if (found?.id) {
+      record('rest-api', name, region, false);
+      return found.id;
+    }
+    const made = await apigw.createRestApi({ name, endpointConfiguration: { types: ['REGIONAL'] } });
+    record('rest-api', name, region, true);
+    return made.id ?? '';
+  });
+
+  // ---- Aurora global database ----------------------------------------------------------
+  const aurora = (async () => {
+    const engine = 'aurora-postgresql';
+    const globalId = naming.globalCluster();
+    const rdsPrimary = clients.rds(primary);
+    // Look before creating: moto replaces an existing global cluster (dropping its members).
+    const globalFound = await rdsPrimary
+      .describeGlobalClusters({ GlobalClusterIdentifier: globalId })
+      .then((r) => (r.GlobalClusters ?? []).length > 0)
+      .catch((error: unknown) => {
+        if (errorName(error) === 'GlobalClusterNotFoundFault') return false;
+        throw error;
+      });
+    if (!globalFound) {
+      await rdsPrimary.createGlobalCluster({
+        GlobalClusterIdentifier: globalId,
+        Engine: engine,
+        EngineVersion: config.database.engineVersion,
+        DatabaseName: config.database.databaseName,
+        StorageEncrypted: true,
+      });
+    }
+    record('aurora-global-cluster', globalId, primary, !globalFound);
+    const endpoints: Record<string, string> = {};
+    // The writer first: the secondary joins the global cluster as a reader.
+    for (const region of regions) {
+      const rds = clients.rds(region);
+      const id = naming.dbCluster(region);
+      const isWriter = region === primary;
+      // Look before creating: moto snapshots an existing cluster before refusing to create it again.
+      const found = await rds
+        .describeDBClusters({ DBClusterIdentifier: id })
+        .then((r) => r.DBClusters?.[0])
+        .catch((error: unknown) => {
+          if (errorName(error) === 'DBClusterNotFoundFault') return undefined;
+          throw error;
+        });
+      const cluster =
+        found ??
+        (
+          await rds.createDBCluster({
+            DBClusterIdentifier: id,
+            GlobalClusterIdentifier: globalId,
+            Engine: engine,
+            EngineVersion: config.database.engineVersion,
+            StorageEncrypted: true,
+            BackupRetentionPeriod: config.database.backupRetentionDays,
+            ...(isWriter
+              ? {
+                  MasterUsername: 'dr_admin',
+                  MasterUserPassword: SANDBOX_DB_PASSWORD,
+                  DatabaseName: config.database.databaseName,
+                }
+              : {}),
+          })
+        ).DBCluster;
+      record('aurora-cluster', id, region, !found);
+      endpoints[region] =
+        `${cluster?.Endpoint ?? `${id}.cluster.${region}.rds.amazonaws.com`}:${cluster?.Port ?? 5432}`;
+    }
+    await Promise.all(
+      regions.map(async (region) => {
+        const id = naming.dbInstance(region);
+        const made = await ensure(['DBInstanceAlreadyExistsFault'], () =>
+          clients.rds(region).createDBInstance({
+            DBInstanceIdentifier: id,
+            DBClusterIdentifier: naming.dbCluster(region),
+            DBInstanceClass: config.database.instanceClass,
+            Engine: engine,
+          }),
+        );
+        record('aurora-instance', id, region, made.created);
+      }),
+    );
+    return endpoints;
+  })();
+
+  // ---- DynamoDB: sessions and lease tables, global (replica in the secondary), PITR -----
+  const tables = (async () => {
+    const ddbPrimary = clients.dynamodb(primary);
+    await Promise.all(
+      [
+        [naming.sessionsTable(), SESSIONS_TABLE_KEY],
+        [naming.leaseTable(), LEASE_TABLE_KEY],
+      ].map(async ([table, key]) => {
+        const name = table as string;
+        const made = await ensure(['ResourceInUseException'], () =>
+          ddbPrimary.createTable({
+            TableName: name,
+            BillingMode: 'PAY_PER_REQUEST',
+            AttributeDefinitions: [{ AttributeName: key as string, AttributeType: 'S' }],
+            KeySchema: [{ AttributeName: key as string, KeyType: 'HASH' }],
+            StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+          }),
+        );
+        record('dynamodb-table', name, primary, made.created);
+        const described = await ddbPrimary.describeTable({ TableName: name });
+        const hasReplica = (described.Table?.Replicas ?? []).some((r) => r.RegionName === secondary);
+        if (!hasReplica) {
+          await ddbPrimary.updateTable({
+            TableName: name,
+            ReplicaUpdates: [{ Create: { RegionName: secondary } }],
+          });
+        }
+        record('dynamodb-replica', name, secondary, !hasReplica);
+        await Promise.all(
+          regions.map((region) =>
+            clients.dynamodb(region).updateContinuousBackups({
+              TableName: name,
+              PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            }),
+          ),
+        );
+      }),
+    );
+  })();
+
+  // ---- S3: config and audit-log buckets, versioned, replicated both ways ---------------
+  const purposes = ['config', 'audit-logs'] as const;
+  const buckets = perRegion(async (region) => {
+    const s3 = clients.s3(region);
+    await Promise.all(
+      purposes.map(async (purpose) => {
+        const name = naming.bucket(region, purpose);
+        // Look before creating: us-east-1 answers 200 to creating a bucket one already owns.
+        const found = await s3
+          .headBucket({ Bucket: name })
+          .then(() => true)
+          .catch((error: unknown) => {
+            if (errorName(error) === 'NotFound' || errorName(error) === 'NoSuchBucket') return false;
+            throw error;
+          });
+        if (!found) {
+          await s3.createBucket({
+            Bucket: name,
+            ...(region === 'us-east-1'
+              ? {}
+              : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
+          });
+        }
+        await s3.putBucketVersioning({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } });
+        record('s3-bucket', name, region, !found);
+      }),
+    );
+  });
+  // Primary → secondary, and the reverse rule for failback (S3 never re-replicates a replica).
+  const replication = perRegion(async (region) => {
+    const [roleArn] = await Promise.all([replicationRole, buckets(region), buckets(other(region))]);
+    const s3 = clients.s3(region);
+    await Promise.all(
+      purposes.map(async (purpose) => {
+        const source = naming.bucket(region, purpose);
+        await s3.putBucketReplication({
+          Bucket: source,
+          ReplicationConfiguration: {
+            Role: roleArn,
+            Rules: [
+              {
+                ID: `${purpose}-to-${other(region)}`,
+                Status: 'Enabled',
+                Priority: 1,
+                Filter: {},
+                DeleteMarkerReplication: { Status: 'Enabled' },
+                Destination: {
+                  Bucket: `arn:aws:s3:::${naming.bucket(other(region), purpose)}`,
+                  StorageClass: 'STANDARD',
+                  ReplicationTime: { Status: 'Enabled', Time: { Minutes: 15 } },
+                  Metrics: { Status: 'Enabled', EventThreshold: { Minutes: 15 } },
+                },
+              },
+            ],
+          },
+        });
+        record('s3-replication', `${source} → ${naming.bucket(other(region), purpose)}`, region, 'put');
+      }),
+    );
+  });
+
+  // ---- Route 53: zone, a health check per region, PRIMARY/SECONDARY failover records ----
+  const dns = (async () => {
+    const route53 = clients.route53(primary);
+    const domain = config.dns.domain;
+    const zones = await route53.listHostedZonesByName({ DNSName: domain, MaxItems: 1 });
+    let zoneId = zones.HostedZones?.find((z) => z.Name === `${domain}.`)?.Id;
+    record('route53-zone', domain, 'global', !zoneId);
+    if (!zoneId) {
+      const made = await route53.createHostedZone({ Name: domain, CallerReference: `dr-sandbox-${domain}` });
+      zoneId = made.HostedZone?.Id;
+    }
+    if (!zoneId) throw new Error(`hosted zone ${domain} has no id`);
+    const hc = config.dns.healthCheck;
+    const existingChecks = (await route53.listHealthChecks({})).HealthChecks ?? [];
+    const recordName = naming.apiDomain(domain, config.dns.apiSubdomain);
+    const apiIds = await Promise.all(regions.map((r) => apis(r)));
+    await Promise.all(
+      regions.map(async (region, i) => {
+        const probe = naming.regionalApiDomain(domain, config.dns.apiSubdomain, region);
+        const found = existingChecks.find(
+          (c) =>
+            c.HealthCheckConfig?.FullyQualifiedDomainName === probe &&
+            c.HealthCheckConfig?.ResourcePath === hc.path,
+        );
+        record('route53-health-check', probe, 'global', !found);
+        const healthCheckId =
+          found?.Id ??
+          (
+            await route53.createHealthCheck({
+              CallerReference: `dr-sandbox-${probe}`,
+              HealthCheckConfig: {
+                Type: 'HTTPS',
+                FullyQualifiedDomainName: probe,
+                Port: 443,
+                ResourcePath: hc.path,
+                RequestInterval: hc.intervalSeconds,
+                FailureThreshold: hc.failureThreshold,
+                EnableSNI: true,
+                MeasureLatency: true,
+              },
+            })
+          ).HealthCheck?.Id;
+        const failover = naming.roleOf(region) === 'primary' ? 'PRIMARY' : 'SECONDARY';
+        await route53.changeResourceRecordSets({
+          HostedZoneId: zoneId,
+          ChangeBatch: {
+            Comment: 'dr sandbox seed',
+            Changes: [
+              {
+                Action: 'UPSERT',
+                ResourceRecordSet: {
+                  Name: recordName,
+                  Type: 'CNAME',
+                  TTL: config.dns.ttlSeconds,
+                  SetIdentifier: failover.toLowerCase(),
+                  Failover: failover,
+                  HealthCheckId: healthCheckId,
+                  ResourceRecords: [{ Value: `${apiIds[i]}.execute-api.${region}.amazonaws.com` }],
+                },
+              },
+            ],
+          },
+        });
+        record('route53-record', `${recordName} ${failover}`, 'global', 'put');
+      }),
+    );
+  })();
+
+  // ---- SSM: fencing state, shared settings, region-specific settings -------------------
+  const parameters = perRegion(async (region, regionRole) => {
+    const ssm = clients.ssm(region);
+    const [endpoints, secretArn] = await Promise.all([aurora, secrets(region)]);
+    const values: Array<[string, string]> = [
+      [naming.ssmActiveRegion(), primary],
+      [naming.ssmEpoch(), '1'],
+      [naming.ssmShared('primary-region'), primary],
+      [naming.ssmShared('secondary-region'), secondary],
+      [naming.ssmShared('api-domain'), naming.apiDomain(config.dns.domain, config.dns.apiSubdomain)],
+      [naming.ssmRegional('region'), region],
+      [naming.ssmRegional('role'), regionRole],
+      [naming.ssmDbEndpoint(), endpoints[region] ?? ''],
+      [naming.ssmDbSecretArn(), secretArn],
+    ];
+    await Promise.all(
+      values.map(async ([name, value]) => {
+        // Never overwrite: a failed-over sandbox keeps its active region and epoch.
+        const made = await ensure(['ParameterAlreadyExists'], () =>
+          ssm.putParameter({ Name: name, Value: value, Type: 'String', Overwrite: false }),
+        );
+        record('ssm-parameter', name, region, made.created);
+      }),
+    );
+  });
+
+  const all = [
+    ...[
+      lambdaRoles,
+      stateMachineRoles,
+      eventRoles,
+      queues,
+      functions,
+      mappings,
+      topics,
+      alarms,
+      buses,
+      forwarding,
+    ].flatMap((group): Promise<unknown>[] => group.all),
+    ...[machines, secrets, apis, buckets, replication, parameters].flatMap(
+      (group): Promise<unknown>[] => group.all,
+    ),
+    replicationRole,
+    aurora,
+    tables,
+    dns,
+  ];
+  const settled = await Promise.allSettled(all);
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) {
+    step.fail();
+    throw failure.reason;
+  }
+  const counts: Record<SeedAction, number> = { created: 0, kept: 0, put: 0 };
+  for (const r of resources) counts[r.action]++;
+  const sourceOf = Object.fromEntries(
+    await Promise.all(Naming.functions.map(async (fn) => [fn, (await code[fn]).source] as const)),
+  );
+  step.succeed(`${resources.length} resources, ${counts.created} new`);
+  resources.sort(
+    (a, b) =>
+      a.kind.localeCompare(b.kind) || a.region.localeCompare(b.region) || a.name.localeCompare(b.name),
+  );
+  return {
+    regions: { primary, secondary },
+    resources,
+    counts,
+    lambdaCode: sourceOf,
+    ms: Date.now() - started,
+  };
+}
