@@ -147,6 +147,14 @@ export class Naming {
   alarm(region: string, what: 'replication-lag' | 'lambda-errors' | 'api-latency-p99' | 'dlq-depth'): string {
     return this.regional(region, what);
   }
+  /** AWS Backup vault (and plan) of the region's Aurora member cluster. */
+  backupVault(region: string): string {
+    return this.regional(region, 'dr-backup');
+  }
+  /** Route 53 query logs of the hosted zone (Route 53 requires the `/aws/route53/` prefix). */
+  dnsQueryLogGroup(domain: string): string {
+    return `/aws/route53/${domain}`;
+  }
   dashboard(): string {
     return `${this.prefix}-dr`;
   }
@@ -160,6 +168,47 @@ export class Naming {
   /** CloudWatch namespace for the platform's own metrics (readiness). */
   metricsNamespace(): string {
     return `DR/${this.prefix}`;
+  }
+
+  // ---- regional plumbing (network, keys, logs, API stage) -----------------
+  vpc(region: string): string {
+    return this.regional(region, 'vpc');
+  }
+  securityGroup(region: string, what: 'lambda' | 'db' | 'endpoints'): string {
+    return this.regional(region, `${what}-sg`);
+  }
+  dbSubnetGroup(region: string): string {
+    return this.regional(region, 'orders-db-subnets');
+  }
+  /** Alias of the region's customer-managed KMS key. */
+  kmsAlias(region: string): string {
+    return `alias/${this.regional(region, 'dr')}`;
+  }
+  /** Lambda writes to `/aws/lambda/<function>`; the stack creates it with retention and KMS. */
+  lambdaLogGroup(region: string, fn: LambdaFunctionName): string {
+    return `/aws/lambda/${this.lambda(region, fn)}`;
+  }
+  /** Step Functions logs under `/aws/vendedlogs/` (keeps the log resource policy small). */
+  stateMachineLogGroup(region: string, kind: 'failover' | 'failback'): string {
+    return `/aws/vendedlogs/states/${this.stateMachine(region, kind)}`;
+  }
+  apiAccessLogGroup(region: string): string {
+    return `/aws/apigateway/${this.restApi(region)}/access`;
+  }
+  vpcFlowLogGroup(region: string): string {
+    return `/aws/vpc/${this.vpc(region)}/flow-logs`;
+  }
+  /** The REST API's one stage, in both regions. */
+  restApiStage(): string {
+    return 'live';
+  }
+  /** Shared setting `key` (equal in both regions). */
+  ssmShared(key: string): string {
+    return `${this.ssmSharedPrefix()}/${key}`;
+  }
+  /** Region-specific setting `key` (differs per region). */
+  ssmRegional(key: string): string {
+    return `${this.ssmRegionalPrefix()}/${key}`;
   }
 }
 
