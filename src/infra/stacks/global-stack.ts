@@ -8,13 +8,14 @@ import { TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition/index.js';
-import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone/index.js';
 import type { Construct } from 'constructs';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming, type RegionRole } from '../naming.js';
 import { configureBackend } from '../backend.js';
 import type { RegionalResources } from './contracts.js';
 import type { ArnContext } from '../constructs/global/policy.js';
+import { PublicZone, ROUTE53_HOME_REGION } from '../constructs/global/public-zone.js';
+import { ClusterBackups } from '../constructs/global/cluster-backups.js';
 import { RegionalApiDomain } from '../constructs/global/regional-api-domain.js';
 import { HealthCheckedRecord } from '../constructs/global/health-checked-record.js';
 import { AuroraGlobalDatabase } from '../constructs/global/aurora-global-database.js';
@@ -49,7 +50,7 @@ export class GlobalStack extends TerraformStack {
   /** Provider for the primary region (also Route 53, IAM: their control planes live in us-east-1). */
   readonly primaryProvider: AwsProvider;
   readonly secondaryProvider: AwsProvider;
-  readonly zone: Route53Zone;
+  readonly zone: PublicZone;
   readonly apiDomains: Readonly<Record<RegionRole, RegionalApiDomain>>;
   readonly failoverRecords: Readonly<Record<RegionRole, HealthCheckedRecord>>;
   readonly database: AuroraGlobalDatabase;
@@ -90,10 +91,25 @@ export class GlobalStack extends TerraformStack {
     const apiDomain = naming.apiDomain(domain, apiSubdomain);
 
     // ---- DNS: zone, per-region certificates and custom domains, failover records ----
-    this.zone = new Route53Zone(this, 'zone', {
-      name: domain,
+    // DNSSEC keys and query-log groups must be in us-east-1: use the platform region
+    // that is us-east-1 (and its key), or a provider of its own when neither is.
+    const home = ROLES.find((role) => region[role].region === ROUTE53_HOME_REGION);
+    this.zone = new PublicZone(this, 'zone', {
+      provider: home
+        ? provider[home]
+        : new AwsProvider(this, 'aws-route53', {
+            alias: 'route53',
+            region: ROUTE53_HOME_REGION,
+            defaultTags: [{ tags: { ...tags } }],
+          }),
+      region: ROUTE53_HOME_REGION,
+      domain,
+      arnContext,
       comment: `dr: ${config.app} ${config.environment}`,
+      queryLogGroupName: naming.dnsQueryLogGroup(domain),
+      ...(home ? { logKmsKeyArn: region[home].kmsKeyArn } : {}),
     });
+    const zoneId = this.zone.zone.zoneId;
     const apiDomains = {} as Record<RegionRole, RegionalApiDomain>;
     const failoverRecords = {} as Record<RegionRole, HealthCheckedRecord>;
     for (const role of ROLES) {
@@ -101,14 +117,14 @@ export class GlobalStack extends TerraformStack {
       const regionalDomain = naming.regionalApiDomain(domain, apiSubdomain, r.region);
       apiDomains[role] = new RegionalApiDomain(this, `${role}-api-domain`, {
         provider: provider[role],
-        zoneId: this.zone.zoneId,
+        zoneId,
         apiDomain,
         regionalDomain,
         restApiId: r.restApiId,
         stageName: r.restApiStageName,
       });
       failoverRecords[role] = new HealthCheckedRecord(this, `${role}-failover`, {
-        zoneId: this.zone.zoneId,
+        zoneId,
         recordName: apiDomain,
         failover: role === 'primary' ? 'PRIMARY' : 'SECONDARY',
         target: apiDomains[role].apiDomainName.regionalDomainName,
@@ -142,6 +158,17 @@ export class GlobalStack extends TerraformStack {
       secondary: member('secondary'),
     });
     const clusters = { primary: this.database.primaryCluster, secondary: this.database.secondaryCluster };
+    new ClusterBackups(this, 'database-backups', {
+      roleName: naming.role('backup'),
+      accountId: arnContext.accountId,
+      clusters: ROLES.map((role) => ({
+        key: role,
+        provider: provider[role],
+        clusterArn: clusters[role].arn,
+        kmsKeyArn: region[role].kmsKeyArn,
+        vaultName: naming.backupVault(region[role].region),
+      })),
+    });
 
     this.dbSecret = new ReplicatedSecret(this, 'db-app-secret', {
       provider: this.primaryProvider,

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { RdsGlobalCluster } from '@cdktf/provider-aws/lib/rds-global-cluster/index.js';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster/index.js';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance/index.js';
+import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
 
@@ -48,6 +49,12 @@ export interface AuroraGlobalDatabaseProps {
    * @default - 60
    */
   readonly monitoringIntervalSeconds?: number;
+  /**
+   * Statements slower than this are logged, milliseconds (with every DDL statement; row
+   * data of ordinary statements stays out of the logs).
+   * @default - 1000
+   */
+  readonly logMinDurationMs?: number;
   /** Name of the Enhanced Monitoring role this construct creates (IAM is global: one role serves both regions). */
   readonly monitoringRoleName: string;
   readonly primary: AuroraMemberProps;
@@ -63,6 +70,15 @@ function validate(props: AuroraGlobalDatabaseProps): void {
   const days = props.backupRetentionDays;
   if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 35)) {
     throw new Error(`AuroraGlobalDatabase: backupRetentionDays must be 1–35, got ${days}`);
+  }
+  if (!/^\d+(\.\d+)*$/.test(props.engineVersion)) {
+    throw new Error(`AuroraGlobalDatabase: engineVersion must look like 16.6, got "${props.engineVersion}"`);
+  }
+  const slow = props.logMinDurationMs;
+  if (slow !== undefined && (!Number.isInteger(slow) || slow < -1)) {
+    throw new Error(
+      `AuroraGlobalDatabase: logMinDurationMs must be -1 (off) or a number of milliseconds, got ${slow}`,
+    );
   }
   const interval = props.monitoringIntervalSeconds;
   if (interval !== undefined && !MONITORING_INTERVALS.includes(interval)) {
@@ -134,13 +150,32 @@ export class AuroraGlobalDatabase extends Construct {
       deletionProtection: true,
     });
 
-    const common = (member: AuroraMemberProps) => ({
+    // Query logging (DDL and slow statements) through a cluster parameter group per region.
+    const family = `${ENGINE}${props.engineVersion.split('.')[0]}`;
+    const parameterGroup = (groupId: string, member: AuroraMemberProps) =>
+      new RdsClusterParameterGroup(this, groupId, {
+        provider: member.provider,
+        name: `${member.clusterIdentifier}-params`,
+        family,
+        description: `${member.clusterIdentifier}: DDL and slow-statement logging`,
+        parameter: [
+          { name: 'log_statement', value: 'ddl' },
+          { name: 'log_min_duration_statement', value: String(props.logMinDurationMs ?? 1000) },
+        ],
+      });
+    const groups = {
+      primary: parameterGroup('primary-parameters', props.primary),
+      secondary: parameterGroup('secondary-parameters', props.secondary),
+    };
+
+    const common = (member: AuroraMemberProps, group: RdsClusterParameterGroup) => ({
       provider: member.provider,
       clusterIdentifier: member.clusterIdentifier,
       globalClusterIdentifier: this.globalCluster.id,
       engine: ENGINE,
       engineVersion: this.globalCluster.engineVersion,
       dbSubnetGroupName: member.dbSubnetGroupName,
+      dbClusterParameterGroupName: group.name,
       vpcSecurityGroupIds: [...member.securityGroupIds],
       storageEncrypted: true,
       kmsKeyId: member.kmsKeyArn,
@@ -173,7 +208,7 @@ export class AuroraGlobalDatabase extends Construct {
       });
 
     this.primaryCluster = new RdsCluster(this, 'primary-cluster', {
-      ...common(props.primary),
+      ...common(props.primary, groups.primary),
       databaseName: props.databaseName,
       masterUsername: props.masterUsername ?? 'dr_admin',
       manageMasterUserPassword: true,
@@ -184,7 +219,7 @@ export class AuroraGlobalDatabase extends Construct {
     // A secondary can join only once the writer has an instance; it has no master
     // credentials of its own (they replicate from the writer).
     this.secondaryCluster = new RdsCluster(this, 'secondary-cluster', {
-      ...common(props.secondary),
+      ...common(props.secondary, groups.secondary),
       dependsOn: [this.primaryInstance],
     });
     this.secondaryInstance = instance('secondary-instance', props.secondary, this.secondaryCluster);
