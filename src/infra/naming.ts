@@ -54,6 +54,10 @@ export class Naming {
   ordersDlq(region: string): string {
     return this.regional(region, 'orders-dlq');
   }
+  /** Failed asynchronous Lambda invocations (the scheduled readiness check) land here. */
+  lambdaDlq(region: string): string {
+    return this.regional(region, 'lambda-dlq');
+  }
 
   // ---- Lambda -------------------------------------------------------------
   /** The function names the platform deploys, identical code in both regions. */

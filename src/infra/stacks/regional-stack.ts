@@ -21,6 +21,7 @@ import { AlarmTopic } from '../constructs/regional/alarm-topic.js';
 import { ControlParameters } from '../constructs/regional/control-parameters.js';
 import { DrEventBus } from '../constructs/regional/event-bus.js';
 import { DrStateMachines } from '../constructs/regional/dr-state-machines.js';
+import { FailureQueue } from '../constructs/regional/failure-queue.js';
 import { RegionalKey } from '../constructs/regional/kms-key.js';
 import { RegionalNetwork } from '../constructs/regional/network.js';
 import { OrderApi } from '../constructs/regional/order-api.js';
@@ -134,6 +135,10 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
     const queue = new OrderQueue(this, 'orders', {
       queueName: naming.ordersQueue(region),
       dlqName: naming.ordersDlq(region),
+      kmsKeyArn: key.arn,
+    });
+    const lambdaDlq = new FailureQueue(this, 'lambda-dlq', {
+      queueName: naming.lambdaDlq(region),
       kmsKeyArn: key.arn,
     });
     const configBucket = new SecureBucket(this, 'config-bucket', {
@@ -290,6 +295,7 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
           securityGroupIds: [network.lambdaSecurityGroup.id],
           accountId,
           statements: statements[fn],
+          deadLetterQueueArn: lambdaDlq.arn,
         }),
       ]),
     ) as Record<LambdaFunctionName, PlatformFunction>;
@@ -388,11 +394,12 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
         'health-check-path': hc.path,
         'dns-ttl-seconds': String(config.dns.ttlSeconds),
         'auto-failover': config.autoFailover,
+        'api-domain': naming.apiDomain(config.dns.domain, config.dns.apiSubdomain),
       },
       regionalPrefix: naming.ssmRegionalPrefix(),
       regional: {
         region,
-        'region-role': props.role,
+        role: props.role,
         'orders-queue-url': queue.queue.url,
         'orders-dlq-url': queue.dlq.url,
         'event-bus-name': bus.name,
@@ -403,6 +410,7 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
         'failback-state-machine-arn': machines.machines.failback.arn,
         'event-source-mapping-uuid': trigger.mapping.uuid,
       },
+      kmsKeyArn: key.arn,
     });
 
     // ---- the contract with the global stack --------------------------------------------

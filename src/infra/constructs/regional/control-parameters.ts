@@ -3,6 +3,9 @@
  * settings (equal in both regions; verify-sync compares them) and the region-specific
  * ones. `active-region` and `epoch` are runtime state owned by failover/failback: the
  * stack only creates them and ignores later changes, so a re-deploy never un-fences.
+ * Every parameter is a SecureString under the regional key, like the DB parameters the
+ * global stack writes: readers use `WithDecryption`, and reading or writing the fencing
+ * state takes both an SSM and a KMS grant.
  */
 import type * as SsmParameterModule from '@cdktf/provider-aws/lib/ssm-parameter/index.js';
 import { Construct } from 'constructs';
@@ -31,6 +34,8 @@ export interface ControlParametersProps {
   readonly regionalPrefix: string;
   /** Settings of this region, by key (cdktf tokens allowed). */
   readonly regional: Readonly<Record<string, string>>;
+  /** Key every parameter is encrypted with (readers need kms:Decrypt, writers kms:Encrypt). */
+  readonly kmsKeyArn: string;
 }
 
 const KEY = /^[a-z][a-z0-9-]*$/;
@@ -65,14 +70,16 @@ export class ControlParameters extends Construct {
     this.activeRegion = new SsmParameter(this, 'active-region', {
       name: props.activeRegionName,
       description: 'Region that holds the writer role. Written only by failover/failback.',
-      type: 'String',
+      type: 'SecureString',
+      keyId: props.kmsKeyArn,
       value: props.activeRegion,
       ...runtimeState,
     });
     this.epoch = new SsmParameter(this, 'epoch', {
       name: props.epochName,
       description: 'Fencing epoch, bumped by every failover/failback. Written only by them.',
-      type: 'String',
+      type: 'SecureString',
+      keyId: props.kmsKeyArn,
       value: String(epoch),
       ...runtimeState,
     });
@@ -91,7 +98,8 @@ export class ControlParameters extends Construct {
         }
         into[key] = new SsmParameter(this, `${scope_}-${key}`, {
           name: `${prefix}/${key}`,
-          type: 'String',
+          type: 'SecureString',
+          keyId: props.kmsKeyArn,
           value,
         });
       }

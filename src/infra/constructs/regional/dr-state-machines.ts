@@ -95,8 +95,9 @@ export class DrStateMachines extends Construct {
             resources: ['*'],
           },
           {
-            sid: 'EncryptExecutionData',
-            actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            // Execution data, and the SecureString fencing parameters the machines write.
+            sid: 'UseRegionalKey',
+            actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
             resources: [props.kmsKeyArn],
           },
         ],

@@ -49,6 +49,8 @@ export interface PlatformFunctionProps {
   readonly statements: readonly Statement[];
   /** @default 365 */
   readonly logRetentionDays?: number;
+  /** Queue for failed asynchronous invocations (the role may send to it). */
+  readonly deadLetterQueueArn: string;
 }
 
 const ENV_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -130,6 +132,11 @@ export class PlatformFunction extends Construct {
             actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
             resources: [props.kmsKeyArn],
           },
+          {
+            sid: 'DeadLetterQueue',
+            actions: ['sqs:SendMessage'],
+            resources: [props.deadLetterQueueArn],
+          },
           ...props.statements,
         ],
         `${what} execution role`,
@@ -153,6 +160,8 @@ export class PlatformFunction extends Construct {
       environment: { variables: { ...props.environment } },
       vpcConfig: { subnetIds: [...props.subnetIds], securityGroupIds: [...props.securityGroupIds] },
       tracingConfig: { mode: 'Active' },
+      // Only asynchronous invocations (EventBridge) use it; API and SQS callers retry themselves.
+      deadLetterConfig: { targetArn: props.deadLetterQueueArn },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
       // The role must be able to create ENIs and write logs before the function exists.
       dependsOn: [policy, this.logGroup.logGroup],

@@ -6,6 +6,7 @@
  */
 import type * as S3BucketModule from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import type * as S3BucketLifecycleConfigurationModule from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration/index.js';
+import type * as S3BucketNotificationModule from '@cdktf/provider-aws/lib/s3-bucket-notification/index.js';
 import type * as S3BucketOwnershipControlsModule from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls/index.js';
 import type * as S3BucketPolicyModule from '@cdktf/provider-aws/lib/s3-bucket-policy/index.js';
 import type * as S3BucketPublicAccessBlockModule from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
@@ -23,6 +24,9 @@ const { S3BucketLifecycleConfiguration } = requireCjs(
 ) as typeof S3BucketLifecycleConfigurationModule;
 type S3BucketLifecycleConfigurationRule =
   S3BucketLifecycleConfigurationModule.S3BucketLifecycleConfigurationRule;
+const { S3BucketNotification } = requireCjs(
+  '@cdktf/provider-aws/lib/s3-bucket-notification/index.js',
+) as typeof S3BucketNotificationModule;
 const { S3BucketOwnershipControls } = requireCjs(
   '@cdktf/provider-aws/lib/s3-bucket-ownership-controls/index.js',
 ) as typeof S3BucketOwnershipControlsModule;
@@ -124,6 +128,8 @@ export class SecureBucket extends Construct {
       dependsOn: [publicAccess],
     });
     new S3BucketLifecycleConfiguration(this, 'lifecycle', { bucket, rule: rules });
+    // Object events go to the default EventBridge bus (audit trail, replication checks).
+    new S3BucketNotification(this, 'notifications', { bucket, eventbridge: true });
   }
 }
 
