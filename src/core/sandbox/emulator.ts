@@ -389,12 +389,19 @@ function signal(pid: number, name: NodeJS.Signals): void {
 }
 
 async function goneWithin(pid: number, ms: number, exited?: Promise<void>): Promise<boolean> {
-  const deadline = Date.now() + ms;
   if (exited) {
     // Our own child: its exit event also reaps it (a zombie still answers kill(pid, 0)).
-    const timer = sleep(ms).then(() => false);
-    return Promise.race([exited.then(() => true), timer]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolveTimeout) => {
+      timer = setTimeout(() => resolveTimeout(false), ms);
+    });
+    try {
+      return await Promise.race([exited.then(() => true), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
+  const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (!alive(pid)) return true;
     await sleep(50);
@@ -411,5 +418,5 @@ function readTail(file: string): string {
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolveSleep) => setTimeout(resolveSleep, ms).unref());
+  return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 }

@@ -10,9 +10,10 @@ header, or X-Amz-Credential for a presigned URL). While that region is marked do
   client gives up; a request held across the restore is then dropped unanswered (a
   packet lost in a blackhole is not delivered later).
 
-That covers global control planes that sign for us-east-1 (Route 53, IAM) and the
-``aws-sdk:*`` task calls of moto's own state machines, which come back over HTTP signed
-for the state machine's region. Unsigned requests, moto's ``/moto-api/*`` and this
+Route 53 and IAM count as us-east-1 whatever region they were signed for (their control
+planes live there; with an endpoint override the SDKs sign them for the client's region).
+The ``aws-sdk:*`` task calls of moto's own state machines come back over HTTP signed for
+the state machine's region, so they are cut too. Unsigned requests, moto's ``/moto-api/*`` and this
 extension's ``/dr-emulator/*`` endpoint are never cut.
 
 Control endpoint (JSON, unsigned):
@@ -40,16 +41,26 @@ REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 PREFIX = "/dr-emulator/"
 
 
+# Global services whose control plane lives in one region. AWS SDKs sign them for that
+# region against the real endpoints, but with an endpoint override (as here) they sign
+# for the client's configured region, so the switch attributes them by service.
+HOME_REGIONS = {"route53": "us-east-1", "iam": "us-east-1"}
+
+
 def signed_region(environ: dict[str, Any]) -> str | None:
-    """The region of the SigV4 credential scope: Credential=AKID/DATE/REGION/SERVICE/aws4_request."""
+    """The region a request is for: the SigV4 credential scope
+    (Credential=AKID/DATE/REGION/SERVICE/aws4_request), or the home region of a global
+    service (Route 53, IAM)."""
     auth = environ.get("HTTP_AUTHORIZATION", "")
-    match = re.search(r"Credential=[^/,\s]+/\d{8}/([^/]+)/", auth)
-    if match:
-        return match.group(1)
-    query = parse_qs(environ.get("QUERY_STRING", ""))
-    credential = (query.get("X-Amz-Credential") or [""])[0]
-    parts = credential.split("/")
-    return parts[2] if len(parts) >= 5 else None
+    match = re.search(r"Credential=[^/,\s]+/\d{8}/([^/]+)/([^/]+)/", auth)
+    if not match:
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        credential = (query.get("X-Amz-Credential") or [""])[0]
+        match = re.match(r"[^/]+/\d{8}/([^/]+)/([^/]+)/", credential)
+    if not match:
+        return None
+    region, service = match.group(1), match.group(2).lower()
+    return HOME_REGIONS.get(service, region)
 
 
 class _Dropped(ConnectionAbortedError):
