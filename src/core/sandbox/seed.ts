@@ -659,11 +659,18 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
       [naming.ssmDbEndpoint(), endpoints[region] ?? ''],
       [naming.ssmDbSecretArn(), secretArn],
     ];
+    // As the stacks write them: where the database is, and its secret, are SecureStrings.
+    const secure = new Set([naming.ssmDbEndpoint(), naming.ssmDbSecretArn()]);
     await Promise.all(
       values.map(async ([name, value]) => {
         // Never overwrite: a failed-over sandbox keeps its active region and epoch.
         const made = await ensure(['ParameterAlreadyExists'], () =>
-          ssm.putParameter({ Name: name, Value: value, Type: 'String', Overwrite: false }),
+          ssm.putParameter({
+            Name: name,
+            Value: value,
+            Type: secure.has(name) ? 'SecureString' : 'String',
+            Overwrite: false,
+          }),
         );
         record('ssm-parameter', name, region, made.created);
       }),

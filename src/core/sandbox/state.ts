@@ -68,12 +68,14 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** True when something answers HTTP at the endpoint within `timeoutMs` (any status). */
+/** True when the emulator answers its control endpoint within `timeoutMs`. */
 export async function endpointAnswers(endpoint: string, timeoutMs = 1000): Promise<boolean> {
   try {
-    const response = await fetch(new URL('/moto-api/', endpoint), { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(new URL('/dr-emulator/outages', endpoint), {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     await response.body?.cancel();
-    return true;
+    return response.ok;
   } catch {
     return false;
   }

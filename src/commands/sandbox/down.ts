@@ -1,0 +1,21 @@
+import { DrCommand } from '../../cli/base-command.js';
+import type { DownResult } from '../../core/sandbox/sandbox.js';
+
+export default class SandboxDown extends DrCommand<DownResult> {
+  static override summary = 'Stop the local sandbox and remove .dr/sandbox.json.';
+  static override description =
+    'Ends the emulator process recorded in .dr/sandbox.json (SIGTERM, then SIGKILL) and waits until it is gone. Nothing running is not an error.';
+  static override examples = ['<%= config.bin %> sandbox down'];
+
+  async run(): Promise<DownResult> {
+    await this.parse(SandboxDown);
+    const reporter = await this.reporter();
+    const { sandboxDown } = await import('../../core/sandbox/sandbox.js');
+    const result = await sandboxDown({ reporter });
+    if (!this.jsonEnabled()) {
+      const { renderDown } = await import('../../cli/render/sandbox.js');
+      this.log(renderDown(result));
+    }
+    return result;
+  }
+}
