@@ -6,7 +6,7 @@
  * neither the code nor the state. Secrets Manager copies every new version to the
  * replica, so the secondary can read it while us-east-1 is down.
  */
-import { Fn, Token, type TerraformProvider } from 'cdktf';
+import { Fn, TerraformLocal, Token, type TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 
@@ -65,6 +65,12 @@ export class ReplicatedSecret extends Construct {
     // authentication, not this password). checkov's CKV2_AWS_57 is skipped in
     // .checkov.yaml for this reason (terraform_json scans honour no inline skips).
     this.arn = this.secret.arn;
-    this.replicaArn = Fn.replace(this.secret.arn, `:${props.region}:`, `:${props.replicaRegion}:`);
+    // A local, so that the value reads as a plain reference where it is embedded in
+    // JSON (policy documents): the function call's own quotes would not.
+    this.replicaArn = new TerraformLocal(
+      this,
+      'replica-arn',
+      Fn.replace(this.secret.arn, `:${props.region}:`, `:${props.replicaRegion}:`),
+    ).asString;
   }
 }
