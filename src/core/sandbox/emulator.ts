@@ -12,7 +12,7 @@
  * region outages, forced Route 53 health-check status, timing knobs, and moto's reset.
  * Like every core module this one neither prints nor exits: it throws typed errors.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -92,8 +92,11 @@ export function projectRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 }
 
-/** Installs the emulator into `<root>/.venv` when needed and returns its python. */
-export function ensureEmulatorInstalled(root = projectRoot()): string {
+/**
+ * Installs the emulator into `<root>/.venv` when needed (quick when it already is) and
+ * returns its python. Asynchronous: a first install downloads moto for about half a minute.
+ */
+export async function ensureEmulatorInstalled(root = projectRoot()): Promise<string> {
   const script = join(root, INSTALL_SCRIPT);
   const python = join(root, '.venv', 'bin', 'python');
   if (!existsSync(script) || !existsSync(join(root, SERVER_SCRIPT))) {
@@ -101,9 +104,21 @@ export function ensureEmulatorInstalled(root = projectRoot()): string {
       `the AWS emulator is not part of ${root} (no ${INSTALL_SCRIPT} or ${SERVER_SCRIPT}): run dr from a checkout of the repository`,
     );
   }
-  const result = spawnSync('bash', [script], { cwd: root, encoding: 'utf8', timeout: 10 * 60_000 });
-  if (result.error || result.status !== 0 || !existsSync(python)) {
-    const detail = (result.stderr ?? '').trim().split('\n').slice(-3).join(' ');
+  const result = await new Promise<{ code: number | null; stderr: string; error?: Error }>((resolveRun) => {
+    const child = spawn('bash', [script], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 10 * 60_000,
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+    });
+    child.once('error', (error) => resolveRun({ code: null, stderr, error }));
+    child.once('close', (code) => resolveRun({ code, stderr }));
+  });
+  if (result.error || result.code !== 0 || !existsSync(python)) {
+    const detail = result.stderr.trim().split('\n').slice(-3).join(' ');
     throw new EmulatorNotInstalledError(
       `the AWS emulator could not be installed: run \`${INSTALL_COMMAND}\` (needs python3 with venv; Debian: apt-get install -y python3-venv)` +
         (detail ? `: ${detail}` : ''),
@@ -132,7 +147,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const host = options.host ?? '127.0.0.1';
   const install = options.install ?? options.python === undefined;
   const python = install
-    ? ensureEmulatorInstalled(root)
+    ? await ensureEmulatorInstalled(root)
     : (options.python ?? join(root, '.venv', 'bin', 'python'));
   if (!existsSync(python) && options.python === undefined) {
     throw new EmulatorNotInstalledError(`the AWS emulator is not installed: run \`${INSTALL_COMMAND}\``);
