@@ -1,10 +1,18 @@
 /** Writing validated orders. Both functions run inside the caller's transaction. */
-import type { SqlClient } from '../../core/db-migrations.js';
 import type { Order } from './order.js';
 
 export interface OrderToWrite {
   readonly order: Order;
   readonly messageId: string;
+}
+
+/** The subset of pg's client the writers use: named (prepared once per connection) queries. */
+export interface PreparingClient {
+  query<R extends Record<string, unknown>>(config: {
+    name: string;
+    text: string;
+    values: unknown[];
+  }): Promise<{ rows: R[] }>;
 }
 
 export interface WriteStamp {
@@ -22,20 +30,21 @@ const COLUMNS = `client_order_id, account, symbol, side, quantity, limit_price, 
  * batch or already stored, are skipped by ON CONFLICT. Returns the ids it inserted.
  */
 export async function insertOrders(
-  client: SqlClient,
+  client: PreparingClient,
   orders: readonly OrderToWrite[],
   stamp: WriteStamp,
 ): Promise<string[]> {
   if (orders.length === 0) return [];
-  const { rows } = await client.query<{ client_order_id: string }>(
-    `INSERT INTO orders (${COLUMNS})
+  const { rows } = await client.query<{ client_order_id: string }>({
+    name: 'dr_insert_orders',
+    text: `INSERT INTO orders (${COLUMNS})
      SELECT id, account, symbol, side, quantity, limit_price, ordered_at, $8, $9, message_id
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::numeric[],
                  $7::timestamptz[], $10::text[])
           AS t(id, account, symbol, side, quantity, limit_price, ordered_at, message_id)
      ON CONFLICT (client_order_id) DO NOTHING
      RETURNING client_order_id`,
-    [
+    values: [
       orders.map((o) => o.order.clientOrderId),
       orders.map((o) => o.order.account),
       orders.map((o) => o.order.symbol),
@@ -47,22 +56,23 @@ export async function insertOrders(
       stamp.epoch,
       orders.map((o) => o.messageId),
     ],
-  );
+  });
   return rows.map((r) => r.client_order_id);
 }
 
 /** The baseline the bench compares against: one INSERT per message. Not used by the handler. */
 export async function insertOrdersOneByOne(
-  client: SqlClient,
+  client: PreparingClient,
   orders: readonly OrderToWrite[],
   stamp: WriteStamp,
 ): Promise<string[]> {
   const inserted: string[] = [];
   for (const { order, messageId } of orders) {
-    const { rows } = await client.query<{ client_order_id: string }>(
-      `INSERT INTO orders (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    const { rows } = await client.query<{ client_order_id: string }>({
+      name: 'dr_insert_order',
+      text: `INSERT INTO orders (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (client_order_id) DO NOTHING RETURNING client_order_id`,
-      [
+      values: [
         order.clientOrderId,
         order.account,
         order.symbol,
@@ -74,7 +84,7 @@ export async function insertOrdersOneByOne(
         stamp.epoch,
         messageId,
       ],
-    );
+    });
     if (rows[0]) inserted.push(rows[0].client_order_id);
   }
   return inserted;
