@@ -14,8 +14,14 @@ interface Recorded {
 }
 
 /** An HTTP server that records each request and answers with `respond`. */
+interface Answer {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
 async function recordingServer(
-  respond: (req: IncomingMessage) => { status: number; headers?: Record<string, string>; body?: string },
+  respond: (req: IncomingMessage) => Answer,
 ): Promise<{ endpoint: string; requests: Recorded[]; close(): Promise<void> }> {
   const requests: Recorded[] = [];
   const server: Server = createHttpServer((req, res) => {
@@ -112,7 +118,7 @@ describe('createClients: a region that does not answer', () => {
 describe('createClients: endpoint override', () => {
   let server: Awaited<ReturnType<typeof recordingServer>>;
   before(async () => {
-    server = await recordingServer((req) => {
+    server = await recordingServer((req): Answer => {
       if (req.headers['x-amz-target'] === 'AmazonSSM.GetParameter') {
         return {
           status: 400,
