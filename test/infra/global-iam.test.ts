@@ -124,9 +124,11 @@ describe('IAM across all stacks', () => {
     ]) {
       assert.ok(actions.includes(a), `operator lacks ${a}`);
     }
-    for (const s of policy.statements) {
-      assert.deepEqual(s.Condition?.StringEquals?.['aws:RequestedRegion'], ['us-east-1', 'us-east-2'], s.Sid);
-    }
+    // ...and everything outside us-east-1/us-east-2 is denied
+    const deny = policy.statements.find((s) => s.Effect === 'Deny');
+    assert.deepEqual(deny?.Condition, {
+      StringNotEquals: { 'aws:RequestedRegion': ['us-east-1', 'us-east-2'] },
+    });
   });
 
   it('trusts the listed operators instead of the account root when config.operators is set', () => {

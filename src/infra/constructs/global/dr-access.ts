@@ -210,7 +210,6 @@ export function readinessStatements(t: DrAccessTargets): PolicyStatement[] {
 
 /** What `dr status`, `verify-sync`, `failover`, `failback` and `drill` call, in the two platform regions only. */
 export function operatorStatements(t: DrAccessTargets): PolicyStatement[] {
-  const regions = { StringEquals: { 'aws:RequestedRegion': t.regions.map((r) => r.region) } };
   const machines = t.regions.flatMap((r) => r.stateMachineNames.map((name) => ({ region: r.region, name })));
   const statements: PolicyStatement[] = [
     ...readStatements(t),
@@ -234,13 +233,18 @@ export function operatorStatements(t: DrAccessTargets): PolicyStatement[] {
       ),
     },
   ];
-  return statements.map((s) => ({
-    ...s,
-    condition: {
-      ...(s.condition ?? {}),
-      StringEquals: { ...(s.condition?.StringEquals ?? {}), ...regions.StringEquals },
+  // One Deny instead of a condition on every Allow keeps the policy well under IAM's
+  // 10,240-character limit for a role's inline policies.
+  return [
+    ...statements,
+    {
+      sid: 'DenyOutsidePlatformRegions',
+      effect: 'Deny',
+      actions: ['*'],
+      resources: ['*'],
+      condition: { StringNotEquals: { 'aws:RequestedRegion': t.regions.map((r) => r.region) } },
     },
-  }));
+  ];
 }
 
 export interface RolePolicyProps {

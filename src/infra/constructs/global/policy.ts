@@ -20,14 +20,15 @@ export interface PolicyStatement {
 
 const WILDCARD_ACTION = /^(\*|[a-z0-9-]+:\*)$/i;
 
-/** Throws when an action is `*` or `service:*`, or a statement has no action or resource. */
+/** Throws when an Allow's action is `*` or `service:*`, or a statement has no action or resource. */
 export function assertLeastPrivilege(statements: readonly PolicyStatement[], what: string): void {
   if (statements.length === 0) throw new Error(`${what}: a policy needs at least one statement`);
   for (const s of statements) {
     if (s.actions.length === 0) throw new Error(`${what}: statement ${s.sid ?? '(no sid)'} has no actions`);
     if (s.resources.length === 0)
       throw new Error(`${what}: statement ${s.sid ?? '(no sid)'} has no resources`);
-    const wild = s.actions.filter((a) => WILDCARD_ACTION.test(a));
+    // A Deny may be broad (it only takes away); an Allow must name its actions.
+    const wild = s.effect === 'Deny' ? [] : s.actions.filter((a) => WILDCARD_ACTION.test(a));
     if (wild.length > 0) {
       throw new Error(
         `${what}: action(s) ${wild.join(', ')} grant a whole service; name the actions the platform calls`,
