@@ -12,6 +12,7 @@ import type { SqsRecord } from '../../src/lambdas/shared/events.js';
 import { memoryLogger } from '../../src/lambdas/shared/log.js';
 import { readSsmFence, staticParameterStore } from '../../src/lambdas/shared/params.js';
 import { cachedSsmFence, FencedError } from '../../src/lambdas/trade-processor/fencing.js';
+import { insertOrders } from '../../src/lambdas/trade-processor/orders-store.js';
 import { createHandler } from '../../src/lambdas/trade-processor/handler.js';
 import {
   DatabaseUnavailableError,
@@ -251,6 +252,42 @@ describe('trade processor: failures fail the whole batch', () => {
     // Then it is refused as stale
     await assert.rejects(attempt, (e: unknown) => e instanceof FencedError && /epoch 3/.test(e.message));
     assert.equal((await rows()).length, 0);
+  });
+
+  test('a fence change waits for the batch in flight, and every later batch sees it', async () => {
+    // Given a batch paused inside its transaction, after the fence check, before its insert
+    let paused!: () => void;
+    const reachedInsert = new Promise<void>((r) => (paused = r));
+    let resume!: () => void;
+    const gate = new Promise<void>((r) => (resume = r));
+    const inFlight = processBatch(
+      [record('m1', order('O-1'))],
+      deps({
+        write: async (client, orders, stamp) => {
+          paused();
+          await gate;
+          return insertOrders(client, orders, stamp);
+        },
+      }),
+    );
+    await reachedInsert;
+
+    // When a planned failover moves the fence to us-east-2 meanwhile
+    let moved = false;
+    const fenceMove = advanceFence(admin, { activeRegion: 'us-east-2', epoch: 2 }).then(() => (moved = true));
+    await new Promise((r) => setTimeout(r, 200));
+
+    // Then the fence change waits for the in-flight batch, which commits in full
+    assert.equal(moved, false);
+    resume();
+    assert.equal((await inFlight).inserted, 1);
+    await fenceMove;
+    // And the next batch (SSM here not yet updated) is refused by the database fence
+    await assert.rejects(processBatch([record('m2', order('O-2'))], deps()), FencedError);
+    assert.deepEqual(
+      (await rows()).map((r) => r.client_order_id),
+      ['O-1'],
+    );
   });
 
   test('a read-only database (a demoted Aurora cluster) is treated as fenced', async () => {
