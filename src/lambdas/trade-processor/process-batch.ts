@@ -9,7 +9,7 @@
  *   is half-written and every message stays queued.
  */
 import type pg from 'pg';
-import { errorFields, type Logger } from '../shared/log.js';
+import type { Logger } from '../shared/log.js';
 import type { SsmFence } from '../shared/params.js';
 import type { SqsRecord } from '../shared/events.js';
 import { checkDbFence, checkSsmFence, FencedError, isReadOnlyError } from './fencing.js';
@@ -141,7 +141,6 @@ export async function processBatch(
       );
     }
     broken ??= error as Error;
-    deps.log('error', 'batch failed, rolled back', { messages: records.length, ...errorFields(error) });
     throw new DatabaseUnavailableError(`the batch was rolled back: ${(error as Error).message}`, {
       cause: error,
     });
