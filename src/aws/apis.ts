@@ -74,6 +74,7 @@ export interface DynamoDbApi {
   describeContinuousBackups(
     input: ddb.DescribeContinuousBackupsCommandInput,
   ): Promise<ddb.DescribeContinuousBackupsCommandOutput>;
+  updateTimeToLive(input: ddb.UpdateTimeToLiveCommandInput): Promise<ddb.UpdateTimeToLiveCommandOutput>;
 }
 
 export interface S3Api {

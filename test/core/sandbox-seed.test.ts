@@ -33,11 +33,41 @@ describe('seedPlatform', () => {
     // Then SSM holds the fencing state and the DB parameters in both regions
     for (const region of [primary, secondary]) {
       const ssm = clients.ssm(region);
-      assert.equal((await ssm.getParameter({ Name: naming.ssmActiveRegion() })).Parameter?.Value, primary);
-      assert.equal((await ssm.getParameter({ Name: naming.ssmEpoch() })).Parameter?.Value, '1');
+      assert.equal(
+        (await ssm.getParameter({ Name: naming.ssmActiveRegion(), WithDecryption: true })).Parameter?.Value,
+        primary,
+      );
+      assert.equal(
+        (await ssm.getParameter({ Name: naming.ssmEpoch(), WithDecryption: true })).Parameter?.Value,
+        '1',
+      );
       const db = await ssm.getParameter({ Name: naming.ssmDbEndpoint(), WithDecryption: true });
       assert.match(db.Parameter?.Value ?? '', new RegExp(`^${naming.dbCluster(region)}\\..*:5432$`));
     }
+    // And the shared settings are equal in both regions, the regional ones name their region
+    const sharedIn = await Promise.all(
+      [primary, secondary].map(async (region) => {
+        const page = await clients
+          .ssm(region)
+          .getParametersByPath({ Path: naming.ssmSharedPrefix(), WithDecryption: true, MaxResults: 10 });
+        const more = page.NextToken
+          ? await clients.ssm(region).getParametersByPath({
+              Path: naming.ssmSharedPrefix(),
+              WithDecryption: true,
+              NextToken: page.NextToken,
+            })
+          : { Parameters: [] };
+        return Object.fromEntries(
+          [...(page.Parameters ?? []), ...(more.Parameters ?? [])].map((p) => [p.Name, p.Value]),
+        );
+      }),
+    );
+    assert.equal(sharedIn[0]?.[naming.ssmShared('rto-seconds')], '60');
+    assert.deepEqual(sharedIn[0], sharedIn[1]);
+    const queueUrl = await clients
+      .ssm(secondary)
+      .getParameter({ Name: naming.ssmRegional('orders-queue-url'), WithDecryption: true });
+    assert.match(queueUrl.Parameter?.Value ?? '', new RegExp(`/${naming.ordersQueue(secondary)}$`));
     // And the orders queue with its DLQ in both regions
     for (const region of [primary, secondary]) {
       const { QueueUrl } = await clients.sqs(region).getQueueUrl({ QueueName: naming.ordersQueue(region) });
@@ -148,7 +178,9 @@ describe('seedPlatform', () => {
     // Then nothing is created, every resource is accounted for, and the fencing state stays
     assert.equal(second.counts.created, 0);
     assert.equal(second.resources.length, first.resources.length);
-    const active = await clients.ssm(primary).getParameter({ Name: naming.ssmActiveRegion() });
+    const active = await clients
+      .ssm(primary)
+      .getParameter({ Name: naming.ssmActiveRegion(), WithDecryption: true });
     assert.equal(active.Parameter?.Value, secondary);
     const mappings = await clients.lambda(secondary).listEventSourceMappings({
       FunctionName: naming.lambda(secondary, 'trade-processor'),

@@ -5,6 +5,7 @@ import {
   DescribeTableCommand,
   UpdateContinuousBackupsCommand,
   DescribeContinuousBackupsCommand,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDbApi } from '../apis.js';
 import { sdkConfig, type ClientSettings } from '../sdk-config.js';
@@ -17,6 +18,7 @@ export function create(settings: ClientSettings): DynamoDbApi & { destroy(): voi
     describeTable: (input) => client.send(new DescribeTableCommand(input)),
     updateContinuousBackups: (input) => client.send(new UpdateContinuousBackupsCommand(input)),
     describeContinuousBackups: (input) => client.send(new DescribeContinuousBackupsCommand(input)),
+    updateTimeToLive: (input) => client.send(new UpdateTimeToLiveCommand(input)),
     destroy: () => client.destroy(),
   };
 }

@@ -14,11 +14,13 @@ import type { DrConfig } from '../../config/schema.js';
 import { Naming, type LambdaFunctionName, type RegionRole } from '../../infra/naming.js';
 import { PLATFORM_ENV_KEYS, type PlatformEnvKey } from '../platform-env.js';
 import { silentReporter, type Reporter } from '../reporter.js';
+import {
+  placeholderDefinition,
+  renderDefinition,
+  type DefinitionFactory,
+} from '../../infra/constructs/regional/state-machine-definition.js';
 import { lambdaCode, type LambdaCode } from './lambda-code.js';
 
-/** Hash keys of the two DynamoDB tables. */
-export const SESSIONS_TABLE_KEY = 'sessionId';
-export const LEASE_TABLE_KEY = 'lockId';
 /** Lambda runtime of every platform function (DESIGN.md). */
 export const LAMBDA_RUNTIME = 'nodejs22.x';
 /** Placeholder password of the sandbox's application DB user (the sandbox has no real database). */
@@ -78,6 +80,11 @@ export interface SeedOptions {
   readonly reporter?: Reporter;
   /** Where built Lambda zips are looked for. @default - `dist/lambdas` */
   readonly lambdaDir?: string;
+  /**
+   * The failover/failback definitions, as the regional stack takes them.
+   * @default - the stack's placeholder (one Pass state)
+   */
+  readonly stateMachineDefinition?: DefinitionFactory;
 }
 
 /** Runs `create`; an error whose name is in `exists` means "already there". */
@@ -99,18 +106,6 @@ const assumeRole = (service: string) =>
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
   });
-
-/**
- * PLACEHOLDER state machine: stands in for the failover/failback definitions until
- * src/infra provides them. One Pass state, so an execution succeeds at once.
- */
-export function placeholderDefinition(kind: 'failover' | 'failback'): string {
-  return JSON.stringify({
-    Comment: `PLACEHOLDER ${kind} state machine seeded by dr sandbox (the real definition comes from src/infra)`,
-    StartAt: 'Placeholder',
-    States: { Placeholder: { Type: 'Pass', Result: { placeholder: kind }, End: true } },
-  });
-}
 
 export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
   const started = Date.now();
@@ -138,7 +133,7 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
     return Object.assign(of, { all: [...byRegion.values()] });
   };
 
-  // ---- account, IAM (global: its control plane lives in the primary region) -----
+  // ---- IAM (global: its control plane lives in the primary region) --------------------
   const iam = clients.iam(primary);
   const role = async (name: string, service: string): Promise<string> => {
     const made = await ensure(['EntityAlreadyExistsException', 'EntityAlreadyExists'], () =>
@@ -149,61 +144,72 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
     if (!arn) throw new Error(`IAM role ${name} has no ARN`);
     return arn;
   };
-  const lambdaRoles = perRegion((region) => role(naming.role('lambda', region), 'lambda.amazonaws.com'));
+  // Role names as the stacks give them.
+  const functionRoles = perRegion(async (region) => {
+    const arns = await Promise.all(
+      Naming.functions.map((fn) => role(naming.role(`${fn}-exec`, region), 'lambda.amazonaws.com')),
+    );
+    return Object.fromEntries(Naming.functions.map((fn, i) => [fn, arns[i] as string])) as Record<
+      LambdaFunctionName,
+      string
+    >;
+  });
   const stateMachineRoles = perRegion((region) =>
-    role(naming.role('states', region), 'states.amazonaws.com'),
+    role(naming.role('dr-state-machines', region), 'states.amazonaws.com'),
   );
-  const eventRoles = perRegion((region) => role(naming.role('events', region), 'events.amazonaws.com'));
-  const replicationRole = role(naming.role('s3-replication'), 's3.amazonaws.com');
+  const forwardingRoles = perRegion((region) =>
+    role(naming.role('event-forwarding', region), 'events.amazonaws.com'),
+  );
+  const replicationRoles = perRegion((region) =>
+    role(naming.role('s3-replication', region), 's3.amazonaws.com'),
+  );
 
-  // ---- Lambda code: the same bytes for both regions -------------------------------
+  // ---- Lambda code: the same bytes for both regions -----------------------------------
   const code = Object.fromEntries(
     Naming.functions.map((fn) => [fn, lambdaCode(fn, options.lambdaDir)]),
   ) as Record<LambdaFunctionName, Promise<LambdaCode>>;
 
-  // ---- SQS ------------------------------------------------------------------------
-  const queueArn = async (region: string, url: string) => {
-    const attrs = await clients
-      .sqs(region)
-      .getQueueAttributes({ QueueUrl: url, AttributeNames: ['QueueArn'] });
-    const arn = attrs.Attributes?.QueueArn;
-    if (!arn) throw new Error(`SQS queue ${url} has no ARN`);
-    return arn;
-  };
-  const queues = perRegion(async (region) => {
+  // ---- SQS: orders queue + DLQ, and the DLQ of failed asynchronous invocations ----------
+  const queue = async (region: string, name: string, attributes: Record<string, string>) => {
     const sqs = clients.sqs(region);
-    const dlqName = naming.ordersDlq(region);
-    const dlq = await sqs.createQueue({
-      QueueName: dlqName,
-      Attributes: { MessageRetentionPeriod: '1209600' },
-    });
-    record('sqs-queue', dlqName, region, 'put');
-    const dlqArn = await queueArn(region, dlq.QueueUrl ?? '');
-    const name = naming.ordersQueue(region);
-    const queue = await sqs.createQueue({
-      QueueName: name,
-      Attributes: {
-        VisibilityTimeout: '60',
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: '5' }),
-      },
-    });
+    const made = await sqs.createQueue({ QueueName: name, Attributes: attributes });
     record('sqs-queue', name, region, 'put');
-    return { url: queue.QueueUrl ?? '', arn: await queueArn(region, queue.QueueUrl ?? '') };
+    const url = made.QueueUrl ?? '';
+    const attrs = await sqs.getQueueAttributes({ QueueUrl: url, AttributeNames: ['QueueArn'] });
+    const arn = attrs.Attributes?.QueueArn;
+    if (!arn) throw new Error(`SQS queue ${name} has no ARN`);
+    return { name, url, arn };
+  };
+  const fourteenDays = String(14 * 24 * 60 * 60);
+  const queues = perRegion(async (region) => {
+    const [dlq, lambdaDlq] = await Promise.all([
+      queue(region, naming.ordersDlq(region), { MessageRetentionPeriod: fourteenDays }),
+      queue(region, naming.lambdaDlq(region), { MessageRetentionPeriod: fourteenDays }),
+    ]);
+    const orders = await queue(region, naming.ordersQueue(region), {
+      VisibilityTimeout: '180',
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 5 }),
+    });
+    return { orders, dlq, lambdaDlq };
   });
 
-  // ---- Lambda functions and the trade processor's event source mapping -------------
+  // ---- Lambda functions, the trade processor's trigger, the hourly readiness check ------
   const functions = perRegion(async (region, regionRole) => {
     const lambda = clients.lambda(region);
-    const roleArn = await lambdaRoles(region);
-    const env: Record<PlatformEnvKey, string> = {
+    const [roles, q] = await Promise.all([functionRoles(region), queues(region)]);
+    const base: Record<PlatformEnvKey, string> = {
       DR_APP: config.app,
       DR_ENVIRONMENT: config.environment,
       DR_PRIMARY_REGION: primary,
       DR_SECONDARY_REGION: secondary,
       DR_REGION_ROLE: regionRole,
     };
-    const variables = Object.fromEntries(PLATFORM_ENV_KEYS.map((k) => [k, env[k]]));
-    await Promise.all(
+    const extra: Record<LambdaFunctionName, Record<string, string>> = {
+      'trade-processor': {},
+      health: { DR_ORDERS_QUEUE_URL: q.orders.url },
+      'readiness-check': { DR_ORDERS_QUEUE_URL: q.orders.url, DR_ORDERS_DLQ_URL: q.dlq.url },
+    };
+    const arns = await Promise.all(
       Naming.functions.map(async (fn) => {
         const name = naming.lambda(region, fn);
         const pkg = await code[fn];
@@ -212,41 +218,59 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
             FunctionName: name,
             Runtime: LAMBDA_RUNTIME,
             Handler: pkg.handler,
-            Role: roleArn,
+            Role: roles[fn],
             Code: { ZipFile: pkg.zip },
             Timeout: fn === 'trade-processor' ? 30 : 10,
             MemorySize: 512,
             Architectures: ['arm64'],
-            Environment: { Variables: variables },
+            DeadLetterConfig: { TargetArn: q.lambdaDlq.arn },
+            Environment: {
+              Variables: { ...Object.fromEntries(PLATFORM_ENV_KEYS.map((k) => [k, base[k]])), ...extra[fn] },
+            },
           }),
         );
         record('lambda-function', name, region, made.created);
+        return (
+          made.value?.FunctionArn ??
+          (await lambda.getFunction({ FunctionName: name })).Configuration?.FunctionArn
+        );
       }),
     );
+    return Object.fromEntries(Naming.functions.map((fn, i) => [fn, arns[i] ?? ''])) as Record<
+      LambdaFunctionName,
+      string
+    >;
   });
   const mappings = perRegion(async (region, regionRole) => {
-    await functions(region);
-    const queue = await queues(region);
-    if (!queue) throw new Error(`no orders queue in ${region}`);
+    const [, q] = await Promise.all([functions(region), queues(region)]);
     const lambda = clients.lambda(region);
     const fn = naming.lambda(region, 'trade-processor');
-    const existing = await lambda.listEventSourceMappings({ FunctionName: fn, EventSourceArn: queue.arn });
-    if ((existing.EventSourceMappings ?? []).length > 0) {
-      record('event-source-mapping', `${fn} ← ${naming.ordersQueue(region)}`, region, false);
-      return;
-    }
-    await lambda.createEventSourceMapping({
+    const label = `${fn} ← ${q.orders.name}`;
+    const existing = await lambda.listEventSourceMappings({ FunctionName: fn, EventSourceArn: q.orders.arn });
+    const found = existing.EventSourceMappings?.[0]?.UUID;
+    record('event-source-mapping', label, region, !found);
+    if (found) return found;
+    const made = await lambda.createEventSourceMapping({
       FunctionName: fn,
-      EventSourceArn: queue.arn,
-      BatchSize: 10,
+      EventSourceArn: q.orders.arn,
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       // The split-brain guard: only the active region consumes orders.
       Enabled: regionRole === 'primary',
     });
-    record('event-source-mapping', `${fn} ← ${naming.ordersQueue(region)}`, region, true);
+    return made.UUID ?? '';
+  });
+  const readinessSchedule = perRegion(async (region) => {
+    const fnArn = (await functions(region))['readiness-check'];
+    const eventbridge = clients.eventbridge(region);
+    const rule = naming.regional(region, 'readiness-hourly');
+    await eventbridge.putRule({ Name: rule, ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' });
+    await eventbridge.putTargets({ Rule: rule, Targets: [{ Id: 'readiness-check', Arn: fnArn }] });
+    record('eventbridge-rule', rule, region, 'put');
   });
 
-  // ---- SNS, alarms ------------------------------------------------------------------
+  // ---- SNS, alarms (the definitions of src/infra/constructs/regional/regional-alarms.ts) --
   const topics = perRegion(async (region) => {
     const name = naming.alarmTopic(region);
     const topic = await clients.sns(region).createTopic({ Name: name });
@@ -256,51 +280,67 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
   const alarms = perRegion(async (region) => {
     const topicArn = await topics(region);
     const cloudwatch = clients.cloudwatch(region);
-    const lagMs = config.alarms.replicationLagMs ?? config.objectives.maxReplicationLagMs;
+    const t = {
+      replicationLagMs: config.alarms.replicationLagMs ?? config.objectives.maxReplicationLagMs,
+      lambdaErrors: config.alarms.lambdaErrors,
+      apiLatencyP99Ms: config.alarms.apiLatencyP99Ms,
+      dlqDepth: config.alarms.dlqDepth,
+    };
     const common = {
       AlarmActions: [topicArn],
       OKActions: [topicArn],
       ComparisonOperator: 'GreaterThanOrEqualToThreshold' as const,
-      EvaluationPeriods: 3,
-      DatapointsToAlarm: 2,
       TreatMissingData: 'notBreaching',
     };
     const definitions: Array<Parameters<CloudWatchApi['putMetricAlarm']>[0] & { AlarmName: string }> = [
       {
         AlarmName: naming.alarm(region, 'replication-lag'),
+        AlarmDescription: `Aurora global replication lag above ${t.replicationLagMs} ms: a failover now would lose that much (RPO).`,
         Namespace: 'AWS/RDS',
         MetricName: 'AuroraGlobalDBReplicationLag',
         Dimensions: [{ Name: 'DBClusterIdentifier', Value: naming.dbCluster(region) }],
         Statistic: 'Maximum',
         Period: 60,
-        Threshold: lagMs,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 2,
+        Threshold: t.replicationLagMs,
       },
       {
         AlarmName: naming.alarm(region, 'lambda-errors'),
+        AlarmDescription: `trade-processor reported ${t.lambdaErrors}+ errors in a minute (whole-batch failures, not partial ones).`,
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
         Dimensions: [{ Name: 'FunctionName', Value: naming.lambda(region, 'trade-processor') }],
         Statistic: 'Sum',
         Period: 60,
-        Threshold: config.alarms.lambdaErrors,
+        EvaluationPeriods: 1,
+        Threshold: t.lambdaErrors,
       },
       {
         AlarmName: naming.alarm(region, 'api-latency-p99'),
+        AlarmDescription: `Order API p99 latency at or above ${t.apiLatencyP99Ms} ms for 3 of 5 minutes.`,
         Namespace: 'AWS/ApiGateway',
         MetricName: 'Latency',
-        Dimensions: [{ Name: 'ApiName', Value: naming.restApi(region) }],
+        Dimensions: [
+          { Name: 'ApiName', Value: naming.restApi(region) },
+          { Name: 'Stage', Value: naming.restApiStage() },
+        ],
         ExtendedStatistic: 'p99',
         Period: 60,
-        Threshold: config.alarms.apiLatencyP99Ms,
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 3,
+        Threshold: t.apiLatencyP99Ms,
       },
       {
         AlarmName: naming.alarm(region, 'dlq-depth'),
+        AlarmDescription: `${t.dlqDepth}+ orders in the dead-letter queue: they were not processed and need a person.`,
         Namespace: 'AWS/SQS',
         MetricName: 'ApproximateNumberOfMessagesVisible',
         Dimensions: [{ Name: 'QueueName', Value: naming.ordersDlq(region) }],
         Statistic: 'Maximum',
-        Period: 60,
-        Threshold: config.alarms.dlqDepth,
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: t.dlqDepth,
       },
     ];
     await Promise.all(
@@ -311,7 +351,7 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
     );
   });
 
-  // ---- EventBridge: a bus per region, a rule forwarding critical events to the other --
+  // ---- EventBridge: the DR bus, and forwarding to the other region's (both ways) --------
   const buses = perRegion(async (region) => {
     const eventbridge = clients.eventbridge(region);
     const name = naming.eventBus(region);
@@ -322,47 +362,71 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
     return made.value?.EventBusArn ?? (await eventbridge.describeEventBus({ Name: name })).Arn ?? '';
   });
   const forwarding = perRegion(async (region) => {
-    const [, otherBus, roleArn] = await Promise.all([
-      buses(region),
+    const [otherBus, roleArn] = await Promise.all([
       buses(other(region)),
-      eventRoles(region),
+      forwardingRoles(region),
+      buses(region),
     ]);
     const eventbridge = clients.eventbridge(region);
-    const rule = naming.regional(region, 'forward-critical');
-    await eventbridge.putRule({
-      Name: rule,
-      EventBusName: naming.eventBus(region),
-      EventPattern: JSON.stringify({ source: [`dr.${naming.prefix}`], 'detail-type': [{ prefix: 'DR ' }] }),
-      State: 'ENABLED',
-    });
-    await eventbridge.putTargets({
-      Rule: rule,
-      EventBusName: naming.eventBus(region),
-      Targets: [{ Id: `to-${other(region)}`, Arn: otherBus ?? '', RoleArn: roleArn }],
-    });
-    record('eventbridge-rule', rule, region, 'put');
-  });
-
-  // ---- Step Functions ------------------------------------------------------------------
-  const machines = perRegion(async (region) => {
-    const roleArn = await stateMachineRoles(region);
-    const sfn = clients.sfn(region);
-    const existing = new Set(((await sfn.listStateMachines({})).stateMachines ?? []).map((m) => m.name));
+    const rules = [
+      {
+        Name: naming.eventForwardRule(region, 'dr-events'),
+        EventBusName: naming.eventBus(region),
+        EventPattern: JSON.stringify({ source: [{ prefix: 'dr.' }, 'aws.cloudwatch'], region: [region] }),
+      },
+      {
+        Name: naming.eventForwardRule(region, 'alarms'),
+        EventPattern: JSON.stringify({
+          source: ['aws.cloudwatch'],
+          'detail-type': ['CloudWatch Alarm State Change'],
+          region: [region],
+          detail: { alarmName: [{ prefix: naming.prefix }] },
+        }),
+      },
+    ];
     await Promise.all(
-      (['failover', 'failback'] as const).map(async (kind) => {
-        const name = naming.stateMachine(region, kind);
-        if (existing.has(name)) return record('state-machine', name, region, false);
-        const made = await ensure(['StateMachineAlreadyExists'], () =>
-          sfn.createStateMachine({
-            name,
-            roleArn,
-            definition: placeholderDefinition(kind),
-            type: 'STANDARD',
-          }),
-        );
-        record('state-machine', name, region, made.created);
+      rules.map(async (rule) => {
+        await eventbridge.putRule({ ...rule, State: 'ENABLED' });
+        await eventbridge.putTargets({
+          Rule: rule.Name,
+          ...(rule.EventBusName ? { EventBusName: rule.EventBusName } : {}),
+          Targets: [{ Id: 'other-region-bus', Arn: otherBus, RoleArn: roleArn }],
+        });
+        record('eventbridge-rule', rule.Name, region, 'put');
       }),
     );
+  });
+
+  // ---- Step Functions: the definitions the regional stack deploys -----------------------
+  const definition = options.stateMachineDefinition ?? placeholderDefinition;
+  const machines = perRegion(async (region, regionRole) => {
+    const roleArn = await stateMachineRoles(region);
+    const sfn = clients.sfn(region);
+    const existing = new Map(((await sfn.listStateMachines({})).stateMachines ?? []).map((m) => [m.name, m]));
+    const arns = await Promise.all(
+      (['failover', 'failback'] as const).map(async (kind) => {
+        const name = naming.stateMachine(region, kind);
+        const found = existing.get(name)?.stateMachineArn;
+        record('state-machine', name, region, !found);
+        if (found) return found;
+        const made = await sfn.createStateMachine({
+          name,
+          roleArn,
+          type: 'STANDARD',
+          definition: renderDefinition(
+            definition({
+              kind,
+              region,
+              role: regionRole,
+              primaryRegion: primary,
+              secondaryRegion: secondary,
+            }),
+          ),
+        });
+        return made.stateMachineArn ?? '';
+      }),
+    );
+    return { failover: arns[0] ?? '', failback: arns[1] ?? '' };
   });
 
   // ---- Secrets Manager: the application DB user's secret, in both regions --------------
@@ -480,8 +544,8 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
     const ddbPrimary = clients.dynamodb(primary);
     await Promise.all(
       [
-        [naming.sessionsTable(), SESSIONS_TABLE_KEY],
-        [naming.leaseTable(), LEASE_TABLE_KEY],
+        [naming.sessionsTable(), Naming.sessionsTableKey],
+        [naming.leaseTable(), Naming.leaseTableKey],
       ].map(async ([table, key]) => {
         const name = table as string;
         const made = await ensure(['ResourceInUseException'], () =>
@@ -504,12 +568,22 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
         }
         record('dynamodb-replica', name, secondary, !hasReplica);
         await Promise.all(
-          regions.map((region) =>
+          regions.flatMap((region) => [
             clients.dynamodb(region).updateContinuousBackups({
               TableName: name,
               PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
             }),
-          ),
+            clients
+              .dynamodb(region)
+              .updateTimeToLive({
+                TableName: name,
+                TimeToLiveSpecification: { AttributeName: Naming.ttlAttribute, Enabled: true },
+              })
+              // Already on: DynamoDB refuses to set the same TTL twice.
+              .catch((error: unknown) => {
+                if (errorName(error) !== 'ValidationException') throw error;
+              }),
+          ]),
         );
       }),
     );
@@ -545,7 +619,7 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
   });
   // Primary → secondary, and the reverse rule for failback (S3 never re-replicates a replica).
   const replication = perRegion(async (region) => {
-    const [roleArn] = await Promise.all([replicationRole, buckets(region), buckets(other(region))]);
+    const [roleArn] = await Promise.all([replicationRoles(region), buckets(region), buckets(other(region))]);
     const s3 = clients.s3(region);
     await Promise.all(
       purposes.map(async (purpose) => {
@@ -644,47 +718,75 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
     );
   })();
 
-  // ---- SSM: fencing state, shared settings, region-specific settings -------------------
+  // ---- SSM: fencing state, shared settings, region-specific settings --------------------
+  // As src/infra/constructs/regional/control-parameters.ts writes them: all SecureString.
+  const hc = config.dns.healthCheck;
+  const shared: Record<string, string> = {
+    'primary-region': primary,
+    'secondary-region': secondary,
+    'rto-seconds': String(config.objectives.rtoSeconds),
+    'orchestration-seconds': String(config.objectives.orchestrationSeconds),
+    'max-replication-lag-ms': String(config.objectives.maxReplicationLagMs),
+    'max-s3-pending-operations': String(config.objectives.maxS3PendingOperations),
+    'canary-timeout-seconds': String(config.objectives.canaryTimeoutSeconds),
+    'health-check-interval-seconds': String(hc.intervalSeconds),
+    'health-check-failure-threshold': String(hc.failureThreshold),
+    'health-check-path': hc.path,
+    'dns-ttl-seconds': String(config.dns.ttlSeconds),
+    'auto-failover': config.autoFailover,
+    'api-domain': naming.apiDomain(config.dns.domain, config.dns.apiSubdomain),
+  };
   const parameters = perRegion(async (region, regionRole) => {
     const ssm = clients.ssm(region);
-    const [endpoints, secretArn] = await Promise.all([aurora, secrets(region)]);
-    const values: Array<[string, string]> = [
-      [naming.ssmActiveRegion(), primary],
-      [naming.ssmEpoch(), '1'],
-      [naming.ssmShared('primary-region'), primary],
-      [naming.ssmShared('secondary-region'), secondary],
-      [naming.ssmShared('api-domain'), naming.apiDomain(config.dns.domain, config.dns.apiSubdomain)],
-      [naming.ssmRegional('region'), region],
-      [naming.ssmRegional('role'), regionRole],
-      [naming.ssmDbEndpoint(), endpoints[region] ?? ''],
-      [naming.ssmDbSecretArn(), secretArn],
-    ];
-    // As the stacks write them: where the database is, and its secret, are SecureStrings.
-    const secure = new Set([naming.ssmDbEndpoint(), naming.ssmDbSecretArn()]);
-    await Promise.all(
-      values.map(async ([name, value]) => {
-        // Never overwrite: a failed-over sandbox keeps its active region and epoch.
-        const made = await ensure(['ParameterAlreadyExists'], () =>
-          ssm.putParameter({
-            Name: name,
-            Value: value,
-            Type: secure.has(name) ? 'SecureString' : 'String',
-            Overwrite: false,
-          }),
-        );
-        record('ssm-parameter', name, region, made.created);
-      }),
-    );
+    const [endpoints, secretArn, q, machineArns, mappingUuid, topicArn] = await Promise.all([
+      aurora,
+      secrets(region),
+      queues(region),
+      machines(region),
+      mappings(region),
+      topics(region),
+    ]);
+    const regional: Record<string, string> = {
+      region,
+      role: regionRole,
+      'orders-queue-url': q.orders.url,
+      'orders-dlq-url': q.dlq.url,
+      'event-bus-name': naming.eventBus(region),
+      'alarm-topic-arn': topicArn,
+      'config-bucket': naming.bucket(region, 'config'),
+      'audit-logs-bucket': naming.bucket(region, 'audit-logs'),
+      'failover-state-machine-arn': machineArns.failover,
+      'failback-state-machine-arn': machineArns.failback,
+      'event-source-mapping-uuid': mappingUuid,
+      'db-endpoint': endpoints[region] ?? '',
+      'db-secret-arn': secretArn,
+    };
+    const put = async (name: string, value: string, overwrite: boolean) => {
+      const made = await ensure(['ParameterAlreadyExists'], () =>
+        ssm.putParameter({ Name: name, Value: value, Type: 'SecureString', Overwrite: overwrite }),
+      );
+      record('ssm-parameter', name, region, overwrite ? 'put' : made.created);
+    };
+    await Promise.all([
+      // Runtime state, owned by failover/failback: created once, never overwritten, so a
+      // sandbox that has failed over keeps its active region and epoch.
+      put(naming.ssmActiveRegion(), primary, false),
+      put(naming.ssmEpoch(), '1', false),
+      ...Object.entries(shared).map(([key, value]) => put(naming.ssmShared(key), value, true)),
+      ...Object.entries(regional).map(([key, value]) => put(naming.ssmRegional(key), value, true)),
+    ]);
   });
 
   const all = [
     ...[
-      lambdaRoles,
+      functionRoles,
       stateMachineRoles,
-      eventRoles,
+      forwardingRoles,
+      replicationRoles,
       queues,
       functions,
       mappings,
+      readinessSchedule,
       topics,
       alarms,
       buses,
@@ -693,7 +795,6 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
     ...[machines, secrets, apis, buckets, replication, parameters].flatMap(
       (group): Promise<unknown>[] => group.all,
     ),
-    replicationRole,
     aurora,
     tables,
     dns,
