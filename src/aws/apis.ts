@@ -66,6 +66,9 @@ export interface RdsApi {
 
 export interface DynamoDbApi {
   createTable(input: ddb.CreateTableCommandInput): Promise<ddb.CreateTableCommandOutput>;
+  putItem(input: ddb.PutItemCommandInput): Promise<ddb.PutItemCommandOutput>;
+  getItem(input: ddb.GetItemCommandInput): Promise<ddb.GetItemCommandOutput>;
+  deleteItem(input: ddb.DeleteItemCommandInput): Promise<ddb.DeleteItemCommandOutput>;
   updateTable(input: ddb.UpdateTableCommandInput): Promise<ddb.UpdateTableCommandOutput>;
   describeTable(input: ddb.DescribeTableCommandInput): Promise<ddb.DescribeTableCommandOutput>;
   updateContinuousBackups(
@@ -92,6 +95,9 @@ export interface S3Api {
   getBucketReplication(
     input: s3.GetBucketReplicationCommandInput,
   ): Promise<s3.GetBucketReplicationCommandOutput>;
+  putObject(input: s3.PutObjectCommandInput): Promise<s3.PutObjectCommandOutput>;
+  headObject(input: s3.HeadObjectCommandInput): Promise<s3.HeadObjectCommandOutput>;
+  deleteObject(input: s3.DeleteObjectCommandInput): Promise<s3.DeleteObjectCommandOutput>;
 }
 
 export interface Route53Api {
@@ -119,6 +125,8 @@ export interface SnsApi {
 export interface CloudWatchApi {
   putMetricAlarm(input: cw.PutMetricAlarmCommandInput): Promise<cw.PutMetricAlarmCommandOutput>;
   describeAlarms(input: cw.DescribeAlarmsCommandInput): Promise<cw.DescribeAlarmsCommandOutput>;
+  getMetricData(input: cw.GetMetricDataCommandInput): Promise<cw.GetMetricDataCommandOutput>;
+  putMetricData(input: cw.PutMetricDataCommandInput): Promise<cw.PutMetricDataCommandOutput>;
 }
 
 export interface EventBridgeApi {

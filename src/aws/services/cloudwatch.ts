@@ -1,4 +1,10 @@
-import { CloudWatchClient, PutMetricAlarmCommand, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  PutMetricAlarmCommand,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  PutMetricDataCommand,
+} from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchApi } from '../apis.js';
 import { sdkConfig, type ClientSettings } from '../sdk-config.js';
 
@@ -7,6 +13,8 @@ export function create(settings: ClientSettings): CloudWatchApi & { destroy(): v
   return {
     putMetricAlarm: (input) => client.send(new PutMetricAlarmCommand(input)),
     describeAlarms: (input) => client.send(new DescribeAlarmsCommand(input)),
+    getMetricData: (input) => client.send(new GetMetricDataCommand(input)),
+    putMetricData: (input) => client.send(new PutMetricDataCommand(input)),
     destroy: () => client.destroy(),
   };
 }

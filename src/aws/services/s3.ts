@@ -6,6 +6,9 @@ import {
   GetBucketVersioningCommand,
   PutBucketReplicationCommand,
   GetBucketReplicationCommand,
+  PutObjectCommand,
+  HeadObjectCommand,
+  DeleteObjectCommand,
 } from '@aws-sdk/client-s3';
 import type { S3Api } from '../apis.js';
 import { sdkConfig, type ClientSettings } from '../sdk-config.js';
@@ -20,6 +23,9 @@ export function create(settings: ClientSettings): S3Api & { destroy(): void } {
     getBucketVersioning: (input) => client.send(new GetBucketVersioningCommand(input)),
     putBucketReplication: (input) => client.send(new PutBucketReplicationCommand(input)),
     getBucketReplication: (input) => client.send(new GetBucketReplicationCommand(input)),
+    putObject: (input) => client.send(new PutObjectCommand(input)),
+    headObject: (input) => client.send(new HeadObjectCommand(input)),
+    deleteObject: (input) => client.send(new DeleteObjectCommand(input)),
     destroy: () => client.destroy(),
   };
 }
