@@ -19,6 +19,8 @@ export interface ClientOptions {
   readonly profile?: string;
   /** Endpoint override, e.g. the sandbox's `http://127.0.0.1:PORT`. @default - real AWS */
   readonly endpoint?: string;
+  /** Per-region endpoint overrides (`DR_ENDPOINT_US_EAST_1`); win over `endpoint` for their region. */
+  readonly regionEndpoints?: Readonly<Record<string, string>>;
   /** Connection and request timeout per attempt, milliseconds. @default 5000 */
   readonly timeoutMs?: number;
   /** Attempts per call, the first included. @default 2 */
@@ -81,12 +83,13 @@ export function createClients(options: ClientOptions = {}): AwsClients {
     const key = `${name}/${region}`;
     const cached = cache.get(key);
     if (cached) return cached as ServiceApis[K];
+    const endpoint = options.regionEndpoints?.[region] ?? options.endpoint;
     const settings: ClientSettings = {
       region,
       timeoutMs,
       maxAttempts,
       ...(options.profile ? { profile: options.profile } : {}),
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(endpoint ? { endpoint } : {}),
     };
     let api: Promise<ServiceApis[K] & Destroyable> | undefined;
     const load = () =>
