@@ -9,7 +9,7 @@
  *   unchanged, matched by their `name`).
  */
 import type { ServiceApis, ServiceName } from './apis.js';
-import type { ClientSettings } from './sdk-config.js';
+import type { ClientSettings, SharedCredentials } from './sdk-config.js';
 import { toRegionError } from './errors.js';
 
 export type * from './apis.js';
@@ -78,6 +78,13 @@ export function createClients(options: ClientOptions = {}): AwsClients {
   }
   const built: Destroyable[] = [];
   const cache = new Map<string, unknown>();
+  // Real AWS: one default-chain provider for every client, so an SSO or role-assuming
+  // profile is resolved once per run, not once per service and region.
+  let credentials: Promise<SharedCredentials> | undefined;
+  const sharedCredentials = () =>
+    (credentials ??= import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) =>
+      defaultProvider(options.profile ? { profile: options.profile } : {}),
+    ));
 
   function service<K extends ServiceName>(name: K, region: string): ServiceApis[K] {
     const key = `${name}/${region}`;
@@ -93,8 +100,11 @@ export function createClients(options: ClientOptions = {}): AwsClients {
     };
     let api: Promise<ServiceApis[K] & Destroyable> | undefined;
     const load = () =>
-      (api ??= (LOADERS[name] as () => Promise<ServiceModule<K>>)().then((module) => {
-        const created = module.create(settings);
+      (api ??= Promise.all([
+        (LOADERS[name] as () => Promise<ServiceModule<K>>)(),
+        options.endpoint ? undefined : sharedCredentials(),
+      ]).then(([module, provider]) => {
+        const created = module.create(provider ? { ...settings, credentials: provider } : settings);
         built.push(created);
         return created;
       }));

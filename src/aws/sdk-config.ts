@@ -3,6 +3,10 @@
  * together with a service module (never on the `dr --help` path).
  */
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { defaultProvider } from '@aws-sdk/credential-provider-node';
+
+/** The default credential chain, resolved once and shared by every client of a factory. */
+export type SharedCredentials = ReturnType<typeof defaultProvider>;
 
 export interface ClientSettings {
   readonly region: string;
@@ -14,6 +18,8 @@ export interface ClientSettings {
   readonly timeoutMs: number;
   /** Attempts per call, the first included. */
   readonly maxAttempts: number;
+  /** One credential provider for all clients (else each client resolves the chain itself). */
+  readonly credentials?: SharedCredentials;
 }
 
 /** Credentials for the local emulator: it accepts any key. Never used against AWS. */
@@ -29,7 +35,7 @@ export interface SdkClientConfig {
   requestHandler: NodeHttpHandler;
   profile?: string;
   endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  credentials?: { accessKeyId: string; secretAccessKey: string } | SharedCredentials;
 }
 
 export function sdkConfig(settings: ClientSettings): SdkClientConfig {
@@ -46,8 +52,9 @@ export function sdkConfig(settings: ClientSettings): SdkClientConfig {
     // The sandbox takes any key: no profile, no credential chain.
     ...(settings.endpoint
       ? { endpoint: settings.endpoint, credentials: { ...SANDBOX_CREDENTIALS } }
-      : settings.profile
-        ? { profile: settings.profile }
-        : {}),
+      : {
+          ...(settings.profile ? { profile: settings.profile } : {}),
+          ...(settings.credentials ? { credentials: settings.credentials } : {}),
+        }),
   };
 }

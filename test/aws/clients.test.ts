@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createClients } from '../../src/aws/clients.js';
 import { RegionUnreachableError } from '../../src/core/errors.js';
 
@@ -189,6 +192,56 @@ describe('createClients: endpoint override', () => {
     } finally {
       clients.destroy();
       for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_ENDPOINT_URL'])
+        delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+  });
+});
+
+describe('createClients: --profile', () => {
+  let server: Awaited<ReturnType<typeof recordingServer>>;
+  let dir: string;
+  before(async () => {
+    server = await recordingServer(() => ({
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: '{}',
+    }));
+    dir = await mkdtemp(join(tmpdir(), 'dr-profile-'));
+  });
+  after(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('signs with the named profile of the shared credentials file, for every service and region', async () => {
+    // Given a credentials file with a profile, and no credentials in the environment
+    await writeFile(
+      join(dir, 'credentials'),
+      '[drtest]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = s\n',
+    );
+    await writeFile(join(dir, 'config'), '');
+    const saved = { ...process.env };
+    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) {
+      delete process.env[key];
+    }
+    Object.assign(process.env, {
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+      AWS_CONFIG_FILE: join(dir, 'config'),
+      AWS_ENDPOINT_URL: server.endpoint,
+    });
+    const clients = createClients({ profile: 'drtest' });
+    try {
+      // When two services in two regions are called
+      await clients.ssm('us-east-1').getParametersByPath({ Path: '/x' });
+      await clients.ssm('us-east-2').getParametersByPath({ Path: '/x' });
+      // Then both requests are signed with the profile's key, each for its region
+      const auth = server.requests.map((r) => r.authorization);
+      assert.match(auth[0] ?? '', /Credential=AKIDPROFILE\/\d{8}\/us-east-1\//);
+      assert.match(auth[1] ?? '', /Credential=AKIDPROFILE\/\d{8}\/us-east-2\//);
+    } finally {
+      clients.destroy();
+      for (const key of ['AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_ENDPOINT_URL'])
         delete process.env[key];
       Object.assign(process.env, saved);
     }
