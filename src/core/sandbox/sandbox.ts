@@ -16,6 +16,7 @@ import {
   processAlive,
   readSandboxState,
   removeSandboxState,
+  SANDBOX_STATE_FILE,
   sandboxStatePath,
   writeSandboxState,
   type SandboxState,
@@ -158,7 +159,10 @@ export async function sandboxDown(options: CommonOptions = {}): Promise<DownResu
     await stopEmulator(state.pid);
     if (processAlive(state.pid)) {
       step.fail();
-      throw new Error(`the sandbox process ${state.pid} did not stop; end it with \`kill -9 ${state.pid}\``);
+      // The launcher leaves a pid alone that is no longer an emulator (reused after a reboot).
+      throw new Error(
+        `process ${state.pid} recorded in ${SANDBOX_STATE_FILE} is still running: check \`ps -p ${state.pid}\`; if it is not the emulator, delete ${SANDBOX_STATE_FILE}`,
+      );
     }
     step.succeed();
     stopped = true;
