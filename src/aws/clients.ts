@@ -102,7 +102,7 @@ export function createClients(options: ClientOptions = {}): AwsClients {
     const load = () =>
       (api ??= Promise.all([
         (LOADERS[name] as () => Promise<ServiceModule<K>>)(),
-        options.endpoint ? undefined : sharedCredentials(),
+        endpoint ? undefined : sharedCredentials(),
       ]).then(([module, provider]) => {
         const created = module.create(provider ? { ...settings, credentials: provider } : settings);
         built.push(created);
