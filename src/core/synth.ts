@@ -36,9 +36,8 @@ export interface SynthOptions {
 
 export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const outDir = resolve(options.outDir ?? 'cdktf.out');
-  const { buildPlatformApp } = await import('../infra/app.js');
-  const { app } = buildPlatformApp({ config: options.config, outdir: outDir });
-  app.synth();
+  const { synthesizePlatform } = await import('../infra/app.js');
+  synthesizePlatform({ config: options.config, outdir: outDir });
 
   const manifest = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as Manifest;
   const stacks = await Promise.all(

@@ -4,7 +4,7 @@
  * in the primary region unless it replicates elsewhere: the state that describes how to
  * recover us-east-1 must not be lost together with us-east-1.
  */
-import { LocalBackend, S3Backend, type TerraformStack } from 'cdktf';
+import { LocalBackend, S3Backend, type TerraformStack } from './cdktf.js';
 import { join } from 'node:path';
 import type { StateBackendConfig } from '../config/schema.js';
 

@@ -5,7 +5,7 @@
  * outside a resource block, but only the resource's own `tags` show in the JSON that
  * checkov and the tests read.
  */
-import { Aspects, TerraformResource, TerraformStack, type IAspect } from 'cdktf';
+import { Aspects, TerraformResource, TerraformStack, type IAspect } from '../cdktf.js';
 import type { IConstruct } from 'constructs';
 
 interface Taggable {

@@ -4,10 +4,10 @@
  * resources (cdktf cross-stack references, which also make it depend on both
  * regional stacks) and to the two providers.
  */
-import { TerraformStack } from 'cdktf';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition/index.js';
+import { TerraformStack } from '../cdktf.js';
+import type * as ProviderModule from '@cdktf/provider-aws/lib/provider/index.js';
+import type * as DataAwsCallerIdentityModule from '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js';
+import type * as DataAwsPartitionModule from '@cdktf/provider-aws/lib/data-aws-partition/index.js';
 import type { Construct } from 'constructs';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming, type RegionRole } from '../naming.js';
@@ -35,6 +35,18 @@ import {
   type DrRegionTargets,
 } from '../constructs/global/dr-access.js';
 import { DrDashboard, type DashboardRegion } from '../constructs/global/dr-dashboard.js';
+import { requireCjs } from '../cjs.js';
+
+const { AwsProvider } = requireCjs('@cdktf/provider-aws/lib/provider/index.js') as typeof ProviderModule;
+type AwsProvider = ProviderModule.AwsProvider;
+const { DataAwsCallerIdentity } = requireCjs(
+  '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js',
+) as typeof DataAwsCallerIdentityModule;
+type DataAwsCallerIdentity = DataAwsCallerIdentityModule.DataAwsCallerIdentity;
+const { DataAwsPartition } = requireCjs(
+  '@cdktf/provider-aws/lib/data-aws-partition/index.js',
+) as typeof DataAwsPartitionModule;
+type DataAwsPartition = DataAwsPartitionModule.DataAwsPartition;
 
 export interface GlobalStackProps {
   readonly config: DrConfig;

@@ -7,7 +7,7 @@
  * `RegionalResources`.
  */
 import { relative, resolve } from 'node:path';
-import { App, TerraformStack } from 'cdktf';
+import { App, TerraformStack } from '../cdktf.js';
 import type * as ProviderModule from '@cdktf/provider-aws/lib/provider/index.js';
 import type * as DataAwsCallerIdentityModule from '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js';
 import type * as DataAwsPartitionModule from '@cdktf/provider-aws/lib/data-aws-partition/index.js';

@@ -8,14 +8,36 @@
  * both members ignore the attributes that change with the role; otherwise the next
  * `terraform apply` would try to undo the failover.
  */
-import type { TerraformProvider } from 'cdktf';
+import type { TerraformProvider } from '../../cdktf.js';
 import { Construct } from 'constructs';
-import { RdsGlobalCluster } from '@cdktf/provider-aws/lib/rds-global-cluster/index.js';
-import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster/index.js';
-import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance/index.js';
-import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group/index.js';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
+import type * as RdsGlobalClusterModule from '@cdktf/provider-aws/lib/rds-global-cluster/index.js';
+import type * as RdsClusterModule from '@cdktf/provider-aws/lib/rds-cluster/index.js';
+import type * as RdsClusterInstanceModule from '@cdktf/provider-aws/lib/rds-cluster-instance/index.js';
+import type * as RdsClusterParameterGroupModule from '@cdktf/provider-aws/lib/rds-cluster-parameter-group/index.js';
+import type * as IamRoleModule from '@cdktf/provider-aws/lib/iam-role/index.js';
+import type * as IamRolePolicyAttachmentModule from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
+import { requireCjs } from '../../cjs.js';
+
+const { RdsGlobalCluster } = requireCjs(
+  '@cdktf/provider-aws/lib/rds-global-cluster/index.js',
+) as typeof RdsGlobalClusterModule;
+type RdsGlobalCluster = RdsGlobalClusterModule.RdsGlobalCluster;
+const { RdsCluster } = requireCjs('@cdktf/provider-aws/lib/rds-cluster/index.js') as typeof RdsClusterModule;
+type RdsCluster = RdsClusterModule.RdsCluster;
+const { RdsClusterInstance } = requireCjs(
+  '@cdktf/provider-aws/lib/rds-cluster-instance/index.js',
+) as typeof RdsClusterInstanceModule;
+type RdsClusterInstance = RdsClusterInstanceModule.RdsClusterInstance;
+const { RdsClusterParameterGroup } = requireCjs(
+  '@cdktf/provider-aws/lib/rds-cluster-parameter-group/index.js',
+) as typeof RdsClusterParameterGroupModule;
+type RdsClusterParameterGroup = RdsClusterParameterGroupModule.RdsClusterParameterGroup;
+const { IamRole } = requireCjs('@cdktf/provider-aws/lib/iam-role/index.js') as typeof IamRoleModule;
+type IamRole = IamRoleModule.IamRole;
+const { IamRolePolicyAttachment } = requireCjs(
+  '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js',
+) as typeof IamRolePolicyAttachmentModule;
+type IamRolePolicyAttachment = IamRolePolicyAttachmentModule.IamRolePolicyAttachment;
 
 export interface AuroraMemberProps {
   readonly provider: TerraformProvider;

@@ -11,12 +11,25 @@
  * us-east-1 goes to us-east-2 and stops there; one written in us-east-2 while it is
  * the active region goes back to us-east-1, and is waiting there on failback.
  */
-import type { TerraformProvider } from 'cdktf';
+import type { TerraformProvider } from '../../cdktf.js';
 import { Construct } from 'constructs';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
-import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration/index.js';
+import type * as IamRoleModule from '@cdktf/provider-aws/lib/iam-role/index.js';
+import type * as IamRolePolicyModule from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
+import type * as S3BucketReplicationConfigurationModule from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration/index.js';
 import { policyDocument, serviceTrustPolicy } from './policy.js';
+import { requireCjs } from '../../cjs.js';
+
+const { IamRole } = requireCjs('@cdktf/provider-aws/lib/iam-role/index.js') as typeof IamRoleModule;
+type IamRole = IamRoleModule.IamRole;
+const { IamRolePolicy } = requireCjs(
+  '@cdktf/provider-aws/lib/iam-role-policy/index.js',
+) as typeof IamRolePolicyModule;
+type IamRolePolicy = IamRolePolicyModule.IamRolePolicy;
+const { S3BucketReplicationConfigurationA } = requireCjs(
+  '@cdktf/provider-aws/lib/s3-bucket-replication-configuration/index.js',
+) as typeof S3BucketReplicationConfigurationModule;
+type S3BucketReplicationConfigurationA =
+  S3BucketReplicationConfigurationModule.S3BucketReplicationConfigurationA;
 
 export interface ReplicatedBucketRef {
   readonly bucket: string;

@@ -5,14 +5,32 @@
  * outlive it and survive a deleted cluster, which replication (by design) does not:
  * a DROP TABLE replicates to the secondary within a second.
  */
-import type { TerraformProvider } from 'cdktf';
+import type { TerraformProvider } from '../../cdktf.js';
 import { Construct } from 'constructs';
-import { BackupVault } from '@cdktf/provider-aws/lib/backup-vault/index.js';
-import { BackupPlan } from '@cdktf/provider-aws/lib/backup-plan/index.js';
-import { BackupSelection } from '@cdktf/provider-aws/lib/backup-selection/index.js';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
+import type * as BackupVaultModule from '@cdktf/provider-aws/lib/backup-vault/index.js';
+import type * as BackupPlanModule from '@cdktf/provider-aws/lib/backup-plan/index.js';
+import type * as BackupSelectionModule from '@cdktf/provider-aws/lib/backup-selection/index.js';
+import type * as IamRoleModule from '@cdktf/provider-aws/lib/iam-role/index.js';
+import type * as IamRolePolicyAttachmentModule from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
 import { serviceTrustPolicy } from './policy.js';
+import { requireCjs } from '../../cjs.js';
+
+const { BackupVault } = requireCjs(
+  '@cdktf/provider-aws/lib/backup-vault/index.js',
+) as typeof BackupVaultModule;
+type BackupVault = BackupVaultModule.BackupVault;
+const { BackupPlan } = requireCjs('@cdktf/provider-aws/lib/backup-plan/index.js') as typeof BackupPlanModule;
+type BackupPlan = BackupPlanModule.BackupPlan;
+const { BackupSelection } = requireCjs(
+  '@cdktf/provider-aws/lib/backup-selection/index.js',
+) as typeof BackupSelectionModule;
+type BackupSelection = BackupSelectionModule.BackupSelection;
+const { IamRole } = requireCjs('@cdktf/provider-aws/lib/iam-role/index.js') as typeof IamRoleModule;
+type IamRole = IamRoleModule.IamRole;
+const { IamRolePolicyAttachment } = requireCjs(
+  '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js',
+) as typeof IamRolePolicyAttachmentModule;
+type IamRolePolicyAttachment = IamRolePolicyAttachmentModule.IamRolePolicyAttachment;
 
 export interface BackedUpCluster {
   /** Stable key, used in construct ids (e.g. `primary`). */

@@ -4,11 +4,23 @@
  * to the other VPC's CIDR in every private route table on both sides. The routes
  * reference the accepter, so they are created only once the peering is active.
  */
-import type { TerraformProvider } from 'cdktf';
+import type { TerraformProvider } from '../../cdktf.js';
 import { Construct } from 'constructs';
-import { VpcPeeringConnection } from '@cdktf/provider-aws/lib/vpc-peering-connection/index.js';
-import { VpcPeeringConnectionAccepterA } from '@cdktf/provider-aws/lib/vpc-peering-connection-accepter/index.js';
-import { Route } from '@cdktf/provider-aws/lib/route/index.js';
+import type * as VpcPeeringConnectionModule from '@cdktf/provider-aws/lib/vpc-peering-connection/index.js';
+import type * as VpcPeeringConnectionAccepterModule from '@cdktf/provider-aws/lib/vpc-peering-connection-accepter/index.js';
+import type * as RouteModule from '@cdktf/provider-aws/lib/route/index.js';
+import { requireCjs } from '../../cjs.js';
+
+const { VpcPeeringConnection } = requireCjs(
+  '@cdktf/provider-aws/lib/vpc-peering-connection/index.js',
+) as typeof VpcPeeringConnectionModule;
+type VpcPeeringConnection = VpcPeeringConnectionModule.VpcPeeringConnection;
+const { VpcPeeringConnectionAccepterA } = requireCjs(
+  '@cdktf/provider-aws/lib/vpc-peering-connection-accepter/index.js',
+) as typeof VpcPeeringConnectionAccepterModule;
+type VpcPeeringConnectionAccepterA = VpcPeeringConnectionAccepterModule.VpcPeeringConnectionAccepterA;
+const { Route } = requireCjs('@cdktf/provider-aws/lib/route/index.js') as typeof RouteModule;
+type Route = RouteModule.Route;
 
 export interface PeeredVpc {
   readonly provider: TerraformProvider;

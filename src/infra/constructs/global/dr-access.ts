@@ -12,9 +12,17 @@
  * cloudwatch:PutMetricData with a namespace condition).
  */
 import { Construct } from 'constructs';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
+import type * as IamRoleModule from '@cdktf/provider-aws/lib/iam-role/index.js';
+import type * as IamRolePolicyModule from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { arn, policyDocument, type ArnContext, type PolicyStatement } from './policy.js';
+import { requireCjs } from '../../cjs.js';
+
+const { IamRole } = requireCjs('@cdktf/provider-aws/lib/iam-role/index.js') as typeof IamRoleModule;
+type IamRole = IamRoleModule.IamRole;
+const { IamRolePolicy } = requireCjs(
+  '@cdktf/provider-aws/lib/iam-role-policy/index.js',
+) as typeof IamRolePolicyModule;
+type IamRolePolicy = IamRolePolicyModule.IamRolePolicy;
 
 /** One region's resources the DR roles act on. */
 export interface DrRegionTargets {

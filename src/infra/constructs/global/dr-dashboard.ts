@@ -3,9 +3,15 @@
  * primary region on the left, the secondary on the right, so an operator reads
  * "is the standby keeping up" at a glance during a drill or an incident.
  */
-import type { TerraformProvider } from 'cdktf';
+import type { TerraformProvider } from '../../cdktf.js';
 import { Construct } from 'constructs';
-import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard/index.js';
+import type * as CloudwatchDashboardModule from '@cdktf/provider-aws/lib/cloudwatch-dashboard/index.js';
+import { requireCjs } from '../../cjs.js';
+
+const { CloudwatchDashboard } = requireCjs(
+  '@cdktf/provider-aws/lib/cloudwatch-dashboard/index.js',
+) as typeof CloudwatchDashboardModule;
+type CloudwatchDashboard = CloudwatchDashboardModule.CloudwatchDashboard;
 
 export interface DashboardReplicationRule {
   readonly sourceBucket: string;

@@ -8,13 +8,29 @@
  * No ping-pong: a forwarded event keeps the `region` it was first put in, and both
  * rules match only events of their own region, so the other side never sends it back.
  */
-import type { TerraformProvider } from 'cdktf';
+import type { TerraformProvider } from '../../cdktf.js';
 import { Construct } from 'constructs';
-import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js';
-import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target/index.js';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
+import type * as CloudwatchEventRuleModule from '@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js';
+import type * as CloudwatchEventTargetModule from '@cdktf/provider-aws/lib/cloudwatch-event-target/index.js';
+import type * as IamRoleModule from '@cdktf/provider-aws/lib/iam-role/index.js';
+import type * as IamRolePolicyModule from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { policyDocument, serviceTrustPolicy } from './policy.js';
+import { requireCjs } from '../../cjs.js';
+
+const { CloudwatchEventRule } = requireCjs(
+  '@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js',
+) as typeof CloudwatchEventRuleModule;
+type CloudwatchEventRule = CloudwatchEventRuleModule.CloudwatchEventRule;
+const { CloudwatchEventTarget } = requireCjs(
+  '@cdktf/provider-aws/lib/cloudwatch-event-target/index.js',
+) as typeof CloudwatchEventTargetModule;
+type CloudwatchEventTarget = CloudwatchEventTargetModule.CloudwatchEventTarget;
+const { IamRole } = requireCjs('@cdktf/provider-aws/lib/iam-role/index.js') as typeof IamRoleModule;
+type IamRole = IamRoleModule.IamRole;
+const { IamRolePolicy } = requireCjs(
+  '@cdktf/provider-aws/lib/iam-role-policy/index.js',
+) as typeof IamRolePolicyModule;
+type IamRolePolicy = IamRolePolicyModule.IamRolePolicy;
 
 export interface EventForwardingProps {
   /** Provider of the source region. */

@@ -3,9 +3,15 @@
  * plus replicas, every copy encrypted with its own region's key and with point-in-time
  * recovery on. Streams (NEW_AND_OLD_IMAGES) are what global tables replicate through.
  */
-import type { TerraformProvider } from 'cdktf';
+import type { TerraformProvider } from '../../cdktf.js';
 import { Construct } from 'constructs';
-import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table/index.js';
+import type * as DynamodbTableModule from '@cdktf/provider-aws/lib/dynamodb-table/index.js';
+import { requireCjs } from '../../cjs.js';
+
+const { DynamodbTable } = requireCjs(
+  '@cdktf/provider-aws/lib/dynamodb-table/index.js',
+) as typeof DynamodbTableModule;
+type DynamodbTable = DynamodbTableModule.DynamodbTable;
 
 export interface GlobalTableReplica {
   readonly region: string;

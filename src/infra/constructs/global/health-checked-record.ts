@@ -10,10 +10,20 @@
  * regional domain name for the shared name (the custom domain that holds the
  * certificate for it), so TLS and the base path mapping work unchanged.
  */
-import { Token } from 'cdktf';
+import { Token } from '../../cdktf.js';
 import { Construct } from 'constructs';
-import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check/index.js';
-import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
+import type * as Route53HealthCheckModule from '@cdktf/provider-aws/lib/route53-health-check/index.js';
+import type * as Route53RecordModule from '@cdktf/provider-aws/lib/route53-record/index.js';
+import { requireCjs } from '../../cjs.js';
+
+const { Route53HealthCheck } = requireCjs(
+  '@cdktf/provider-aws/lib/route53-health-check/index.js',
+) as typeof Route53HealthCheckModule;
+type Route53HealthCheck = Route53HealthCheckModule.Route53HealthCheck;
+const { Route53Record } = requireCjs(
+  '@cdktf/provider-aws/lib/route53-record/index.js',
+) as typeof Route53RecordModule;
+type Route53Record = Route53RecordModule.Route53Record;
 
 export type FailoverRole = 'PRIMARY' | 'SECONDARY';
 

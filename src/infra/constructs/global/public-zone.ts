@@ -7,15 +7,43 @@
  * (`aws route53 get-dnssec`): that step is the domain owner's, outside this stack.
  */
 import { Construct } from 'constructs';
-import type { TerraformProvider } from 'cdktf';
-import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone/index.js';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key/index.js';
-import { Route53KeySigningKey } from '@cdktf/provider-aws/lib/route53-key-signing-key/index.js';
-import { Route53HostedZoneDnssec } from '@cdktf/provider-aws/lib/route53-hosted-zone-dnssec/index.js';
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
-import { CloudwatchLogResourcePolicy } from '@cdktf/provider-aws/lib/cloudwatch-log-resource-policy/index.js';
-import { Route53QueryLog } from '@cdktf/provider-aws/lib/route53-query-log/index.js';
+import type { TerraformProvider } from '../../cdktf.js';
+import type * as Route53ZoneModule from '@cdktf/provider-aws/lib/route53-zone/index.js';
+import type * as KmsKeyModule from '@cdktf/provider-aws/lib/kms-key/index.js';
+import type * as Route53KeySigningKeyModule from '@cdktf/provider-aws/lib/route53-key-signing-key/index.js';
+import type * as Route53HostedZoneDnssecModule from '@cdktf/provider-aws/lib/route53-hosted-zone-dnssec/index.js';
+import type * as CloudwatchLogGroupModule from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
+import type * as CloudwatchLogResourcePolicyModule from '@cdktf/provider-aws/lib/cloudwatch-log-resource-policy/index.js';
+import type * as Route53QueryLogModule from '@cdktf/provider-aws/lib/route53-query-log/index.js';
 import type { ArnContext } from './policy.js';
+import { requireCjs } from '../../cjs.js';
+
+const { Route53Zone } = requireCjs(
+  '@cdktf/provider-aws/lib/route53-zone/index.js',
+) as typeof Route53ZoneModule;
+type Route53Zone = Route53ZoneModule.Route53Zone;
+const { KmsKey } = requireCjs('@cdktf/provider-aws/lib/kms-key/index.js') as typeof KmsKeyModule;
+type KmsKey = KmsKeyModule.KmsKey;
+const { Route53KeySigningKey } = requireCjs(
+  '@cdktf/provider-aws/lib/route53-key-signing-key/index.js',
+) as typeof Route53KeySigningKeyModule;
+type Route53KeySigningKey = Route53KeySigningKeyModule.Route53KeySigningKey;
+const { Route53HostedZoneDnssec } = requireCjs(
+  '@cdktf/provider-aws/lib/route53-hosted-zone-dnssec/index.js',
+) as typeof Route53HostedZoneDnssecModule;
+type Route53HostedZoneDnssec = Route53HostedZoneDnssecModule.Route53HostedZoneDnssec;
+const { CloudwatchLogGroup } = requireCjs(
+  '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js',
+) as typeof CloudwatchLogGroupModule;
+type CloudwatchLogGroup = CloudwatchLogGroupModule.CloudwatchLogGroup;
+const { CloudwatchLogResourcePolicy } = requireCjs(
+  '@cdktf/provider-aws/lib/cloudwatch-log-resource-policy/index.js',
+) as typeof CloudwatchLogResourcePolicyModule;
+type CloudwatchLogResourcePolicy = CloudwatchLogResourcePolicyModule.CloudwatchLogResourcePolicy;
+const { Route53QueryLog } = requireCjs(
+  '@cdktf/provider-aws/lib/route53-query-log/index.js',
+) as typeof Route53QueryLogModule;
+type Route53QueryLog = Route53QueryLogModule.Route53QueryLog;
 
 /** Route 53 reads DNSSEC keys and writes query logs in this region only. */
 export const ROUTE53_HOME_REGION = 'us-east-1';

@@ -5,13 +5,35 @@
  * and an alias record for the region's own name (what that region's health check
  * probes). The failover record for the shared name is `HealthCheckedRecord`'s job.
  */
-import { Token, TerraformIterator, type TerraformProvider } from 'cdktf';
+import { Token, TerraformIterator, type TerraformProvider } from '../../cdktf.js';
 import { Construct } from 'constructs';
-import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate/index.js';
-import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation/index.js';
-import { ApiGatewayDomainName } from '@cdktf/provider-aws/lib/api-gateway-domain-name/index.js';
-import { ApiGatewayBasePathMapping } from '@cdktf/provider-aws/lib/api-gateway-base-path-mapping/index.js';
-import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
+import type * as AcmCertificateModule from '@cdktf/provider-aws/lib/acm-certificate/index.js';
+import type * as AcmCertificateValidationModule from '@cdktf/provider-aws/lib/acm-certificate-validation/index.js';
+import type * as ApiGatewayDomainNameModule from '@cdktf/provider-aws/lib/api-gateway-domain-name/index.js';
+import type * as ApiGatewayBasePathMappingModule from '@cdktf/provider-aws/lib/api-gateway-base-path-mapping/index.js';
+import type * as Route53RecordModule from '@cdktf/provider-aws/lib/route53-record/index.js';
+import { requireCjs } from '../../cjs.js';
+
+const { AcmCertificate } = requireCjs(
+  '@cdktf/provider-aws/lib/acm-certificate/index.js',
+) as typeof AcmCertificateModule;
+type AcmCertificate = AcmCertificateModule.AcmCertificate;
+const { AcmCertificateValidation } = requireCjs(
+  '@cdktf/provider-aws/lib/acm-certificate-validation/index.js',
+) as typeof AcmCertificateValidationModule;
+type AcmCertificateValidation = AcmCertificateValidationModule.AcmCertificateValidation;
+const { ApiGatewayDomainName } = requireCjs(
+  '@cdktf/provider-aws/lib/api-gateway-domain-name/index.js',
+) as typeof ApiGatewayDomainNameModule;
+type ApiGatewayDomainName = ApiGatewayDomainNameModule.ApiGatewayDomainName;
+const { ApiGatewayBasePathMapping } = requireCjs(
+  '@cdktf/provider-aws/lib/api-gateway-base-path-mapping/index.js',
+) as typeof ApiGatewayBasePathMappingModule;
+type ApiGatewayBasePathMapping = ApiGatewayBasePathMappingModule.ApiGatewayBasePathMapping;
+const { Route53Record } = requireCjs(
+  '@cdktf/provider-aws/lib/route53-record/index.js',
+) as typeof Route53RecordModule;
+type Route53Record = Route53RecordModule.Route53Record;
 
 export interface RegionalApiDomainProps {
   /** Provider of the region whose API this is (certificate and custom domains live there). */

@@ -4,11 +4,21 @@
  * the region's key), and an inline policy on each client role to read them, read the
  * secret and connect with IAM database authentication as the application user.
  */
-import type { TerraformProvider } from 'cdktf';
+import type { TerraformProvider } from '../../cdktf.js';
 import { Construct } from 'constructs';
-import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter/index.js';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
+import type * as SsmParameterModule from '@cdktf/provider-aws/lib/ssm-parameter/index.js';
+import type * as IamRolePolicyModule from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { arn, policyDocument, type ArnContext } from './policy.js';
+import { requireCjs } from '../../cjs.js';
+
+const { SsmParameter } = requireCjs(
+  '@cdktf/provider-aws/lib/ssm-parameter/index.js',
+) as typeof SsmParameterModule;
+type SsmParameter = SsmParameterModule.SsmParameter;
+const { IamRolePolicy } = requireCjs(
+  '@cdktf/provider-aws/lib/iam-role-policy/index.js',
+) as typeof IamRolePolicyModule;
+type IamRolePolicy = IamRolePolicyModule.IamRolePolicy;
 
 export interface RegionalDbAccessProps {
   readonly provider: TerraformProvider;

@@ -6,9 +6,15 @@
  * neither the code nor the state. Secrets Manager copies every new version to the
  * replica, so the secondary can read it while us-east-1 is down.
  */
-import { Fn, TerraformLocal, Token, type TerraformProvider } from 'cdktf';
+import { Fn, TerraformLocal, Token, type TerraformProvider } from '../../cdktf.js';
 import { Construct } from 'constructs';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
+import type * as SecretsmanagerSecretModule from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
+import { requireCjs } from '../../cjs.js';
+
+const { SecretsmanagerSecret } = requireCjs(
+  '@cdktf/provider-aws/lib/secretsmanager-secret/index.js',
+) as typeof SecretsmanagerSecretModule;
+type SecretsmanagerSecret = SecretsmanagerSecretModule.SecretsmanagerSecret;
 
 export interface ReplicatedSecretProps {
   readonly provider: TerraformProvider;

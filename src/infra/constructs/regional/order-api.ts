@@ -22,7 +22,7 @@ import type * as ApiGatewayStageModule from '@cdktf/provider-aws/lib/api-gateway
 import type * as IamRoleModule from '@cdktf/provider-aws/lib/iam-role/index.js';
 import type * as IamRolePolicyModule from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import type * as LambdaPermissionModule from '@cdktf/provider-aws/lib/lambda-permission/index.js';
-import { Fn } from 'cdktf';
+import { Fn } from '../../cdktf.js';
 import { Construct } from 'constructs';
 import { requireCjs } from '../../cjs.js';
 import { EncryptedLogGroup } from './log-group.js';

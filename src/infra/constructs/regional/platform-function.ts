@@ -7,7 +7,7 @@
 import type * as IamRoleModule from '@cdktf/provider-aws/lib/iam-role/index.js';
 import type * as IamRolePolicyModule from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import type * as LambdaFunctionModule from '@cdktf/provider-aws/lib/lambda-function/index.js';
-import { Fn } from 'cdktf';
+import { Fn } from '../../cdktf.js';
 import { Construct } from 'constructs';
 import { requireCjs } from '../../cjs.js';
 import { EncryptedLogGroup } from './log-group.js';
