@@ -32,7 +32,12 @@ function deferArchiver(): void {
     get: (_target, key) => Reflect.get(load(), key),
     has: (_target, key) => Reflect.has(load(), key),
   });
-  requireCjs.cache[path] = { id: path, filename: path, loaded: true, exports: deferred } as unknown as NodeJS.Module;
+  requireCjs.cache[path] = {
+    id: path,
+    filename: path,
+    loaded: true,
+    exports: deferred,
+  } as unknown as NodeJS.Module;
 }
 
 deferArchiver();
