@@ -139,6 +139,12 @@ export interface EventBridgeApi {
 export interface SfnApi {
   createStateMachine(input: sfn.CreateStateMachineCommandInput): Promise<sfn.CreateStateMachineCommandOutput>;
   listStateMachines(input: sfn.ListStateMachinesCommandInput): Promise<sfn.ListStateMachinesCommandOutput>;
+  startExecution(input: sfn.StartExecutionCommandInput): Promise<sfn.StartExecutionCommandOutput>;
+  describeExecution(input: sfn.DescribeExecutionCommandInput): Promise<sfn.DescribeExecutionCommandOutput>;
+  listExecutions(input: sfn.ListExecutionsCommandInput): Promise<sfn.ListExecutionsCommandOutput>;
+  getExecutionHistory(
+    input: sfn.GetExecutionHistoryCommandInput,
+  ): Promise<sfn.GetExecutionHistoryCommandOutput>;
 }
 
 export interface IamApi {

@@ -1,4 +1,12 @@
-import { SFNClient, CreateStateMachineCommand, ListStateMachinesCommand } from '@aws-sdk/client-sfn';
+import {
+  SFNClient,
+  CreateStateMachineCommand,
+  ListStateMachinesCommand,
+  StartExecutionCommand,
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  GetExecutionHistoryCommand,
+} from '@aws-sdk/client-sfn';
 import type { SfnApi } from '../apis.js';
 import { sdkConfig, type ClientSettings } from '../sdk-config.js';
 
@@ -7,6 +15,10 @@ export function create(settings: ClientSettings): SfnApi & { destroy(): void } {
   return {
     createStateMachine: (input) => client.send(new CreateStateMachineCommand(input)),
     listStateMachines: (input) => client.send(new ListStateMachinesCommand(input)),
+    startExecution: (input) => client.send(new StartExecutionCommand(input)),
+    describeExecution: (input) => client.send(new DescribeExecutionCommand(input)),
+    listExecutions: (input) => client.send(new ListExecutionsCommand(input)),
+    getExecutionHistory: (input) => client.send(new GetExecutionHistoryCommand(input)),
     destroy: () => client.destroy(),
   };
 }

@@ -8,10 +8,11 @@ what the DR tests and `dr sandbox` need and moto 5.2.5 lacks:
 - dynamodb.py: global-table replicas (UpdateTable ReplicaUpdates) and item replication
 - s3.py:       replication of new objects to the destination bucket, x-amz-replication-status
 - route53.py:  a forced GetHealthCheckStatus
+- stepfunctions.py: AWS's aws-sdk integration service names (rdsdata, eventbridge)
 - gateway.py:  the region outage switch and the unsigned /dr-emulator/* control endpoint
 """
 
-from . import dynamodb, gateway, rds, route53, s3, state
+from . import dynamodb, gateway, rds, route53, s3, state, stepfunctions
 
 
 def install() -> None:
@@ -21,3 +22,4 @@ def install() -> None:
     dynamodb.install()
     s3.install()
     route53.install()
+    stepfunctions.install()

@@ -1,7 +1,7 @@
 /**
  * The failover and failback state machines of one region, run by ONE role per region
- * (the global stack attaches the cross-region permissions to it; the failover issue adds
- * what its steps call). Logs go to a KMS-encrypted group per machine, X-Ray is on, and
+ * (the global stack attaches what the steps call: stateMachineStatements in
+ * src/infra/constructs/global/dr-access.ts). Logs go to a KMS-encrypted group per machine, X-Ray is on, and
  * execution data is encrypted with the regional key.
  */
 import type * as IamRoleModule from '@cdktf/provider-aws/lib/iam-role/index.js';
@@ -12,7 +12,7 @@ import { requireCjs } from '../../cjs.js';
 import { EncryptedLogGroup } from './log-group.js';
 import { policyDocument, serviceTrustPolicy } from './policy.js';
 import {
-  placeholderDefinition,
+  drDefinition,
   renderDefinition,
   type DefinitionFactory,
   type StateMachineContext,
@@ -37,7 +37,7 @@ export interface DrStateMachinesProps {
   readonly roleName: string;
   readonly kmsKeyArn: string;
   readonly accountId: string;
-  /** @default - `placeholderDefinition` for both (a single PLACEHOLDER Pass state) */
+  /** @default - `drDefinition` for both (src/infra/constructs/regional/state-machine-definition.ts) */
   readonly definitions?: Readonly<Partial<Record<StateMachineKind, DefinitionFactory>>>;
 }
 
@@ -106,7 +106,7 @@ export class DrStateMachines extends Construct {
     });
 
     const machine = (kind: StateMachineKind): SfnStateMachine => {
-      const factory = props.definitions?.[kind] ?? placeholderDefinition;
+      const factory = props.definitions?.[kind] ?? drDefinition;
       return new SfnStateMachine(this, kind, {
         name: props.names[kind],
         type: 'STANDARD',
