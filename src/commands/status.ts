@@ -1,0 +1,97 @@
+import { Flags } from '@oclif/core';
+import { DrCommand } from '../cli/base-command.js';
+import { ExitCode } from '../cli/exit-codes.js';
+import { UsageError } from '../core/errors.js';
+import type { StatusResult } from '../core/status.js';
+
+/** Per attempt; two attempts: a region that holds connections costs about 6 s, not minutes. */
+const STATUS_TIMEOUT_MS = 3000;
+
+export default class Status extends DrCommand<StatusResult> {
+  static override summary = 'Where things stand: active region, replication, alarms, readiness, RTO budget.';
+  static override description = `One screen, read-only: the active region (SSM active-region and epoch in each region, Route 53 failover records and their health checks), the Aurora global cluster (writer, members, replication lag), DynamoDB replicas and PITR, S3 replication rules with pending operations, bytes and latency, alarms in ALARM per region, the trade processor's event source mappings, the last readiness result (FailoverReadiness) and the RTO budget computed from the config. Every call is made at once (at most two sequential levels).
+
+A region that does not answer is shown as unreachable with its error while the rest is still shown; the exit code is 5 then, 0 otherwise.`;
+  static override examples = [
+    '<%= config.bin %> status',
+    '<%= config.bin %> status --watch 10',
+    '<%= config.bin %> status --json | jq .active',
+  ];
+
+  static override flags = {
+    watch: Flags.integer({
+      summary: 'Redraw every SECONDS seconds until interrupted (not with --json).',
+      helpValue: 'SECONDS',
+      min: 1,
+    }),
+  };
+
+  async run(): Promise<StatusResult> {
+    const { flags } = await this.parse(Status);
+    if (flags.watch !== undefined && this.jsonEnabled()) {
+      throw new UsageError('--watch redraws a screen for people; it cannot be combined with --json');
+    }
+    const config = await this.loadDrConfig(flags.config);
+    const clients = await this.awsClients(flags, { timeoutMs: STATUS_TIMEOUT_MS, maxAttempts: 2 });
+    const { collectStatus } = await import('../core/status.js');
+    const render = this.jsonEnabled() ? undefined : (await import('../cli/render/status.js')).renderStatus;
+    const once = async () => {
+      const result = await collectStatus({ clients, config, reporter: await this.reporter() });
+      process.exitCode = result.unreachable.length > 0 ? ExitCode.RegionUnreachable : ExitCode.Ok;
+      return result;
+    };
+    try {
+      if (flags.watch === undefined) {
+        const result = await once();
+        if (render) {
+          this.log(render(result));
+          this.warnUnreachable(result);
+        }
+        return result;
+      }
+      return await this.watch(flags.watch, once, render ?? String);
+    } finally {
+      clients.destroy();
+    }
+  }
+
+  private warnUnreachable(result: StatusResult): void {
+    const [first] = result.unreachable;
+    if (first) this.logToStderr(`dr: ${first.message}; showing what answered`);
+  }
+
+  /** Redraws every `seconds` until SIGINT/SIGTERM; returns the last result. */
+  private async watch(
+    seconds: number,
+    once: () => Promise<StatusResult>,
+    render: (result: StatusResult) => string,
+  ): Promise<StatusResult> {
+    let stopped = false;
+    let wake: (() => void) | undefined;
+    const stop = () => {
+      stopped = true;
+      wake?.();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      for (;;) {
+        const result = await once();
+        const clear = process.stdout.isTTY ? '\x1b[2J\x1b[H' : '';
+        this.log(`${clear}${render(result)}\nRefreshing every ${seconds} s; Ctrl-C to stop.`);
+        if (stopped) return result;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, seconds * 1000);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        if (stopped) return result;
+      }
+    } finally {
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+    }
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * The AWS half of the sync checks (and of `dr status`): one small read per call, each
+ * returning the view the evaluations take. "Not there" is a value (undefined, or an
+ * empty list), not an error; every other failure propagates to `settle`.
+ */
+import type { CloudWatchApi, DynamoDbApi, LambdaApi, RdsApi, S3Api, SsmApi } from '../../aws/clients.js';
+import { errorName } from '../../aws/errors.js';
+import type {
+  ClusterView,
+  GlobalClusterView,
+  MappingView,
+  RawAlarm,
+  ReplicationRuleView,
+  TableView,
+} from './evaluate.js';
+import { regionOfArn } from './outcome.js';
+
+/** Every parameter under `path` (paginated, SecureStrings decrypted), name → value. */
+export async function readParameters(
+  ssm: SsmApi,
+  path: string,
+  recursive = true,
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  let token: string | undefined;
+  do {
+    const page = await ssm.getParametersByPath({
+      Path: path,
+      Recursive: recursive,
+      WithDecryption: true,
+      MaxResults: 10,
+      NextToken: token,
+    });
+    for (const p of page.Parameters ?? []) if (p.Name && p.Value !== undefined) out[p.Name] = p.Value;
+    token = page.NextToken;
+  } while (token);
+  return out;
+}
+
+export async function readGlobalCluster(rds: RdsApi, id: string): Promise<GlobalClusterView | undefined> {
+  try {
+    const found = (await rds.describeGlobalClusters({ GlobalClusterIdentifier: id })).GlobalClusters?.[0];
+    if (!found) return undefined;
+    return {
+      id,
+      members: (found.GlobalClusterMembers ?? []).map((m) => ({
+        arn: m.DBClusterArn ?? '',
+        region: regionOfArn(m.DBClusterArn) ?? '',
+        isWriter: m.IsWriter === true,
+      })),
+    };
+  } catch (error) {
+    if (errorName(error) === 'GlobalClusterNotFoundFault') return undefined;
+    throw error;
+  }
+}
+
+export async function readCluster(rds: RdsApi, id: string): Promise<ClusterView | undefined> {
+  try {
+    const found = (await rds.describeDBClusters({ DBClusterIdentifier: id })).DBClusters?.[0];
+    return found ? { id, status: found.Status ?? 'unknown' } : undefined;
+  } catch (error) {
+    if (errorName(error) === 'DBClusterNotFoundFault') return undefined;
+    throw error;
+  }
+}
+
+export async function readTable(dynamodb: DynamoDbApi, name: string): Promise<TableView | undefined> {
+  try {
+    const table = (await dynamodb.describeTable({ TableName: name })).Table;
+    if (!table) return undefined;
+    return {
+      status: table.TableStatus ?? 'unknown',
+      replicas: (table.Replicas ?? []).map((r) => ({
+        region: r.RegionName ?? '',
+        status: r.ReplicaStatus ?? 'unknown',
+      })),
+    };
+  } catch (error) {
+    if (errorName(error) === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}
+
+/** `ENABLED`/`DISABLED`, or undefined when the table does not exist. */
+export async function readPitr(dynamodb: DynamoDbApi, name: string): Promise<string | undefined> {
+  try {
+    const out = await dynamodb.describeContinuousBackups({ TableName: name });
+    return (
+      out.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus ??
+      'DISABLED'
+    );
+  } catch (error) {
+    const name_ = errorName(error);
+    if (name_ === 'TableNotFoundException' || name_ === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}
+
+/** The bucket's replication rules; none when it has no replication configuration. */
+export async function readReplicationRules(s3: S3Api, bucket: string): Promise<ReplicationRuleView[]> {
+  try {
+    const config = (await s3.getBucketReplication({ Bucket: bucket })).ReplicationConfiguration;
+    return (config?.Rules ?? []).map((r) => ({
+      id: r.ID ?? '',
+      status: r.Status ?? 'unknown',
+      destinationBucket: (r.Destination?.Bucket ?? '').split(':::').pop() ?? '',
+    }));
+  } catch (error) {
+    if (errorName(error) === 'ReplicationConfigurationNotFoundError') return [];
+    throw error;
+  }
+}
+
+/** The function's `CodeSha256`, or undefined when there is no such function. */
+export async function readCodeSha(lambda: LambdaApi, fn: string): Promise<string | undefined> {
+  try {
+    return (await lambda.getFunction({ FunctionName: fn })).Configuration?.CodeSha256;
+  } catch (error) {
+    if (errorName(error) === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}
+
+/** Metric alarms whose names start with `prefix` (optionally only those in `state`). */
+export async function readAlarms(
+  cloudwatch: CloudWatchApi,
+  prefix: string,
+  state?: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA',
+): Promise<Array<RawAlarm & { StateValue?: string; StateReason?: string; StateUpdatedTimestamp?: Date }>> {
+  const out: Array<RawAlarm & { StateValue?: string; StateReason?: string; StateUpdatedTimestamp?: Date }> =
+    [];
+  let token: string | undefined;
+  do {
+    const page = await cloudwatch.describeAlarms({
+      AlarmNamePrefix: prefix,
+      AlarmTypes: ['MetricAlarm'],
+      ...(state ? { StateValue: state } : {}),
+      MaxRecords: 100,
+      NextToken: token,
+    });
+    out.push(...(page.MetricAlarms ?? []));
+    token = page.NextToken;
+  } while (token);
+  return out;
+}
+
+/** The event source mappings of a function. */
+export async function readMappings(lambda: LambdaApi, fn: string): Promise<MappingView[]> {
+  const out: MappingView[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await lambda.listEventSourceMappings({ FunctionName: fn, Marker: marker });
+    for (const m of page.EventSourceMappings ?? []) {
+      out.push({
+        uuid: m.UUID ?? '',
+        state: m.State ?? 'unknown',
+        ...(m.EventSourceArn ? { eventSourceArn: m.EventSourceArn } : {}),
+      });
+    }
+    marker = page.NextMarker;
+  } while (marker);
+  return out;
+}

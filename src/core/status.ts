@@ -1,0 +1,562 @@
+/**
+ * `dr status`: where things stand, on one screen. Read-only.
+ *
+ * Every read starts at once (level 1: all names come from naming); what needs an id
+ * from level 1 starts, all together, once level 1 has answered (level 2: the DNS
+ * records and health-check status need the zone and health-check ids, the S3
+ * replication metrics the rule ids). The client calls are traced, and the result
+ * carries the measured number of sequential levels (src/core/call-trace.ts).
+ *
+ * A region that does not answer is shown as unreachable with its error; everything
+ * else is still shown, and `unreachable` lists it (the CLI exits 5).
+ */
+import type { AwsClients } from '../aws/clients.js';
+import type { DrConfig } from '../config/schema.js';
+import { Naming } from '../infra/naming.js';
+import { CallTrace, traceClients, type TraceSummary } from './call-trace.js';
+import { mappingConsumes, resolveActiveRegion } from './checks/evaluate.js';
+import { readLatest, type Datapoint, type MetricQuery } from './checks/metrics.js';
+import {
+  errorOf,
+  settle,
+  UnreachableRegions,
+  valueOf,
+  type Outcome,
+  type Unreachable,
+} from './checks/outcome.js';
+import {
+  readAlarms,
+  readCluster,
+  readGlobalCluster,
+  readMappings,
+  readParameters,
+  readPitr,
+  readReplicationRules,
+  readTable,
+} from './checks/read.js';
+import { silentReporter, type Reporter } from './reporter.js';
+import { rtoBudget, type RtoBudget } from './rto-budget.js';
+
+/** The metric the readiness-check Lambda publishes (1 ready, 0 not), per region. */
+export const READINESS_METRIC = 'FailoverReadiness';
+/** Route 53 considers an endpoint healthy while more than 18% of its checkers do. */
+const HEALTHY_FRACTION = 0.18;
+/** Global control planes (Route 53) sign for us-east-1. */
+const GLOBAL_REGION = 'us-east-1';
+
+export interface StatusOptions {
+  readonly clients: AwsClients;
+  readonly config: DrConfig;
+  readonly reporter?: Reporter;
+  /** @default - now */
+  readonly now?: Date;
+}
+
+export interface RegionControl {
+  readonly region: string;
+  readonly activeRegion?: string;
+  readonly epoch?: number;
+  readonly error?: string;
+}
+
+export interface DnsRecordStatus {
+  readonly failover: 'PRIMARY' | 'SECONDARY';
+  readonly region: string | null;
+  readonly target: string | null;
+  readonly healthCheckId: string | null;
+  /** null: not known (no health check, or its status could not be read). */
+  readonly healthy: boolean | null;
+  /** Checkers reporting success / all checkers. */
+  readonly checkers?: { readonly healthy: number; readonly total: number };
+  readonly error?: string;
+}
+
+export interface DnsStatus {
+  readonly name: string;
+  readonly records: DnsRecordStatus[];
+  /** The region Route 53 answers with now (PRIMARY unless it is unhealthy and SECONDARY is healthy). */
+  readonly servingRegion: string | null;
+  readonly error?: string;
+}
+
+export interface AuroraMemberStatus {
+  readonly region: string;
+  readonly cluster: string;
+  readonly status: string | null;
+  readonly writer: boolean | null;
+  readonly lag: Datapoint | null;
+  readonly error?: string;
+}
+
+export interface AuroraStatus {
+  readonly globalCluster: string;
+  readonly writerRegion: string | null;
+  readonly members: AuroraMemberStatus[];
+  readonly error?: string;
+}
+
+export interface TableRegionStatus {
+  readonly region: string;
+  readonly status: string | null;
+  readonly replicas: ReadonlyArray<{ readonly region: string; readonly status: string }>;
+  readonly pitr: string | null;
+  readonly error?: string;
+}
+
+export interface TableStatus {
+  readonly table: string;
+  readonly regions: TableRegionStatus[];
+}
+
+export interface ReplicationStatus {
+  readonly region: string;
+  readonly sourceBucket: string;
+  readonly destinationBucket: string | null;
+  readonly ruleId: string | null;
+  readonly status: string | null;
+  readonly pendingOperations: number | null;
+  readonly pendingBytes: number | null;
+  /** `ReplicationLatency`, seconds. */
+  readonly latencySeconds: number | null;
+  readonly error?: string;
+}
+
+export interface FiringAlarm {
+  readonly name: string;
+  readonly reason: string;
+  readonly since: string | null;
+}
+
+export interface RegionAlarms {
+  readonly region: string;
+  readonly firing: FiringAlarm[];
+  readonly error?: string;
+}
+
+export interface MappingStatus {
+  readonly region: string;
+  readonly states: string[];
+  readonly consuming: boolean | null;
+  readonly error?: string;
+}
+
+export interface ReadinessStatus {
+  readonly region: string;
+  /** null: no `FailoverReadiness` datapoint in the window. */
+  readonly ready: boolean | null;
+  readonly at: string | null;
+  readonly error?: string;
+}
+
+export interface StatusResult {
+  readonly generatedAt: string;
+  readonly regions: { readonly primary: string; readonly secondary: string };
+  readonly active: {
+    /** By SSM (highest epoch wins); null when no region answered. */
+    readonly region: string | null;
+    readonly epoch: number | null;
+    /** True when every region that answered holds the same active-region and epoch. */
+    readonly agreed: boolean;
+    readonly byRegion: RegionControl[];
+    /** Where DNS sends orders now. */
+    readonly dnsServingRegion: string | null;
+  };
+  readonly dns: DnsStatus;
+  readonly aurora: AuroraStatus;
+  readonly dynamodb: TableStatus[];
+  readonly s3: ReplicationStatus[];
+  readonly alarms: RegionAlarms[];
+  readonly eventSourceMappings: MappingStatus[];
+  readonly readiness: ReadinessStatus[];
+  readonly rto: RtoBudget;
+  readonly unreachable: Unreachable[];
+  readonly trace: TraceSummary;
+}
+
+const METRIC_WINDOW_SECONDS = 5 * 60;
+/** The readiness check runs hourly: look back a little over two runs. */
+const READINESS_WINDOW_SECONDS = 2.5 * 3600;
+
+const err = (o: Outcome<unknown> | undefined) => {
+  const e = errorOf(o);
+  return e ? { error: e } : {};
+};
+
+export async function collectStatus(options: StatusOptions): Promise<StatusResult> {
+  const { config } = options;
+  const reporter = options.reporter ?? silentReporter;
+  const now = options.now ?? new Date();
+  const naming = new Naming(config);
+  const trace = new CallTrace();
+  const clients = traceClients(options.clients, trace);
+  const primary = naming.regionOf('primary');
+  const secondary = naming.regionOf('secondary');
+  const regions = [primary, secondary] as const;
+  const unreachable = new UnreachableRegions();
+  const s = <T>(read: Promise<T>) => settle(read, unreachable);
+  const perRegion = <T>(read: (region: string) => Promise<T>) =>
+    regions.map((region) => s(read(region)).then((outcome) => ({ region, outcome })));
+  const step = reporter.step(`Reading ${primary} and ${secondary}`);
+
+  // ---- level 1 --------------------------------------------------------------------------
+  const control = perRegion((r) => readParameters(clients.ssm(r), naming.ssmPrefix(), false));
+  const route53 = clients.route53(GLOBAL_REGION);
+  const domain = config.dns.domain;
+  const zone = s(
+    route53.listHostedZonesByName({ DNSName: domain, MaxItems: 1 }).then((out) => {
+      const id = out.HostedZones?.find((z) => z.Name === `${domain}.`)?.Id;
+      if (!id) throw new Error(`no hosted zone ${domain}`);
+      return id;
+    }),
+  );
+  const healthChecks = s(
+    (async () => {
+      const found: Array<{ id: string; fqdn: string }> = [];
+      let marker: string | undefined;
+      do {
+        const page = await route53.listHealthChecks({ Marker: marker });
+        for (const c of page.HealthChecks ?? []) {
+          found.push({ id: c.Id ?? '', fqdn: c.HealthCheckConfig?.FullyQualifiedDomainName ?? '' });
+        }
+        marker = page.IsTruncated ? page.NextMarker : undefined;
+      } while (marker);
+      return found;
+    })(),
+  );
+  const globals = perRegion((r) => readGlobalCluster(clients.rds(r), naming.globalCluster()));
+  const clusters = perRegion((r) => readCluster(clients.rds(r), naming.dbCluster(r)));
+  const lag = perRegion(
+    async (r) =>
+      (
+        await readLatest(
+          clients.cloudwatch(r),
+          [
+            {
+              id: 'lag',
+              namespace: 'AWS/RDS',
+              metricName: 'AuroraGlobalDBReplicationLag',
+              dimensions: { DBClusterIdentifier: naming.dbCluster(r) },
+              stat: 'Maximum',
+            },
+          ],
+          METRIC_WINDOW_SECONDS,
+          now,
+        )
+      ).lag,
+  );
+  const readiness = perRegion(
+    async (r) =>
+      (
+        await readLatest(
+          clients.cloudwatch(r),
+          [
+            {
+              id: 'ready',
+              namespace: naming.metricsNamespace(),
+              metricName: READINESS_METRIC,
+              dimensions: { Region: r },
+              stat: 'Minimum',
+            },
+          ],
+          READINESS_WINDOW_SECONDS,
+          now,
+        )
+      ).ready,
+  );
+  const tableNames = [naming.sessionsTable(), naming.leaseTable()];
+  const tables = tableNames.map((table) => ({
+    table,
+    described: perRegion((r) => readTable(clients.dynamodb(r), table)),
+    pitr: perRegion((r) => readPitr(clients.dynamodb(r), table)),
+  }));
+  const purposes = ['config', 'audit-logs'] as const;
+  const buckets = regions.flatMap((region) =>
+    purposes.map((purpose) => {
+      const bucket = naming.bucket(region, purpose);
+      return { region, bucket, rules: s(readReplicationRules(clients.s3(region), bucket)) };
+    }),
+  );
+  const firing = perRegion((r) => readAlarms(clients.cloudwatch(r), naming.regional(r, ''), 'ALARM'));
+  const mappings = perRegion((r) => readMappings(clients.lambda(r), naming.lambda(r, 'trade-processor')));
+
+  // ---- level 1 ends: every read above has answered or failed ---------------------------
+  const [
+    controlRead,
+    zoneRead,
+    healthCheckList,
+    globalRead,
+    clusterRead,
+    lagRead,
+    readinessRead,
+    tableRead,
+    bucketRead,
+    firingRead,
+    mappingRead,
+  ] = await Promise.all([
+    Promise.all(control),
+    zone,
+    healthChecks,
+    Promise.all(globals),
+    Promise.all(clusters),
+    Promise.all(lag),
+    Promise.all(readiness),
+    Promise.all(
+      tables.map(async (t) => ({
+        table: t.table,
+        described: await Promise.all(t.described),
+        pitr: await Promise.all(t.pitr),
+      })),
+    ),
+    Promise.all(buckets.map(async (b) => ({ ...b, rules: await b.rules }))),
+    Promise.all(firing),
+    Promise.all(mappings),
+  ]);
+
+  // ---- level 2, all at once after level 1 (the barrier keeps the levels apart, so the
+  // trace counts them exactly): DNS records and health-check status, S3 metrics ---------
+  const apiName = naming.apiDomain(domain, config.dns.apiSubdomain);
+  const records = (async () => {
+    if (!zoneRead.ok) return zoneRead;
+    return s(
+      route53
+        .listResourceRecordSets({ HostedZoneId: zoneRead.value, StartRecordName: apiName, MaxItems: 20 })
+        .then((out) => (out.ResourceRecordSets ?? []).filter((r) => r.Name === `${apiName}.` && r.Failover)),
+    );
+  })();
+  const healthStatus = (async () => {
+    if (!healthCheckList.ok) return new Map<string, Outcome<{ healthy: number; total: number }>>();
+    const probes = new Set(regions.map((r) => naming.regionalApiDomain(domain, config.dns.apiSubdomain, r)));
+    const wanted = healthCheckList.value.filter((c) => probes.has(c.fqdn));
+    const read = await Promise.all(
+      wanted.map(async (c) => {
+        const outcome = await s(
+          route53.getHealthCheckStatus({ HealthCheckId: c.id }).then((out) => {
+            const observations = out.HealthCheckObservations ?? [];
+            const healthy = observations.filter((o) => o.StatusReport?.Status?.startsWith('Success')).length;
+            return { healthy, total: observations.length };
+          }),
+        );
+        return [c.id, outcome] as const;
+      }),
+    );
+    return new Map(read);
+  })();
+  const replicationMetrics = (async () => {
+    const out = new Map<string, Outcome<Record<string, Datapoint | undefined>>>();
+    await Promise.all(
+      regions.map(async (region) => {
+        const entries = bucketRead
+          .filter((b) => b.region === region)
+          .flatMap((b) => (b.rules.ok ? b.rules.value.map((rule) => ({ bucket: b.bucket, rule })) : []));
+        if (entries.length === 0) return;
+        const queries: MetricQuery[] = entries.flatMap((e, i) => {
+          const dimensions = {
+            SourceBucket: e.bucket,
+            DestinationBucket: e.rule.destinationBucket,
+            RuleId: e.rule.id,
+          };
+          return [
+            { id: `ops${i}`, metricName: 'OperationsPendingReplication', stat: 'Maximum' as const },
+            { id: `bytes${i}`, metricName: 'BytesPendingReplication', stat: 'Maximum' as const },
+            { id: `latency${i}`, metricName: 'ReplicationLatency', stat: 'Maximum' as const },
+          ].map((q) => ({ ...q, namespace: 'AWS/S3', dimensions }));
+        });
+        const metrics = await s(readLatest(clients.cloudwatch(region), queries, METRIC_WINDOW_SECONDS, now));
+        entries.forEach((e, i) => {
+          out.set(
+            `${e.bucket}/${e.rule.id}`,
+            metrics.ok
+              ? {
+                  ok: true,
+                  value: {
+                    ops: metrics.value[`ops${i}`],
+                    bytes: metrics.value[`bytes${i}`],
+                    latency: metrics.value[`latency${i}`],
+                  },
+                }
+              : metrics,
+          );
+        });
+      }),
+    );
+    return out;
+  })();
+  const [recordRead, healthRead, replicationRead] = await Promise.all([
+    records,
+    healthStatus,
+    replicationMetrics,
+  ]);
+
+  // Active region: SSM per region, highest epoch wins.
+  const byRegion: RegionControl[] = controlRead.map(({ region, outcome }) => {
+    const values = valueOf(outcome);
+    const epoch = Number(values?.[naming.ssmEpoch()]);
+    return {
+      region,
+      ...(values?.[naming.ssmActiveRegion()] ? { activeRegion: values[naming.ssmActiveRegion()] } : {}),
+      ...(Number.isFinite(epoch) && values?.[naming.ssmEpoch()] !== undefined ? { epoch } : {}),
+      ...err(outcome),
+    };
+  });
+  const answered = controlRead.filter((c) => c.outcome.ok);
+  const active = resolveActiveRegion(
+    Object.fromEntries(controlRead.map((c) => [c.region, c.outcome])),
+    { activeRegion: naming.ssmActiveRegion(), epoch: naming.ssmEpoch() },
+    primary,
+  );
+  const agreed =
+    new Set(byRegion.filter((c) => !c.error).map((c) => `${c.activeRegion ?? ''}@${c.epoch ?? ''}`)).size <=
+    1;
+
+  // DNS.
+  const regionOfProbe = new Map(
+    (valueOf(healthCheckList) ?? []).flatMap((c) =>
+      regions
+        .filter((r) => c.fqdn === naming.regionalApiDomain(domain, config.dns.apiSubdomain, r))
+        .map((r) => [c.id, r] as const),
+    ),
+  );
+  const recordList = valueOf(recordRead) ?? [];
+  const dnsRecords: DnsRecordStatus[] = (['PRIMARY', 'SECONDARY'] as const).map((failover) => {
+    const rec = recordList.find((r) => r.Failover === failover);
+    const hcId = rec?.HealthCheckId ?? null;
+    const hc = hcId ? healthRead.get(hcId) : undefined;
+    const checkers = valueOf(hc);
+    const fallbackRegion = failover === 'PRIMARY' ? primary : secondary;
+    return {
+      failover,
+      region: rec ? ((hcId ? regionOfProbe.get(hcId) : undefined) ?? fallbackRegion) : null,
+      target: rec?.ResourceRecords?.[0]?.Value ?? rec?.AliasTarget?.DNSName ?? null,
+      healthCheckId: hcId,
+      healthy: checkers && checkers.total > 0 ? checkers.healthy / checkers.total > HEALTHY_FRACTION : null,
+      ...(checkers ? { checkers } : {}),
+      ...(rec ? err(hc) : { error: 'no such record' }),
+    };
+  });
+  const [primaryRecord, secondaryRecord] = dnsRecords as [DnsRecordStatus, DnsRecordStatus];
+  const dnsError = errorOf(zoneRead) ?? errorOf(recordRead) ?? errorOf(healthCheckList);
+  const servingRegion = dnsError
+    ? null
+    : primaryRecord.healthy === false && secondaryRecord.healthy === true
+      ? secondaryRecord.region
+      : primaryRecord.region;
+
+  // Aurora.
+  const globalView = globalRead.map((g) => valueOf(g.outcome)).find((v) => v !== undefined);
+  const globalError = globalRead.every((g) => !g.outcome.ok)
+    ? globalRead.map((g) => `${g.region}: ${errorOf(g.outcome)}`).join('; ')
+    : globalView
+      ? undefined
+      : `no global cluster ${naming.globalCluster()}`;
+  const members: AuroraMemberStatus[] = regions.map((region) => {
+    const cluster = clusterRead.find((c) => c.region === region)?.outcome;
+    const lagOutcome = lagRead.find((l) => l.region === region)?.outcome;
+    const member = globalView?.members.find((m) => m.region === region);
+    return {
+      region,
+      cluster: naming.dbCluster(region),
+      status: valueOf(cluster)?.status ?? (cluster?.ok ? 'missing' : null),
+      writer: member ? member.isWriter : null,
+      lag: valueOf(lagOutcome) ?? null,
+      ...(errorOf(cluster) ? err(cluster) : err(lagOutcome)),
+    };
+  });
+
+  const result: StatusResult = {
+    generatedAt: now.toISOString(),
+    regions: { primary, secondary },
+    active: {
+      region: answered.length > 0 ? active.region : null,
+      epoch: answered.length > 0 ? (active.epoch ?? null) : null,
+      agreed,
+      byRegion,
+      dnsServingRegion: servingRegion,
+    },
+    dns: { name: apiName, records: dnsRecords, servingRegion, ...(dnsError ? { error: dnsError } : {}) },
+    aurora: {
+      globalCluster: naming.globalCluster(),
+      writerRegion: globalView?.members.find((m) => m.isWriter)?.region ?? null,
+      members,
+      ...(globalError ? { error: globalError } : {}),
+    },
+    dynamodb: tableRead.map((t) => ({
+      table: t.table,
+      regions: t.described.map(({ region, outcome }) => {
+        const pitr = t.pitr.find((p) => p.region === region)?.outcome;
+        const view = valueOf(outcome);
+        return {
+          region,
+          status: view?.status ?? (outcome.ok ? 'missing' : null),
+          replicas: [...(view?.replicas ?? [])],
+          pitr: valueOf(pitr) ?? null,
+          ...(errorOf(outcome) ? err(outcome) : err(pitr)),
+        };
+      }),
+    })),
+    s3: bucketRead.flatMap((b): ReplicationStatus[] => {
+      if (!b.rules.ok || b.rules.value.length === 0) {
+        return [
+          {
+            region: b.region,
+            sourceBucket: b.bucket,
+            destinationBucket: null,
+            ruleId: null,
+            status: b.rules.ok ? 'none' : null,
+            pendingOperations: null,
+            pendingBytes: null,
+            latencySeconds: null,
+            ...err(b.rules),
+          },
+        ];
+      }
+      return b.rules.value.map((rule) => {
+        const metrics = replicationRead.get(`${b.bucket}/${rule.id}`);
+        const m = valueOf(metrics);
+        return {
+          region: b.region,
+          sourceBucket: b.bucket,
+          destinationBucket: rule.destinationBucket,
+          ruleId: rule.id,
+          status: rule.status,
+          // No datapoint: nothing pending reported.
+          pendingOperations: m ? (m.ops?.value ?? 0) : null,
+          pendingBytes: m ? (m.bytes?.value ?? 0) : null,
+          latencySeconds: m?.latency?.value ?? null,
+          ...err(metrics),
+        };
+      });
+    }),
+    alarms: firingRead.map(({ region, outcome }) => ({
+      region,
+      // Filtered here too: moto ignores StateValue next to AlarmNamePrefix.
+      firing: (valueOf(outcome) ?? [])
+        .filter((a) => a.StateValue === 'ALARM')
+        .map((a) => ({
+          name: a.AlarmName ?? '',
+          reason: a.StateReason ?? '',
+          since: a.StateUpdatedTimestamp ? new Date(a.StateUpdatedTimestamp).toISOString() : null,
+        })),
+      ...err(outcome),
+    })),
+    eventSourceMappings: mappingRead.map(({ region, outcome }) => {
+      const found = valueOf(outcome);
+      return {
+        region,
+        states: (found ?? []).map((m) => m.state),
+        consuming: found ? found.some((m) => mappingConsumes(m.state)) : null,
+        ...err(outcome),
+      };
+    }),
+    readiness: readinessRead.map(({ region, outcome }) => {
+      const point = valueOf(outcome);
+      return { region, ready: point ? point.value >= 1 : null, at: point?.at ?? null, ...err(outcome) };
+    }),
+    rto: rtoBudget(config),
+    unreachable: unreachable.list(),
+    trace: trace.summary(),
+  };
+  const down = result.unreachable.map((u) => u.region);
+  if (down.length > 0) step.fail(`${down.join(', ')} unreachable`);
+  else step.succeed(`${result.trace.calls} calls in ${result.trace.levels} levels`);
+  return result;
+}
