@@ -49,20 +49,20 @@ const both: readonly FailoverMode[] = ['planned', 'unplanned'];
 
 export const STEPS: readonly StepDefinition[] = [
   {
-    id: 'fence-old-primary',
-    title: 'Fence the old primary',
-    phase: 'demote',
-    modes: ['planned'],
-    describe: (c) =>
-      `in ${c.from}: disable the trade processor's event source mapping, set active-region=${c.to} and epoch=${c.epoch}`,
-  },
-  {
     id: 'take-lease',
     title: 'Take the lease',
     phase: 'promote',
     modes: both,
     describe: (c) =>
       `conditional write on the lease table's ${c.to} replica (refused while another operation holds it)`,
+  },
+  {
+    id: 'fence-old-primary',
+    title: 'Fence the old primary',
+    phase: 'demote',
+    modes: ['planned'],
+    describe: (c) =>
+      `in ${c.from}: disable the trade processor's event source mapping, set active-region=${c.to} and epoch=${c.epoch}`,
   },
   {
     id: 'pre-checks',

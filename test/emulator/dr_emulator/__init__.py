@@ -9,10 +9,11 @@ what the DR tests and `dr sandbox` need and moto 5.2.5 lacks:
 - s3.py:       replication of new objects to the destination bucket, x-amz-replication-status
 - route53.py:  a forced GetHealthCheckStatus
 - stepfunctions.py: AWS's aws-sdk integration service names (rdsdata, eventbridge)
+- events.py:   a forwarded EventBridge event keeps its region (no forwarding loop)
 - gateway.py:  the region outage switch and the unsigned /dr-emulator/* control endpoint
 """
 
-from . import dynamodb, gateway, rds, route53, s3, state, stepfunctions
+from . import dynamodb, events, gateway, rds, route53, s3, state, stepfunctions
 
 
 def install() -> None:
@@ -23,3 +24,4 @@ def install() -> None:
     s3.install()
     route53.install()
     stepfunctions.install()
+    events.install()

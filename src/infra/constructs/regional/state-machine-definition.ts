@@ -111,8 +111,10 @@ const ssmPut = (step: StepId, nameParam: string, valuePath: string, next: string
 
 const describeGlobalCluster = (step: StepId, resultPath: string, next: string) =>
   task(step, SDK('rds', 'describeGlobalClusters'), { 'GlobalClusterIdentifier.$': '$.globalCluster' }, next, {
+    // `[0].Status` would come back as a list in moto (its JSONPath differs there): take the
+    // cluster whole and read `.cluster.Status` in the Choice.
     ResultSelector: {
-      'status.$': '$.GlobalClusters[0].Status',
+      'cluster.$': '$.GlobalClusters[0]',
       'writers.$': '$.GlobalClusters[0].GlobalClusterMembers[?(@.IsWriter == true)].DBClusterArn',
     },
     ResultPath: resultPath,
@@ -204,7 +206,7 @@ export const drDefinition: DefinitionFactory = (context) => {
       Type: 'Choice',
       Choices: [
         {
-          Not: { Variable: '$.checks.status', StringEquals: 'available' },
+          Not: { Variable: '$.checks.cluster.Status', StringEquals: 'available' },
           Next: 'pre-checks/NotAvailable',
         },
       ],
@@ -278,7 +280,7 @@ export const drDefinition: DefinitionFactory = (context) => {
       Choices: [
         {
           And: [
-            { Variable: '$.writer.status', StringEquals: 'available' },
+            { Variable: '$.writer.cluster.Status', StringEquals: 'available' },
             { Variable: '$.writer.writers[0]', IsPresent: true },
             { Variable: '$.writer.writers[0]', StringEqualsPath: '$.targetCluster.arn' },
           ],

@@ -1,0 +1,321 @@
+/**
+ * `dr failover` and `dr failback` in core: find an execution in flight (re-attach), or
+ * take the lease, run the plan's executions one after the other (demote in the region
+ * being left, planned only; promote in the target region), follow each, and record the
+ * outcome in the target region's audit-log bucket. No printing: progress goes to the
+ * reporter, the result is returned.
+ */
+import { hostname, userInfo } from 'node:os';
+import type { AwsClients } from '../../aws/clients.js';
+import type { DrConfig } from '../../config/schema.js';
+import { Naming } from '../../infra/naming.js';
+import { silentReporter, type Reporter } from '../reporter.js';
+import { acquireLease, releaseLease, type LeaseRecord } from './lease.js';
+import {
+  findRunning,
+  followExecution,
+  startExecution,
+  type ExecutionOutcome,
+  type RunningExecution,
+  type StepResult,
+} from './execution.js';
+import type { ExecutionInput } from './input.js';
+import { readRegionContext, type OperationPlan, type PhasePlan } from './plan.js';
+import type { FailoverMode, OperationKind } from './steps.js';
+
+export interface OperationResult {
+  readonly operation: OperationKind;
+  readonly mode: FailoverMode;
+  readonly operationId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly epoch: number;
+  readonly startedBy: string;
+  readonly outcome: 'succeeded' | 'failed';
+  /** True when this run attached to an execution already in flight. */
+  readonly reattached: boolean;
+  readonly executions: ReadonlyArray<{
+    readonly region: string;
+    readonly arn: string;
+    readonly status: string;
+  }>;
+  readonly steps: readonly StepResult[];
+  readonly totalMs: number;
+  readonly lease?: { readonly takenOverFrom?: string; readonly released: boolean };
+  readonly failure?: { readonly step?: string; readonly error: string; readonly cause: string };
+  readonly audit?: { readonly bucket: string; readonly key: string; readonly region: string };
+}
+
+/** Who runs this: `DR_OPERATOR`, else the caller's AWS identity, else user@host. */
+export async function operatorIdentity(clients: AwsClients, region: string): Promise<string> {
+  const fromEnv = process.env.DR_OPERATOR?.trim();
+  if (fromEnv) return fromEnv;
+  try {
+    const me = await clients.sts(region).getCallerIdentity({});
+    if (me.Arn) return me.Arn;
+  } catch {
+    // fall through: the local user still names the operator
+  }
+  return `${userInfo().username}@${hostname()}`;
+}
+
+export interface InFlight {
+  readonly phase: 'demote' | 'promote';
+  readonly region: string;
+  readonly execution: RunningExecution;
+}
+
+/**
+ * An execution of this operation already running: the target region's (promote), or on
+ * the planned path the region being left (demote). The region being left is asked only
+ * when `askSource` (it may be dark).
+ */
+export async function findInFlight(options: {
+  clients: AwsClients;
+  config: DrConfig;
+  operation: OperationKind;
+  to: string;
+  askSource: boolean;
+}): Promise<InFlight | undefined> {
+  const naming = new Naming(options.config);
+  const { primary, secondary } = options.config.regions;
+  const from = options.to === primary ? secondary : primary;
+  const arnOf = async (region: string) => {
+    const name = naming.ssmRegional(`${options.operation}-state-machine-arn`);
+    const out = await options.clients.ssm(region).getParameter({ Name: name, WithDecryption: true });
+    return out.Parameter?.Value ?? '';
+  };
+  const promote = await findRunning(options.clients.sfn(options.to), await arnOf(options.to));
+  if (promote) return { phase: 'promote', region: options.to, execution: promote };
+  if (!options.askSource) return undefined;
+  const demote = await findRunning(options.clients.sfn(from), await arnOf(from));
+  return demote ? { phase: 'demote', region: from, execution: demote } : undefined;
+}
+
+export interface ExecuteOptions {
+  readonly clients: AwsClients;
+  readonly config: DrConfig;
+  readonly plan: OperationPlan;
+  readonly reporter?: Reporter;
+  readonly pollMs?: number;
+}
+
+export interface AttachOptions {
+  readonly clients: AwsClients;
+  readonly config: DrConfig;
+  readonly inFlight: InFlight;
+  readonly reporter?: Reporter;
+  readonly pollMs?: number;
+}
+
+interface Progress {
+  outcomes: ExecutionOutcome[];
+  started: number;
+}
+
+async function runPhase(
+  clients: AwsClients,
+  phase: Pick<PhasePlan, 'region' | 'stateMachineArn' | 'executionName' | 'input'>,
+  reporter: Reporter,
+  pollMs: number | undefined,
+  progress: Progress,
+): Promise<ExecutionOutcome> {
+  const sfn = clients.sfn(phase.region);
+  const arn = await startExecution(sfn, phase.stateMachineArn, phase.executionName, phase.input);
+  return follow(clients, phase.region, arn, reporter, pollMs, progress);
+}
+
+async function follow(
+  clients: AwsClients,
+  region: string,
+  executionArn: string,
+  reporter: Reporter,
+  pollMs: number | undefined,
+  progress: Progress,
+): Promise<ExecutionOutcome> {
+  const outcome = await followExecution({
+    sfn: clients.sfn(region),
+    executionArn,
+    region,
+    reporter,
+    ...(pollMs ? { pollMs } : {}),
+  });
+  progress.outcomes.push(outcome);
+  return outcome;
+}
+
+/** Starts the plan's executions under the lease and follows them to the end. */
+export async function executePlan(options: ExecuteOptions): Promise<OperationResult> {
+  const { clients, plan } = options;
+  const reporter = options.reporter ?? silentReporter;
+  const progress: Progress = { outcomes: [], started: Date.now() };
+  const leaseStep = reporter.step(`Take the lease (${plan.lease.region})`);
+  let lease: LeaseRecord;
+  try {
+    lease = await acquireLease({
+      ddb: clients.dynamodb(plan.lease.region),
+      table: plan.lease.table,
+      id: plan.lease.id,
+      holder: plan.startedBy,
+      operation: plan.operation,
+      operationId: plan.operationId,
+      ttlSeconds: plan.lease.ttlSeconds,
+      // The planned path may read the other replica (that region is up); never the unplanned one.
+      ...(plan.mode === 'planned' ? { otherReplica: clients.dynamodb(plan.from) } : {}),
+    });
+  } catch (error) {
+    leaseStep.fail((error as Error).message);
+    throw error;
+  }
+  leaseStep.succeed(
+    lease.takenOverFrom ? `taken over from ${lease.takenOverFrom} (expired)` : plan.startedBy,
+  );
+  let released = false;
+  try {
+    for (const phase of plan.phases) {
+      const outcome = await runPhase(clients, phase, reporter, options.pollMs, progress);
+      if (outcome.status !== 'SUCCEEDED') break;
+    }
+  } finally {
+    const last = progress.outcomes.at(-1);
+    // The promote execution releases the lease itself (also when it fails); anything
+    // else that stops the operation releases it here.
+    const machineReleased = last?.region === plan.to && last.executionArn.includes('-promote');
+    if (!machineReleased) {
+      released = await releaseLease(
+        clients.dynamodb(plan.lease.region),
+        plan.lease.table,
+        plan.lease.id,
+        plan.startedBy,
+      ).catch(() => false);
+    } else {
+      released = true;
+    }
+  }
+  return finish(
+    options.clients,
+    plan.phases.at(-1)?.input ?? (plan.phases[0]?.input as ExecutionInput),
+    progress,
+    {
+      reattached: false,
+      lease: { ...(lease.takenOverFrom ? { takenOverFrom: lease.takenOverFrom } : {}), released },
+    },
+  );
+}
+
+/** Re-attaches to an execution in flight; after a demote it goes on with the promote. */
+export async function attachInFlight(options: AttachOptions): Promise<OperationResult> {
+  const { clients, inFlight } = options;
+  const reporter = options.reporter ?? silentReporter;
+  const progress: Progress = { outcomes: [], started: Date.now() };
+  reporter.info(`Re-attaching to ${inFlight.execution.name} in ${inFlight.region} (already running)`);
+  const first = await follow(
+    clients,
+    inFlight.region,
+    inFlight.execution.executionArn,
+    reporter,
+    options.pollMs,
+    progress,
+  );
+  let input = inFlight.execution.input;
+  if (inFlight.phase === 'demote') {
+    if (first.status === 'SUCCEEDED') {
+      const target = await readRegionContext(clients, new Naming(options.config), input.to);
+      input = { ...input, phase: 'promote', mapping: { uuid: target.mappingUuid } };
+      await runPhase(
+        clients,
+        {
+          region: input.to,
+          stateMachineArn: target.stateMachineArns[input.operation],
+          executionName: `${input.operationId}-promote`,
+          input,
+        },
+        reporter,
+        options.pollMs,
+        progress,
+      );
+    } else {
+      await releaseLease(
+        clients.dynamodb(input.to),
+        input.lease.table,
+        input.lease.id,
+        input.lease.holder,
+      ).catch(() => false);
+    }
+  }
+  return finish(clients, input, progress, { reattached: true });
+}
+
+async function finish(
+  clients: AwsClients,
+  input: ExecutionInput,
+  progress: Progress,
+  extra: { reattached: boolean; lease?: OperationResult['lease'] },
+): Promise<OperationResult> {
+  const last = progress.outcomes.at(-1);
+  const ok = last?.status === 'SUCCEEDED' && last.region === input.to;
+  const failure = progress.outcomes.find((o) => o.status !== 'SUCCEEDED')?.failure;
+  const result: OperationResult = {
+    operation: input.operation,
+    mode: input.mode,
+    operationId: input.operationId,
+    from: input.from,
+    to: input.to,
+    epoch: input.epochNumber,
+    startedBy: input.startedBy,
+    outcome: ok ? 'succeeded' : 'failed',
+    reattached: extra.reattached,
+    executions: progress.outcomes.map((o) => ({ region: o.region, arn: o.executionArn, status: o.status })),
+    steps: progress.outcomes.flatMap((o) => o.steps),
+    totalMs: Date.now() - progress.started,
+    ...(extra.lease ? { lease: extra.lease } : {}),
+    ...(failure ? { failure } : {}),
+  };
+  return { ...result, audit: await writeAudit(clients, input, result) };
+}
+
+/** Appends the operation's record (who, what, when, each step) to the target region's audit bucket. */
+export async function writeAudit(
+  clients: AwsClients,
+  input: ExecutionInput,
+  result: OperationResult,
+): Promise<OperationResult['audit']> {
+  const now = new Date();
+  const key = `dr-audit/${input.operation}/${input.operationId}.${now.getTime()}.json`;
+  const record = {
+    who: input.startedBy,
+    what: {
+      operation: input.operation,
+      mode: input.mode,
+      from: input.from,
+      to: input.to,
+      epoch: input.epochNumber,
+    },
+    when: { recordedAt: now.toISOString(), totalMs: result.totalMs },
+    operationId: input.operationId,
+    outcome: result.outcome,
+    reattached: result.reattached,
+    lease: result.lease,
+    failure: result.failure,
+    executions: result.executions,
+    steps: result.steps.map((s) => ({
+      step: s.id,
+      region: s.region,
+      outcome: s.outcome,
+      ms: s.ms,
+      awsMs: s.awsMs,
+    })),
+  };
+  try {
+    await clients.s3(input.to).putObject({
+      Bucket: input.auditBucket,
+      Key: key,
+      Body: JSON.stringify(record, null, 2),
+      ContentType: 'application/json',
+    });
+    return { bucket: input.auditBucket, key, region: input.to };
+  } catch {
+    // The state machine wrote its own audit object; a missing client-side record is not a failed failover.
+    return undefined;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Shared by the failover tests: a seeded emulator with the real failover/failback
+ * definitions, and readers of what a failover changes (writer, active-region, epoch,
+ * event source mappings, lease).
+ */
+import { createClients, type AwsClients } from '../../src/aws/clients.js';
+import { parseConfig } from '../../src/config/load.js';
+import type { DrConfig } from '../../src/config/schema.js';
+import { seedPlatform } from '../../src/core/sandbox/seed.js';
+import { drDefinition } from '../../src/infra/constructs/regional/state-machine-definition.js';
+import { Naming } from '../../src/infra/naming.js';
+import { LEASE_ID } from '../../src/core/failover/plan.js';
+import { readLease } from '../../src/core/failover/lease.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const config: DrConfig = parseConfig({
+  app: 'trading',
+  environment: 'prod',
+  dns: { domain: 'trading.example.com' },
+});
+export const naming = new Naming(config);
+export const [primary, secondary] = [config.regions.primary, config.regions.secondary] as const;
+
+export function emulatorClients(endpoint: string, timeoutMs = 2000): AwsClients {
+  return createClients({ endpoint, maxAttempts: 1, timeoutMs });
+}
+
+/** Seeds with its own, patient clients (the emulator's first calls import moto's backends). */
+export async function seedWithMachines(clients: AwsClients): Promise<void> {
+  const seeding = createClients({ endpoint: clients.endpoint, maxAttempts: 1, timeoutMs: 30_000 });
+  try {
+    await seedPlatform({
+      clients: seeding,
+      config,
+      lambdaDir: join(tmpdir(), 'dr-no-lambdas'),
+      stateMachineDefinition: drDefinition,
+    });
+  } finally {
+    seeding.destroy();
+  }
+}
+
+export interface RegionState {
+  readonly activeRegion: string | undefined;
+  readonly epoch: string | undefined;
+  readonly mappingEnabled: boolean | undefined;
+}
+
+export interface PlatformState {
+  readonly writer: string | undefined;
+  readonly regions: Readonly<Record<string, RegionState>>;
+  readonly leaseHolder: string | undefined;
+}
+
+/** What a failover changes, read from the regions given (a dark one is left out). */
+export async function platformState(
+  clients: AwsClients,
+  regions: readonly string[] = [primary, secondary],
+): Promise<PlatformState> {
+  const read = async (region: string): Promise<RegionState> => {
+    const ssm = clients.ssm(region);
+    const [active, epoch, mappings] = await Promise.all([
+      ssm.getParameter({ Name: naming.ssmActiveRegion(), WithDecryption: true }),
+      ssm.getParameter({ Name: naming.ssmEpoch(), WithDecryption: true }),
+      clients
+        .lambda(region)
+        .listEventSourceMappings({ FunctionName: naming.lambda(region, 'trade-processor') }),
+    ]);
+    const state = mappings.EventSourceMappings?.[0]?.State;
+    return {
+      activeRegion: active.Parameter?.Value,
+      epoch: epoch.Parameter?.Value,
+      mappingEnabled: state === undefined ? undefined : state === 'Enabled' || state === 'Enabling',
+    };
+  };
+  const reader = regions.includes(secondary) ? secondary : primary;
+  const [global, lease, ...states] = await Promise.all([
+    clients.rds(reader).describeGlobalClusters({ GlobalClusterIdentifier: naming.globalCluster() }),
+    readLease(clients.dynamodb(reader), naming.leaseTable(), LEASE_ID),
+    ...regions.map(read),
+  ]);
+  const writerArn = global.GlobalClusters?.[0]?.GlobalClusterMembers?.find((m) => m.IsWriter)?.DBClusterArn;
+  const writer = [primary, secondary].find((r) => writerArn?.endsWith(`:cluster:${naming.dbCluster(r)}`));
+  return {
+    writer,
+    regions: Object.fromEntries(regions.map((r, i) => [r, states[i] as RegionState])),
+    leaseHolder: lease?.holder,
+  };
+}
