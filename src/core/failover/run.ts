@@ -149,7 +149,7 @@ export async function executePlan(options: ExecuteOptions): Promise<OperationRes
   const { clients, plan } = options;
   const reporter = options.reporter ?? silentReporter;
   const progress: Progress = { outcomes: [], started: Date.now() };
-  const leaseStep = reporter.step(`Take the lease (${plan.lease.region})`);
+  const leaseStep = reporter.step(`Lease for ${plan.startedBy} (${plan.lease.region})`);
   let lease: LeaseRecord;
   try {
     lease = await acquireLease({

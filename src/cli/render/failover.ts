@@ -1,0 +1,54 @@
+/**
+ * How a failover/failback plan and its result look to a person (stdout). Under `--json`
+ * the command returns the objects instead.
+ */
+import type { OperationPlan } from '../../core/failover/plan.js';
+import type { OperationResult } from '../../core/failover/run.js';
+import { color } from '../style.js';
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export function renderPlan(plan: OperationPlan): string {
+  const lines = [
+    color.bold(
+      `${plan.mode === 'planned' ? 'Planned' : 'UNPLANNED'} ${plan.operation}: ${plan.from} → ${plan.to} (epoch ${plan.previousEpoch} → ${plan.epoch})`,
+    ),
+    color.dim(`  operation ${plan.operationId}, by ${plan.startedBy}`),
+    ...plan.phases.map((p) =>
+      color.dim(`  ${p.phase} execution in ${p.region}: ${p.stateMachineArn.split(':').at(-1) ?? ''}`),
+    ),
+    '',
+    ...plan.steps.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s.title} [${s.region}] — ${s.detail}`),
+  ];
+  if (plan.mode === 'unplanned') {
+    lines.push(
+      '',
+      color.bold(
+        '  Writes to the old primary after its last replicated point may be lost (RPO = replication lag).',
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+export function renderResult(result: OperationResult): string {
+  const head =
+    result.outcome === 'succeeded'
+      ? color.bold(`${result.operation} to ${result.to} succeeded`) + ` in ${seconds(result.totalMs)}`
+      : color.bold(`${result.operation} to ${result.to} FAILED`) + ` after ${seconds(result.totalMs)}`;
+  const width = Math.max(...result.steps.map((s) => s.title.length + s.region.length + 3), 10);
+  const rows = result.steps.map(
+    (s) =>
+      `  ${s.outcome === 'succeeded' ? '✓' : '✗'} ${`${s.title} (${s.region})`.padEnd(width)}  ${seconds(s.ms).padStart(7)}  ${color.dim(`(${seconds(s.awsMs)} in AWS calls)`)}`,
+  );
+  const total = result.steps.reduce((sum, s) => sum + s.ms, 0);
+  return [
+    head + (result.reattached ? color.dim(' (re-attached to the running execution)') : ''),
+    ...rows,
+    `  ${'total of steps'.padEnd(width + 2)}  ${seconds(total).padStart(7)}`,
+    ...(result.lease?.takenOverFrom
+      ? [`  took over the expired lease of ${result.lease.takenOverFrom}`]
+      : []),
+    ...(result.audit ? [color.dim(`  audit: s3://${result.audit.bucket}/${result.audit.key}`)] : []),
+  ].join('\n');
+}

@@ -1,0 +1,111 @@
+import { Flags } from '@oclif/core';
+import { DrCommand } from '../cli/base-command.js';
+import type { OperateResult } from '../core/failover/operate.js';
+
+export default class Failover extends DrCommand<OperateResult> {
+  static override summary =
+    'Move the writer role to another region (planned, or unplanned while a region is lost).';
+  static override description =
+    'Prints the plan (the steps the state machine runs), asks for confirmation on a terminal (without one it refuses unless --yes), takes the lease (exit 4 when another operator holds it), starts the execution in the target region and follows it step by step, then prints how long each step took. --planned (default): gate on verify-sync, fence the old primary, Aurora switchover (RPO 0). --unplanned: calls nothing outside the target region; Aurora failover with AllowDataLoss. Started again while an execution is in flight, it re-attaches to it.';
+  static override examples = [
+    '<%= config.bin %> failover --to us-east-2 --planned --dry-run',
+    '<%= config.bin %> failover --to us-east-2 --unplanned --yes --json',
+  ];
+
+  static override flags = {
+    to: Flags.string({ summary: 'Region that becomes the primary.', required: true }),
+    planned: Flags.boolean({ summary: 'Both regions are up: RPO 0 (default).', exclusive: ['unplanned'] }),
+    unplanned: Flags.boolean({
+      summary: 'The old primary is lost: run from the target region alone.',
+      exclusive: ['planned'],
+    }),
+    'dry-run': Flags.boolean({ summary: 'Print the plan; change nothing.', default: false }),
+    yes: Flags.boolean({
+      summary: 'Do not ask for confirmation (required without a terminal).',
+      default: false,
+    }),
+  };
+
+  async run(): Promise<OperateResult> {
+    const { flags } = await this.parse(Failover);
+    const { refuseWithoutTerminal } = await import('../core/failover/confirm.js');
+    const mode = flags.unplanned ? 'unplanned' : 'planned';
+    const what = `${mode} failover to ${flags.to}`;
+    // Refuse before touching anything: a runbook without --yes learns it at once.
+    if (!flags['dry-run'] && !flags.yes) refuseWithoutTerminal(what);
+    return runOperation(this, { ...flags, mode, operation: 'failover', to: flags.to, what });
+  }
+}
+
+/** Shared by `dr failover` and `dr failback`. */
+export async function runOperation(
+  command: DrCommand<OperateResult>,
+  options: {
+    config: string;
+    profile?: string;
+    sandbox: boolean;
+    'dry-run': boolean;
+    yes: boolean;
+    mode: 'planned' | 'unplanned';
+    operation: 'failover' | 'failback';
+    to: string;
+    what: string;
+  },
+): Promise<OperateResult> {
+  const self = command as unknown as {
+    loadDrConfig(path: string): ReturnType<DrCommand<OperateResult>['loadDrConfig']>;
+    awsClients: DrCommand<OperateResult>['awsClients'];
+    reporter: DrCommand<OperateResult>['reporter'];
+    jsonEnabled(): boolean;
+    log(message: string): void;
+    logToStderr(message: string): void;
+    error(message: string, options: { exit: number }): never;
+  };
+  const config = await self.loadDrConfig(options.config);
+  const { operate, requireRegion } = await import('../core/failover/operate.js');
+  requireRegion(config, options.to);
+  const clients = await self.awsClients(options, { timeoutMs: 3000, maxAttempts: 1 });
+  const reporter = await self.reporter();
+  const { renderPlan, renderResult } = await import('../cli/render/failover.js');
+  const { confirmOrRefuse } = await import('../core/failover/confirm.js');
+  try {
+    const outcome = await operate({
+      clients,
+      config,
+      operation: options.operation,
+      to: options.to,
+      mode: options.mode,
+      dryRun: options['dry-run'],
+      reporter,
+      confirm: async (plan) => {
+        if (!self.jsonEnabled()) self.log(renderPlan(plan));
+        return confirmOrRefuse(options.what, { yes: options.yes });
+      },
+      gate: async () => {
+        const { verifySync, requireInSync } = await import('../core/verify-sync.js');
+        requireInSync(await verifySync({ clients, config }));
+      },
+    });
+    if (outcome.kind === 'dry-run') {
+      if (!self.jsonEnabled()) self.log(`${renderPlan(outcome.plan)}\n\nDry run: nothing was changed.`);
+      return outcome;
+    }
+    if (outcome.kind === 'cancelled') {
+      self.logToStderr('dr: cancelled; nothing was changed');
+      return outcome;
+    }
+    const { result } = outcome;
+    if (result.outcome !== 'succeeded') {
+      if (!self.jsonEnabled()) self.log(renderResult(result));
+      const f = result.failure;
+      self.error(
+        `${options.operation} to ${options.to} failed${f?.step ? ` at step ${f.step}` : ''}: ${f?.error ?? 'unknown'}${f?.cause ? ` (${f.cause.split('\n')[0]})` : ''}; the lease was released${result.audit ? `; audit s3://${result.audit.bucket}/${result.audit.key}` : ''}`,
+        { exit: 1 },
+      );
+    }
+    if (!self.jsonEnabled()) self.log(renderResult(result));
+    return outcome;
+  } finally {
+    clients.destroy();
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * `dr failover` / `dr failback` as a runbook runs them: the built CLI as a process,
+ * against the emulator (DR_ENDPOINT), no terminal.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { acquireLease } from '../../src/core/failover/lease.js';
+import { LEASE_ID } from '../../src/core/failover/plan.js';
+import { configureEmulator } from '../../src/core/sandbox/emulator.js';
+import { CLI, runCli } from '../harness/cli.js';
+import { useEmulator } from '../emulator/client.js';
+import {
+  emulatorClients,
+  naming,
+  platformState,
+  primary,
+  secondary,
+  seedWithMachines,
+} from '../core/failover-helpers.js';
+
+const endpoint = useEmulator();
+const clients = emulatorClients(endpoint);
+let dir = '';
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dr-failover-'));
+  await writeFile(
+    join(dir, 'dr.config.json'),
+    JSON.stringify({ app: 'trading', environment: 'prod', dns: { domain: 'trading.example.com' } }),
+  );
+});
+after(async () => {
+  clients.destroy();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const dr = (args: string[], env: Record<string, string> = {}) =>
+  runCli([...args, '--config', join(dir, 'dr.config.json')], {
+    cwd: dir,
+    env: { DR_ENDPOINT: endpoint, ...env },
+    timeoutMs: 60_000,
+  });
+
+describe('dr failover / failback (CLI, emulator)', () => {
+  it('refuses without a terminal and without --yes: exit 2, one line, nothing read', async () => {
+    // Given no terminal (the harness pipes stdin) / When failover runs without --yes
+    const out = await dr(['failover', '--to', secondary, '--unplanned'], {
+      DR_ENDPOINT: 'http://127.0.0.1:9',
+    });
+
+    // Then it refuses before calling AWS (the endpoint is closed), on one line
+    assert.equal(out.code, 2, out.stderr);
+    assert.equal(out.stderr.trim().split('\n').length, 1);
+    assert.match(out.stderr, /pass --yes/);
+    assert.equal(out.stdout, '');
+  });
+
+  it('--dry-run prints the plan and changes nothing (state compared before and after)', async () => {
+    // Given a seeded platform
+    await seedWithMachines(clients);
+    const before = await platformState(clients);
+
+    // When a dry run of each kind runs
+    const planned = await dr(['failover', '--to', secondary, '--planned', '--dry-run', '--json']);
+    const unplanned = await dr(['failover', '--to', secondary, '--unplanned', '--dry-run']);
+
+    // Then both exit 0, the JSON plan lists the steps, and the platform is as it was
+    assert.equal(planned.code, 0, planned.stderr);
+    const body = JSON.parse(planned.stdout) as {
+      kind: string;
+      plan: { steps: Array<{ id: string }>; epoch: number };
+    };
+    assert.equal(body.kind, 'dry-run');
+    assert.equal(body.plan.epoch, 2);
+    assert.deepEqual(body.plan.steps.map((s) => s.id).slice(0, 3), [
+      'take-lease',
+      'fence-old-primary',
+      'pre-checks',
+    ]);
+    assert.equal(unplanned.code, 0, unplanned.stderr);
+    assert.match(unplanned.stdout, /Dry run: nothing was changed/);
+    assert.deepEqual(await platformState(clients), before);
+    const executions = await clients.sfn(secondary).listExecutions({
+      stateMachineArn: (
+        await clients
+          .ssm(secondary)
+          .getParameter({ Name: naming.ssmRegional('failover-state-machine-arn'), WithDecryption: true })
+      ).Parameter?.Value,
+    });
+    assert.equal(executions.executions?.length ?? 0, 0);
+  });
+
+  it('a second operator is refused with exit 4 naming the holder', async () => {
+    // Given alice holds the lease in us-east-2
+    await seedWithMachines(clients);
+    await acquireLease({
+      ddb: clients.dynamodb(secondary),
+      table: naming.leaseTable(),
+      id: LEASE_ID,
+      holder: 'alice',
+      operation: 'failover',
+      operationId: 'failover-by-alice',
+      ttlSeconds: 600,
+    });
+
+    // When bob starts a failover
+    const out = await dr(['failover', '--to', secondary, '--unplanned', '--yes'], { DR_OPERATOR: 'bob' });
+
+    // Then exit 4, one line naming alice, and nothing moved
+    assert.equal(out.code, 4, out.stderr);
+    assert.match(out.stderr, /alice holds the DR lease/);
+    const state = await platformState(clients);
+    assert.equal(state.writer, primary);
+    assert.equal(state.leaseHolder, 'alice');
+  });
+
+  it('an injected step failure (bogus mapping UUID: moto accepts the update, verify refuses it) fails, releases the lease and says so: exit 1', async () => {
+    // Given the target's event source mapping UUID in SSM points nowhere
+    await seedWithMachines(clients);
+    await clients.ssm(secondary).putParameter({
+      Name: naming.ssmRegional('event-source-mapping-uuid'),
+      Value: '00000000-0000-0000-0000-000000000000',
+      Type: 'SecureString',
+      Overwrite: true,
+    });
+
+    // When an unplanned failover runs
+    const out = await dr(['failover', '--to', secondary, '--unplanned', '--yes'], { DR_OPERATOR: 'carol' });
+
+    // Then it fails at verify (the mapping it enabled does not exist), one error line, and the lease is free again
+    assert.equal(out.code, 1, out.stderr);
+    assert.equal(out.stderr.split('\n').filter((l) => l.startsWith('dr: ')).length, 1);
+    assert.match(out.stderr, /failed at step verify: lambda.ResourceNotFoundException/);
+    assert.match(out.stderr, /lease was released/);
+    assert.equal((await platformState(clients, [secondary])).leaseHolder, undefined);
+  });
+
+  it('killed mid-run and started again, it re-attaches to the running execution and completes', async () => {
+    // Given a slow promotion (4 s), and a CLI killed while the execution runs
+    await seedWithMachines(clients);
+    await configureEmulator(endpoint, { switchoverSeconds: 4 });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'failover', '--to', secondary, '--unplanned', '--yes', '--config', join(dir, 'dr.config.json')],
+      {
+        cwd: dir,
+        env: { ...process.env, DR_ENDPOINT: endpoint, DR_OPERATOR: 'dave', CI: 'true' },
+        stdio: 'ignore',
+      },
+    );
+    const machine = (
+      await clients
+        .ssm(secondary)
+        .getParameter({ Name: naming.ssmRegional('failover-state-machine-arn'), WithDecryption: true })
+    ).Parameter?.Value;
+    const deadline = Date.now() + 20_000;
+    let running = 0;
+    while (Date.now() < deadline && running === 0) {
+      await new Promise((r) => setTimeout(r, 200));
+      running =
+        (await clients.sfn(secondary).listExecutions({ stateMachineArn: machine, statusFilter: 'RUNNING' }))
+          .executions?.length ?? 0;
+    }
+    assert.equal(running, 1, 'the execution should be running');
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+
+    // When the command is started again
+    const out = await dr(['failover', '--to', secondary, '--unplanned', '--yes', '--json'], {
+      DR_OPERATOR: 'dave',
+    });
+
+    // Then it re-attached to that execution (no second one) and the failover completed
+    assert.equal(out.code, 0, out.stderr);
+    const body = JSON.parse(out.stdout) as { result: { reattached: boolean; outcome: string } };
+    assert.equal(body.result.reattached, true);
+    assert.equal(body.result.outcome, 'succeeded');
+    const all = await clients.sfn(secondary).listExecutions({ stateMachineArn: machine });
+    assert.equal(all.executions?.length, 1);
+    const state = await platformState(clients);
+    assert.equal(state.writer, secondary);
+    assert.equal(state.regions[secondary]?.mappingEnabled, true);
+  });
+});
