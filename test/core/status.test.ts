@@ -1,0 +1,152 @@
+/**
+ * collectStatus against the emulator over HTTP, on a seeded platform: what it reports,
+ * in how many sequential levels, and what it shows when a region does not answer.
+ */
+import assert from 'node:assert/strict';
+import { after, beforeEach, describe, it } from 'node:test';
+import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { createClients, type AwsClients } from '../../src/aws/clients.js';
+import { configSchema } from '../../src/config/schema.js';
+import { setHealthCheckStatus, setOutage } from '../../src/core/sandbox/emulator.js';
+import { seedPlatform } from '../../src/core/sandbox/seed.js';
+import { collectStatus, READINESS_METRIC } from '../../src/core/status.js';
+import { Naming } from '../../src/infra/naming.js';
+import { testClient, useEmulator } from '../emulator/client.js';
+
+const endpoint = useEmulator();
+const config = configSchema.parse({ app: 'trading', dns: { domain: 'trading.example.com' } });
+const naming = new Naming(config);
+const [E1, E2] = ['us-east-1', 'us-east-2'];
+let clients: AwsClients;
+
+beforeEach(async () => {
+  clients?.destroy();
+  clients = createClients({ endpoint, maxAttempts: 1, timeoutMs: 1500 });
+  await seedPlatform({ clients, config });
+});
+after(() => clients?.destroy());
+
+describe('collectStatus against the emulator', () => {
+  it('shows the seeded platform, in at most two sequential levels', async () => {
+    // Given lag and a readiness result published, and one alarm firing in us-east-2
+    await clients.cloudwatch(E2).putMetricData({
+      Namespace: 'AWS/RDS',
+      MetricData: [
+        {
+          MetricName: 'AuroraGlobalDBReplicationLag',
+          Dimensions: [{ Name: 'DBClusterIdentifier', Value: naming.dbCluster(E2) }],
+          Value: 120,
+        },
+      ],
+    });
+    await clients.cloudwatch(E2).putMetricData({
+      Namespace: naming.metricsNamespace(),
+      MetricData: [{ MetricName: READINESS_METRIC, Dimensions: [{ Name: 'Region', Value: E2 }], Value: 1 }],
+    });
+    await testClient(CloudWatchClient, E2).send(
+      new SetAlarmStateCommand({
+        AlarmName: naming.alarm(E2, 'dlq-depth'),
+        StateValue: 'ALARM',
+        StateReason: 'test: 3 messages in the DLQ',
+      }),
+    );
+
+    // When the status is collected
+    const status = await collectStatus({ clients, config });
+
+    // Then every section is there
+    assert.deepEqual(status.unreachable, []);
+    assert.equal(status.active.region, E1);
+    assert.equal(status.active.epoch, 1);
+    assert.equal(status.active.agreed, true);
+    assert.equal(status.dns.servingRegion, E1);
+    assert.deepEqual(
+      status.dns.records.map((r) => [r.failover, r.region, r.healthy]),
+      [
+        ['PRIMARY', E1, true],
+        ['SECONDARY', E2, true],
+      ],
+    );
+    assert.equal(status.aurora.writerRegion, E1);
+    assert.deepEqual(
+      status.aurora.members.map((m) => [m.region, m.status, m.writer, m.lag?.value ?? null]),
+      [
+        [E1, 'available', true, null],
+        [E2, 'available', false, 120],
+      ],
+    );
+    for (const table of status.dynamodb) {
+      for (const r of table.regions)
+        assert.deepEqual([r.status, r.pitr, r.replicas.length], ['ACTIVE', 'ENABLED', 1]);
+    }
+    assert.equal(status.s3.length, 4);
+    assert.ok(status.s3.every((r) => r.status === 'Enabled' && r.pendingOperations === 0));
+    assert.deepEqual(
+      status.alarms.map((a) => [a.region, a.firing.map((f) => f.name)]),
+      [
+        [E1, []],
+        [E2, [naming.alarm(E2, 'dlq-depth')]],
+      ],
+    );
+    assert.deepEqual(
+      status.eventSourceMappings.map((m) => [m.region, m.consuming]),
+      [
+        [E1, true],
+        [E2, false],
+      ],
+    );
+    assert.deepEqual(
+      status.readiness.map((r) => [r.region, r.ready]),
+      [
+        [E1, null],
+        [E2, true],
+      ],
+    );
+    assert.equal(status.rto.totalSeconds, 95);
+    // And the measured call graph is at most two levels deep
+    assert.ok(status.trace.calls >= 30, `${status.trace.calls} calls`);
+    assert.ok(status.trace.levels <= 2, `${status.trace.levels} levels`);
+  });
+
+  it('an unhealthy PRIMARY health check sends DNS to the secondary', async () => {
+    // Given the primary's health check failing
+    const checks = (await clients.route53(E1).listHealthChecks({})).HealthChecks ?? [];
+    const primaryCheck = checks.find(
+      (c) =>
+        c.HealthCheckConfig?.FullyQualifiedDomainName ===
+        naming.regionalApiDomain(config.dns.domain, config.dns.apiSubdomain, E1),
+    );
+    assert.ok(primaryCheck?.Id);
+    await setHealthCheckStatus(endpoint, primaryCheck.Id, 'Failure');
+    // When / Then
+    const status = await collectStatus({ clients, config });
+    assert.equal(status.dns.records[0]?.healthy, false);
+    assert.equal(status.dns.servingRegion, E2);
+  });
+
+  for (const mode of ['refuse', 'hang'] as const) {
+    it(`us-east-1 down (${mode}): us-east-2 is still shown and us-east-1 is listed unreachable`, async () => {
+      // Given us-east-1 in an outage
+      await setOutage(endpoint, E1, mode);
+      // When
+      const started = Date.now();
+      const status = await collectStatus({ clients, config });
+      // Then within a few timeouts, us-east-1 (and Route 53, which signs for it) is unreachable…
+      assert.ok(Date.now() - started < 10_000);
+      assert.deepEqual(
+        status.unreachable.map((u) => u.region),
+        [E1],
+      );
+      assert.match(status.dns.error ?? '', /us-east-1 did not answer/);
+      assert.match(status.active.byRegion[0]?.error ?? '', /us-east-1 did not answer/);
+      // …while us-east-2's view is complete
+      assert.deepEqual(status.active.byRegion[1], { region: E2, activeRegion: E1, epoch: 1 });
+      assert.equal(status.active.region, E1);
+      assert.equal(status.aurora.members[1]?.status, 'available');
+      assert.equal(status.aurora.writerRegion, E1, 'us-east-2 still describes the global cluster');
+      assert.deepEqual(status.eventSourceMappings[1], { region: E2, states: ['Disabled'], consuming: false });
+      assert.ok(status.s3.filter((r) => r.region === E2).every((r) => r.status === 'Enabled'));
+      assert.ok(status.trace.levels <= 2);
+    });
+  }
+});
