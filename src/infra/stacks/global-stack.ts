@@ -296,6 +296,7 @@ export class GlobalStack extends TerraformStack {
         queueNames: [naming.ordersQueue(r.region), naming.ordersDlq(r.region)],
         leaseTableArn: tableArn(this.leaseTable, role),
         sessionsTableArn: tableArn(this.sessionsTable, role),
+        dbSecretArn: secretArn[role],
       };
     };
     const access: DrAccessTargets = {

@@ -40,6 +40,8 @@ export interface DrRegionTargets {
   /** The region's copy of the lease table and of the sessions table. */
   readonly leaseTableArn: string;
   readonly sessionsTableArn: string;
+  /** The application DB user's secret in this region: the failover writes the fence row with it (RDS Data API). */
+  readonly dbSecretArn?: string;
 }
 
 export interface DrAccessTargets {
@@ -183,6 +185,29 @@ export function stateMachineStatements(t: DrAccessTargets): PolicyStatement[] {
     },
     { sid: 'PublishDrEvents', actions: ['events:PutEvents'], resources: t.regions.map((r) => r.eventBusArn) },
     leaseStatement(t),
+    {
+      // The fence row on the new writer (src/core/db-fence.ts), through the RDS Data API.
+      sid: 'FenceRowDataApi',
+      actions: ['rds-data:ExecuteStatement'],
+      resources: t.regions.map((r) => r.dbClusterArn),
+    },
+    ...t.regions.flatMap((r, i): PolicyStatement[] =>
+      r.dbSecretArn
+        ? [
+            {
+              sid: `FenceRowSecret${i}`,
+              actions: ['secretsmanager:GetSecretValue'],
+              resources: [r.dbSecretArn],
+            },
+          ]
+        : [],
+    ),
+    {
+      sid: 'FenceRowSecretKeys',
+      actions: ['kms:Decrypt'],
+      resources: keys(t),
+      condition: via('secretsmanager', t),
+    },
     {
       sid: 'WriteAuditLog',
       actions: ['s3:PutObject'],
