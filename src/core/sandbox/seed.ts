@@ -15,7 +15,7 @@ import { Naming, type LambdaFunctionName, type RegionRole } from '../../infra/na
 import { PLATFORM_ENV_KEYS, type PlatformEnvKey } from '../platform-env.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import {
-  placeholderDefinition,
+  drDefinition,
   renderDefinition,
   type DefinitionFactory,
 } from '../../infra/constructs/regional/state-machine-definition.js';
@@ -82,7 +82,7 @@ export interface SeedOptions {
   readonly lambdaDir?: string;
   /**
    * The failover/failback definitions, as the regional stack takes them.
-   * @default - the stack's placeholder (one Pass state)
+   * @default - the stack's own: drDefinition (the failover/failback machine)
    */
   readonly stateMachineDefinition?: DefinitionFactory;
 }
@@ -398,7 +398,7 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
   });
 
   // ---- Step Functions: the definitions the regional stack deploys -----------------------
-  const definition = options.stateMachineDefinition ?? placeholderDefinition;
+  const definition = options.stateMachineDefinition ?? drDefinition;
   const machines = perRegion(async (region, regionRole) => {
     const roleArn = await stateMachineRoles(region);
     const sfn = clients.sfn(region);
