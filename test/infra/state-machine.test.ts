@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import aslValidator from 'asl-validator';
+import { createRequire } from 'node:module';
 import {
   drDefinition,
   renderDefinition,
@@ -13,6 +13,12 @@ import {
   type AslState,
 } from '../../src/infra/constructs/regional/state-machine-definition.js';
 import { STEPS } from '../../src/core/failover/steps.js';
+
+// asl-validator ships no type declarations.
+const aslValidator = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errors: unknown[];
+};
 
 const contexts = (['failover', 'failback'] as const).flatMap((kind) =>
   (['us-east-1', 'us-east-2'] as const).map((region) => ({
