@@ -4,8 +4,8 @@ import { ExitCode } from '../cli/exit-codes.js';
 import { UsageError } from '../core/errors.js';
 import type { StatusResult } from '../core/status.js';
 
-/** Per attempt; two attempts: a region that holds connections costs about 6 s, not minutes. */
-const STATUS_TIMEOUT_MS = 3000;
+/** Per attempt; two attempts: a region that holds connections costs about 5 s, not minutes. */
+const STATUS_TIMEOUT_MS = 2500;
 
 export default class Status extends DrCommand<StatusResult> {
   static override summary = 'Where things stand: active region, replication, alarms, readiness, RTO budget.';

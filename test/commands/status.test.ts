@@ -1,0 +1,151 @@
+/**
+ * `dr status` as a process against the test emulator (DR_ENDPOINT), the way a runbook
+ * calls it: the built CLI (run `npx tsc -p tsconfig.build.json` first).
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { createClients } from '../../src/aws/clients.js';
+import { configSchema } from '../../src/config/schema.js';
+import { freePort, setOutage } from '../../src/core/sandbox/emulator.js';
+import { seedPlatform } from '../../src/core/sandbox/seed.js';
+import type { StatusResult } from '../../src/core/status.js';
+import { useEmulator } from '../emulator/client.js';
+import { runCli } from '../harness/cli.js';
+
+const endpoint = useEmulator();
+const input = { app: 'trading', dns: { domain: 'trading.example.com' } };
+const config = configSchema.parse(input);
+let cwd: string;
+
+before(async () => {
+  cwd = await mkdtemp(join(tmpdir(), 'dr-status-cli-'));
+  await writeFile(join(cwd, 'dr.config.json'), JSON.stringify(input));
+  await writeFile(join(cwd, 'bad.config.json'), JSON.stringify({ ...input, app: 'Not Valid' }));
+});
+after(() => rm(cwd, { recursive: true, force: true }));
+
+beforeEach(async () => {
+  const clients = createClients({ endpoint, maxAttempts: 1 });
+  try {
+    await seedPlatform({ clients, config });
+  } finally {
+    clients.destroy();
+  }
+});
+
+const dr = (args: string[], env: Record<string, string> = {}) =>
+  runCli(args, { cwd, env: { DR_ENDPOINT: endpoint, ...env }, timeoutMs: 30_000 });
+
+describe('dr status (CLI)', () => {
+  it('--json prints the status object only, exit 0', async () => {
+    // Given a seeded platform / When
+    const result = await dr(['status', '--json']);
+    // Then stdout is the JSON status, nothing else
+    assert.equal(result.code, 0, result.stderr);
+    const status = JSON.parse(result.stdout) as StatusResult;
+    assert.equal(status.active.region, 'us-east-1');
+    assert.deepEqual(status.unreachable, []);
+    assert.ok(status.trace.levels <= 2);
+    assert.equal(result.stderr, '');
+  });
+
+  it('renders one screen for people, exit 0', async () => {
+    const result = await dr(['status']);
+    assert.equal(result.code, 0, result.stderr);
+    for (const heading of [
+      'Active region',
+      'Aurora global cluster',
+      'DynamoDB',
+      'S3 replication',
+      'Alarms in ALARM',
+      'Order consumption',
+      'Last readiness check',
+      'RTO budget',
+    ]) {
+      assert.match(result.stdout, new RegExp(heading));
+    }
+    assert.match(result.stdout, /total\s+95 s\s+vs objective 60 s: over by 35 s/);
+  });
+
+  const unreachableCases: Array<[string, () => Promise<Record<string, string>>]> = [
+    ['outage switch, refuse', async () => (await setOutage(endpoint, 'us-east-1', 'refuse'), {})],
+    ['outage switch, hang', async () => (await setOutage(endpoint, 'us-east-1', 'hang'), {})],
+    [
+      'endpoint on a closed port',
+      async () => ({ DR_ENDPOINT_US_EAST_1: `http://127.0.0.1:${await freePort()}` }),
+    ],
+  ];
+  for (const [how, given] of unreachableCases) {
+    it(`us-east-1 unreachable (${how}): answers within 10 s, shows us-east-2, exit 5`, async () => {
+      // Given us-east-1 unreachable
+      const env = await given();
+      // When
+      const result = await dr(['status', '--json'], env);
+      // Then within 10 s, exit 5, with us-east-2's view and us-east-1 named
+      assert.ok(result.ms < 10_000, `took ${result.ms} ms`);
+      assert.equal(result.code, 5, result.stderr);
+      const status = JSON.parse(result.stdout) as StatusResult;
+      assert.deepEqual(
+        status.unreachable.map((u) => u.region),
+        ['us-east-1'],
+      );
+      assert.deepEqual(status.active.byRegion[1], {
+        region: 'us-east-2',
+        activeRegion: 'us-east-1',
+        epoch: 1,
+      });
+      assert.equal(status.aurora.members[1]?.status, 'available');
+      assert.equal(status.eventSourceMappings[1]?.consuming, false);
+    });
+  }
+
+  it('for people, an unreachable region is shown in place and named in one stderr line', async () => {
+    await setOutage(endpoint, 'us-east-1', 'refuse');
+    const result = await dr(['status']);
+    assert.equal(result.code, 5);
+    assert.match(result.stdout, /us-east-1: unreachable: us-east-1 did not answer/);
+    assert.match(result.stdout, /us-east-2: active-region us-east-1, epoch 1/);
+    const errors = result.stderr.split('\n').filter((l) => l.startsWith('dr: '));
+    assert.equal(errors.length, 1);
+    assert.match(errors[0] ?? '', /^dr: us-east-1 did not answer .*; showing what answered$/);
+  });
+
+  const badUsage: Array<[string, string[], Record<string, string>, RegExp]> = [
+    [
+      '--watch with --json',
+      ['status', '--json', '--watch', '5'],
+      {},
+      /--watch .* cannot be combined with --json/,
+    ],
+    ['--watch 0', ['status', '--watch', '0'], {}, /watch/],
+    ['an unknown flag', ['status', '--bogus'], {}, /bogus/],
+    ['a bad config', ['status', '--config', 'bad.config.json'], {}, /app/],
+    [
+      'a per-region endpoint without DR_ENDPOINT',
+      ['status'],
+      { DR_ENDPOINT: '', DR_ENDPOINT_US_EAST_1: 'http://127.0.0.1:9' },
+      /DR_ENDPOINT/,
+    ],
+  ];
+  for (const [what, args, env, message] of badUsage) {
+    it(`${what}: exit 2 with one line`, async () => {
+      const result = await dr(args, env);
+      assert.equal(result.code, 2, result.stderr);
+      if (args.includes('--json')) {
+        // Under --json the one line is the error object on stdout.
+        const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string } };
+        assert.equal(error.code, 'BAD_USAGE');
+        assert.match(error.message, message);
+        return;
+      }
+      assert.equal(result.stdout, '');
+      const lines = result.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, result.stderr);
+      assert.match(lines[0] ?? '', /^dr: /);
+      assert.match(lines[0] ?? '', message);
+    });
+  }
+});

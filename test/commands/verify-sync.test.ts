@@ -1,0 +1,113 @@
+/**
+ * `dr verify-sync` as a process against the test emulator (DR_ENDPOINT): the exit-code
+ * contract and the JSON a runbook parses (built CLI: `npx tsc -p tsconfig.build.json`).
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createClients } from '../../src/aws/clients.js';
+import { configSchema } from '../../src/config/schema.js';
+import { setOutage } from '../../src/core/sandbox/emulator.js';
+import { seedPlatform } from '../../src/core/sandbox/seed.js';
+import type { VerifySyncResult } from '../../src/core/verify-sync.js';
+import { Naming } from '../../src/infra/naming.js';
+import { useEmulator } from '../emulator/client.js';
+import { runCli } from '../harness/cli.js';
+
+const endpoint = useEmulator();
+const input = {
+  app: 'trading',
+  dns: { domain: 'trading.example.com' },
+  objectives: { canaryTimeoutSeconds: 2 },
+};
+const config = configSchema.parse(input);
+const naming = new Naming(config);
+let cwd: string;
+
+before(async () => {
+  cwd = await mkdtemp(join(tmpdir(), 'dr-verify-cli-'));
+  await writeFile(join(cwd, 'dr.config.json'), JSON.stringify(input));
+});
+after(() => rm(cwd, { recursive: true, force: true }));
+
+/** Seeds; with `lagMs`, also the lag datapoint a healthy secondary publishes. */
+async function given(lagMs?: number) {
+  const clients = createClients({ endpoint, maxAttempts: 1 });
+  try {
+    await seedPlatform({ clients, config });
+    if (lagMs !== undefined) {
+      await clients.cloudwatch('us-east-2').putMetricData({
+        Namespace: 'AWS/RDS',
+        MetricData: [
+          {
+            MetricName: 'AuroraGlobalDBReplicationLag',
+            Dimensions: [{ Name: 'DBClusterIdentifier', Value: naming.dbCluster('us-east-2') }],
+            Value: lagMs,
+          },
+        ],
+      });
+    }
+  } finally {
+    clients.destroy();
+  }
+}
+
+const dr = (args: string[]) => runCli(args, { cwd, env: { DR_ENDPOINT: endpoint }, timeoutMs: 60_000 });
+
+describe('dr verify-sync (CLI)', () => {
+  it('in sync: exit 0, --json carries every result', async () => {
+    await given(100);
+    const result = await dr(['verify-sync', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    const out = JSON.parse(result.stdout) as VerifySyncResult;
+    assert.equal(out.ok, true);
+    assert.equal(out.checks.length, 12);
+    assert.ok(out.checks.every((c) => c.ok && 'observed' in c && 'limit' in c && c.detail));
+  });
+
+  it('a failed check: exit 3, and --json still carries all twelve results', async () => {
+    // Given lag over the 1000 ms limit
+    await given(5000);
+    const result = await dr(['verify-sync', '--json']);
+    assert.equal(result.code, 3, result.stderr);
+    const out = JSON.parse(result.stdout) as VerifySyncResult;
+    assert.equal(out.ok, false);
+    assert.equal(out.checks.length, 12);
+    assert.deepEqual(
+      out.checks.filter((c) => !c.ok).map((c) => [c.name, c.observed, c.limit]),
+      [['aurora-replication-lag', 5000, 1000]],
+    );
+  });
+
+  it('for people: a table on stdout, one line on stderr, exit 3', async () => {
+    await given(5000);
+    const result = await dr(['verify-sync']);
+    assert.equal(result.code, 3);
+    assert.match(result.stdout, /FAIL {2}aurora-replication-lag/);
+    assert.match(result.stdout, /PASS {2}event-source-mapping-guard/);
+    const errors = result.stderr.split('\n').filter((l) => l.startsWith('dr: '));
+    assert.deepEqual(errors, [
+      'dr: 1 of 12 sync checks failed (aurora-replication-lag): fix them and run `dr verify-sync` again',
+    ]);
+  });
+
+  it('a region unreachable: exit 5 with one line naming it', async () => {
+    await given(100);
+    await setOutage(endpoint, 'us-east-2', 'refuse');
+    const result = await dr(['verify-sync']);
+    assert.equal(result.code, 5);
+    assert.equal(result.stdout, '');
+    const errors = result.stderr.split('\n').filter((l) => l.startsWith('dr: '));
+    assert.equal(errors.length, 1);
+    assert.match(errors[0] ?? '', /^dr: us-east-2 did not answer .*sync cannot be verified$/);
+  });
+
+  it('a bad flag: exit 2 with one line', async () => {
+    const result = await dr(['verify-sync', '--fast']);
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /^dr: .*fast.* \(see --help\)\n$/);
+  });
+});
