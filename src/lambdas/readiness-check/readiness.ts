@@ -1,14 +1,17 @@
 /**
- * The hourly readiness check: run the verify-sync checks, publish `FailoverReadiness`
- * (1 ready / 0 not). MINIMAL ON PURPOSE: the checks themselves are `dr verify-sync`'s,
- * being built in src/core by another session; the next step injects them as the
- * `runChecks` dependency and adds one metric per check, the EventBridge event and the
- * audit-log report. Nothing here re-implements a check.
+ * The hourly readiness check: run the verify-sync checks (src/core/checks, injected as
+ * `runChecks`), publish `FailoverReadiness` (1 ready / 0 not) and one
+ * `FailoverReadinessCheck` datum per check (1 pass / 0 fail, dimension `Check`).
+ * Nothing here re-implements a check.
  */
+import type { CheckResult, SyncCheckRun } from '../../core/checks/index.js';
+
 export interface ReadinessOutcome {
   readonly ready: boolean;
   /** Why not ready, when known. */
   readonly reasons?: readonly string[];
+  /** Every check's result, when the checks ran. */
+  readonly checks?: readonly CheckResult[];
 }
 
 export interface MetricDatum {
@@ -24,6 +27,16 @@ export interface ReadinessDeps {
 }
 
 export const READINESS_METRIC = 'FailoverReadiness';
+export const CHECK_METRIC = 'FailoverReadinessCheck';
+
+/** A check run as a readiness outcome: ready only when every check passed and both regions answered. */
+export function outcomeFromRun(run: SyncCheckRun): ReadinessOutcome {
+  const reasons = [
+    ...run.unreachable.map((u) => u.message),
+    ...run.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
+  ];
+  return { ready: run.ok, ...(reasons.length > 0 ? { reasons } : {}), checks: run.checks };
+}
 
 export async function checkReadiness(deps: ReadinessDeps): Promise<ReadinessOutcome> {
   let outcome: ReadinessOutcome;
@@ -35,6 +48,11 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<ReadinessOutc
   }
   await deps.publish([
     { name: READINESS_METRIC, value: outcome.ready ? 1 : 0, dimensions: { Region: deps.region } },
+    ...(outcome.checks ?? []).map((c) => ({
+      name: CHECK_METRIC,
+      value: c.ok ? 1 : 0,
+      dimensions: { Region: deps.region, Check: c.name },
+    })),
   ]);
   return outcome;
 }

@@ -1,0 +1,105 @@
+/**
+ * The readiness check against the emulator over HTTP, wired as the Lambda is: the
+ * verify-sync checks from src/core/checks, limits from the shared SSM parameters the
+ * stacks (and the seeder) write, metrics published with PutMetricData, and read back
+ * the way `dr status` reads them.
+ */
+import assert from 'node:assert/strict';
+import { after, beforeEach, describe, it } from 'node:test';
+import { createClients, type AwsClients } from '../../src/aws/clients.js';
+import { configSchema } from '../../src/config/schema.js';
+import { readLatest } from '../../src/core/checks/metrics.js';
+import { seedPlatform } from '../../src/core/sandbox/seed.js';
+import { collectStatus } from '../../src/core/status.js';
+import { Naming } from '../../src/infra/naming.js';
+import { readinessDeps } from '../../src/lambdas/readiness-check/deps.js';
+import { CHECK_METRIC, checkReadiness } from '../../src/lambdas/readiness-check/readiness.js';
+import { lambdaRuntime } from '../../src/lambdas/shared/runtime.js';
+import { useEmulator } from '../emulator/client.js';
+
+const endpoint = useEmulator();
+const config = configSchema.parse({
+  app: 'trading',
+  dns: { domain: 'trading.example.com' },
+  objectives: { canaryTimeoutSeconds: 2 },
+});
+const naming = new Naming(config);
+const REGION = 'us-east-2';
+const runtime = lambdaRuntime({
+  DR_APP: 'trading',
+  DR_ENVIRONMENT: 'prod',
+  DR_PRIMARY_REGION: 'us-east-1',
+  DR_SECONDARY_REGION: REGION,
+  DR_REGION_ROLE: 'secondary',
+  AWS_REGION: REGION,
+});
+let clients: AwsClients;
+
+beforeEach(async () => {
+  clients?.destroy();
+  clients = createClients({ endpoint, maxAttempts: 1, timeoutMs: 2000 });
+  await seedPlatform({ clients, config });
+});
+after(() => clients?.destroy());
+
+async function putLag(ms: number) {
+  await clients.cloudwatch(REGION).putMetricData({
+    Namespace: 'AWS/RDS',
+    MetricData: [
+      {
+        MetricName: 'AuroraGlobalDBReplicationLag',
+        Dimensions: [{ Name: 'DBClusterIdentifier', Value: naming.dbCluster(REGION) }],
+        Value: ms,
+      },
+    ],
+  });
+}
+
+describe('readiness-check against the emulator', () => {
+  it('in sync: publishes FailoverReadiness 1 and a 1 per check, which dr status then shows', async () => {
+    // Given a seeded platform with 100 ms of lag
+    await putLag(100);
+
+    // When the readiness check runs in us-east-2
+    const outcome = await checkReadiness(readinessDeps(runtime, clients));
+
+    // Then it is ready, having run the twelve verify-sync checks
+    assert.equal(outcome.ready, true, JSON.stringify(outcome.reasons));
+    assert.equal(outcome.checks?.length, 12);
+    // And dr status reads the published result
+    const status = await collectStatus({ clients, config });
+    assert.deepEqual(
+      status.readiness.map((r) => [r.region, r.ready]),
+      [
+        ['us-east-1', null],
+        [REGION, true],
+      ],
+    );
+    // And one datum per check was published
+    const perCheck = await readLatest(
+      clients.cloudwatch(REGION),
+      ['ssm-parameters-equal', 'event-source-mapping-guard'].map((check, i) => ({
+        id: `c${i}`,
+        namespace: naming.metricsNamespace(),
+        metricName: CHECK_METRIC,
+        dimensions: { Region: REGION, Check: check },
+        stat: 'Minimum' as const,
+      })),
+      600,
+    );
+    assert.deepEqual([perCheck.c0?.value, perCheck.c1?.value], [1, 1]);
+  });
+
+  it('lag over the limit the stacks wrote into SSM: not ready, 0 published, the reason named', async () => {
+    // Given the shared max-replication-lag-ms (1000) and a secondary 3000 ms behind
+    await putLag(3000);
+    const outcome = await checkReadiness(readinessDeps(runtime, clients));
+    assert.equal(outcome.ready, false);
+    assert.deepEqual(
+      outcome.reasons?.map((r) => r.split(':')[0]),
+      ['aurora-replication-lag'],
+    );
+    const status = await collectStatus({ clients, config });
+    assert.equal(status.readiness[1]?.ready, false);
+  });
+});
