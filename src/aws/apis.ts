@@ -134,6 +134,7 @@ export interface EventBridgeApi {
   describeEventBus(input: eb.DescribeEventBusCommandInput): Promise<eb.DescribeEventBusCommandOutput>;
   putRule(input: eb.PutRuleCommandInput): Promise<eb.PutRuleCommandOutput>;
   putTargets(input: eb.PutTargetsCommandInput): Promise<eb.PutTargetsCommandOutput>;
+  putEvents(input: eb.PutEventsCommandInput): Promise<eb.PutEventsCommandOutput>;
 }
 
 export interface SfnApi {

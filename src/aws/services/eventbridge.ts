@@ -4,6 +4,7 @@ import {
   DescribeEventBusCommand,
   PutRuleCommand,
   PutTargetsCommand,
+  PutEventsCommand,
 } from '@aws-sdk/client-eventbridge';
 import type { EventBridgeApi } from '../apis.js';
 import { sdkConfig, type ClientSettings } from '../sdk-config.js';
@@ -15,6 +16,7 @@ export function create(settings: ClientSettings): EventBridgeApi & { destroy(): 
     describeEventBus: (input) => client.send(new DescribeEventBusCommand(input)),
     putRule: (input) => client.send(new PutRuleCommand(input)),
     putTargets: (input) => client.send(new PutTargetsCommand(input)),
+    putEvents: (input) => client.send(new PutEventsCommand(input)),
     destroy: () => client.destroy(),
   };
 }
