@@ -88,14 +88,12 @@ describe('runWatchdog (emulator)', () => {
   it('fires the unplanned failover from us-east-2 when the primary health goes bad, with us-east-1 down', async () => {
     // Given a seeded platform with auto-failover on, a healthy primary, and the watchdog in us-east-2
     await seedWithMachines(clients);
-    await clients
-      .ssm(secondary)
-      .putParameter({
-        Name: naming.ssmShared('auto-failover'),
-        Value: 'on',
-        Type: 'SecureString',
-        Overwrite: true,
-      });
+    await clients.ssm(secondary).putParameter({
+      Name: naming.ssmShared('auto-failover'),
+      Value: 'on',
+      Type: 'SecureString',
+      Overwrite: true,
+    });
     let status = 200;
     const health = await primaryHealth(() => status);
     const run = () =>
