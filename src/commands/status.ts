@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { DrCommand } from '../cli/base-command.js';
 import { ExitCode } from '../cli/exit-codes.js';
 import { UsageError } from '../core/errors.js';
+import { silentReporter } from '../core/reporter.js';
 import type { StatusResult } from '../core/status.js';
 
 /** Per attempt; two attempts: a region that holds connections costs about 5 s, not minutes. */
@@ -35,8 +36,10 @@ A region that does not answer is shown as unreachable with its error while the r
     const clients = await this.awsClients(flags, { timeoutMs: STATUS_TIMEOUT_MS, maxAttempts: 2 });
     const { collectStatus } = await import('../core/status.js');
     const render = this.jsonEnabled() ? undefined : (await import('../cli/render/status.js')).renderStatus;
+    // Under --json nothing is shown on stderr: skip loading the spinner library.
+    const reporter = this.jsonEnabled() ? silentReporter : await this.reporter();
     const once = async () => {
-      const result = await collectStatus({ clients, config, reporter: await this.reporter() });
+      const result = await collectStatus({ clients, config, reporter });
       process.exitCode = result.unreachable.length > 0 ? ExitCode.RegionUnreachable : ExitCode.Ok;
       return result;
     };
