@@ -32,6 +32,8 @@ describe('global stack: data that spans regions', () => {
     for (const member of [primary, secondary]) {
       assert.match(String(member.global_cluster_identifier), /aws_rds_global_cluster\.[\w-]+\.id/);
       assert.equal(member.iam_database_authentication_enabled, true);
+      // the failover state machine advances the fence row through the RDS Data API
+      assert.equal(member.enable_http_endpoint, true);
       assert.equal(member.deletion_protection, true);
       assert.deepEqual(member.enabled_cloudwatch_logs_exports, ['postgresql']);
       assert.deepEqual((member.lifecycle as { ignore_changes: string[] }).ignore_changes.sort(), [

@@ -204,6 +204,9 @@ export class AuroraGlobalDatabase extends Construct {
       deletionProtection: true,
       copyTagsToSnapshot: true,
       iamDatabaseAuthenticationEnabled: true,
+      // The RDS Data API: the failover state machine advances the fence row on the new
+      // writer through it (an AWS SDK integration; no Lambda, no VPC path needed).
+      enableHttpEndpoint: true,
       enabledCloudwatchLogsExports: ['postgresql'],
       backupRetentionPeriod: props.backupRetentionDays ?? 7,
       skipFinalSnapshot: false,
