@@ -160,6 +160,7 @@ export interface StsApi {
 export interface SecretsManagerApi {
   createSecret(input: sm.CreateSecretCommandInput): Promise<sm.CreateSecretCommandOutput>;
   describeSecret(input: sm.DescribeSecretCommandInput): Promise<sm.DescribeSecretCommandOutput>;
+  getSecretValue(input: sm.GetSecretValueCommandInput): Promise<sm.GetSecretValueCommandOutput>;
 }
 
 export interface ApiGatewayApi {

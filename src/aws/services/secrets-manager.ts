@@ -2,6 +2,7 @@ import {
   SecretsManagerClient,
   CreateSecretCommand,
   DescribeSecretCommand,
+  GetSecretValueCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerApi } from '../apis.js';
 import { sdkConfig, type ClientSettings } from '../sdk-config.js';
@@ -11,6 +12,7 @@ export function create(settings: ClientSettings): SecretsManagerApi & { destroy(
   return {
     createSecret: (input) => client.send(new CreateSecretCommand(input)),
     describeSecret: (input) => client.send(new DescribeSecretCommand(input)),
+    getSecretValue: (input) => client.send(new GetSecretValueCommand(input)),
     destroy: () => client.destroy(),
   };
 }

@@ -1,0 +1,146 @@
+import { Flags } from '@oclif/core';
+import { DrCommand } from '../cli/base-command.js';
+import { ExitCode } from '../cli/exit-codes.js';
+import type { DeployOutcome, DeployResult } from '../core/deploy/deploy.js';
+
+/** A failed stack or database step: 1; a failed gate: 3 (never "deployed"). */
+const EXIT_BY_OUTCOME: Record<DeployOutcome, number> = {
+  deployed: ExitCode.Ok,
+  planned: ExitCode.Ok,
+  cancelled: ExitCode.Ok,
+  'stack-failed': ExitCode.Failed,
+  'migrations-failed': ExitCode.Failed,
+  'gate-failed': ExitCode.CheckFailed,
+};
+
+export default class Deploy extends DrCommand<DeployResult> {
+  static override summary =
+    'Deploy every stack with Terraform or OpenTofu, then prove both regions are in sync.';
+  static override description = `Synthesizes the stacks in-process, then per stack in dependency order (the two regional stacks in parallel, the global stack after both) runs init, plan -out=dr.tfplan and apply of that saved plan in the stack's working directory. The full output of every call goes to .dr/deploy/<time>/<stack>.log. The first failure stops the run: calls already running finish, nothing new starts (exit 1, naming the stack and its log). After the apply: the orders database migrations and fence seed on the writer, then the verify-sync gate; only a passing gate is "deployed" (gate failure: exit 3).
+
+Terraform binary: --terraform-bin, else DR_TERRAFORM_BIN, else terraform on the PATH, else tofu on the PATH; none: exit 2 with how to install one.
+
+On a terminal, each wave's plans are shown and you are asked before they are applied; --auto-approve (or --yes) skips that, and without a terminal it is required (or --plan-only).
+
+--stack runs only the named stacks (full or short names: primary, secondary, global), in dependency order; their dependencies are not deployed (their deployed state is used) and are listed.
+
+Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL URL (e.g. through a tunnel); otherwise, on AWS, the writer region's SSM db-endpoint and the cluster's RDS-managed master secret. Against the sandbox (no database) it is skipped with a note unless a URL is given; --skip-migrations skips it anywhere.`;
+  static override examples = [
+    '<%= config.bin %> deploy --plan-only',
+    '<%= config.bin %> deploy --auto-approve --json',
+    '<%= config.bin %> deploy --stack secondary --terraform-bin /opt/tofu/bin/tofu',
+    '<%= config.bin %> deploy --sandbox --auto-approve --terraform-bin ./test/fixtures/fake-terraform.mjs',
+  ];
+
+  static override flags = {
+    stack: Flags.string({
+      summary: 'Deploy only this stack (repeatable; full or short name). Dependencies are not added.',
+      multiple: true,
+    }),
+    'plan-only': Flags.boolean({
+      summary: 'Run init and plan only and print what would change per stack; apply nothing.',
+      aliases: ['dry-run'],
+      default: false,
+    }),
+    'auto-approve': Flags.boolean({
+      summary: 'Apply without asking (required without a terminal).',
+      aliases: ['yes'],
+      default: false,
+    }),
+    'terraform-bin': Flags.string({
+      summary: 'Path (or name on the PATH) of terraform or tofu. Default: DR_TERRAFORM_BIN, terraform, tofu.',
+    }),
+    out: Flags.string({ summary: 'Synth output directory (the stacks run there).', default: 'cdktf.out' }),
+    'database-url': Flags.string({
+      summary: 'PostgreSQL URL of the writer for the orders migrations (e.g. via a tunnel).',
+      env: 'DR_DATABASE_URL',
+      exclusive: ['skip-migrations'],
+    }),
+    'skip-migrations': Flags.boolean({
+      summary: 'Do not apply the orders database migrations (noted in the output).',
+      default: false,
+    }),
+  };
+
+  async run(): Promise<DeployResult> {
+    const { flags } = await this.parse(Deploy);
+    // Refusals first: nothing is synthesized or run when they apply.
+    const { findTerraform } = await import('../core/deploy/terraform-bin.js');
+    const terraform = findTerraform({ flag: flags['terraform-bin'] });
+    const planOnly = flags['plan-only'];
+    const asks = !planOnly && !flags['auto-approve'];
+    const { canPrompt, confirmOrRefuse } = await import('../core/failover/confirm.js');
+    if (asks && !canPrompt()) {
+      const { UsageError } = await import('../core/errors.js');
+      throw new UsageError(
+        'refusing to apply without a terminal to confirm on: pass --auto-approve (or --yes), or --plan-only to only plan',
+      );
+    }
+
+    const config = await this.loadDrConfig(flags.config);
+    const reporter = await this.reporter();
+    const clients = await this.awsClients(flags);
+    try {
+      const synthStep = reporter.step('Synthesizing stacks');
+      const { synthesize } = await import('../core/synth.js');
+      const synth = await synthesize({ config, outDir: flags.out });
+      synthStep.succeed(`${synth.stacks.length} stacks`);
+
+      const [{ deploy }, { logDirFor }, migrate, render, { Naming }] = await Promise.all([
+        import('../core/deploy/deploy.js'),
+        import('../core/deploy/select.js'),
+        import('../core/deploy/migrate.js'),
+        import('../cli/render/deploy.js'),
+        import('../infra/naming.js'),
+      ]);
+      const naming = new Naming(config);
+      const target: import('../core/deploy/migrate.js').MigrationTarget = flags['skip-migrations']
+        ? { kind: 'skip', reason: '--skip-migrations' }
+        : flags['database-url']
+          ? migrate.urlTarget(flags['database-url'])
+          : clients.endpoint
+            ? {
+                kind: 'skip',
+                reason:
+                  'the sandbox/emulator has no database (pass --database-url to apply them to a PostgreSQL)',
+              }
+            : migrate.awsTarget({ clients, naming, database: config.database.databaseName });
+
+      const result = await deploy({
+        synth,
+        terraform,
+        stacks: flags.stack ?? [],
+        planOnly,
+        logDir: logDirFor('.dr/deploy'),
+        reporter,
+        approve: asks
+          ? async (plans) => {
+              this.logToStderr(render.renderWavePlans(plans));
+              return confirmOrRefuse(`apply ${plans.map((p) => p.name).join(' and ')}`, { yes: false });
+            }
+          : 'auto',
+        migrate: () =>
+          migrate.migrateOrders({
+            target,
+            writer: () => migrate.readWriter(clients, naming, config.regions),
+          }),
+        gate: async () => {
+          const { verifySync } = await import('../core/verify-sync.js');
+          return verifySync({ clients, config });
+        },
+      });
+
+      if (!this.jsonEnabled()) this.log(render.renderDeploy(result));
+      const exit = EXIT_BY_OUTCOME[result.outcome];
+      if (exit !== ExitCode.Ok) {
+        process.exitCode = exit;
+        if (!this.jsonEnabled()) this.logToStderr(`dr: ${render.deployErrorLine(result)}`);
+      } else if (result.outcome === 'cancelled') {
+        this.logToStderr(`dr: ${render.deployErrorLine(result)}`);
+      }
+      return result;
+    } finally {
+      clients.destroy();
+    }
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * `dr deploy`: the synthesized stacks through Terraform, wave by wave (the stacks of a
+ * wave in parallel), then the orders database step, then the verify-sync gate. Only a
+ * passing gate makes a deployment "deployed".
+ *
+ * Per stack, in its working directory: `init`, `plan -out=dr.tfplan`, `apply dr.tfplan`
+ * (see ./terraform.ts), the full output of each call appended to `<logDir>/<stack>.log`.
+ * The first failure stops the run: calls already running (other stacks of the same
+ * wave) finish, nothing new starts, later waves do not run.
+ *
+ * Approval: `approve: 'auto'` applies each stack right after its plan. A function is
+ * asked once per wave, after the wave's plans, with those plans; false stops the run
+ * before anything of that wave is applied.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { SynthResult } from '../synth.js';
+import type { VerifySyncResult } from '../verify-sync.js';
+import { silentReporter, type Reporter, type StepReporter } from '../reporter.js';
+import type { MigrationOutcome } from './migrate.js';
+import { selectStacks } from './select.js';
+import type { TerraformBinary } from './terraform-bin.js';
+import {
+  parsePlanSummary,
+  runTerraformCall,
+  terraformEnv,
+  type PlanSummary,
+  type Subcommand,
+  type TerraformExec,
+} from './terraform.js';
+
+export type StackStatus = 'not-run' | 'initialized' | 'planned' | 'applied' | 'failed';
+
+export interface StackResult {
+  readonly name: string;
+  /** 1-based wave number. */
+  readonly wave: number;
+  readonly workingDirectory: string;
+  /** The stack's log file (relative to the working directory of `dr`). */
+  readonly log: string;
+  readonly status: StackStatus;
+  /** The call that failed. */
+  readonly failedAt?: Subcommand;
+  readonly exitCode?: number | null;
+  /** What the plan said it would change (absent when the plan did not run or said neither). */
+  readonly plan?: PlanSummary;
+  /** Milliseconds per call, and in total. */
+  readonly durations: Partial<Record<Subcommand, number>> & { readonly total: number };
+}
+
+export type DeployOutcome =
+  'deployed' | 'planned' | 'stack-failed' | 'cancelled' | 'migrations-failed' | 'gate-failed';
+
+export interface DeployFailure {
+  readonly stack: string;
+  readonly subcommand: Subcommand;
+  readonly exitCode: number | null;
+  readonly log: string;
+  /** Stacks whose running call finished after the failure (nothing new was started for them). */
+  readonly finishedInFlight: string[];
+  /** Selected stacks that never ran a call. */
+  readonly notRun: string[];
+}
+
+export interface DeployResult {
+  /** True only when `deployed` (or `planned` under plan-only). */
+  readonly ok: boolean;
+  readonly outcome: DeployOutcome;
+  readonly planOnly: boolean;
+  readonly terraform: TerraformBinary;
+  readonly logDir: string;
+  /** The waves this run went through (selected stacks only). */
+  readonly waves: string[][];
+  /** Dependencies of the selected stacks that this run did not deploy (`--stack`). */
+  readonly dependenciesNotSelected: string[];
+  readonly stacks: StackResult[];
+  readonly failure?: DeployFailure;
+  readonly migrations?: MigrationOutcome;
+  readonly gate?: VerifySyncResult;
+  readonly ms: number;
+}
+
+export interface DeployOptions {
+  readonly synth: Pick<SynthResult, 'stacks' | 'deployOrder'>;
+  readonly terraform: TerraformBinary;
+  /** `--stack` names (full or short); empty: all. */
+  readonly stacks?: readonly string[];
+  readonly planOnly?: boolean;
+  /** Folder of the per-stack logs (created). */
+  readonly logDir: string;
+  /** `auto`, or asked once per wave with its plans; false cancels. */
+  readonly approve: 'auto' | ((plans: readonly StackResult[]) => Promise<boolean>);
+  /** The database step after apply. */
+  readonly migrate: () => Promise<MigrationOutcome>;
+  /** The verify-sync gate after the database step (may throw RegionUnreachableError). */
+  readonly gate: () => Promise<VerifySyncResult>;
+  readonly reporter?: Reporter;
+  readonly exec?: TerraformExec;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+type MutableStack = { -readonly [K in keyof StackResult]: StackResult[K] } & {
+  durations: Partial<Record<Subcommand, number>> & { total: number };
+};
+
+function planText(plan: PlanSummary | undefined): string {
+  if (!plan) return 'plan summary not found in the output';
+  if (plan.add + plan.change + plan.destroy + plan.import === 0) return 'no changes';
+  return `${plan.import ? `${plan.import} to import, ` : ''}${plan.add} to add, ${plan.change} to change, ${plan.destroy} to destroy`;
+}
+
+export async function deploy(options: DeployOptions): Promise<DeployResult> {
+  const started = Date.now();
+  const reporter = options.reporter ?? silentReporter;
+  const planOnly = options.planOnly ?? false;
+  const selection = selectStacks(options.synth.stacks, options.synth.deployOrder, options.stacks ?? []);
+  await mkdir(options.logDir, { recursive: true });
+  const env = options.env ?? terraformEnv();
+
+  const byName = new Map(options.synth.stacks.map((s) => [s.name, s]));
+  const results: MutableStack[] = selection.waves.flatMap((wave, i) =>
+    wave.map((name) => ({
+      name,
+      wave: i + 1,
+      workingDirectory: byName.get(name)?.workingDirectory ?? '',
+      log: join(options.logDir, `${name}.log`),
+      status: 'not-run' as StackStatus,
+      durations: { total: 0 },
+    })),
+  );
+  const stackResult = (name: string) => results.find((r) => r.name === name) as MutableStack;
+  let failed: MutableStack | undefined;
+  const running = new Set<string>();
+  const finishedInFlight = new Set<string>();
+
+  /** Runs `subcommands` for one stack; stops before the next call once any stack failed. */
+  const runCalls = async (stack: MutableStack, subcommands: Subcommand[], step: StepReporter) => {
+    for (const subcommand of subcommands) {
+      if (failed) return;
+      step.update(subcommand);
+      running.add(stack.name);
+      const call = await runTerraformCall({
+        bin: options.terraform.path,
+        subcommand,
+        cwd: resolve(stack.workingDirectory),
+        logFile: stack.log,
+        env,
+        ...(options.exec ? { exec: options.exec } : {}),
+      });
+      running.delete(stack.name);
+      if (failed) finishedInFlight.add(stack.name);
+      stack.durations[subcommand] = call.ms;
+      stack.durations.total += call.ms;
+      if (subcommand === 'plan') {
+        const plan = parsePlanSummary(call.output);
+        if (plan) stack.plan = plan;
+      }
+      if (call.exitCode !== 0) {
+        stack.status = 'failed';
+        stack.failedAt = subcommand;
+        stack.exitCode = call.exitCode;
+        failed ??= stack;
+        return;
+      }
+      stack.status = subcommand === 'init' ? 'initialized' : subcommand === 'plan' ? 'planned' : 'applied';
+    }
+  };
+
+  const stepDetail = (stack: MutableStack, finalStatus: StackStatus) => {
+    if (stack.status === 'failed') return `failed at ${stack.failedAt}: see ${stack.log}`;
+    if (stack.status !== finalStatus) {
+      return `stopped after ${stack.status === 'initialized' ? 'init' : stack.status === 'planned' ? 'plan' : 'nothing'} (another stack failed)`;
+    }
+    return `${stack.status === 'applied' ? 'applied' : 'plan'}: ${planText(stack.plan)}`;
+  };
+
+  /** One wave, every stack in parallel, each through `subcommands`; one step line per stack. */
+  const runWave = async (wave: string[], subcommands: Subcommand[]) => {
+    const final: StackStatus = subcommands.includes('apply') ? 'applied' : 'planned';
+    await Promise.all(
+      wave.map(async (name) => {
+        const stack = stackResult(name);
+        if (failed) return;
+        const label = subcommands[0] === 'apply' ? `${name}: apply` : name;
+        const step = reporter.step(label);
+        if (stack.status === 'not-run') {
+          await writeFile(stack.log, `# dr deploy: ${name} with ${options.terraform.path}\n`, { flag: 'a' });
+        }
+        await runCalls(stack, subcommands, step);
+        if (stack.status === 'failed') step.fail(stepDetail(stack, final));
+        else step.succeed(stepDetail(stack, final));
+      }),
+    );
+  };
+
+  let outcome: DeployOutcome | undefined;
+  for (const wave of selection.waves) {
+    if (planOnly) {
+      await runWave(wave, ['init', 'plan']);
+    } else if (options.approve === 'auto') {
+      await runWave(wave, ['init', 'plan', 'apply']);
+    } else {
+      await runWave(wave, ['init', 'plan']);
+      if (failed) break;
+      const approved = await options.approve(wave.map(stackResult));
+      if (!approved) {
+        outcome = 'cancelled';
+        break;
+      }
+      await runWave(wave, ['apply']);
+    }
+    if (failed) break;
+  }
+
+  const base = {
+    planOnly,
+    terraform: options.terraform,
+    logDir: options.logDir,
+    waves: selection.waves,
+    dependenciesNotSelected: selection.dependenciesNotSelected,
+    stacks: results as StackResult[],
+  };
+  const done = (rest: Partial<DeployResult> & { outcome: DeployOutcome }): DeployResult => ({
+    ok: rest.outcome === 'deployed' || rest.outcome === 'planned',
+    ...base,
+    ...rest,
+    ms: Date.now() - started,
+  });
+
+  if (failed) {
+    return done({
+      outcome: 'stack-failed',
+      failure: {
+        stack: failed.name,
+        subcommand: failed.failedAt as Subcommand,
+        exitCode: failed.exitCode ?? null,
+        log: failed.log,
+        finishedInFlight: [...finishedInFlight].filter((n) => n !== failed?.name),
+        notRun: results.filter((r) => r.status === 'not-run').map((r) => r.name),
+      },
+    });
+  }
+  if (outcome === 'cancelled') return done({ outcome });
+  if (planOnly) return done({ outcome: 'planned' });
+
+  const dbStep = reporter.step('Orders database: migrations and fence seed');
+  const migrations = await options.migrate();
+  if (migrations.status === 'failed') {
+    dbStep.fail(migrations.reason);
+    return done({ outcome: 'migrations-failed', migrations });
+  }
+  if (migrations.status === 'skipped') dbStep.succeed(`skipped: ${migrations.reason}`);
+  else
+    dbStep.succeed(
+      `${migrations.applied.length} applied, ${migrations.alreadyApplied.length} already applied on ${migrations.writer}`,
+    );
+
+  const gateStep = reporter.step('verify-sync gate');
+  let gate: VerifySyncResult;
+  try {
+    gate = await options.gate();
+  } catch (error) {
+    gateStep.fail((error as Error).message);
+    throw error;
+  }
+  if (!gate.ok) {
+    gateStep.fail(`${gate.failed} of ${gate.checks.length} checks failed`);
+    return done({ outcome: 'gate-failed', migrations, gate });
+  }
+  gateStep.succeed(`${gate.passed} of ${gate.checks.length} checks passed`);
+  return done({ outcome: 'deployed', migrations, gate });
+}

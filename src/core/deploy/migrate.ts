@@ -1,0 +1,186 @@
+/**
+ * The database step of `dr deploy`, after the stacks are applied: the orders migrations
+ * (src/core/db-migrations.ts) and the `dr_fence` seed (src/core/db-fence.ts), once, on
+ * the writer. Aurora replicates both to the other region.
+ *
+ * Where the connection comes from:
+ * - `--database-url` / `DR_DATABASE_URL`: a PostgreSQL URL, e.g. through a tunnel to the
+ *   writer (Aurora lives in private subnets) or a local PostgreSQL in the sandbox;
+ * - otherwise, on AWS: host and port from the writer region's SSM `db-endpoint`, and the
+ *   cluster's RDS-managed master secret (DDL needs the owner, not the DML-only
+ *   application user), TLS verified (set NODE_EXTRA_CA_CERTS to the RDS CA bundle);
+ * - against an emulator (sandbox, `DR_ENDPOINT`) without a URL: skipped, with a note:
+ *   the sandbox has no database;
+ * - `--skip-migrations`: skipped, with a note.
+ *
+ * The writer and the fence's first value come from SSM `active-region`/`epoch` (the
+ * copy with the highest epoch): after a failover the writer is no longer the primary,
+ * and the seed never overwrites an existing row.
+ */
+import type { AwsClients } from '../../aws/clients.js';
+import type { Naming } from '../../infra/naming.js';
+import { seedFence, readFence, type FenceRow } from '../db-fence.js';
+import { applyMigrations, loadMigrations, type Migration, type SqlClient } from '../db-migrations.js';
+
+export interface DbConnection extends SqlClient {
+  end(): Promise<void>;
+}
+
+/** How the database step runs: skipped with a reason, or against a connection. */
+export type MigrationTarget =
+  | { readonly kind: 'skip'; readonly reason: string }
+  | {
+      readonly kind: 'run';
+      /** Where, for people (no password). */
+      readonly describe: string;
+      readonly connect: (writer: string) => Promise<DbConnection>;
+    };
+
+export interface MigrationOutcome {
+  readonly status: 'applied' | 'skipped' | 'failed';
+  /** Why it was skipped, or what failed. */
+  readonly reason?: string;
+  readonly target?: string;
+  /** The writer region it ran against. */
+  readonly writer?: string;
+  readonly applied: number[];
+  readonly alreadyApplied: number[];
+  /** The fence row after the seed. */
+  readonly fence?: FenceRow;
+  readonly ms: number;
+}
+
+/** A PostgreSQL URL with its password masked, for output. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+/** Opens a `pg` client (imported only when a database step runs). */
+export async function pgConnect(config: import('pg').ClientConfig): Promise<DbConnection> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionTimeoutMillis: 10_000, ...config });
+  client.on('error', () => {});
+  await client.connect();
+  return client as unknown as DbConnection;
+}
+
+export function urlTarget(url: string): MigrationTarget {
+  return { kind: 'run', describe: redactUrl(url), connect: () => pgConnect({ connectionString: url }) };
+}
+
+/** The writer region and its fence value, by SSM: the copy with the highest epoch wins. */
+export async function readWriter(
+  clients: AwsClients,
+  naming: Naming,
+  regions: { readonly primary: string; readonly secondary: string },
+): Promise<FenceRow> {
+  const read = async (region: string) => {
+    const get = async (name: string) =>
+      (await clients.ssm(region).getParameter({ Name: name, WithDecryption: true })).Parameter?.Value;
+    const [activeRegion, epoch] = await Promise.all([get(naming.ssmActiveRegion()), get(naming.ssmEpoch())]);
+    return activeRegion && Number.isInteger(Number(epoch))
+      ? { activeRegion, epoch: Number(epoch) }
+      : undefined;
+  };
+  const copies = await Promise.allSettled([read(regions.primary), read(regions.secondary)]);
+  const found = copies.flatMap((c) => (c.status === 'fulfilled' && c.value ? [c.value] : []));
+  const best = found.sort((a, b) => b.epoch - a.epoch)[0];
+  if (best) return best;
+  const reason = copies.find((c): c is PromiseRejectedResult => c.status === 'rejected')?.reason as
+    Error | undefined;
+  throw new Error(
+    `cannot tell the writer region: SSM ${naming.ssmActiveRegion()}/${naming.ssmEpoch()} unreadable in both regions${reason ? ` (${reason.message})` : ''}`,
+  );
+}
+
+/** The writer on AWS: SSM `db-endpoint` of its region, and the cluster's RDS-managed master secret. */
+export function awsTarget(options: {
+  readonly clients: AwsClients;
+  readonly naming: Naming;
+  readonly database: string;
+}): MigrationTarget {
+  const { clients, naming } = options;
+  return {
+    kind: 'run',
+    describe: `the writer's SSM ${naming.ssmDbEndpoint()} with the cluster's master secret`,
+    connect: async (writer) => {
+      const endpointParam = await clients
+        .ssm(writer)
+        .getParameter({ Name: naming.ssmDbEndpoint(), WithDecryption: true });
+      const endpoint = endpointParam.Parameter?.Value;
+      if (!endpoint) throw new Error(`SSM ${naming.ssmDbEndpoint()} in ${writer} is empty`);
+      const clusters = await clients.rds(writer).describeDBClusters({
+        DBClusterIdentifier: naming.dbCluster(writer),
+      });
+      const secretArn = clusters.DBClusters?.[0]?.MasterUserSecret?.SecretArn;
+      if (!secretArn) throw new Error(`cluster ${naming.dbCluster(writer)} has no RDS-managed master secret`);
+      const secret = await clients.secretsManager(writer).getSecretValue({ SecretId: secretArn });
+      const { username, password } = JSON.parse(secret.SecretString ?? '{}') as {
+        username?: string;
+        password?: string;
+      };
+      const [host, port] = endpoint.split(':');
+      return pgConnect({
+        host,
+        port: Number(port ?? 5432),
+        user: username,
+        password,
+        database: options.database,
+        ssl: { rejectUnauthorized: true },
+      });
+    },
+  };
+}
+
+/** Applies the migrations and seeds the fence on the writer. Never throws: a failure is a result. */
+export async function migrateOrders(options: {
+  readonly target: MigrationTarget;
+  /** The writer region and the fence's first value. */
+  readonly writer: () => Promise<FenceRow>;
+  /** @default - the trade processor's migrations folder */
+  readonly migrations?: readonly Migration[];
+}): Promise<MigrationOutcome> {
+  const started = Date.now();
+  const { target } = options;
+  if (target.kind === 'skip') {
+    return { status: 'skipped', reason: target.reason, applied: [], alreadyApplied: [], ms: 0 };
+  }
+  let writer: string | undefined;
+  let client: DbConnection | undefined;
+  try {
+    const migrations = options.migrations ?? loadMigrations();
+    const fence = await options.writer();
+    writer = fence.activeRegion;
+    client = await target.connect(writer);
+    const result = await applyMigrations(client, migrations);
+    await seedFence(client, fence);
+    const row = await readFence(client);
+    return {
+      status: 'applied',
+      target: target.describe,
+      writer,
+      applied: result.applied,
+      alreadyApplied: result.alreadyApplied,
+      ...(row ? { fence: row } : {}),
+      ms: Date.now() - started,
+    };
+  } catch (error) {
+    return {
+      status: 'failed',
+      reason: (error as Error).message,
+      target: target.describe,
+      ...(writer ? { writer } : {}),
+      applied: [],
+      alreadyApplied: [],
+      ms: Date.now() - started,
+    };
+  } finally {
+    await client?.end().catch(() => {});
+  }
+}
