@@ -8,6 +8,8 @@
  * - transport failures mapped to `RegionUnreachableError` (service errors pass through
  *   unchanged, matched by their `name`).
  */
+import type * as CredentialProviderModule from '@aws-sdk/credential-provider-node';
+import { requireCjs } from './cjs.js';
 import type { ServiceApis, ServiceName } from './apis.js';
 import type { ClientSettings, SharedCredentials } from './sdk-config.js';
 import { toRegionError } from './errors.js';
@@ -82,9 +84,12 @@ export function createClients(options: ClientOptions = {}): AwsClients {
   // profile is resolved once per run, not once per service and region.
   let credentials: Promise<SharedCredentials> | undefined;
   const sharedCredentials = () =>
-    (credentials ??= import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) =>
-      defaultProvider(options.profile ? { profile: options.profile } : {}),
-    ));
+    (credentials ??= Promise.resolve().then(() => {
+      const { defaultProvider } = requireCjs(
+        '@aws-sdk/credential-provider-node',
+      ) as typeof CredentialProviderModule;
+      return defaultProvider(options.profile ? { profile: options.profile } : {});
+    }));
 
   function service<K extends ServiceName>(name: K, region: string): ServiceApis[K] {
     const key = `${name}/${region}`;

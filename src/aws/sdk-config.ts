@@ -2,8 +2,12 @@
  * The SDK client configuration every service module builds its client from. Loaded only
  * together with a service module (never on the `dr --help` path).
  */
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type * as SmithyNodeHttpHandlerModule from '@smithy/node-http-handler';
 import type { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { requireCjs } from './cjs.js';
+
+const { NodeHttpHandler } = requireCjs('@smithy/node-http-handler') as typeof SmithyNodeHttpHandlerModule;
+type NodeHttpHandler = SmithyNodeHttpHandlerModule.NodeHttpHandler;
 
 /** The default credential chain, resolved once and shared by every client of a factory. */
 export type SharedCredentials = ReturnType<typeof defaultProvider>;

@@ -1,12 +1,15 @@
-import {
+import type * as AwsSdkClientCloudwatchModule from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchApi } from '../apis.js';
+import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+import { requireCjs } from '../cjs.js';
+
+const {
   CloudWatchClient,
   PutMetricAlarmCommand,
   DescribeAlarmsCommand,
   GetMetricDataCommand,
   PutMetricDataCommand,
-} from '@aws-sdk/client-cloudwatch';
-import type { CloudWatchApi } from '../apis.js';
-import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+} = requireCjs('@aws-sdk/client-cloudwatch') as typeof AwsSdkClientCloudwatchModule;
 
 export function create(settings: ClientSettings): CloudWatchApi & { destroy(): void } {
   const client = new CloudWatchClient({ ...sdkConfig(settings) });

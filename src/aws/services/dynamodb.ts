@@ -1,4 +1,9 @@
-import {
+import type * as AwsSdkClientDynamodbModule from '@aws-sdk/client-dynamodb';
+import type { DynamoDbApi } from '../apis.js';
+import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+import { requireCjs } from '../cjs.js';
+
+const {
   DynamoDBClient,
   CreateTableCommand,
   UpdateTableCommand,
@@ -9,9 +14,7 @@ import {
   UpdateContinuousBackupsCommand,
   DescribeContinuousBackupsCommand,
   UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
-import type { DynamoDbApi } from '../apis.js';
-import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+} = requireCjs('@aws-sdk/client-dynamodb') as typeof AwsSdkClientDynamodbModule;
 
 export function create(settings: ClientSettings): DynamoDbApi & { destroy(): void } {
   const client = new DynamoDBClient({ ...sdkConfig(settings) });

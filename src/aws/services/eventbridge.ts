@@ -1,13 +1,16 @@
-import {
+import type * as AwsSdkClientEventbridgeModule from '@aws-sdk/client-eventbridge';
+import type { EventBridgeApi } from '../apis.js';
+import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+import { requireCjs } from '../cjs.js';
+
+const {
   EventBridgeClient,
   CreateEventBusCommand,
   DescribeEventBusCommand,
   PutRuleCommand,
   PutTargetsCommand,
   PutEventsCommand,
-} from '@aws-sdk/client-eventbridge';
-import type { EventBridgeApi } from '../apis.js';
-import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+} = requireCjs('@aws-sdk/client-eventbridge') as typeof AwsSdkClientEventbridgeModule;
 
 export function create(settings: ClientSettings): EventBridgeApi & { destroy(): void } {
   const client = new EventBridgeClient({ ...sdkConfig(settings) });

@@ -1,6 +1,11 @@
-import { IAMClient, CreateRoleCommand, GetRoleCommand } from '@aws-sdk/client-iam';
+import type * as AwsSdkClientIamModule from '@aws-sdk/client-iam';
 import type { IamApi } from '../apis.js';
 import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+import { requireCjs } from '../cjs.js';
+
+const { IAMClient, CreateRoleCommand, GetRoleCommand } = requireCjs(
+  '@aws-sdk/client-iam',
+) as typeof AwsSdkClientIamModule;
 
 export function create(settings: ClientSettings): IamApi & { destroy(): void } {
   const client = new IAMClient({ ...sdkConfig(settings) });

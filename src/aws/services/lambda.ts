@@ -1,4 +1,9 @@
-import {
+import type * as AwsSdkClientLambdaModule from '@aws-sdk/client-lambda';
+import type { LambdaApi } from '../apis.js';
+import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+import { requireCjs } from '../cjs.js';
+
+const {
   LambdaClient,
   CreateFunctionCommand,
   GetFunctionCommand,
@@ -6,9 +11,7 @@ import {
   ListEventSourceMappingsCommand,
   CreateEventSourceMappingCommand,
   UpdateEventSourceMappingCommand,
-} from '@aws-sdk/client-lambda';
-import type { LambdaApi } from '../apis.js';
-import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+} = requireCjs('@aws-sdk/client-lambda') as typeof AwsSdkClientLambdaModule;
 
 export function create(settings: ClientSettings): LambdaApi & { destroy(): void } {
   const client = new LambdaClient({ ...sdkConfig(settings) });

@@ -1,13 +1,16 @@
-import {
+import type * as AwsSdkClientRdsModule from '@aws-sdk/client-rds';
+import type { RdsApi } from '../apis.js';
+import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+import { requireCjs } from '../cjs.js';
+
+const {
   RDSClient,
   CreateGlobalClusterCommand,
   CreateDBClusterCommand,
   CreateDBInstanceCommand,
   DescribeGlobalClustersCommand,
   DescribeDBClustersCommand,
-} from '@aws-sdk/client-rds';
-import type { RdsApi } from '../apis.js';
-import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+} = requireCjs('@aws-sdk/client-rds') as typeof AwsSdkClientRdsModule;
 
 export function create(settings: ClientSettings): RdsApi & { destroy(): void } {
   const client = new RDSClient({ ...sdkConfig(settings) });

@@ -1,4 +1,9 @@
-import {
+import type * as AwsSdkClientRoute53Module from '@aws-sdk/client-route-53';
+import type { Route53Api } from '../apis.js';
+import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+import { requireCjs } from '../cjs.js';
+
+const {
   Route53Client,
   CreateHostedZoneCommand,
   ListHostedZonesByNameCommand,
@@ -7,9 +12,7 @@ import {
   GetHealthCheckStatusCommand,
   ChangeResourceRecordSetsCommand,
   ListResourceRecordSetsCommand,
-} from '@aws-sdk/client-route-53';
-import type { Route53Api } from '../apis.js';
-import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+} = requireCjs('@aws-sdk/client-route-53') as typeof AwsSdkClientRoute53Module;
 
 export function create(settings: ClientSettings): Route53Api & { destroy(): void } {
   const client = new Route53Client({ ...sdkConfig(settings) });

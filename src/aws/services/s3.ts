@@ -1,4 +1,9 @@
-import {
+import type * as AwsSdkClientS3Module from '@aws-sdk/client-s3';
+import type { S3Api } from '../apis.js';
+import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+import { requireCjs } from '../cjs.js';
+
+const {
   S3Client,
   CreateBucketCommand,
   HeadBucketCommand,
@@ -9,9 +14,7 @@ import {
   PutObjectCommand,
   HeadObjectCommand,
   DeleteObjectCommand,
-} from '@aws-sdk/client-s3';
-import type { S3Api } from '../apis.js';
-import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+} = requireCjs('@aws-sdk/client-s3') as typeof AwsSdkClientS3Module;
 
 /** Path-style addressing against an endpoint override: the sandbox has no per-bucket hostnames. */
 export function create(settings: ClientSettings): S3Api & { destroy(): void } {

@@ -1,4 +1,9 @@
-import {
+import type * as AwsSdkClientSfnModule from '@aws-sdk/client-sfn';
+import type { SfnApi } from '../apis.js';
+import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+import { requireCjs } from '../cjs.js';
+
+const {
   SFNClient,
   CreateStateMachineCommand,
   ListStateMachinesCommand,
@@ -6,9 +11,7 @@ import {
   DescribeExecutionCommand,
   ListExecutionsCommand,
   GetExecutionHistoryCommand,
-} from '@aws-sdk/client-sfn';
-import type { SfnApi } from '../apis.js';
-import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+} = requireCjs('@aws-sdk/client-sfn') as typeof AwsSdkClientSfnModule;
 
 export function create(settings: ClientSettings): SfnApi & { destroy(): void } {
   const client = new SFNClient({ ...sdkConfig(settings) });

@@ -1,6 +1,9 @@
-import { SNSClient, CreateTopicCommand } from '@aws-sdk/client-sns';
+import type * as AwsSdkClientSnsModule from '@aws-sdk/client-sns';
 import type { SnsApi } from '../apis.js';
 import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+import { requireCjs } from '../cjs.js';
+
+const { SNSClient, CreateTopicCommand } = requireCjs('@aws-sdk/client-sns') as typeof AwsSdkClientSnsModule;
 
 export function create(settings: ClientSettings): SnsApi & { destroy(): void } {
   const client = new SNSClient({ ...sdkConfig(settings) });

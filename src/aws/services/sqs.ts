@@ -1,11 +1,11 @@
-import {
-  SQSClient,
-  CreateQueueCommand,
-  GetQueueUrlCommand,
-  GetQueueAttributesCommand,
-} from '@aws-sdk/client-sqs';
+import type * as AwsSdkClientSqsModule from '@aws-sdk/client-sqs';
 import type { SqsApi } from '../apis.js';
 import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+import { requireCjs } from '../cjs.js';
+
+const { SQSClient, CreateQueueCommand, GetQueueUrlCommand, GetQueueAttributesCommand } = requireCjs(
+  '@aws-sdk/client-sqs',
+) as typeof AwsSdkClientSqsModule;
 
 export function create(settings: ClientSettings): SqsApi & { destroy(): void } {
   const client = new SQSClient({ ...sdkConfig(settings) });

@@ -1,11 +1,11 @@
-import {
-  SSMClient,
-  PutParameterCommand,
-  GetParameterCommand,
-  GetParametersByPathCommand,
-} from '@aws-sdk/client-ssm';
+import type * as AwsSdkClientSsmModule from '@aws-sdk/client-ssm';
 import type { SsmApi } from '../apis.js';
 import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+import { requireCjs } from '../cjs.js';
+
+const { SSMClient, PutParameterCommand, GetParameterCommand, GetParametersByPathCommand } = requireCjs(
+  '@aws-sdk/client-ssm',
+) as typeof AwsSdkClientSsmModule;
 
 export function create(settings: ClientSettings): SsmApi & { destroy(): void } {
   const client = new SSMClient({ ...sdkConfig(settings) });

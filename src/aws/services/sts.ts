@@ -1,6 +1,11 @@
-import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type * as AwsSdkClientStsModule from '@aws-sdk/client-sts';
 import type { StsApi } from '../apis.js';
 import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+import { requireCjs } from '../cjs.js';
+
+const { STSClient, GetCallerIdentityCommand } = requireCjs(
+  '@aws-sdk/client-sts',
+) as typeof AwsSdkClientStsModule;
 
 export function create(settings: ClientSettings): StsApi & { destroy(): void } {
   const client = new STSClient({ ...sdkConfig(settings) });
