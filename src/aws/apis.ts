@@ -120,6 +120,7 @@ export interface Route53Api {
 
 export interface SnsApi {
   createTopic(input: sns.CreateTopicCommandInput): Promise<sns.CreateTopicCommandOutput>;
+  publish(input: sns.PublishCommandInput): Promise<sns.PublishCommandOutput>;
 }
 
 export interface CloudWatchApi {
