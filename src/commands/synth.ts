@@ -20,6 +20,15 @@ export default class Synth extends DrCommand<SynthResult> {
     const { synthesize } = await import('../core/synth.js');
     const result = await synthesize({ config, outDir: flags.out });
     step.succeed(`${result.stacks.length} stacks`);
+    const { rtoBudget } = await import('../core/rto-budget.js');
+    const budget = rtoBudget(config);
+    if (!budget.withinObjective) {
+      reporter.warn(
+        `the configured design cannot meet the ${budget.objectiveSeconds} s RTO: ${budget.items
+          .map((i) => `${i.name} ${i.seconds} s`)
+          .join(' + ')} = ${budget.totalSeconds} s (lower dns.ttlSeconds or the health-check threshold)`,
+      );
+    }
     if (!this.jsonEnabled()) {
       const { renderSynth } = await import('../cli/render/synth.js');
       this.log(renderSynth(result));

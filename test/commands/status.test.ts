@@ -67,7 +67,7 @@ describe('dr status (CLI)', () => {
     ]) {
       assert.match(result.stdout, new RegExp(heading));
     }
-    assert.match(result.stdout, /total\s+95 s\s+vs objective 60 s: over by 35 s/);
+    assert.match(result.stdout, /total\s+55 s\s+vs objective 60 s: within \(5 s margin\)/);
   });
 
   const unreachableCases: Array<[string, () => Promise<Record<string, string>>]> = [

@@ -81,6 +81,22 @@ describe('dr synth (CLI process)', () => {
     assert.match(result.stderr, /Nonexistent flag: --bogus.*\(see --help\)/);
   });
 
+  it('warns on stderr when the configured design cannot meet the RTO, and still synthesizes', async () => {
+    // Given a 60 s TTL with the default 10 s × 3 health checks (95 s against 60 s)
+    writeFileSync(
+      join(dir, 'slow.json'),
+      JSON.stringify({ app: 'trading', dns: { domain: 'trading.example.com', ttlSeconds: 60 } }),
+    );
+    // When synthesizing
+    const result = await runCli(['synth', '--config', 'slow.json', '--out', 'slow-out'], { cwd: dir });
+    // Then it succeeds, and says why the objective is out of reach
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stderr,
+      /cannot meet the 60 s RTO: detection 30 s \+ dns 60 s \+ orchestration 5 s = 95 s/,
+    );
+  });
+
   it('documents the exit codes in dr --help', async () => {
     const result = await runCli(['--help'], { cwd: dir });
     assert.equal(result.code, 0);

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig, ConfigError } from '../../src/config/load.js';
+import { rtoBudget } from '../../src/core/rto-budget.js';
 
 const minimal = { app: 'trading', dns: { domain: 'trading.example.com' } };
 
@@ -22,10 +23,18 @@ describe('config schema', () => {
     assert.deepEqual(config.regions, { primary: 'us-east-1', secondary: 'us-east-2' });
     assert.equal(config.environment, 'prod');
     assert.equal(config.objectives.rtoSeconds, 60);
-    assert.equal(config.dns.ttlSeconds, 60);
+    assert.equal(config.dns.ttlSeconds, 20);
     assert.equal(config.dns.healthCheck.intervalSeconds, 10);
     assert.equal(config.dns.healthCheck.failureThreshold, 3);
     assert.deepEqual(config.stateBackend, { type: 'local', path: 'terraform-state' });
+  });
+
+  it('keeps the default design inside the 60 s order-intake objective', () => {
+    // Given the defaults / When the RTO budget is computed from them
+    const budget = rtoBudget(parseConfig(minimal));
+    // Then detection (10 s × 3) + TTL (20 s) + orchestration (5 s) = 55 s ≤ 60 s
+    assert.equal(budget.totalSeconds, 55);
+    assert.equal(budget.withinObjective, true);
   });
 
   it('rejects equal regions with the path of the problem', () => {
