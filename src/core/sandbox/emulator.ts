@@ -311,6 +311,12 @@ export interface EmulatorTiming {
   readonly switchoverSeconds?: number;
   /** Seconds before DynamoDB items and S3 objects reach the other region. @default 0 */
   readonly replicationDelaySeconds?: number;
+  /**
+   * `AuroraGlobalDBReplicationLag` (ms) the emulator publishes every few seconds for each
+   * reader member of a global cluster, as Aurora does; `null` publishes nothing (moto's
+   * behaviour). @default null
+   */
+  readonly replicationLagMs?: number | null;
 }
 
 export async function configureEmulator(
@@ -327,7 +333,11 @@ export async function configureEmulator(
  */
 export async function resetEmulator(endpoint: string): Promise<void> {
   await restoreRegion(endpoint);
-  await configureEmulator(endpoint, { switchoverSeconds: 0, replicationDelaySeconds: 0 });
+  await configureEmulator(endpoint, {
+    switchoverSeconds: 0,
+    replicationDelaySeconds: 0,
+    replicationLagMs: null,
+  });
   await control(endpoint, 'POST', '/moto-api/reset');
 }
 

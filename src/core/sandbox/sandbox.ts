@@ -61,10 +61,19 @@ async function sandboxClients(endpoint: string): Promise<AwsClients> {
   return createClients({ endpoint, ...SANDBOX_CLIENT });
 }
 
+/**
+ * Replication lag the sandbox's Aurora reports (AuroraGlobalDBReplicationLag, ms): a
+ * healthy global database, well inside any sensible `objectives.maxReplicationLagMs`.
+ */
+export const SANDBOX_REPLICATION_LAG_MS = 20;
+
 async function seedInto(endpoint: string, options: UpOptions): Promise<SeedResult> {
   const { seedPlatform } = await import('./seed.js');
+  const { configureEmulator } = await import('./emulator.js');
   const clients = await sandboxClients(endpoint);
   try {
+    // Aurora publishes the lag metric; moto does not, so the extension does it for us.
+    await configureEmulator(endpoint, { replicationLagMs: SANDBOX_REPLICATION_LAG_MS });
     return await seedPlatform({
       clients,
       config: options.config,

@@ -10,10 +10,11 @@ what the DR tests and `dr sandbox` need and moto 5.2.5 lacks:
 - route53.py:  a forced GetHealthCheckStatus
 - stepfunctions.py: AWS's aws-sdk integration service names (rdsdata, eventbridge)
 - events.py:   a forwarded EventBridge event keeps its region (no forwarding loop)
+- metrics.py:  AuroraGlobalDBReplicationLag for reader members (opt-in)
 - gateway.py:  the region outage switch and the unsigned /dr-emulator/* control endpoint
 """
 
-from . import dynamodb, events, gateway, rds, route53, s3, state, stepfunctions
+from . import dynamodb, events, gateway, metrics, rds, route53, s3, state, stepfunctions
 
 
 def install() -> None:
@@ -25,3 +26,4 @@ def install() -> None:
     route53.install()
     stepfunctions.install()
     events.install()
+    metrics.install()

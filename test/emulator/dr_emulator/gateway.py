@@ -158,12 +158,20 @@ def _control(environ: dict[str, Any], start_response: Any) -> list[bytes]:
                     if not isinstance(value, (int, float)) or value < 0 or value > 600:
                         return _json(start_response, 400, {"error": f"{key} must be 0..600 seconds, got {value!r}"})
                     setattr(config, attr, float(value))
+            if "replicationLagMs" in body:
+                value = body["replicationLagMs"]
+                if value is not None and (not isinstance(value, (int, float)) or value < 0 or value > 3_600_000):
+                    return _json(start_response, 400, {"error": f"replicationLagMs must be null or 0..3600000, got {value!r}"})
+                config.replication_lag_ms = None if value is None else float(value)
+                # publish at once rather than at the next tick (the lock is released first)
+                state.STATE.lock.notify_all()
             return _json(
                 start_response,
                 200,
                 {
                     "switchoverSeconds": config.switchover_seconds,
                     "replicationDelaySeconds": config.replication_delay_seconds,
+                    "replicationLagMs": config.replication_lag_ms,
                 },
             )
     return _json(start_response, 404, {"error": f"no such control action: {method} {PREFIX}{action}"})

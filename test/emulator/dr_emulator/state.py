@@ -23,6 +23,9 @@ class Config:
     # Seconds before a DynamoDB item write or S3 object reaches the other region.
     # 0 = synchronously, before the write's response.
     replication_delay_seconds: float = 0.0
+    # AuroraGlobalDBReplicationLag (ms) published for every reader member (metrics.py).
+    # None = publish nothing, as moto does.
+    replication_lag_ms: float | None = None
 
 
 @dataclass
