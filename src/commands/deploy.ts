@@ -38,12 +38,13 @@ Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL U
       multiple: true,
     }),
     'plan-only': Flags.boolean({
-      summary: 'Run init and plan only and print what would change per stack; apply nothing.',
+      summary:
+        'Run init and plan only and print what would change per stack; apply nothing (alias --dry-run).',
       aliases: ['dry-run'],
       default: false,
     }),
     'auto-approve': Flags.boolean({
-      summary: 'Apply without asking (required without a terminal).',
+      summary: 'Apply without asking (alias --yes; required without a terminal).',
       aliases: ['yes'],
       default: false,
     }),
