@@ -36,7 +36,7 @@ test('the shipped migrations apply once, in order, and a second run applies noth
   const migrations = loadMigrations();
   assert.deepEqual(
     migrations.map((m) => m.version),
-    [1, 2],
+    [1, 2, 3],
   );
 
   // When the runner runs twice
@@ -44,8 +44,8 @@ test('the shipped migrations apply once, in order, and a second run applies noth
   const second = await applyMigrations(client, migrations);
 
   // Then the first run applied both, the second none, and the tables exist
-  assert.deepEqual(first, { applied: [1, 2], alreadyApplied: [] });
-  assert.deepEqual(second, { applied: [], alreadyApplied: [1, 2] });
+  assert.deepEqual(first, { applied: [1, 2, 3], alreadyApplied: [] });
+  assert.deepEqual(second, { applied: [], alreadyApplied: [1, 2, 3] });
   const tables = await client.query(
     `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
   );
@@ -53,6 +53,36 @@ test('the shipped migrations apply once, in order, and a second run applies noth
     tables.rows.map((r) => r.table_name),
     ['dr_fence', 'orders', 'schema_migrations'],
   );
+});
+
+test('the application role may insert and read orders and lock the fence, and nothing more', async () => {
+  // Given the shipped migrations applied by the owner, and a session as trade_processor
+  const url = await freshDatabase('dr_migrations_app_role');
+  const owner = await connect(url);
+  await applyMigrations(owner, loadMigrations());
+  await owner.query(`INSERT INTO dr_fence (active_region, epoch) VALUES ('us-east-1', 1)`);
+  await owner.query('BEGIN');
+  await owner.query('SET LOCAL ROLE trade_processor');
+  const denied = async (sql: string) =>
+    assert.rejects(
+      owner.query(`SAVEPOINT s; ${sql}`).finally(() => owner.query('ROLLBACK TO SAVEPOINT s')),
+      /permission denied/,
+      sql,
+    );
+  // When it does what the trade processor does, Then it may
+  await owner.query('SELECT active_region, epoch FROM dr_fence FOR SHARE');
+  await owner.query(
+    `INSERT INTO orders (client_order_id, account, symbol, side, quantity, limit_price, ordered_at,
+       written_region, written_epoch, sqs_message_id)
+     VALUES ('o-1', 'acct', 'AAPL', 'buy', 1, 1.5, now(), 'us-east-1', 1, 'm-1')`,
+  );
+  assert.equal((await owner.query('SELECT count(*)::int AS n FROM orders')).rows[0].n, 1);
+  // And it may not rewrite history, move the fence, or change the schema
+  await denied(`UPDATE orders SET quantity = 2`);
+  await denied(`DELETE FROM orders`);
+  await denied(`UPDATE dr_fence SET epoch = 9`);
+  await denied(`CREATE TABLE sneaky (x int)`);
+  await owner.query('ROLLBACK');
 });
 
 test('two deploys running at once take turns: every migration is applied exactly once', async () => {
@@ -67,9 +97,9 @@ test('two deploys running at once take turns: every migration is applied exactly
   ]);
 
   // Then between them each version was applied once
-  assert.deepEqual([...ra.applied, ...rb.applied].sort(), [1, 2]);
+  assert.deepEqual([...ra.applied, ...rb.applied].sort(), [1, 2, 3]);
   const recorded = await a.query('SELECT count(*)::int AS n FROM schema_migrations');
-  assert.equal(recorded.rows[0].n, 2);
+  assert.equal(recorded.rows[0].n, 3);
 });
 
 test('a failing migration is rolled back and not recorded; the fixed file applies on the next run', async () => {
