@@ -1,22 +1,41 @@
 /**
- * The automatic trigger: the pure decision, and the same runWatchdog the Lambda runs,
- * in-process against the emulator (moto runs no Lambda code). The primary's /health is
- * a local HTTP server standing in for its regional API (named as such); us-east-1 is
- * taken down through the outage switch, so nothing of it can be relied on.
+ * The automatic trigger: the pure decision, the watch loop with its effects faked (how
+ * many probes, when it acts), and the same runWatchdog the Lambda runs, in-process
+ * against the emulator (moto runs no Lambda code). The watched region's /health is a
+ * local HTTP server standing in for its regional API (named as such); us-east-1 is taken
+ * down through the outage switch, so nothing of it can be relied on.
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, describe, it } from 'node:test';
+import {
+  ReceiveMessageCommand,
+  SQSClient,
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+} from '@aws-sdk/client-sqs';
+import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { setOutage } from '../../src/core/sandbox/emulator.js';
+import { LockHeldError } from '../../src/core/errors.js';
 import { followExecution } from '../../src/core/failover/execution.js';
 import {
   decideAutoFailover,
+  parseAutoFailoverSetting,
+  probeHealth,
   runWatchdog,
   watchdogEffects,
+  watchedRegion,
+  type HealthSample,
+  type WatchdogEffects,
   type WatchdogFacts,
 } from '../../src/core/failover/watchdog.js';
+import {
+  watchdogConfigJson,
+  readWatchdogConfig,
+  watchdogTiming,
+} from '../../src/core/failover/watchdog-env.js';
 import { silentReporter } from '../../src/core/reporter.js';
-import { useEmulator } from '../emulator/client.js';
+import { testClient, useEmulator } from '../emulator/client.js';
 import {
   config,
   emulatorClients,
@@ -31,44 +50,166 @@ const endpoint = useEmulator();
 const clients = emulatorClients(endpoint);
 after(() => clients.destroy());
 
+const bad = (detail = '503'): HealthSample => ({ ok: false, detail });
+const good: HealthSample = { ok: true, detail: '200' };
+
 const facts = (over: Partial<WatchdogFacts>): WatchdogFacts => ({
   setting: 'on',
   region: secondary,
-  primary,
+  watched: primary,
   activeRegion: primary,
-  samples: [
-    { ok: false, detail: '503' },
-    { ok: false, detail: '503' },
-    { ok: false, detail: '503' },
-  ],
+  samples: [bad(), bad(), bad()],
   requiredFailures: 3,
   inFlight: false,
   ...over,
 });
 
 describe('decideAutoFailover', () => {
-  it('fails over only after N failed probes in a row, with auto-failover on', () => {
+  it('fails over only after N failed probes in a row, per auto-failover', () => {
     // Given/When/Then: each setting and probe history
     assert.equal(decideAutoFailover(facts({})).action, 'failover');
     assert.equal(decideAutoFailover(facts({ setting: 'approval' })).action, 'request-approval');
-    assert.equal(decideAutoFailover(facts({ setting: 'off' })).action, 'none');
-    assert.equal(
-      decideAutoFailover(
-        facts({
-          samples: [
-            { ok: false, detail: 'x' },
-            { ok: true, detail: 'ok' },
-          ],
-        }),
-      ).action,
-      'none',
+    assert.match(
+      decideAutoFailover(facts({ setting: 'approval' })).reason,
+      /dr failover --to us-east-2 --unplanned/,
     );
-    assert.equal(decideAutoFailover(facts({ samples: [{ ok: false, detail: 'x' }] })).action, 'none');
+    assert.equal(decideAutoFailover(facts({ setting: 'off' })).action, 'none');
+    assert.equal(decideAutoFailover(facts({ samples: [bad(), good] })).action, 'none');
+    assert.equal(decideAutoFailover(facts({ samples: [bad(), bad(), good] })).action, 'none');
+    assert.equal(decideAutoFailover(facts({ samples: [good, bad(), bad(), bad()] })).action, 'failover');
+    assert.equal(decideAutoFailover(facts({ samples: [bad()] })).action, 'none');
   });
 
-  it('does nothing when already failed over or while an operation runs', () => {
+  it('does nothing when this region is active, a stale region names itself, or an operation runs', () => {
+    // Given the copy in the standby after a failover to it
     assert.equal(decideAutoFailover(facts({ activeRegion: secondary })).action, 'none');
+    // Given the copy in us-east-1 when it came back with its stale active-region = itself
+    assert.equal(
+      decideAutoFailover(facts({ region: primary, watched: secondary, activeRegion: primary })).action,
+      'none',
+    );
     assert.equal(decideAutoFailover(facts({ inFlight: true })).action, 'none');
+  });
+
+  it('after a planned failover to us-east-2, the us-east-1 copy watches us-east-2', () => {
+    // Given us-east-1's SSM names us-east-2 active and us-east-2 failing
+    const decision = decideAutoFailover(
+      facts({ region: primary, watched: secondary, activeRegion: secondary }),
+    );
+    // Then the us-east-1 copy fails over to itself
+    assert.equal(decision.action, 'failover');
+    assert.equal(watchedRegion(config.regions, primary), secondary);
+    assert.equal(watchedRegion(config.regions, secondary), primary);
+  });
+
+  it('reads an unknown auto-failover value as approval: never fires on a typo, never goes silent', () => {
+    assert.equal(parseAutoFailoverSetting('on'), 'on');
+    assert.equal(parseAutoFailoverSetting('off'), 'off');
+    assert.equal(parseAutoFailoverSetting('ON'), 'approval');
+    assert.equal(parseAutoFailoverSetting(''), 'approval');
+    assert.equal(parseAutoFailoverSetting(undefined), 'approval');
+  });
+});
+
+/** Effects faked in memory (the loop's logic, not AWS): records probes, starts and notices. */
+function fakeEffects(over: Partial<WatchdogEffects> & { health: HealthSample[]; active?: string }) {
+  const calls = { probes: 0, started: 0, notified: [] as string[], slept: 0 };
+  const effects: WatchdogEffects = {
+    probeWatched: async () => over.health[calls.probes++] ?? good,
+    readSetting: async () => 'on',
+    readActiveRegion: async () => over.active ?? primary,
+    inFlight: async () => false,
+    startFailover: async () => {
+      calls.started += 1;
+      return 'arn:execution';
+    },
+    notify: async (d) => {
+      calls.notified.push(d.action);
+    },
+    sleep: async () => {
+      calls.slept += 1;
+    },
+    ...over,
+  };
+  return { effects, calls };
+}
+
+const loop = (effects: WatchdogEffects, probes = 6) =>
+  runWatchdog({
+    effects,
+    region: secondary,
+    watched: primary,
+    probes,
+    probeIntervalMs: 0,
+    requiredFailures: 3,
+  });
+
+describe('runWatchdog (effects faked in memory)', () => {
+  it('keeps probing through a period and fires as soon as 3 fail in a row', async () => {
+    // Given a primary that goes bad after two healthy probes
+    const { effects, calls } = fakeEffects({ health: [good, good, bad(), bad(), bad(), good] });
+    // When one period of 6 probes runs
+    const run = await loop(effects);
+    // Then it stopped at the third failure, started the failover once and said so
+    assert.equal(calls.probes, 5);
+    assert.equal(run.decision.action, 'failover');
+    assert.equal(run.executionArn, 'arn:execution');
+    assert.equal(calls.started, 1);
+    assert.deepEqual(calls.notified, ['failover']);
+  });
+
+  it('stops early when the rest of the period can no longer make 3 in a row', async () => {
+    const { effects, calls } = fakeEffects({ health: [bad(), good, good, good] });
+    const run = await loop(effects, 4);
+    assert.equal(run.decision.action, 'none');
+    assert.equal(calls.probes, 2);
+  });
+
+  it('does not probe at all from the active region', async () => {
+    const { effects, calls } = fakeEffects({ health: [bad(), bad(), bad()], active: secondary });
+    const run = await loop(effects);
+    assert.equal(run.decision.action, 'none');
+    assert.equal(calls.probes, 0);
+    assert.equal(calls.started, 0);
+  });
+
+  it('treats a lease taken meanwhile as someone else acting: no failure, no notice', async () => {
+    const { effects, calls } = fakeEffects({
+      health: [bad(), bad(), bad()],
+      startFailover: async () => {
+        throw new LockHeldError('alice holds the DR lease', 'alice');
+      },
+    });
+    const run = await loop(effects);
+    assert.equal(run.decision.action, 'none');
+    assert.match(run.decision.reason, /alice holds the DR lease/);
+    assert.deepEqual(calls.notified, []);
+  });
+});
+
+describe('watchdog timing and config', () => {
+  it('probes at the health-check cadence for a whole minute and fits the Lambda timeout', () => {
+    // Given the default 10 s × 3 health check
+    const t = watchdogTiming(config);
+    // Then 6 probes 10 s apart, 3 in a row needed, and the timeout covers them
+    assert.deepEqual([t.probes, t.intervalMs, t.requiredFailures], [6, 10_000, 3]);
+    assert.ok(t.timeoutSeconds >= 50 + 12 && t.timeoutSeconds <= 900);
+    // And a slow 30 s × 10 check still gets its 10 probes in one period
+    const slow = watchdogTiming({
+      dns: { ...config.dns, healthCheck: { intervalSeconds: 30, failureThreshold: 10, path: '/health' } },
+    });
+    assert.equal(slow.probes, 10);
+    assert.ok(slow.timeoutSeconds >= 9 * 30 && slow.timeoutSeconds <= 900);
+  });
+
+  it('hands the Lambda a config it plans with, under 4 KB', () => {
+    const json = watchdogConfigJson({ ...config, autoFailover: 'on' });
+    assert.ok(json.length < 2048, `${json.length} bytes`);
+    const back = readWatchdogConfig({ DR_WATCHDOG_CONFIG: json });
+    assert.deepEqual(back.regions, config.regions);
+    assert.deepEqual(back.dns, config.dns);
+    assert.equal(back.database.databaseName, config.database.databaseName);
+    assert.throws(() => readWatchdogConfig({}), /DR_WATCHDOG_CONFIG/);
   });
 });
 
@@ -84,26 +225,34 @@ async function primaryHealth(status: () => number): Promise<{ url: string; serve
   return { url: `http://127.0.0.1:${port}/health`, server };
 }
 
-describe('runWatchdog (emulator)', () => {
+const setAutoFailover = (value: string) =>
+  clients.ssm(secondary).putParameter({
+    Name: naming.ssmShared('auto-failover'),
+    Value: value,
+    Type: 'SecureString',
+    Overwrite: true,
+  });
+
+describe('runWatchdog (emulator; the primary /health is a local HTTP stand-in)', () => {
   it('fires the unplanned failover from us-east-2 when the primary health goes bad, with us-east-1 down', async () => {
     // Given a seeded platform with auto-failover on, a healthy primary, and the watchdog in us-east-2
     await seedWithMachines(clients);
-    await clients.ssm(secondary).putParameter({
-      Name: naming.ssmShared('auto-failover'),
-      Value: 'on',
-      Type: 'SecureString',
-      Overwrite: true,
-    });
+    await setAutoFailover('on');
     let status = 200;
     const health = await primaryHealth(() => status);
     const run = () =>
       runWatchdog({
         effects: {
-          ...watchdogEffects({ clients, config, region: secondary, healthUrl: health.url }),
+          ...watchdogEffects({
+            clients,
+            config,
+            region: secondary,
+            probe: () => probeHealth(health.url, 1000),
+          }),
           sleep: async () => {},
         },
         region: secondary,
-        primary,
+        watched: primary,
         probes: 3,
         probeIntervalMs: 0,
         requiredFailures: 3,
@@ -137,31 +286,58 @@ describe('runWatchdog (emulator)', () => {
         mappingEnabled: true,
       });
       assert.equal(state.leaseHolder, undefined);
+
+      // And the next period, now that us-east-2 is active, does nothing
+      const after = await run();
+      assert.equal(after.decision.action, 'none');
+      assert.equal(after.samples.length, 0);
     } finally {
       health.server.close();
     }
   });
 
-  it('with approval required it asks instead of failing over', async () => {
-    // Given approval mode (the seeded default) and a failing primary
+  it('with approval required it asks on the alarm topic instead of failing over', async () => {
+    // Given approval mode (the seeded default), a failing primary, and a queue subscribed to the alarm topic
     await seedWithMachines(clients);
+    const sqs = testClient(SQSClient, secondary);
+    const sns = testClient(SNSClient, secondary);
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'approval-inbox' }))).QueueUrl ?? '';
+    const queueArn =
+      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] })))
+        .Attributes?.QueueArn ?? '';
+    const topicArn =
+      (
+        await clients
+          .ssm(secondary)
+          .getParameter({ Name: naming.ssmRegional('alarm-topic-arn'), WithDecryption: true })
+      ).Parameter?.Value ?? '';
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
     const health = await primaryHealth(() => 503);
     try {
       // When the watchdog runs
       const out = await runWatchdog({
         effects: {
-          ...watchdogEffects({ clients, config, region: secondary, healthUrl: health.url }),
+          ...watchdogEffects({
+            clients,
+            config,
+            region: secondary,
+            probe: () => probeHealth(health.url, 1000),
+          }),
           sleep: async () => {},
         },
         region: secondary,
-        primary,
+        watched: primary,
         probes: 3,
         probeIntervalMs: 0,
         requiredFailures: 3,
       });
-      // Then it requested approval and nothing moved
+      // Then it requested approval, the request reached the topic, and nothing moved
       assert.equal(out.decision.action, 'request-approval');
       assert.equal(out.executionArn, undefined);
+      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1 }));
+      const body = JSON.parse(received.Messages?.[0]?.Body ?? '{}') as { Subject?: string; Message?: string };
+      assert.match(body.Subject ?? '', /approve failover to us-east-2/);
+      assert.match(body.Message ?? '', /dr failover --to us-east-2 --unplanned/);
       assert.equal((await platformState(clients)).writer, primary);
     } finally {
       health.server.close();
