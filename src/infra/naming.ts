@@ -61,7 +61,7 @@ export class Naming {
 
   // ---- Lambda -------------------------------------------------------------
   /** The function names the platform deploys, identical code in both regions. */
-  static readonly functions = ['trade-processor', 'health', 'readiness-check'] as const;
+  static readonly functions = ['trade-processor', 'health', 'readiness-check', 'failover-watchdog'] as const;
   lambda(region: string, fn: LambdaFunctionName): string {
     return this.regional(region, fn);
   }

@@ -13,6 +13,12 @@ import { errorName } from '../../aws/errors.js';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming, type LambdaFunctionName, type RegionRole } from '../../infra/naming.js';
 import { PLATFORM_ENV_KEYS, type PlatformEnvKey } from '../platform-env.js';
+import {
+  WATCHDOG_CONFIG_ENV,
+  WATCHDOG_SCHEDULE,
+  watchdogConfigJson,
+  watchdogTiming,
+} from '../failover/watchdog-env.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import {
   drDefinition,
@@ -208,6 +214,11 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
       'trade-processor': {},
       health: { DR_ORDERS_QUEUE_URL: q.orders.url },
       'readiness-check': { DR_ORDERS_QUEUE_URL: q.orders.url, DR_ORDERS_DLQ_URL: q.dlq.url },
+      'failover-watchdog': { [WATCHDOG_CONFIG_ENV]: watchdogConfigJson(config) },
+    };
+    const timeouts: Partial<Record<LambdaFunctionName, number>> = {
+      'trade-processor': 30,
+      'failover-watchdog': watchdogTiming(config).timeoutSeconds,
     };
     const arns = await Promise.all(
       Naming.functions.map(async (fn) => {
@@ -220,7 +231,7 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
             Handler: pkg.handler,
             Role: roles[fn],
             Code: { ZipFile: pkg.zip },
-            Timeout: fn === 'trade-processor' ? 30 : 10,
+            Timeout: timeouts[fn] ?? 10,
             MemorySize: 512,
             Architectures: ['arm64'],
             DeadLetterConfig: { TargetArn: q.lambdaDlq.arn },
@@ -267,6 +278,15 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
     const rule = naming.regional(region, 'readiness-hourly');
     await eventbridge.putRule({ Name: rule, ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' });
     await eventbridge.putTargets({ Rule: rule, Targets: [{ Id: 'readiness-check', Arn: fnArn }] });
+    record('eventbridge-rule', rule, region, 'put');
+  });
+  // moto runs no Lambda code: `dr sandbox watchdog` runs the same watchdog in-process.
+  const watchdogSchedule = perRegion(async (region) => {
+    const fnArn = (await functions(region))['failover-watchdog'];
+    const eventbridge = clients.eventbridge(region);
+    const rule = naming.regional(region, 'failover-watchdog');
+    await eventbridge.putRule({ Name: rule, ScheduleExpression: WATCHDOG_SCHEDULE, State: 'ENABLED' });
+    await eventbridge.putTargets({ Rule: rule, Targets: [{ Id: 'failover-watchdog', Arn: fnArn }] });
     record('eventbridge-rule', rule, region, 'put');
   });
 
@@ -787,6 +807,7 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
       functions,
       mappings,
       readinessSchedule,
+      watchdogSchedule,
       topics,
       alarms,
       buses,

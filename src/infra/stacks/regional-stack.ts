@@ -15,12 +15,19 @@ import type { Construct } from 'constructs';
 import { requireCjs } from '../cjs.js';
 import type { DrConfig } from '../../config/schema.js';
 import { PLATFORM_ENV_KEYS, type PlatformEnvKey } from '../../core/platform-env.js';
+import {
+  WATCHDOG_CONFIG_ENV,
+  WATCHDOG_SCHEDULE,
+  watchdogConfigJson,
+  watchdogTiming,
+} from '../../core/failover/watchdog-env.js';
 import { Naming, type LambdaFunctionName, type RegionRole } from '../naming.js';
 import { configureBackend } from '../backend.js';
 import { AlarmTopic } from '../constructs/regional/alarm-topic.js';
 import { ControlParameters } from '../constructs/regional/control-parameters.js';
 import { DrEventBus } from '../constructs/regional/event-bus.js';
 import { DrStateMachines } from '../constructs/regional/dr-state-machines.js';
+import { FailoverWatchdog, failoverWatchdogStatements } from '../constructs/regional/failover-watchdog.js';
 import { FailureQueue } from '../constructs/regional/failure-queue.js';
 import { RegionalKey } from '../constructs/regional/kms-key.js';
 import { RegionalNetwork } from '../constructs/regional/network.js';
@@ -61,7 +68,16 @@ const RESERVED_CONCURRENCY: Readonly<Record<LambdaFunctionName, number>> = {
   'trade-processor': 100,
   health: 10,
   'readiness-check': 2,
+  // A watch period may overlap the next by a few seconds.
+  'failover-watchdog': 2,
 };
+/**
+ * Functions outside the VPC: they must reach another region (readiness = verify-sync
+ * reads both) or a public endpoint (the watchdog probes the other region's /health), and
+ * the private subnets have VPC endpoints only, no internet egress. Neither holds database
+ * credentials nor touches a private resource. trade-processor and health stay inside.
+ */
+const OUTSIDE_VPC: ReadonlySet<LambdaFunctionName> = new Set(['readiness-check', 'failover-watchdog']);
 /** Concurrent trade-processor invocations the orders queue may drive (≤ its reserve). */
 const QUEUE_MAX_CONCURRENCY = 50;
 
@@ -227,9 +243,8 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
         { sid: 'IntakeQueue', actions: ['sqs:GetQueueAttributes'], resources: [queue.queue.arn] },
       ],
       'readiness-check': [
-        // Readiness = verify-sync: it compares both regions.
+        // Readiness = verify-sync: it compares both regions (no database login).
         readSsm(both),
-        readDbSecret,
         describeAurora(both),
         {
           sid: 'SessionsTableReplicas',
@@ -274,11 +289,33 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
           condition: { StringEquals: { 'cloudwatch:namespace': naming.metricsNamespace() } },
         },
       ],
+      // Own region only. The machine and the bus are created after the functions (the
+      // alarms need the function names), so their ARNs are built from their names here.
+      'failover-watchdog': failoverWatchdogStatements({
+        arnContext: ctx,
+        region,
+        ssmPrefix: naming.ssmPrefix(),
+        dbClusterIdentifier: naming.dbCluster(region),
+        failoverStateMachineArn: arn(
+          ctx,
+          'states',
+          region,
+          `stateMachine:${naming.stateMachine(region, 'failover')}`,
+        ),
+        failoverStateMachineName: naming.stateMachine(region, 'failover'),
+        leaseTableName: naming.leaseTable(),
+        alarmTopicArn: topic.arn,
+        eventBusArn: arn(ctx, 'events', region, `event-bus/${naming.eventBus(region)}`),
+      }),
     };
     const extraEnv: Record<LambdaFunctionName, Record<string, string>> = {
       'trade-processor': {},
       health: { DR_ORDERS_QUEUE_URL: queue.queue.url },
       'readiness-check': { DR_ORDERS_QUEUE_URL: queue.queue.url, DR_ORDERS_DLQ_URL: queue.dlq.url },
+      'failover-watchdog': { [WATCHDOG_CONFIG_ENV]: watchdogConfigJson(config) },
+    };
+    const timeouts: Partial<Record<LambdaFunctionName, number>> = {
+      'failover-watchdog': watchdogTiming(config).timeoutSeconds,
     };
     const fns = Object.fromEntries(
       Naming.functions.map((fn) => [
@@ -291,8 +328,13 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
           reservedConcurrency: RESERVED_CONCURRENCY[fn],
           environment: { ...baseEnv, ...extraEnv[fn] },
           kmsKeyArn: key.arn,
-          subnetIds: network.subnets.map((s) => s.id),
-          securityGroupIds: [network.lambdaSecurityGroup.id],
+          ...(timeouts[fn] ? { timeoutSeconds: timeouts[fn] } : {}),
+          ...(OUTSIDE_VPC.has(fn)
+            ? { outsideVpc: true, subnetIds: [], securityGroupIds: [] }
+            : {
+                subnetIds: network.subnets.map((s) => s.id),
+                securityGroupIds: [network.lambdaSecurityGroup.id],
+              }),
           accountId,
           statements: statements[fn],
           deadLetterQueueArn: lambdaDlq.arn,
@@ -313,6 +355,12 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
       schedule: 'rate(1 hour)',
       functionName: fns['readiness-check'].functionName,
       functionArn: fns['readiness-check'].arn,
+    });
+    new FailoverWatchdog(this, 'failover-watchdog-schedule', {
+      ruleName: naming.regional(region, 'failover-watchdog'),
+      schedule: WATCHDOG_SCHEDULE,
+      functionName: fns['failover-watchdog'].functionName,
+      functionArn: fns['failover-watchdog'].arn,
     });
 
     // ---- API ---------------------------------------------------------------------------

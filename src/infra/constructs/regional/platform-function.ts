@@ -1,6 +1,6 @@
 /**
  * One platform Lambda in one region: the function (same zip and hash in both regions,
- * runtime nodejs22.x, in the private subnets, X-Ray on, environment encrypted with the
+ * runtime nodejs22.x, in the private subnets unless `outsideVpc`, X-Ray on, environment encrypted with the
  * regional key), its log group (retention + KMS), and its own least-privilege execution
  * role. Callers add what the function's code calls as `statements`.
  */
@@ -44,6 +44,14 @@ export interface PlatformFunctionProps {
   readonly kmsKeyArn: string;
   readonly subnetIds: readonly string[];
   readonly securityGroupIds: readonly string[];
+  /**
+   * Run outside the VPC (no subnets, no security groups, no ENI permissions): only for a
+   * function that must reach another region or a public endpoint, which the private
+   * subnets (VPC endpoints, no internet egress) cannot, and that holds no database
+   * credentials and touches no private resource. `subnetIds`/`securityGroupIds` must be empty.
+   * @default false
+   */
+  readonly outsideVpc?: boolean;
   readonly accountId: string;
   /** What the code calls, beyond logs, X-Ray, VPC networking and the key. */
   readonly statements: readonly Statement[];
@@ -68,8 +76,17 @@ export class PlatformFunction extends Construct {
     const what = `PlatformFunction ${props.functionName}`;
     if (!props.zipPath.endsWith('.zip'))
       throw new InvalidPropsError(what, 'zipPath', props.zipPath, 'a path to a .zip');
-    if (props.subnetIds.length < 2) {
+    const inVpc = props.outsideVpc !== true;
+    if (inVpc && props.subnetIds.length < 2) {
       throw new InvalidPropsError(what, 'subnetIds', props.subnetIds, 'at least two subnets (two AZs)');
+    }
+    if (!inVpc && props.subnetIds.length + props.securityGroupIds.length > 0) {
+      throw new InvalidPropsError(
+        what,
+        'subnetIds',
+        props.subnetIds,
+        'no subnets or security groups with outsideVpc: true',
+      );
     }
     for (const key of Object.keys(props.environment)) {
       if (!ENV_KEY.test(key) || key.startsWith('AWS_')) {
@@ -107,20 +124,24 @@ export class PlatformFunction extends Construct {
             actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
             resources: [`${this.logGroup.arn}:*`],
           },
-          {
-            // ENI management for a function in a VPC: these EC2 actions have no
-            // resource-level permissions for this use (AWS's own VPC execution policy uses *).
-            sid: 'VpcNetworkInterfaces',
-            actions: [
-              'ec2:CreateNetworkInterface',
-              'ec2:DescribeNetworkInterfaces',
-              'ec2:DescribeSubnets',
-              'ec2:DeleteNetworkInterface',
-              'ec2:AssignPrivateIpAddresses',
-              'ec2:UnassignPrivateIpAddresses',
-            ],
-            resources: ['*'],
-          },
+          ...(inVpc
+            ? [
+                {
+                  // ENI management for a function in a VPC: these EC2 actions have no
+                  // resource-level permissions for this use (AWS's own VPC execution policy uses *).
+                  sid: 'VpcNetworkInterfaces',
+                  actions: [
+                    'ec2:CreateNetworkInterface',
+                    'ec2:DescribeNetworkInterfaces',
+                    'ec2:DescribeSubnets',
+                    'ec2:DeleteNetworkInterface',
+                    'ec2:AssignPrivateIpAddresses',
+                    'ec2:UnassignPrivateIpAddresses',
+                  ],
+                  resources: ['*'],
+                },
+              ]
+            : []),
           {
             // X-Ray trace writes have no resource-level permissions.
             sid: 'XRayTraces',
@@ -158,7 +179,9 @@ export class PlatformFunction extends Construct {
       ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
       kmsKeyArn: props.kmsKeyArn,
       environment: { variables: { ...props.environment } },
-      vpcConfig: { subnetIds: [...props.subnetIds], securityGroupIds: [...props.securityGroupIds] },
+      ...(inVpc
+        ? { vpcConfig: { subnetIds: [...props.subnetIds], securityGroupIds: [...props.securityGroupIds] } }
+        : {}),
       tracingConfig: { mode: 'Active' },
       // Only asynchronous invocations (EventBridge) use it; API and SQS callers retry themselves.
       deadLetterConfig: { targetArn: props.deadLetterQueueArn },
