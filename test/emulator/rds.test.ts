@@ -14,7 +14,7 @@ import {
   RDSClient,
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds';
-import { configureEmulator, setOutage } from '../../src/core/sandbox/emulator.js';
+import { configureEmulator, restoreRegion, setOutage } from '../../src/core/sandbox/emulator.js';
 import { testClient, useEmulator } from './client.js';
 
 const endpoint = useEmulator();
@@ -129,6 +129,52 @@ describe('emulator: Aurora global cluster', () => {
     assert.equal(out.GlobalCluster?.Status, 'available');
     assert.deepEqual((await writerView(east2)).writers, [secondaryArn]);
     assert.equal(await replicationSource(east2, 'trading-use2'), undefined);
+  });
+
+  it('the old primary cut off by a failover is pending-resync until its region returns, then a connected secondary', async () => {
+    // Given a failover with AllowDataLoss while us-east-1 is down
+    const { east1, east2, primaryArn, secondaryArn } = await givenGlobalCluster();
+    await setOutage(endpoint, 'us-east-1', 'refuse');
+    await east2.send(
+      new FailoverGlobalClusterCommand({
+        GlobalClusterIdentifier: GLOBAL,
+        TargetDbClusterIdentifier: secondaryArn,
+        AllowDataLoss: true,
+      }),
+    );
+    const sync = async (client: RDSClient) => {
+      const out = await client.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: GLOBAL }));
+      return Object.fromEntries(
+        (out.GlobalClusters?.[0]?.GlobalClusterMembers ?? []).map((m) => [
+          m.DBClusterArn,
+          m.SynchronizationStatus,
+        ]),
+      );
+    };
+    // Then, seen from us-east-2, the old primary is still a member, not replicating yet
+    assert.deepEqual(await sync(east2), { [primaryArn]: 'pending-resync', [secondaryArn]: 'connected' });
+
+    // When us-east-1 comes back
+    await restoreRegion(endpoint, 'us-east-1');
+
+    // Then Aurora has re-synced it as a secondary of the new writer
+    assert.deepEqual(await sync(east1), { [primaryArn]: 'connected', [secondaryArn]: 'connected' });
+    assert.equal(await replicationSource(east1, 'trading-use1'), secondaryArn);
+  });
+
+  it('a failover with both regions up leaves the old primary a connected secondary at once', async () => {
+    const { east1, east2, primaryArn, secondaryArn } = await givenGlobalCluster();
+    await east2.send(
+      new FailoverGlobalClusterCommand({
+        GlobalClusterIdentifier: GLOBAL,
+        TargetDbClusterIdentifier: secondaryArn,
+        AllowDataLoss: true,
+      }),
+    );
+    const out = await east1.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: GLOBAL }));
+    const old = out.GlobalClusters?.[0]?.GlobalClusterMembers?.find((m) => m.DBClusterArn === primaryArn);
+    assert.equal(old?.SynchronizationStatus, 'connected');
+    assert.equal(old?.IsWriter, false);
   });
 
   it('FailoverGlobalCluster without AllowDataLoss or Switchover is refused', async () => {

@@ -11,6 +11,14 @@ member cluster has ``is_writer``. Moving the writer updates both views:
 With ``switchoverSeconds`` > 0 (see gateway.py, /dr-emulator/config) the global cluster
 and both clusters first show ``switching-over`` / ``failing-over`` with a FailoverState,
 and the writer moves when that time is up.
+
+The old primary after FailoverGlobalCluster with AllowDataLoss, as Aurora does it: while
+its region is unreachable it stays a member, not the writer, with
+``SynchronizationStatus: pending-resync`` and no replication source (it is not
+replicating); once its region answers again Aurora re-syncs it as a secondary of the new
+writer (``connected``), which the emulator does on the next describe after the restore.
+Every other member reports ``connected``. A cluster removed with RemoveFromGlobalCluster
+stays detached (Aurora cannot re-add a cluster that holds data).
 """
 
 from __future__ import annotations
@@ -41,11 +49,17 @@ class InvalidGlobalClusterState(RDSClientError):
         super().__init__("InvalidGlobalClusterStateFault", message)
 
 
+PENDING_RESYNC = "pending-resync"
+
+
 def _sync_replication_sources(global_cluster: GlobalCluster) -> None:
     writer = next((m for m in global_cluster.members if m.is_writer), None)
     for member in global_cluster.members:
+        if getattr(member, "dr_sync_status", None) == PENDING_RESYNC and not state.is_down(member.region):
+            member.dr_sync_status = "connected"  # its region is back: Aurora re-syncs it
+        pending = getattr(member, "dr_sync_status", None) == PENDING_RESYNC
         member.replication_source_identifier = (
-            None if writer is None or member is writer else writer.db_cluster_arn
+            None if writer is None or member is writer or pending else writer.db_cluster_arn
         )
 
 
@@ -95,10 +109,15 @@ def _move_writer(
 
     transit = "switching-over" if kind == "switchover" else "failing-over"
 
+    # An old primary cut off by a failover cannot be demoted now: it must re-sync later.
+    cut_off = writer if kind == "failover" and writer is not None and state.is_down(writer.region) else None
+
     def finish() -> None:
         for member in global_cluster.members:
             member.is_writer = member is target
             member.status = "available"
+        if cut_off is not None:
+            cut_off.dr_sync_status = PENDING_RESYNC
         _sync_replication_sources(global_cluster)
         global_cluster.status = "available"
         global_cluster.failover_state = None
@@ -163,3 +182,23 @@ def install() -> None:
         return original_describe(self)
 
     RDSResponse.describe_db_clusters = describe_db_clusters  # type: ignore[method-assign]
+
+    original_describe_global = RDSResponse.describe_global_clusters
+
+    def describe_global_clusters(self: RDSResponse) -> ActionResult:
+        _sync_all(self.global_backend)
+        return original_describe_global(self)
+
+    RDSResponse.describe_global_clusters = describe_global_clusters  # type: ignore[method-assign]
+
+    original_members = GlobalCluster.global_cluster_members
+
+    def global_cluster_members(self: GlobalCluster) -> list[dict[str, Any]]:
+        members = original_members.fget(self)  # type: ignore[union-attr]
+        by_arn = {m.db_cluster_arn: m for m in self.members}
+        for member in members:
+            cluster = by_arn.get(member["DBClusterArn"])
+            member["SynchronizationStatus"] = getattr(cluster, "dr_sync_status", None) or "connected"
+        return members
+
+    GlobalCluster.global_cluster_members = property(global_cluster_members)  # type: ignore[assignment,method-assign]
