@@ -6,7 +6,7 @@ import { runOperation } from './failover.js';
 export default class Failback extends DrCommand<OperateResult> {
   static override summary = 'Move the writer role back to the primary region after a failover.';
   static override description =
-    'A planned failover back to the configured primary: gate on verify-sync (the old primary must have re-joined the global cluster and caught up), fence the secondary, Aurora switchover, shift traffic, verify, record. Same plan, confirmation, lease, re-attach and timing as `dr failover`.';
+    'A planned failover back to the configured primary. First waits, up to --sync-timeout, until the old primary has re-joined the global cluster as a secondary (Aurora re-syncs it once its region is back; a detached cluster stops failback with how to re-create it, exit 3) and verify-sync passes (on timeout exit 3, naming the checks still failing); then fences the secondary, Aurora switchover, shift traffic, verify, record. Same plan, confirmation, lease, re-attach and timing as `dr failover`.';
   static override examples = [
     '<%= config.bin %> failback --dry-run',
     '<%= config.bin %> failback --yes --json',
@@ -17,6 +17,12 @@ export default class Failback extends DrCommand<OperateResult> {
     yes: Flags.boolean({
       summary: 'Do not ask for confirmation (required without a terminal).',
       default: false,
+    }),
+    'sync-timeout': Flags.integer({
+      summary: 'Seconds to wait for the old primary to re-join and verify-sync to pass.',
+      min: 1,
+      max: 24 * 3600,
+      default: 1800,
     }),
   };
 
@@ -32,6 +38,7 @@ export default class Failback extends DrCommand<OperateResult> {
       operation: 'failback',
       to,
       what: `fail back to ${to}`,
+      syncTimeoutMs: flags['sync-timeout'] * 1000,
     });
   }
 }

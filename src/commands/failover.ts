@@ -50,6 +50,7 @@ export async function runOperation(
     operation: 'failover' | 'failback';
     to: string;
     what: string;
+    syncTimeoutMs?: number;
   },
 ): Promise<OperateResult> {
   const self = command as unknown as {
@@ -77,6 +78,7 @@ export async function runOperation(
       mode: options.mode,
       dryRun: options['dry-run'],
       reporter,
+      ...(options.syncTimeoutMs !== undefined ? { syncTimeoutMs: options.syncTimeoutMs } : {}),
       confirm: async (plan) => {
         if (!self.jsonEnabled()) self.log(renderPlan(plan));
         return confirmOrRefuse(options.what, { yes: options.yes });

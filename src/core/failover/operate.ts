@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import { planOperation, type OperationPlan, type Timing } from './plan.js';
 import { attachInFlight, executePlan, findInFlight, operatorIdentity, type OperationResult } from './run.js';
 import type { FailoverMode, OperationKind } from './steps.js';
+import { awaitFailbackReady } from './failback-ready.js';
 
 export interface OperateOptions {
   readonly clients: AwsClients;
@@ -25,6 +26,10 @@ export interface OperateOptions {
   readonly gate?: () => Promise<void>;
   readonly timing?: Timing;
   readonly pollMs?: number;
+  /** Failback: how long to wait for the old primary to re-join and for the gate to pass. */
+  readonly syncTimeoutMs?: number;
+  /** Failback: between those checks. @default 15 s (1 s against the emulator) */
+  readonly syncPollMs?: number;
 }
 
 export type OperateResult =
@@ -60,7 +65,17 @@ export async function operate(options: OperateOptions): Promise<OperateResult> {
   });
   if (options.dryRun) return { kind: 'dry-run', plan };
   if (options.confirm && !(await options.confirm(plan))) return { kind: 'cancelled', plan };
-  if (mode === 'planned' && options.gate) {
+  if (operation === 'failback' && options.gate) {
+    // The old primary must re-join and catch up first: wait for both, bounded.
+    await awaitFailbackReady({
+      clients,
+      config,
+      gate: options.gate,
+      reporter,
+      ...(options.syncTimeoutMs !== undefined ? { timeoutMs: options.syncTimeoutMs } : {}),
+      pollMs: options.syncPollMs ?? (clients.endpoint !== undefined ? 1000 : 15_000),
+    });
+  } else if (mode === 'planned' && options.gate) {
     const step = reporter.step('Gate: verify-sync');
     try {
       await options.gate();
