@@ -1,11 +1,10 @@
-import {
-  SecretsManagerClient,
-  CreateSecretCommand,
-  DescribeSecretCommand,
-  GetSecretValueCommand,
-} from '@aws-sdk/client-secrets-manager';
+import type * as AwsSdkClientSecretsManagerModule from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerApi } from '../apis.js';
 import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+import { requireCjs } from '../cjs.js';
+
+const { SecretsManagerClient, CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand } =
+  requireCjs('@aws-sdk/client-secrets-manager') as typeof AwsSdkClientSecretsManagerModule;
 
 export function create(settings: ClientSettings): SecretsManagerApi & { destroy(): void } {
   const client = new SecretsManagerClient({ ...sdkConfig(settings) });
