@@ -147,8 +147,8 @@ describe('seedPlatform', () => {
     const records = await clients.route53(primary).listResourceRecordSets({ HostedZoneId: zoneId });
     const failover = (records.ResourceRecordSets ?? []).filter((r) => r.Failover);
     assert.deepEqual(failover.map((r) => [r.Name, r.Failover, r.TTL]).sort(), [
-      [`api.${config.dns.domain}.`, 'PRIMARY', 60],
-      [`api.${config.dns.domain}.`, 'SECONDARY', 60],
+      [`api.${config.dns.domain}.`, 'PRIMARY', config.dns.ttlSeconds],
+      [`api.${config.dns.domain}.`, 'SECONDARY', config.dns.ttlSeconds],
     ]);
     assert.ok(failover.every((r) => r.HealthCheckId));
     // And the same alarms and both state machines exist in each region
