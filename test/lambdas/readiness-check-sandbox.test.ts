@@ -15,7 +15,8 @@ import { Naming } from '../../src/infra/naming.js';
 import { readinessDeps } from '../../src/lambdas/readiness-check/deps.js';
 import { CHECK_METRIC, checkReadiness } from '../../src/lambdas/readiness-check/readiness.js';
 import { lambdaRuntime } from '../../src/lambdas/shared/runtime.js';
-import { useEmulator } from '../emulator/client.js';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { testClient, useEmulator } from '../emulator/client.js';
 
 const endpoint = useEmulator();
 const config = configSchema.parse({
@@ -88,6 +89,22 @@ describe('readiness-check against the emulator', () => {
       600,
     );
     assert.deepEqual([perCheck.c0?.value, perCheck.c1?.value], [1, 1]);
+    // And the report is in the region's audit-log bucket
+    const s3 = testClient(S3Client, REGION);
+    const bucket = naming.bucket(REGION, 'audit-logs');
+    const listed = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: `readiness/${REGION}/` }),
+    );
+    assert.equal(listed.Contents?.length, 1);
+    const body = await s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: listed.Contents?.[0]?.Key ?? '' }),
+    );
+    const report = JSON.parse((await body.Body?.transformToString()) ?? '{}') as {
+      ready: boolean;
+      checks: unknown[];
+    };
+    assert.equal(report.ready, true);
+    assert.equal(report.checks.length, 12);
   });
 
   it('lag over the limit the stacks wrote into SSM: not ready, 0 published, the reason named', async () => {

@@ -5,7 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkReadiness, type MetricDatum } from '../../src/lambdas/readiness-check/readiness.js';
+import {
+  checkReadiness,
+  ReadinessDeliveryError,
+  type MetricDatum,
+  type ReadinessReport,
+} from '../../src/lambdas/readiness-check/readiness.js';
 
 function recorder() {
   const published: MetricDatum[] = [];
@@ -55,4 +60,42 @@ test('failing checks, or a check run that throws, publish 0', async () => {
   );
   assert.equal(failing.ready, false);
   assert.match(broken.reasons?.[0] ?? '', /did not complete: region unreachable/);
+});
+
+test('announces the report on the bus and records it, and a failed delivery fails the run after trying all', async () => {
+  // Given stand-ins for EventBridge and S3 (the event path is asserted here; the sandbox
+  // test reads the recorded report back from the emulator), the audit write failing
+  const cw = recorder();
+  const announced: ReadinessReport[] = [];
+  const run = () =>
+    checkReadiness({
+      region: 'us-east-2',
+      runChecks: async () => ({ ready: false, reasons: ['aurora-replication-lag: 4000 ms'] }),
+      ...cw,
+      announce: async (report) => void announced.push(report),
+      record: async () => {
+        throw new Error('AccessDenied');
+      },
+      now: () => new Date('2026-11-25T12:00:00Z'),
+    });
+
+  // When the check runs / Then it fails naming the lost delivery…
+  await assert.rejects(run(), (error: unknown) => {
+    assert.ok(error instanceof ReadinessDeliveryError);
+    assert.deepEqual(error.failures, ['audit report: AccessDenied']);
+    return true;
+  });
+  // …after the metric and the event still went out, carrying the whole report
+  assert.deepEqual(
+    cw.published.map((m) => m.value),
+    [0],
+  );
+  assert.deepEqual(announced, [
+    {
+      ready: false,
+      reasons: ['aurora-replication-lag: 4000 ms'],
+      region: 'us-east-2',
+      checkedAt: '2026-11-25T12:00:00.000Z',
+    },
+  ]);
 });

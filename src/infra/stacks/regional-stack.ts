@@ -258,6 +258,40 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
           resources: both.map((r) => arn(ctx, 'dynamodb', r, `table/${naming.sessionsTable()}`)),
         },
         {
+          sid: 'LeaseTableReplicas',
+          actions: ['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups'],
+          resources: both.map((r) => arn(ctx, 'dynamodb', r, `table/${naming.leaseTable()}`)),
+        },
+        {
+          // CodeSha256 equal across regions (GetFunction on the platform's own functions).
+          sid: 'FunctionCode',
+          actions: ['lambda:GetFunction'],
+          resources: both.flatMap((r) =>
+            Naming.functions.map((fn) => arn(ctx, 'lambda', r, `function:${naming.lambda(r, fn)}`)),
+          ),
+        },
+        {
+          // ListEventSourceMappings has no resource-level permissions.
+          sid: 'MappingStates',
+          actions: ['lambda:ListEventSourceMappings'],
+          resources: ['*'],
+        },
+        {
+          sid: 'AlarmDefinitions',
+          actions: ['cloudwatch:DescribeAlarms'],
+          resources: both.map((r) => arn(ctx, 'cloudwatch', r, `alarm:${naming.prefix}-*`)),
+        },
+        {
+          sid: 'AnnounceReadiness',
+          actions: ['events:PutEvents'],
+          resources: [arn(ctx, 'events', region, `event-bus/${naming.eventBus(region)}`)],
+        },
+        {
+          sid: 'RecordReadiness',
+          actions: ['s3:PutObject'],
+          resources: [`arn:${ctx.partition}:s3:::${naming.bucket(region, 'audit-logs')}/readiness/*`],
+        },
+        {
           sid: 'BucketReplication',
           actions: ['s3:GetReplicationConfiguration', 's3:GetBucketVersioning'],
           resources: both.flatMap((r) => [
@@ -267,7 +301,13 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
         },
         {
           sid: 'CanaryObjects',
-          actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+          actions: [
+            's3:PutObject',
+            's3:GetObject',
+            's3:GetObjectVersion',
+            's3:DeleteObject',
+            's3:DeleteObjectVersion',
+          ],
           resources: both.map((r) => `arn:${ctx.partition}:s3:::${naming.bucket(r, 'config')}/canary/*`),
         },
         {
@@ -316,6 +356,8 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
     };
     const timeouts: Partial<Record<LambdaFunctionName, number>> = {
       'failover-watchdog': watchdogTiming(config).timeoutSeconds,
+      // Two canaries (DynamoDB, S3) may each wait canaryTimeoutSeconds, plus the reads.
+      'readiness-check': Math.min(900, 2 * config.objectives.canaryTimeoutSeconds + 60),
     };
     const fns = Object.fromEntries(
       Naming.functions.map((fn) => [

@@ -6,13 +6,42 @@
 import type { AwsClients } from '../../aws/clients.js';
 import { runSyncChecks } from '../../core/checks/index.js';
 import type { LambdaRuntime } from '../shared/runtime.js';
-import { outcomeFromRun, type ReadinessDeps } from './readiness.js';
+import { outcomeFromRun, type ReadinessDeps, type ReadinessReport } from './readiness.js';
+
+export const READINESS_EVENT_SOURCE = 'dr.readiness';
+
+/** `readiness/<region>/<ISO time>.json` in the region's audit-log bucket. */
+export function readinessReportKey(report: ReadinessReport): string {
+  return `readiness/${report.region}/${report.checkedAt}.json`;
+}
 
 export function readinessDeps(runtime: LambdaRuntime, clients: AwsClients): ReadinessDeps {
   const { naming, region } = runtime;
   return {
     region,
     runChecks: async () => outcomeFromRun(await runSyncChecks({ clients, naming })),
+    announce: async (report) => {
+      const result = await clients.eventbridge(region).putEvents({
+        Entries: [
+          {
+            EventBusName: naming.eventBus(region),
+            Source: READINESS_EVENT_SOURCE,
+            DetailType: 'FailoverReadiness',
+            Detail: JSON.stringify(report),
+          },
+        ],
+      });
+      if (result.FailedEntryCount)
+        throw new Error(`PutEvents rejected the event: ${JSON.stringify(result.Entries)}`);
+    },
+    record: async (report) => {
+      await clients.s3(region).putObject({
+        Bucket: naming.bucket(region, 'audit-logs'),
+        Key: readinessReportKey(report),
+        Body: JSON.stringify(report, null, 2),
+        ContentType: 'application/json',
+      });
+    },
     publish: async (metrics) => {
       await clients.cloudwatch(region).putMetricData({
         Namespace: naming.metricsNamespace(),
