@@ -33,6 +33,9 @@ export interface SqsApi {
   createQueue(input: sqs.CreateQueueCommandInput): Promise<sqs.CreateQueueCommandOutput>;
   getQueueUrl(input: sqs.GetQueueUrlCommandInput): Promise<sqs.GetQueueUrlCommandOutput>;
   getQueueAttributes(input: sqs.GetQueueAttributesCommandInput): Promise<sqs.GetQueueAttributesCommandOutput>;
+  sendMessage(input: sqs.SendMessageCommandInput): Promise<sqs.SendMessageCommandOutput>;
+  receiveMessage(input: sqs.ReceiveMessageCommandInput): Promise<sqs.ReceiveMessageCommandOutput>;
+  deleteMessageBatch(input: sqs.DeleteMessageBatchCommandInput): Promise<sqs.DeleteMessageBatchCommandOutput>;
 }
 
 export interface LambdaApi {
@@ -50,6 +53,9 @@ export interface LambdaApi {
   updateEventSourceMapping(
     input: lambda.UpdateEventSourceMappingCommandInput,
   ): Promise<lambda.UpdateEventSourceMappingCommandOutput>;
+  getEventSourceMapping(
+    input: lambda.GetEventSourceMappingCommandInput,
+  ): Promise<lambda.GetEventSourceMappingCommandOutput>;
 }
 
 export interface RdsApi {

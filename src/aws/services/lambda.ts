@@ -11,6 +11,7 @@ const {
   ListEventSourceMappingsCommand,
   CreateEventSourceMappingCommand,
   UpdateEventSourceMappingCommand,
+  GetEventSourceMappingCommand,
 } = requireCjs('@aws-sdk/client-lambda') as typeof AwsSdkClientLambdaModule;
 
 export function create(settings: ClientSettings): LambdaApi & { destroy(): void } {
@@ -22,6 +23,7 @@ export function create(settings: ClientSettings): LambdaApi & { destroy(): void 
     listEventSourceMappings: (input) => client.send(new ListEventSourceMappingsCommand(input)),
     createEventSourceMapping: (input) => client.send(new CreateEventSourceMappingCommand(input)),
     updateEventSourceMapping: (input) => client.send(new UpdateEventSourceMappingCommand(input)),
+    getEventSourceMapping: (input) => client.send(new GetEventSourceMappingCommand(input)),
     destroy: () => client.destroy(),
   };
 }

@@ -3,9 +3,15 @@ import type { SqsApi } from '../apis.js';
 import { sdkConfig, type ClientSettings } from '../sdk-config.js';
 import { requireCjs } from '../cjs.js';
 
-const { SQSClient, CreateQueueCommand, GetQueueUrlCommand, GetQueueAttributesCommand } = requireCjs(
-  '@aws-sdk/client-sqs',
-) as typeof AwsSdkClientSqsModule;
+const {
+  SQSClient,
+  CreateQueueCommand,
+  GetQueueUrlCommand,
+  GetQueueAttributesCommand,
+  SendMessageCommand,
+  ReceiveMessageCommand,
+  DeleteMessageBatchCommand,
+} = requireCjs('@aws-sdk/client-sqs') as typeof AwsSdkClientSqsModule;
 
 export function create(settings: ClientSettings): SqsApi & { destroy(): void } {
   const client = new SQSClient({ ...sdkConfig(settings) });
@@ -13,6 +19,9 @@ export function create(settings: ClientSettings): SqsApi & { destroy(): void } {
     createQueue: (input) => client.send(new CreateQueueCommand(input)),
     getQueueUrl: (input) => client.send(new GetQueueUrlCommand(input)),
     getQueueAttributes: (input) => client.send(new GetQueueAttributesCommand(input)),
+    sendMessage: (input) => client.send(new SendMessageCommand(input)),
+    receiveMessage: (input) => client.send(new ReceiveMessageCommand(input)),
+    deleteMessageBatch: (input) => client.send(new DeleteMessageBatchCommand(input)),
     destroy: () => client.destroy(),
   };
 }

@@ -11,10 +11,11 @@ what the DR tests and `dr sandbox` need and moto 5.2.5 lacks:
 - stepfunctions.py: AWS's aws-sdk integration service names (rdsdata, eventbridge)
 - events.py:   a forwarded EventBridge event keeps its region (no forwarding loop)
 - metrics.py:  AuroraGlobalDBReplicationLag for reader members (opt-in)
+- sqs.py:      no built-in SQS → Lambda trigger (it deleted messages no code processed)
 - gateway.py:  the region outage switch and the unsigned /dr-emulator/* control endpoint
 """
 
-from . import dynamodb, events, gateway, metrics, rds, route53, s3, state, stepfunctions
+from . import dynamodb, events, gateway, metrics, rds, route53, s3, sqs, state, stepfunctions
 
 
 def install() -> None:
@@ -27,3 +28,4 @@ def install() -> None:
     stepfunctions.install()
     events.install()
     metrics.install()
+    sqs.install()

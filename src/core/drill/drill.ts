@@ -1,0 +1,182 @@
+/**
+ * `dr drill` in core: under the DR lease (operation `drill`), with auto-failover on for
+ * the duration, run each scenario (./scenario.ts) and assemble the report (./model.ts).
+ * No printing: progress goes to the reporter, the report is returned; writing the files
+ * is ../report's job.
+ *
+ * The lease: the drill takes it first and gives it back last. Each failover/failback it
+ * runs re-takes the same lease under the same holder (the failover core does), and the
+ * state machine releases it when the execution ends; the drill takes it back at once.
+ * For the region-outage scenario the drill hands it over: the watchdog must be able to
+ * take it, as it would in a real outage.
+ */
+import { hostname } from 'node:os';
+import type { AwsClients } from '../../aws/clients.js';
+import type { DrConfig } from '../../config/schema.js';
+import { Naming } from '../../infra/naming.js';
+import { acquireLease, releaseLease } from '../failover/lease.js';
+import { LEASE_ID, LEASE_TTL_SECONDS, newOperationId, timingFor, type Timing } from '../failover/plan.js';
+import { operatorIdentity } from '../failover/run.js';
+import { UsageError } from '../errors.js';
+import { silentReporter, type Reporter } from '../reporter.js';
+import { rtoBudget } from '../rto-budget.js';
+import type { DrillReport, ScenarioName, ScenarioReport } from './model.js';
+import type { SandboxPlatform } from './platform.js';
+import { runScenario, SANDBOX_TUNING, writerRegion, type Tuning } from './scenario.js';
+
+export interface DrillOptions {
+  readonly clients: AwsClients;
+  readonly config: DrConfig;
+  /** The emulator endpoint (the drill runs against the sandbox). */
+  readonly endpoint: string;
+  readonly platform: SandboxPlatform;
+  readonly scenarios: readonly ScenarioName[];
+  readonly reporter?: Reporter;
+  readonly tuning?: Tuning;
+  readonly timing?: Timing;
+}
+
+export const SANDBOX_SIMPLIFICATIONS: readonly string[] = [
+  'AWS APIs are the local emulator (moto + the DR extension); no AWS account is used.',
+  'Both regions share ONE local PostgreSQL as "the global database": the writer moves by the dr_fence row and SSM (what the trade processor checks) and by Aurora membership in the emulator. Replication cannot lose anything here, so canary orders are never missing in the sandbox; the lag at the cut is the AuroraGlobalDBReplicationLag the emulator publishes.',
+  "moto runs no Lambda code: the trade processor's own handler runs in-process, fed from the emulator's SQS queues (ReceiveMessage / DeleteMessageBatch; messages in batchItemFailures are not deleted), and only while its region's event source mapping is Enabled. It receives with a 2 s visibility timeout instead of the queue's 180 s.",
+  "Synthetic orders are an SQS SendMessage to the orders queue of the region DNS answers with: what API Gateway's SQS integration does for POST /orders.",
+  "Route 53 is played in-process: the health Lambda's own /health code is called for each region every probe interval, a status flips after the failure threshold in a row and is forced on the emulator's health check; resolvers' TTL caching is not simulated (the budget still counts it).",
+  'Probe intervals are compressed (0.2 s instead of 10 s), so detection and DNS shift are far shorter than on AWS; the RTO budget beside each figure is computed from the config as on AWS.',
+  'The RDS Data API runs no SQL in moto: when the failover machine enters fence-database, the drill applies the same dr_fence advance to the local PostgreSQL.',
+];
+
+export async function runDrill(options: DrillOptions): Promise<DrillReport> {
+  const { clients, config } = options;
+  const reporter = options.reporter ?? silentReporter;
+  const naming = new Naming(config);
+  const { primary, secondary } = config.regions;
+  const started = Date.now();
+  const timing = options.timing ?? timingFor(config, { emulated: true });
+  const budget = rtoBudget(config);
+
+  // The drill starts from the designed state: the primary writes and is active.
+  const [writer, active] = await Promise.all([
+    writerRegion(clients, config, secondary),
+    clients.ssm(secondary).getParameter({ Name: naming.ssmActiveRegion(), WithDecryption: true }),
+  ]);
+  if (writer !== primary || active.Parameter?.Value !== primary) {
+    throw new UsageError(
+      `the drill starts from ${primary} active and writing, but the writer is ${writer ?? 'unknown'} and active-region is ${active.Parameter?.Value ?? 'unset'}: fail back first (dr failback), or \`dr sandbox reset\``,
+    );
+  }
+
+  const holder = await operatorIdentity(clients, secondary);
+  const drillId = newOperationId('failover', secondary).replace(/^failover/, 'drill');
+  const table = naming.leaseTable();
+  const takeLease = async () => {
+    await acquireLease({
+      ddb: clients.dynamodb(secondary),
+      table,
+      id: LEASE_ID,
+      holder,
+      operation: 'drill',
+      operationId: drillId,
+      ttlSeconds: LEASE_TTL_SECONDS,
+      otherReplica: clients.dynamodb(primary),
+    });
+  };
+  const dropLease = async () => {
+    await releaseLease(clients.dynamodb(secondary), table, LEASE_ID, holder).catch(() => false);
+  };
+  const leaseStep = reporter.step(`Lease for the drill (${holder})`);
+  try {
+    await takeLease();
+  } catch (error) {
+    leaseStep.fail((error as Error).message);
+    throw error;
+  }
+  leaseStep.succeed(holder);
+
+  // Auto-failover on for the drill (the watchdog acts on its own), in both regions (the
+  // shared parameters must stay equal: verify-sync checks it), restored afterwards.
+  const autoName = naming.ssmShared('auto-failover');
+  const regions = [primary, secondary];
+  const autoBefore = await Promise.all(
+    regions.map(
+      async (r) =>
+        (await clients.ssm(r).getParameter({ Name: autoName, WithDecryption: true })).Parameter?.Value,
+    ),
+  );
+  const putAuto = (values: ReadonlyArray<string | undefined>) =>
+    Promise.all(
+      regions.map((r, i) =>
+        values[i] === undefined
+          ? Promise.resolve()
+          : clients
+              .ssm(r)
+              .putParameter({ Name: autoName, Value: values[i], Type: 'SecureString', Overwrite: true }),
+      ),
+    );
+  await putAuto(regions.map(() => 'on'));
+
+  const scenarios: ScenarioReport[] = [];
+  try {
+    for (const name of options.scenarios) {
+      scenarios.push(
+        await runScenario(
+          {
+            clients,
+            config,
+            endpoint: options.endpoint,
+            platform: options.platform,
+            reporter,
+            runId: drillId.replace(/^drill-/, 'drill-').slice(0, 40),
+            timing,
+            budget,
+            tuning: options.tuning ?? SANDBOX_TUNING,
+            takeLease,
+            dropLease,
+          },
+          name,
+        ),
+      );
+      if (scenarios.at(-1)?.error) break; // the platform may not be back in its designed state
+    }
+  } finally {
+    await putAuto(autoBefore).catch(() => {});
+    await dropLease();
+  }
+
+  const finished = Date.now();
+  return {
+    kind: 'dr-drill-report',
+    version: 1,
+    verdict:
+      scenarios.length === options.scenarios.length && scenarios.every((s) => s.verdict === 'pass')
+        ? 'pass'
+        : 'fail',
+    environment: {
+      target: 'sandbox',
+      endpoint: options.endpoint,
+      regions: { primary, secondary },
+      app: config.app,
+      stage: config.environment,
+      operator: holder,
+      host: hostname(),
+      node: process.version,
+    },
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date(finished).toISOString(),
+    wallMs: finished - started,
+    objectives: {
+      rtoSeconds: config.objectives.rtoSeconds,
+      maxReplicationLagMs: config.objectives.maxReplicationLagMs,
+      writerPromotionSeconds: timing.pollSeconds * timing.maxPolls,
+    },
+    budget,
+    lease: {
+      table,
+      holder,
+      notes:
+        'held by the drill throughout; each failover/failback execution holds it under the same holder and releases it at its end; handed to the watchdog for the region-outage trigger',
+    },
+    scenarios,
+    simplifications: SANDBOX_SIMPLIFICATIONS,
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * The sandbox's stand-in for Route 53's health checkers and failover records. The
+ * emulator serves no regional `/health` and never evaluates health checks (moto reports
+ * them healthy), so the drill does what Route 53 does, in-process:
+ *
+ * - every `intervalMs` it calls each region's `/health` handler — the health Lambda's own
+ *   code (`createHealthHandler`), with its probes pointed at the emulator and the
+ *   sandbox's PostgreSQL; a region in outage fails its SSM/RDS probes like a lost region;
+ * - after `failureThreshold` answers in a row that disagree with the current status it
+ *   flips the status (as Route 53 does), and forces it on the emulator's health check
+ *   (`setHealthCheckStatus`), so `dr status` and the watchdog's sandbox probe see it;
+ * - the failover records answer PRIMARY unless it is unhealthy and SECONDARY healthy.
+ *
+ * Every flip and every change of the DNS answer is recorded with its time.
+ */
+import type { AwsClients } from '../../aws/clients.js';
+import type { DrConfig } from '../../config/schema.js';
+import { Naming } from '../../infra/naming.js';
+import { createHealthHandler } from '../../lambdas/health/handler.js';
+import { writerRoleOf } from '../../lambdas/health/probes.js';
+import { DbPool, urlDbSettings } from '../../lambdas/shared/db.js';
+import { readSsmFence, type ParameterStore } from '../../lambdas/shared/params.js';
+import { setHealthCheckStatus } from '../sandbox/emulator.js';
+
+/** SSM of one region as the Lambda helpers read it (GetParameter per name; missing names absent). */
+export function emulatorParameterStore(clients: AwsClients, region: string): ParameterStore {
+  return {
+    async get(names) {
+      const values = await Promise.all(
+        names.map(async (name) => {
+          try {
+            const out = await clients.ssm(region).getParameter({ Name: name, WithDecryption: true });
+            return [name, out.Parameter?.Value] as const;
+          } catch (error) {
+            if ((error as Error).name === 'ParameterNotFound') return [name, undefined] as const;
+            throw error;
+          }
+        }),
+      );
+      return Object.fromEntries(values.filter((v): v is readonly [string, string] => v[1] !== undefined));
+    },
+  };
+}
+
+export interface DnsEvent {
+  /** Epoch ms. */
+  readonly at: number;
+  readonly region: string;
+  readonly healthy: boolean;
+  /** The region the failover records answer with after this change. */
+  readonly answer: string;
+}
+
+export interface HealthCheckersOptions {
+  readonly clients: AwsClients;
+  readonly config: DrConfig;
+  /** The emulator (control endpoint: forced health-check status). */
+  readonly endpoint: string;
+  readonly dbUrl: string;
+  /** Between two checks of a region (Route 53: 10 or 30 s). */
+  readonly intervalMs: number;
+}
+
+interface RegionHealth {
+  readonly region: string;
+  readonly handler: ReturnType<typeof createHealthHandler>;
+  readonly checkId: string | undefined;
+  healthy: boolean;
+  streak: number;
+  lastDetail: string;
+}
+
+export class HealthCheckers {
+  readonly events: DnsEvent[] = [];
+  private readonly regions: RegionHealth[] = [];
+  private readonly pools: DbPool[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private readonly threshold: number;
+  private readonly primary: string;
+  private readonly secondary: string;
+
+  private constructor(private readonly options: HealthCheckersOptions) {
+    this.threshold = options.config.dns.healthCheck.failureThreshold;
+    this.primary = options.config.regions.primary;
+    this.secondary = options.config.regions.secondary;
+  }
+
+  /** Finds the health checks (Route 53 answers for us-east-1: call it while that region is up). */
+  static async create(options: HealthCheckersOptions): Promise<HealthCheckers> {
+    const self = new HealthCheckers(options);
+    const { clients, config } = options;
+    const naming = new Naming(config);
+    const checks = (await clients.route53(config.regions.primary).listHealthChecks({})).HealthChecks ?? [];
+    for (const region of [config.regions.primary, config.regions.secondary]) {
+      const fqdn = naming.regionalApiDomain(config.dns.domain, config.dns.apiSubdomain, region);
+      const checkId = checks.find((c) => c.HealthCheckConfig?.FullyQualifiedDomainName === fqdn)?.Id;
+      const db = new DbPool(urlDbSettings(options.dbUrl), { max: 2, connectionTimeoutMillis: 1000 });
+      self.pools.push(db);
+      const parameters = emulatorParameterStore(clients, region);
+      const handler = createHealthHandler({
+        region,
+        record: naming.roleOf(region),
+        log: () => {},
+        ssmFence: () => readSsmFence(parameters, naming),
+        writer: async () => {
+          const out = await clients
+            .rds(region)
+            .describeGlobalClusters({ GlobalClusterIdentifier: naming.globalCluster() });
+          return writerRoleOf(
+            out.GlobalClusters?.[0]?.GlobalClusterMembers ?? [],
+            region,
+            naming.dbCluster(region),
+          );
+        },
+        queue: async () => {
+          const url = await clients.sqs(region).getQueueUrl({ QueueName: naming.ordersQueue(region) });
+          const out = await clients.sqs(region).getQueueAttributes({
+            QueueUrl: url.QueueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages'],
+          });
+          return { visibleMessages: Number(out.Attributes?.ApproximateNumberOfMessages ?? Number.NaN) };
+        },
+        db,
+      });
+      self.regions.push({ region, handler, checkId, healthy: true, streak: 0, lastDetail: '' });
+    }
+    return self;
+  }
+
+  /** The region the failover records answer with now. */
+  answer(): string {
+    const p = this.regions.find((r) => r.region === this.primary);
+    const s = this.regions.find((r) => r.region === this.secondary);
+    return p && !p.healthy && s?.healthy ? this.secondary : this.primary;
+  }
+
+  healthy(region: string): boolean {
+    return this.regions.find((r) => r.region === region)?.healthy ?? false;
+  }
+
+  /** Checks every region once, concurrently. */
+  async tick(): Promise<void> {
+    await Promise.all(this.regions.map((r) => this.check(r)));
+  }
+
+  private async check(r: RegionHealth): Promise<void> {
+    let ok: boolean;
+    try {
+      const response = await r.handler({ httpMethod: 'GET', path: this.options.config.dns.healthCheck.path });
+      ok = response.statusCode === 200;
+      r.lastDetail = response.body;
+    } catch (error) {
+      ok = false;
+      r.lastDetail = (error as Error).message;
+    }
+    if (ok === r.healthy) {
+      r.streak = 0;
+      return;
+    }
+    r.streak += 1;
+    if (r.streak < this.threshold) return;
+    r.healthy = ok;
+    r.streak = 0;
+    this.events.push({ at: Date.now(), region: r.region, healthy: ok, answer: this.answer() });
+    if (r.checkId) {
+      await setHealthCheckStatus(this.options.endpoint, r.checkId, ok ? null : 'Failure').catch(() => {});
+    }
+  }
+
+  start(): void {
+    if (this.timer) return;
+    const loop = () => {
+      this.ticking = this.tick().finally(() => {
+        if (this.timer) this.timer = setTimeout(loop, this.options.intervalMs);
+      });
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  async stop(): Promise<void> {
+    const timer = this.timer;
+    this.timer = undefined;
+    if (timer) clearTimeout(timer);
+    await this.ticking;
+  }
+
+  /** Stops, clears the forced statuses, closes the database pools. */
+  async close(): Promise<void> {
+    await this.stop();
+    for (const r of this.regions) {
+      if (r.checkId) await setHealthCheckStatus(this.options.endpoint, r.checkId, null).catch(() => {});
+    }
+    await Promise.all(this.pools.map((p) => p.end().catch(() => {})));
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The running pieces a sandbox drill needs beside the emulator: the orders database
+ * pool, one order pump per region (the trade processor's handler, in-process), the
+ * Route 53 stand-in (health checkers + failover records) and the RDS Data API stand-in
+ * (fence bridge). Created once per drill, closed at its end.
+ */
+import pg from 'pg';
+import type { AwsClients } from '../../aws/clients.js';
+import type { DrConfig } from '../../config/schema.js';
+import { Naming } from '../../infra/naming.js';
+import { readSsmFence } from '../../lambdas/shared/params.js';
+import { DbPool, urlDbSettings } from '../../lambdas/shared/db.js';
+import { cachedSsmFence } from '../../lambdas/trade-processor/fencing.js';
+import { createHandler } from '../../lambdas/trade-processor/handler.js';
+import { emulatorParameterStore, HealthCheckers } from './health-checkers.js';
+import { FenceBridge } from './fence-bridge.js';
+import { OrderPump } from './pump.js';
+
+export interface SandboxPlatformOptions {
+  readonly clients: AwsClients;
+  readonly config: DrConfig;
+  readonly endpoint: string;
+  readonly dbUrl: string;
+  /** Route 53 stand-in check interval. */
+  readonly healthIntervalMs: number;
+}
+
+export class SandboxPlatform {
+  private constructor(
+    readonly db: pg.Pool,
+    readonly pumps: readonly OrderPump[],
+    readonly checkers: HealthCheckers,
+    readonly bridge: FenceBridge,
+    readonly queueUrls: Readonly<Record<string, string>>,
+    private readonly handlerPools: readonly DbPool[],
+  ) {}
+
+  static async start(options: SandboxPlatformOptions): Promise<SandboxPlatform> {
+    const { clients, config } = options;
+    const naming = new Naming(config);
+    const regions = [config.regions.primary, config.regions.secondary];
+    const db = new pg.Pool({ connectionString: options.dbUrl, max: 4 });
+    const queueUrls: Record<string, string> = {};
+    const pumps: OrderPump[] = [];
+    const handlerPools: DbPool[] = [];
+    try {
+      for (const region of regions) {
+        const [queue, mappings] = await Promise.all([
+          clients.sqs(region).getQueueUrl({ QueueName: naming.ordersQueue(region) }),
+          clients
+            .lambda(region)
+            .listEventSourceMappings({ FunctionName: naming.lambda(region, 'trade-processor') }),
+        ]);
+        const url = queue.QueueUrl;
+        const uuid = mappings.EventSourceMappings?.[0]?.UUID;
+        if (!url || !uuid)
+          throw new Error(`the sandbox has no orders queue or trade-processor mapping in ${region}`);
+        queueUrls[region] = url;
+        // The Lambda's own handler with its dependencies pointed at the sandbox: SSM of
+        // its region (the emulator), the shared local PostgreSQL.
+        const pool = new DbPool(urlDbSettings(options.dbUrl), { max: 1, connectionTimeoutMillis: 5000 });
+        handlerPools.push(pool);
+        const parameters = emulatorParameterStore(clients, region);
+        const handler = createHandler({
+          region,
+          ssmFence: cachedSsmFence(() => readSsmFence(parameters, naming)),
+          db: pool,
+          log: () => {},
+        });
+        pumps.push(new OrderPump({ clients, region, queueUrl: url, mappingUuid: uuid, handler }));
+      }
+      const checkers = await HealthCheckers.create({
+        clients,
+        config,
+        endpoint: options.endpoint,
+        dbUrl: options.dbUrl,
+        intervalMs: options.healthIntervalMs,
+      });
+      const platform = new SandboxPlatform(
+        db,
+        pumps,
+        checkers,
+        new FenceBridge(clients, db),
+        queueUrls,
+        handlerPools,
+      );
+      for (const pump of pumps) pump.start();
+      checkers.start();
+      return platform;
+    } catch (error) {
+      await Promise.all(handlerPools.map((p) => p.end().catch(() => {})));
+      await db.end().catch(() => {});
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.pumps.map((p) => p.stop()));
+    await this.bridge.stop();
+    await this.checkers.close();
+    await Promise.all(this.handlerPools.map((p) => p.end().catch(() => {})));
+    await this.db.end().catch(() => {});
+  }
+}

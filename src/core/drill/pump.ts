@@ -1,0 +1,162 @@
+/**
+ * The sandbox's stand-in for Lambda's SQS event source mapping. moto runs no Lambda code,
+ * so in the sandbox the trade processor's own handler (`createHandler`, the code the
+ * Lambda runs) is called in-process, fed from the emulator's SQS queue of its region:
+ *
+ * - the mapping's state is honoured: while GetEventSourceMapping says anything but
+ *   Enabled, that region's pump receives nothing (the split-brain guard the failover
+ *   flips);
+ * - ReceiveMessage → handler → DeleteMessageBatch of every message not reported in
+ *   `batchItemFailures`; a batch the handler throws on (fenced, database down) deletes
+ *   nothing, so its messages come back after the visibility timeout, as with Lambda.
+ *
+ * One difference, named: the pump receives with a short visibility timeout
+ * (`visibilityTimeoutSeconds`, default 2 s) instead of the queue's 180 s, so a batch
+ * refused by a fence that was just moving is retried within the drill.
+ */
+import type { AwsClients } from '../../aws/clients.js';
+import type { SqsBatchResponse, SqsEvent } from '../../lambdas/shared/events.js';
+
+export type SqsHandler = (event: SqsEvent) => Promise<SqsBatchResponse>;
+
+export interface PumpOptions {
+  readonly clients: AwsClients;
+  readonly region: string;
+  readonly queueUrl: string;
+  readonly mappingUuid: string;
+  readonly handler: SqsHandler;
+  /** @default 10 (SQS's maximum per ReceiveMessage) */
+  readonly batchSize?: number;
+  /** Pause between empty or refused polls. @default 100 */
+  readonly idleMs?: number;
+  /** @default 2 */
+  readonly visibilityTimeoutSeconds?: number;
+}
+
+export interface PumpStats {
+  readonly region: string;
+  readonly batches: number;
+  readonly failedBatches: number;
+  readonly received: number;
+  readonly deleted: number;
+  /** Polls skipped because the mapping was not Enabled. */
+  readonly skippedDisabled: number;
+  /** Polls that could not reach the region. */
+  readonly unreachable: number;
+  readonly lastError?: string;
+}
+
+export class OrderPump {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly stats = {
+    batches: 0,
+    failedBatches: 0,
+    received: 0,
+    deleted: 0,
+    skippedDisabled: 0,
+    unreachable: 0,
+    lastError: undefined as string | undefined,
+  };
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly options: PumpOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  snapshot(): PumpStats {
+    const { lastError, ...rest } = this.stats;
+    return { region: this.options.region, ...rest, ...(lastError ? { lastError } : {}) };
+  }
+
+  private async pause(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+  }
+
+  private async enabled(): Promise<boolean> {
+    const out = await this.options.clients
+      .lambda(this.options.region)
+      .getEventSourceMapping({ UUID: this.options.mappingUuid });
+    return out.State === 'Enabled';
+  }
+
+  /** One poll: true when it received something (poll again at once). */
+  async pollOnce(): Promise<boolean> {
+    const { clients, region, queueUrl } = this.options;
+    if (!(await this.enabled())) {
+      this.stats.skippedDisabled += 1;
+      return false;
+    }
+    const sqs = clients.sqs(region);
+    const out = await sqs.receiveMessage({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: this.options.batchSize ?? 10,
+      VisibilityTimeout: this.options.visibilityTimeoutSeconds ?? 2,
+      WaitTimeSeconds: 0,
+      MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+    });
+    const messages = out.Messages ?? [];
+    if (messages.length === 0) return false;
+    this.stats.received += messages.length;
+    this.stats.batches += 1;
+    const event: SqsEvent = {
+      Records: messages.map((m) => ({
+        messageId: m.MessageId ?? '',
+        body: m.Body ?? '',
+        attributes: { ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1' },
+        eventSourceARN: queueUrl,
+      })),
+    };
+    let failed: Set<string>;
+    try {
+      const response = await this.options.handler(event);
+      failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+    } catch (error) {
+      // The whole batch failed: Lambda deletes nothing; the messages come back later.
+      this.stats.failedBatches += 1;
+      this.stats.lastError = (error as Error).message;
+      return false;
+    }
+    const done = messages.filter((m) => m.MessageId && m.ReceiptHandle && !failed.has(m.MessageId));
+    if (done.length > 0) {
+      const deleted = await sqs.deleteMessageBatch({
+        QueueUrl: queueUrl,
+        Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      });
+      this.stats.deleted += deleted.Successful?.length ?? 0;
+    }
+    return true;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let busy = false;
+      try {
+        busy = await this.pollOnce();
+      } catch (error) {
+        // A region that does not answer consumes nothing (a lost region's Lambda is gone too).
+        this.stats.unreachable += 1;
+        this.stats.lastError = (error as Error).message;
+      }
+      if (!busy && this.running) await this.pause(this.options.idleMs ?? 100);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * `dr drill --sandbox`: everything the drill needs on a laptop, started here and stopped
+ * again — the sandbox (only when none runs; one that was running is left running), a
+ * throw-away PostgreSQL for the in-process trade processor (migrations applied, fence
+ * row seeded from SSM), the in-process platform pieces (./platform.ts) — then the drill.
+ */
+import pg from 'pg';
+import type { AwsClients } from '../../aws/clients.js';
+import type { DrConfig } from '../../config/schema.js';
+import { Naming } from '../../infra/naming.js';
+import { seedFence } from '../db-fence.js';
+import { applyMigrations, loadMigrations } from '../db-migrations.js';
+import { silentReporter, type Reporter } from '../reporter.js';
+import { startPostgres } from '../sandbox/postgres.js';
+import { sandboxDown, sandboxUp } from '../sandbox/sandbox.js';
+import { liveSandbox } from '../sandbox/state.js';
+import { runDrill } from './drill.js';
+import type { DrillReport, ScenarioName } from './model.js';
+import { SandboxPlatform } from './platform.js';
+import { SANDBOX_TUNING, type Tuning } from './scenario.js';
+
+export interface SandboxDrillOptions {
+  readonly config: DrConfig;
+  readonly configFile: string;
+  readonly scenarios: readonly ScenarioName[];
+  /** Directory holding `.dr/`. @default - the working directory */
+  readonly cwd?: string;
+  readonly reporter?: Reporter;
+  readonly tuning?: Tuning;
+  /** Builds clients for the sandbox endpoint (the command's factory). */
+  readonly clientsFor: (endpoint: string) => Promise<AwsClients>;
+}
+
+export interface SandboxDrillResult {
+  readonly report: DrillReport;
+  /** True when this run started the sandbox (and stopped it again). */
+  readonly startedSandbox: boolean;
+}
+
+/** The fencing state as SSM has it: the region with the highest epoch. */
+async function ssmFence(
+  clients: AwsClients,
+  config: DrConfig,
+): Promise<{ activeRegion: string; epoch: number }> {
+  const naming = new Naming(config);
+  const read = async (region: string) => {
+    const ssm = clients.ssm(region);
+    const [active, epoch] = await Promise.all([
+      ssm.getParameter({ Name: naming.ssmActiveRegion(), WithDecryption: true }),
+      ssm.getParameter({ Name: naming.ssmEpoch(), WithDecryption: true }),
+    ]);
+    return { activeRegion: active.Parameter?.Value ?? region, epoch: Number(epoch.Parameter?.Value ?? '0') };
+  };
+  const both = await Promise.all([read(config.regions.primary), read(config.regions.secondary)]);
+  return both.sort((a, b) => b.epoch - a.epoch)[0] as { activeRegion: string; epoch: number };
+}
+
+export async function runSandboxDrill(options: SandboxDrillOptions): Promise<SandboxDrillResult> {
+  const reporter = options.reporter ?? silentReporter;
+  const running = await liveSandbox(options.cwd);
+  let startedSandbox = false;
+  let endpoint: string;
+  if (running) {
+    endpoint = running.endpoint;
+    reporter.info(`Using the running sandbox at ${endpoint}`);
+  } else {
+    const up = await sandboxUp({
+      config: options.config,
+      configFile: options.configFile,
+      reporter,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+    });
+    endpoint = up.endpoint;
+    startedSandbox = !up.reused;
+  }
+  const cleanups: Array<() => Promise<unknown>> = [];
+  try {
+    const clients = await options.clientsFor(endpoint);
+    cleanups.push(async () => clients.destroy());
+    const dbStep = reporter.step('Starting PostgreSQL for the in-process trade processor');
+    let database: Awaited<ReturnType<typeof startPostgres>>;
+    try {
+      database = await startPostgres({ database: options.config.database.databaseName });
+    } catch (error) {
+      dbStep.fail((error as Error).message);
+      throw error;
+    }
+    cleanups.push(() => database.stop());
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      await applyMigrations(admin, loadMigrations());
+      await seedFence(admin, await ssmFence(clients, options.config));
+    } finally {
+      await admin.end();
+    }
+    dbStep.succeed(`127.0.0.1:${database.port}, migrations applied, fence seeded`);
+    const platform = await SandboxPlatform.start({
+      clients,
+      config: options.config,
+      endpoint,
+      dbUrl: database.url,
+      healthIntervalMs: (options.tuning ?? SANDBOX_TUNING).probeIntervalMs,
+    });
+    cleanups.push(() => platform.close());
+    const report = await runDrill({
+      clients,
+      config: options.config,
+      endpoint,
+      platform,
+      scenarios: options.scenarios,
+      reporter,
+      ...(options.tuning ? { tuning: options.tuning } : {}),
+    });
+    return { report, startedSandbox };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    if (startedSandbox) await sandboxDown({ ...(options.cwd ? { cwd: options.cwd } : {}) }).catch(() => {});
+  }
+}

@@ -1,0 +1,594 @@
+/**
+ * One drill scenario, end to end, against the sandbox:
+ *
+ *   pre-checks (verify-sync) → canaries committed → orders flowing → the cut →
+ *   failover (planned: switchover through the failover core; region-outage: the primary
+ *   stops answering, its health checks fail, and the watchdog's own code fires the
+ *   unplanned failover) → new primary takes and processes orders → failback (region
+ *   restored first) → every accepted order processed → post-checks (verify-sync).
+ *
+ * Everything in the result is observed: times come from the order ledger, the database
+ * rows, the health checkers, DescribeGlobalClusters polls and the executions' histories.
+ */
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import type { AwsClients } from '../../aws/clients.js';
+import type { DrConfig } from '../../config/schema.js';
+import { Naming } from '../../infra/naming.js';
+import { followExecution, startExecution } from '../failover/execution.js';
+import type { ExecutionInput } from '../failover/input.js';
+import { operate, type OperateResult } from '../failover/operate.js';
+import { readRegionContext, type OperationPlan, type Timing } from '../failover/plan.js';
+import type { OperationResult } from '../failover/run.js';
+import { sandboxWatchdog } from '../failover/watchdog-sandbox.js';
+import { readLatest } from '../checks/metrics.js';
+import { silentReporter, type Reporter } from '../reporter.js';
+import type { RtoBudget } from '../rto-budget.js';
+import { restoreRegion, setOutage } from '../sandbox/emulator.js';
+import { verifySync } from '../verify-sync.js';
+import { executionArnOf } from './fence-bridge.js';
+import { executionTimeline, objectives, ordersSummary, rtoComponents } from './measure.js';
+import type { ChecksSummary, RpoMeasure, ScenarioName, ScenarioReport, TimelineStep } from './model.js';
+import { OrderLedger, OrderStream, processedRows, type ProcessedRow } from './orders.js';
+import type { SandboxPlatform } from './platform.js';
+
+export interface Tuning {
+  /** Route 53 stand-in and watchdog probe interval. */
+  readonly probeIntervalMs: number;
+  /** One synthetic order every … ms while the failover runs. */
+  readonly orderEveryMs: number;
+  /** How long to wait for each expected observation. */
+  readonly settleTimeoutMs: number;
+  readonly canaries: number;
+}
+
+export const SANDBOX_TUNING: Tuning = {
+  probeIntervalMs: 200,
+  orderEveryMs: 100,
+  settleTimeoutMs: 30_000,
+  canaries: 5,
+};
+
+export interface ScenarioContext {
+  readonly clients: AwsClients;
+  readonly config: DrConfig;
+  readonly endpoint: string;
+  readonly platform: SandboxPlatform;
+  readonly reporter?: Reporter;
+  readonly runId: string;
+  readonly timing: Timing;
+  readonly budget: RtoBudget;
+  readonly tuning: Tuning;
+  /** Takes the drill's lease back (after an execution released it). */
+  readonly takeLease: () => Promise<void>;
+  /** Hands the lease over (to the watchdog). */
+  readonly dropLease: () => Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `cond` every `everyMs` until true or `timeoutMs`; true when it held. */
+export async function until(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 50,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await cond()) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(everyMs);
+  }
+}
+
+/** The region whose cluster is the global writer, as DescribeGlobalClusters in `askRegion` says. */
+export async function writerRegion(
+  clients: AwsClients,
+  config: DrConfig,
+  askRegion: string,
+): Promise<string | null> {
+  const naming = new Naming(config);
+  const out = await clients
+    .rds(askRegion)
+    .describeGlobalClusters({ GlobalClusterIdentifier: naming.globalCluster() });
+  const arn = out.GlobalClusters?.[0]?.GlobalClusterMembers?.find((m) => m.IsWriter)?.DBClusterArn;
+  return (
+    [config.regions.primary, config.regions.secondary].find((r) =>
+      arn?.endsWith(`:cluster:${naming.dbCluster(r)}`),
+    ) ?? null
+  );
+}
+
+async function runChecks(ctx: ScenarioContext): Promise<ChecksSummary> {
+  const result = await verifySync({ clients: ctx.clients, config: ctx.config });
+  return {
+    ok: result.ok,
+    passed: result.passed,
+    failed: result.failed,
+    failedChecks: result.checks.filter((c) => !c.ok).map((c) => c.name),
+    ms: result.ms,
+  };
+}
+
+async function history(clients: AwsClients, region: string, executionArn: string): Promise<HistoryEvent[]> {
+  const page = await clients.sfn(region).getExecutionHistory({ executionArn, maxResults: 1000 });
+  return page.events ?? [];
+}
+
+/** Runs `operate` with the fence bridge watching the plan's promote execution. */
+async function runOperation(
+  ctx: ScenarioContext,
+  operation: 'failover' | 'failback',
+  to: string,
+  gate?: () => Promise<void>,
+): Promise<OperationResult> {
+  const outcome: OperateResult = await operate({
+    clients: ctx.clients,
+    config: ctx.config,
+    operation,
+    to,
+    mode: 'planned',
+    dryRun: false,
+    reporter: ctx.reporter ?? silentReporter,
+    timing: ctx.timing,
+    pollMs: 100,
+    syncTimeoutMs: ctx.tuning.settleTimeoutMs,
+    syncPollMs: 250,
+    confirm: async (plan: OperationPlan) => {
+      const promote = plan.phases.find((p) => p.phase === 'promote');
+      if (promote) {
+        void ctx.platform.bridge.watch(
+          promote.region,
+          executionArnOf(promote.stateMachineArn, promote.executionName),
+          {
+            activeRegion: plan.to,
+            epoch: plan.epoch,
+          },
+        );
+      }
+      return true;
+    },
+    ...(gate ? { gate } : {}),
+  });
+  if (outcome.kind !== 'done') throw new Error(`the ${operation} did not run (${outcome.kind})`);
+  return outcome.result;
+}
+
+/**
+ * The returned region still believes it is active (its SSM was dark when the surviving
+ * region wrote the new state) and its mapping is still enabled: the unplanned path could
+ * not fence it. Once it answers, the drill runs that operation's `demote` execution there
+ * — the planned path's fence-old-primary step, same input — so the region learns it was
+ * failed away from before anything else happens (verify-sync gates the failback on it).
+ */
+async function fenceReturnedRegion(
+  ctx: ScenarioContext,
+  survivor: string,
+  failoverArn: string,
+  reporter: Reporter,
+): Promise<{ region: string; arn: string; lane: 'failback' }> {
+  const { clients, config } = ctx;
+  const returned = config.regions.primary === survivor ? config.regions.secondary : config.regions.primary;
+  const described = await clients.sfn(survivor).describeExecution({ executionArn: failoverArn });
+  const input = JSON.parse(described.input ?? '{}') as ExecutionInput;
+  const there = await readRegionContext(clients, new Naming(config), returned);
+  const arn = await startExecution(
+    clients.sfn(returned),
+    there.stateMachineArns.failover,
+    `${input.operationId}-demote`,
+    {
+      ...input,
+      phase: 'demote',
+      mapping: { uuid: there.mappingUuid },
+    },
+  );
+  const outcome = await followExecution({
+    sfn: clients.sfn(returned),
+    executionArn: arn,
+    region: returned,
+    reporter,
+    pollMs: 100,
+    timeoutMs: 60_000,
+  });
+  if (outcome.status !== 'SUCCEEDED') {
+    throw new Error(
+      `fencing the returned region ${returned} ended ${outcome.status}: ${outcome.failure?.error ?? ''}`,
+    );
+  }
+  return { region: returned, arn, lane: 'failback' };
+}
+
+export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Promise<ScenarioReport> {
+  const { clients, config, platform, tuning } = ctx;
+  const reporter = ctx.reporter ?? silentReporter;
+  const naming = new Naming(config);
+  const from = config.regions.primary;
+  const to = config.regions.secondary;
+  const startedAt = Date.now();
+  const ledger = new OrderLedger(
+    clients,
+    platform.queueUrls,
+    `${ctx.runId}-${name === 'planned' ? 'p' : 'o'}`,
+  );
+  const stream = new OrderStream(ledger, () => platform.checkers.answer(), tuning.orderEveryMs);
+  const spans: Array<Omit<TimelineStep, 'startMs' | 'endMs'> & { start: number; end: number }> = [];
+  const executions: Array<{ region: string; arn: string; lane: 'failover' | 'failback' }> = [];
+  const notes: string[] = [];
+  let cut = startedAt;
+  let preChecks: ChecksSummary | null = null;
+  let postChecks: ChecksSummary | null = null;
+  let failover: ScenarioReport['failover'] = null;
+  let failback: ScenarioReport['failback'] = null;
+  let detection: ScenarioReport['detection'];
+  let detectedAt: number | undefined;
+  let writerPromotedAt: number | undefined;
+  let writerAfterFailover: string | null = null;
+  let writerAfterFailback: string | null = null;
+  let outageAt: number | undefined;
+  let restoredAt: number | undefined;
+  let error: string | undefined;
+  const rpo = {
+    lagAtCutMs: null as number | null,
+    lagAt: undefined as string | undefined,
+    canariesWritten: 0,
+    canariesMissing: 0,
+    strandedAtCut: 0,
+  };
+  let writerWatch: Promise<void> = Promise.resolve();
+  let watching = false;
+  const rows = () => processedRows(platform.db, ledger.prefix);
+  const allProcessed = async (regions: readonly string[]) => {
+    const done = new Set((await rows()).map((r) => r.id));
+    return ledger.accepted((a) => regions.includes(a.region)).every((a) => done.has(a.id));
+  };
+
+  try {
+    // ---- pre-checks -------------------------------------------------------------------
+    const preStep = reporter.step(`${name}: pre-checks (verify-sync)`);
+    const preStart = Date.now();
+    preChecks = await runChecks(ctx);
+    spans.push({
+      id: 'checks:pre',
+      title: 'Pre-checks (verify-sync)',
+      lane: 'checks',
+      start: preStart,
+      end: Date.now(),
+      outcome: preChecks.ok ? 'succeeded' : 'failed',
+    });
+    if (!preChecks.ok) {
+      preStep.fail(preChecks.failedChecks.join(', '));
+      throw new Error(`pre-checks failed: ${preChecks.failedChecks.join(', ')}`);
+    }
+    preStep.succeed(`${preChecks.passed} checks in sync`);
+
+    // ---- canaries: committed on the writer before the cut ------------------------------
+    const canaryStep = reporter.step(`${name}: canary orders through ${from}`);
+    const canaryIds: string[] = [];
+    for (let i = 0; i < tuning.canaries; i += 1) {
+      const a = await ledger.send(platform.checkers.answer(), { canary: true });
+      if (a.accepted) canaryIds.push(a.id);
+    }
+    await until(async () => {
+      const ids = new Set((await rows()).map((r) => r.id));
+      return canaryIds.every((id) => ids.has(id));
+    }, ctx.tuning.settleTimeoutMs);
+    const committed = new Set((await rows()).map((r) => r.id));
+    rpo.canariesWritten = canaryIds.filter((id) => committed.has(id)).length;
+    canaryStep.succeed(`${rpo.canariesWritten}/${tuning.canaries} committed`);
+
+    // ---- the lag the promoted cluster reports, newest before the cut ------------------
+    const lag = await readLatest(
+      clients.cloudwatch(to),
+      [
+        {
+          id: 'lag',
+          namespace: 'AWS/RDS',
+          metricName: 'AuroraGlobalDBReplicationLag',
+          dimensions: { DBClusterIdentifier: naming.dbCluster(to) },
+          stat: 'Maximum',
+        },
+      ],
+      300,
+    );
+    rpo.lagAtCutMs = lag.lag?.value ?? null;
+    rpo.lagAt = lag.lag?.at;
+
+    // ---- orders flowing, then the cut --------------------------------------------------
+    stream.start();
+    await sleep(tuning.orderEveryMs * 5);
+    cut = Date.now();
+    watching = true;
+    writerWatch = (async () => {
+      while (watching && writerPromotedAt === undefined) {
+        const writer = await writerRegion(clients, config, to).catch(() => null);
+        if (writer === to) writerPromotedAt = Date.now();
+        else await sleep(50);
+      }
+    })();
+
+    if (name === 'planned') {
+      const step = reporter.step(`${name}: switchover ${from} → ${to}`);
+      const processedAtCut = new Set((await rows()).map((r) => r.id));
+      rpo.strandedAtCut = ledger.accepted(
+        (a) => a.region === from && a.at <= cut && !processedAtCut.has(a.id),
+      ).length;
+      const result = await runOperation(ctx, 'failover', to);
+      executions.push(
+        ...result.executions.map((e) => ({ region: e.region, arn: e.arn, lane: 'failover' as const })),
+      );
+      failover = {
+        operationId: result.operationId,
+        mode: 'planned',
+        startedBy: result.startedBy,
+        outcome: result.outcome,
+        totalMs: result.totalMs,
+        executions: result.executions,
+      };
+      if (result.outcome !== 'succeeded') {
+        step.fail(result.failure?.error);
+        throw new Error(
+          `the planned failover failed${result.failure?.step ? ` at ${result.failure.step}` : ''}: ${result.failure?.error ?? ''}`,
+        );
+      }
+      step.succeed(`${(result.totalMs / 1000).toFixed(1)} s`);
+      await ctx.takeLease();
+    } else {
+      const step = reporter.step(`${name}: ${from} stops answering; waiting for the watchdog in ${to}`);
+      await ctx.dropLease();
+      await setOutage(ctx.endpoint, from, 'refuse');
+      outageAt = Date.now();
+      const processedAtCut = new Set((await rows()).map((r) => r.id));
+      rpo.strandedAtCut = ledger.accepted(
+        (a) => a.region === from && a.at <= cut && !processedAtCut.has(a.id),
+      ).length;
+      const periods = Math.ceil(
+        tuning.settleTimeoutMs / (tuning.probeIntervalMs * config.dns.healthCheck.failureThreshold),
+      );
+      const watch = await sandboxWatchdog({
+        clients,
+        config,
+        region: to,
+        periods,
+        intervalMs: tuning.probeIntervalMs,
+        follow: false,
+      });
+      detectedAt = Date.now();
+      detection = { by: `watchdog@${to}`, reason: watch.decision.reason, probes: watch.samples.length };
+      if (!watch.executionArn) {
+        step.fail(watch.decision.reason);
+        throw new Error(`the watchdog did not fail over: ${watch.decision.reason}`);
+      }
+      step.succeed(watch.decision.reason);
+      const described = await clients.sfn(to).describeExecution({ executionArn: watch.executionArn });
+      // Detected when the watchdog started the failover (its notification comes after).
+      if (described.startDate) detectedAt = Math.min(detectedAt, described.startDate.getTime());
+      const input = JSON.parse(described.input ?? '{}') as {
+        epochNumber?: number;
+        operationId?: string;
+        startedBy?: string;
+      };
+      void platform.bridge.watch(to, watch.executionArn, { activeRegion: to, epoch: input.epochNumber ?? 0 });
+      const outcome = await followExecution({
+        sfn: clients.sfn(to),
+        executionArn: watch.executionArn,
+        region: to,
+        reporter,
+        pollMs: 100,
+        timeoutMs: 120_000,
+      });
+      executions.push({ region: to, arn: watch.executionArn, lane: 'failover' });
+      failover = {
+        operationId: input.operationId ?? '',
+        mode: 'unplanned',
+        startedBy: input.startedBy ?? `watchdog@${to}`,
+        outcome: outcome.status === 'SUCCEEDED' ? 'succeeded' : 'failed',
+        totalMs: outcome.ms,
+        executions: [{ region: to, arn: watch.executionArn, status: outcome.status }],
+      };
+      if (outcome.status !== 'SUCCEEDED')
+        throw new Error(`the automatic failover ended ${outcome.status}: ${outcome.failure?.error ?? ''}`);
+      await ctx.takeLease();
+    }
+
+    // ---- the new primary takes and processes orders -------------------------------------
+    const settle = reporter.step(`${name}: orders through ${to}`);
+    await until(() => platform.checkers.answer() === to, tuning.settleTimeoutMs);
+    await until(() => writerPromotedAt !== undefined, tuning.settleTimeoutMs);
+    await until(
+      async () => (await rows()).some((r) => r.region === to && r.at >= cut),
+      tuning.settleTimeoutMs,
+    );
+    await stream.stop();
+    await until(() => allProcessed([to]), tuning.settleTimeoutMs);
+    writerAfterFailover = await writerRegion(clients, config, to);
+    const afterCut = new Set((await rows()).map((r) => r.id));
+    rpo.canariesMissing = canaryIds.filter((id) => committed.has(id) && !afterCut.has(id)).length;
+    settle.succeed(`${ledger.accepted((a) => a.region === to).length} accepted by ${to}`);
+
+    // ---- failback -----------------------------------------------------------------------
+    if (name === 'region-outage') {
+      await restoreRegion(ctx.endpoint, from);
+      restoredAt = Date.now();
+      const arn = failover?.executions[0]?.arn;
+      if (arn) executions.push(await fenceReturnedRegion(ctx, to, arn, reporter));
+    }
+    const backStep = reporter.step(`${name}: failback to ${from}`);
+    const back = await runOperation(ctx, 'failback', from, async () => {
+      const { requireInSync } = await import('../verify-sync.js');
+      requireInSync(await verifySync({ clients, config }));
+    });
+    executions.push(
+      ...back.executions.map((e) => ({ region: e.region, arn: e.arn, lane: 'failback' as const })),
+    );
+    failback = { operationId: back.operationId, outcome: back.outcome, totalMs: back.totalMs };
+    if (back.outcome !== 'succeeded') {
+      backStep.fail(back.failure?.error);
+      throw new Error(
+        `the failback failed${back.failure?.step ? ` at ${back.failure.step}` : ''}: ${back.failure?.error ?? ''}`,
+      );
+    }
+    backStep.succeed(`${(back.totalMs / 1000).toFixed(1)} s`);
+    await ctx.takeLease();
+    const dnsBack = await until(() => platform.checkers.answer() === from, tuning.settleTimeoutMs);
+    if (dnsBack)
+      spans.push({
+        id: 'traffic:back',
+        title: `DNS answers ${from} again`,
+        lane: 'traffic',
+        start: Date.now(),
+        end: Date.now(),
+        outcome: 'succeeded',
+      });
+    await until(() => allProcessed([from, to]), tuning.settleTimeoutMs);
+    writerAfterFailback = await writerRegion(clients, config, from);
+
+    // ---- post-checks ----------------------------------------------------------------------
+    const postStep = reporter.step(`${name}: post-checks (verify-sync)`);
+    const postStart = Date.now();
+    postChecks = await runChecks(ctx);
+    spans.push({
+      id: 'checks:post',
+      title: 'Post-checks (verify-sync)',
+      lane: 'checks',
+      start: postStart,
+      end: Date.now(),
+      outcome: postChecks.ok ? 'succeeded' : 'failed',
+    });
+    if (postChecks.ok) postStep.succeed(`${postChecks.passed} checks in sync`);
+    else postStep.fail(postChecks.failedChecks.join(', '));
+  } catch (caught) {
+    error = (caught as Error).message;
+  } finally {
+    watching = false;
+    await stream.stop();
+    await writerWatch;
+    if (name === 'region-outage' && outageAt !== undefined && restoredAt === undefined) {
+      await restoreRegion(ctx.endpoint, from).catch(() => {});
+      restoredAt = Date.now();
+    }
+  }
+
+  // ---- figures -------------------------------------------------------------------------
+  const finishedAt = Date.now();
+  const allRows: ProcessedRow[] = await rows().catch(() => []);
+  const dnsShiftedAt = platform.checkers.events.find((e) => e.at >= cut && e.answer === to)?.at;
+  const r53DownAt = platform.checkers.events.find((e) => e.at >= cut && e.region === from && !e.healthy)?.at;
+  const components = rtoComponents(
+    {
+      cut,
+      to,
+      ...(detectedAt !== undefined ? { detectedAt } : {}),
+      ...(dnsShiftedAt !== undefined ? { dnsShiftedAt } : {}),
+      ...(writerPromotedAt !== undefined ? { writerPromotedAt } : {}),
+      detectionHow:
+        name === 'planned'
+          ? 'planned: the operator starts the switchover, nothing to detect'
+          : `the watchdog in ${to} failed ${config.dns.healthCheck.failureThreshold} probes of ${from} in a row and started the failover`,
+    },
+    ledger.attempts,
+    allRows,
+    ctx.budget,
+    ctx.timing.pollSeconds * ctx.timing.maxPolls,
+  );
+  const orders = ordersSummary(ledger.attempts, allRows);
+  const rpoMeasure: RpoMeasure = { ...rpo, ...(rpo.lagAt ? { lagAt: rpo.lagAt } : {}) };
+  if (!rpo.lagAt) delete (rpoMeasure as { lagAt?: string }).lagAt;
+  const verdicts = objectives({
+    rtoSeconds: config.objectives.rtoSeconds,
+    writerBoundSeconds: ctx.timing.pollSeconds * ctx.timing.maxPolls,
+    maxReplicationLagMs: config.objectives.maxReplicationLagMs,
+    mode: name === 'planned' ? 'planned' : 'unplanned',
+    components,
+    rpo: rpoMeasure,
+    orders,
+    postChecks,
+  });
+
+  const timeline: TimelineStep[] = spans.map(({ start, end, ...s }) => ({
+    ...s,
+    startMs: start - cut,
+    endMs: end - cut,
+  }));
+  if (outageAt !== undefined) {
+    timeline.push({
+      id: 'fault:outage',
+      title: `${from} unreachable (outage)`,
+      lane: 'fault',
+      region: from,
+      startMs: outageAt - cut,
+      endMs: (restoredAt ?? finishedAt) - cut,
+      outcome: 'succeeded',
+    });
+  }
+  if (r53DownAt !== undefined) {
+    timeline.push({
+      id: 'detect:route53',
+      title: `Health checks mark ${from} unhealthy`,
+      lane: 'detection',
+      region: from,
+      startMs: 0,
+      endMs: r53DownAt - cut,
+      outcome: 'succeeded',
+    });
+  }
+  if (detectedAt !== undefined) {
+    timeline.push({
+      id: 'detect:watchdog',
+      title: `Watchdog in ${to} decides: fail over`,
+      lane: 'detection',
+      region: to,
+      startMs: 0,
+      endMs: detectedAt - cut,
+      outcome: 'succeeded',
+    });
+  }
+  for (const c of components) {
+    if (c.measuredMs === null || c.name === 'detection' || c.name === 'writer-promotion') continue;
+    const lane = c.name === 'dns-shift' ? 'traffic' : 'orders';
+    timeline.push({
+      id: `rto:${c.name}`,
+      title: c.title,
+      lane,
+      region: to,
+      startMs: 0,
+      endMs: c.measuredMs,
+      outcome: 'succeeded',
+    });
+  }
+  for (const e of executions) {
+    const events = await history(clients, e.region, e.arn).catch(() => []);
+    timeline.push(...executionTimeline(events, e.region, cut, e.lane));
+  }
+  timeline.sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs);
+
+  if (name === 'region-outage') {
+    notes.push(
+      `The outage: every AWS call signed for ${from} is refused (the emulator's outage switch); the Route 53 stand-in finds ${from}'s /health failing and forces its health check to Failure after ${config.dns.healthCheck.failureThreshold} failures; the watchdog (the Lambda's code, in-process, auto-failover on) fires the unplanned failover from ${to}.`,
+    );
+  }
+  const failed = verdicts.some((o) => o.verdict === 'fail') || error !== undefined;
+  return {
+    name,
+    title: name === 'planned' ? 'Planned switchover' : 'Region outage (automatic failover)',
+    verdict: failed ? 'fail' : 'pass',
+    from,
+    to,
+    cutAt: new Date(cut).toISOString(),
+    startedAt: new Date(startedAt).toISOString(),
+    finishedAt: new Date(finishedAt).toISOString(),
+    wallMs: finishedAt - startedAt,
+    writerAfterFailover,
+    writerAfterFailback,
+    failover,
+    failback,
+    ...(detection ? { detection } : {}),
+    components,
+    rpo: rpoMeasure,
+    orders,
+    preChecks,
+    postChecks,
+    objectives: verdicts,
+    timeline,
+    ...(error ? { error } : {}),
+    notes,
+  };
+}
