@@ -112,6 +112,7 @@ export function rtoComponents(
 export function ordersSummary(
   attempts: readonly OrderAttempt[],
   rows: readonly ProcessedRow[],
+  idPrefix = '',
 ): OrdersSummary {
   const accepted: Record<string, number> = {};
   for (const a of attempts) if (a.accepted) accepted[a.region] = (accepted[a.region] ?? 0) + 1;
@@ -123,6 +124,7 @@ export function ordersSummary(
   }
   const acceptedIds = new Set(attempts.filter((a) => a.accepted).map((a) => a.id));
   return {
+    idPrefix,
     sent: attempts.length,
     accepted,
     rejected: attempts.filter((a) => !a.accepted).length,

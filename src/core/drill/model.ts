@@ -57,6 +57,8 @@ export interface Objective {
 }
 
 export interface OrdersSummary {
+  /** Every synthetic order id of the scenario starts with this (`client_order_id LIKE '<prefix>-%'`). */
+  readonly idPrefix: string;
   /** Synthetic orders attempted (SQS SendMessage to the region DNS answered). */
   readonly sent: number;
   /** Accepted by an intake, per region. */

@@ -489,7 +489,7 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
     ctx.budget,
     ctx.timing.pollSeconds * ctx.timing.maxPolls,
   );
-  const orders = ordersSummary(ledger.attempts, allRows);
+  const orders = ordersSummary(ledger.attempts, allRows, ledger.prefix);
   const rpoMeasure: RpoMeasure = { ...rpo, ...(rpo.lagAt ? { lagAt: rpo.lagAt } : {}) };
   if (!rpo.lagAt) delete (rpoMeasure as { lagAt?: string }).lagAt;
   const verdicts = objectives({
