@@ -87,11 +87,6 @@ export function timelineSvg(s: ScenarioReport, objectiveSeconds: number): string
       `<text x="${bx + (chart - scale.breakAt) / 2}" y="${top + 10}" class="gaptext" text-anchor="middle">axis break</text>`,
     );
   }
-  // the cut
-  parts.push(
-    `<line x1="${X(0)}" y1="${top - 12}" x2="${X(0)}" y2="${height - 30}" class="cut"/>`,
-    `<text x="${X(0) + 4}" y="${top - 16}" class="cutlabel">cut</text>`,
-  );
   // rows
   rows.forEach((r, i) => {
     const y = top + i * rowH;
@@ -110,6 +105,11 @@ export function timelineSvg(s: ScenarioReport, objectiveSeconds: number): string
       '</g>',
     );
   });
+  // the cut
+  parts.push(
+    `<line x1="${X(0)}" y1="${top - 12}" x2="${X(0)}" y2="${height - 30}" class="cut"/>`,
+    `<text x="${X(0) + 4}" y="${top - 16}" class="cutlabel">cut</text>`,
+  );
   // objective line
   const ox = X(objectiveMs);
   parts.push(
