@@ -1,0 +1,109 @@
+/**
+ * dr drill as a process (the built CLI), the way a runbook runs it: the confirmation
+ * contract, --dry-run, the AWS refusal, and one full sandbox drill (both scenarios) that
+ * starts the sandbox and PostgreSQL itself, writes the report, and leaves nothing running.
+ */
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readlinkSync } from 'node:fs';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { REPO_ROOT, runCli } from '../harness/cli.js';
+
+/** Processes with a file (or their working directory) under `dir`: what a drill left running. */
+function processesUsing(dir: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const links: string[] = [];
+    try {
+      links.push(readlinkSync(`/proc/${entry}/cwd`));
+      for (const fd of readdirSync(`/proc/${entry}/fd`)) links.push(readlinkSync(`/proc/${entry}/fd/${fd}`));
+    } catch {
+      // gone, or not ours to read
+    }
+    if (links.some((l) => l.startsWith(dir))) found.push(Number(entry));
+  }
+  return found;
+}
+
+describe('dr drill (CLI)', () => {
+  let cwd: string;
+  before(async () => {
+    cwd = await mkdtemp(join(tmpdir(), 'dr-drill-cli-'));
+    await copyFile(join(REPO_ROOT, 'dr.config.json'), join(cwd, 'dr.config.json'));
+  });
+  after(async () => {
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  it('refuses without a terminal and without --yes: exit 2, one line, nothing started', async () => {
+    const result = await runCli(['drill', '--sandbox'], { cwd });
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr.trim(),
+      /^dr: refusing to start \(drill .*\) without a terminal to confirm on: pass --yes$/,
+    );
+    assert.equal(existsSync(join(cwd, '.dr')), false);
+  });
+
+  it('refuses AWS (no --sandbox) with a usage error', async () => {
+    const result = await runCli(['drill', '--yes'], { cwd });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /pass --sandbox/);
+  });
+
+  it('--dry-run prints the plan and starts nothing', async () => {
+    const result = await runCli(['drill', '--sandbox', '--dry-run'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /planned switchover: .*Promote/);
+    assert.match(result.stdout, /watchdog in us-east-2 fires the unplanned failover/);
+    assert.equal(existsSync(join(cwd, '.dr')), false);
+  });
+
+  it('runs both scenarios in the sandbox it starts, writes the report, exits 0 and leaves nothing running', async () => {
+    // Given a fresh directory (its temporary files, PostgreSQL's data among them, inside it)
+    const tmp = join(cwd, 'tmp');
+    mkdirSync(tmp);
+    // (PostgreSQL runs as the `postgres` user when the tests run as root: it must reach its data)
+    chmodSync(cwd, 0o755);
+    chmodSync(tmp, 0o755);
+    // When the drill runs end to end
+    const result = await runCli(['drill', '--sandbox', '--yes', '--json', '--report', 'out'], {
+      cwd,
+      env: { TMPDIR: tmp },
+      timeoutMs: 170_000,
+    });
+    // Then --json is the result and nothing else, every objective passed
+    assert.equal(result.code, 0, `${result.stderr.slice(-1500)}${result.stdout.slice(-1500)}`);
+    const out = JSON.parse(result.stdout) as {
+      kind: string;
+      startedSandbox: boolean;
+      report: {
+        verdict: string;
+        scenarios: Array<{ name: string; verdict: string; orders: { processed: number } }>;
+      };
+      files: { json: string; html: string; markdown: string };
+    };
+    assert.equal(out.kind, 'done');
+    assert.equal(out.startedSandbox, true);
+    assert.equal(out.report.verdict, 'pass');
+    assert.deepEqual(
+      out.report.scenarios.map((s) => [s.name, s.verdict]),
+      [
+        ['planned', 'pass'],
+        ['region-outage', 'pass'],
+      ],
+    );
+    // And the three files are in --report, the JSON one equal to what was printed
+    assert.equal(out.files.json, join(cwd, 'out', 'report.json'));
+    assert.deepEqual(JSON.parse(await readFile(out.files.json, 'utf8')), out.report);
+    assert.match(await readFile(out.files.markdown, 'utf8'), /^# DR drill: ✅ PASS/);
+    assert.match(await readFile(out.files.html, 'utf8'), /<svg class="timeline"/);
+    // And the sandbox and PostgreSQL it started are gone: no state file, no process using the directory
+    assert.equal(existsSync(join(cwd, '.dr', 'sandbox.json')), false);
+    assert.ok(existsSync(join(cwd, '.dr', 'emulator.log')), 'the emulator ran with its log here');
+    assert.deepEqual(processesUsing(cwd), []);
+  });
+});
