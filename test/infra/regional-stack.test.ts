@@ -313,7 +313,17 @@ describe('regional stacks: alarms and topic', () => {
     );
     const dlq = alarm('dlq-depth');
     assert.equal(dlq.metric_name, 'ApproximateNumberOfMessagesVisible');
-    assert.match(String((dlq.dimensions as Res).QueueName), /aws_sqs_queue\.orders_dlq_\w+\.name/);
+    // the alarm watches the DLQ the stack creates (names from naming on both sides)
+    const dlqQueue = byName(primary, 'aws_sqs_queue', 'name', naming.ordersDlq(P));
+    assert.equal((dlq.dimensions as Res).QueueName, dlqQueue.name);
+    assert.deepEqual(errors.dimensions, {
+      FunctionName: byName(
+        primary,
+        'aws_lambda_function',
+        'function_name',
+        naming.lambda(P, 'trade-processor'),
+      ).function_name,
+    });
     for (const a of [lag, errors, latency, dlq]) {
       assert.match(String((a.alarm_actions as string[])[0]), /aws_sns_topic\./);
       assert.deepEqual(a.alarm_actions, a.ok_actions);

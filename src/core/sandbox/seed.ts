@@ -8,7 +8,8 @@
  * failed over keeps its `active-region` and `epoch`). `dr sandbox reset` wipes the
  * emulator first to get a fresh deployment.
  */
-import type { AwsClients, CloudWatchApi } from '../../aws/clients.js';
+import { alarmDefinitions, sharedSettings } from '../../infra/platform-definitions.js';
+import type { AwsClients } from '../../aws/clients.js';
 import { errorName } from '../../aws/errors.js';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming, type LambdaFunctionName, type RegionRole } from '../../infra/naming.js';
@@ -290,7 +291,7 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
     record('eventbridge-rule', rule, region, 'put');
   });
 
-  // ---- SNS, alarms (the definitions of src/infra/constructs/regional/regional-alarms.ts) --
+  // ---- SNS, alarms (the definitions the regional stack deploys: src/infra/platform-definitions.ts)
   const topics = perRegion(async (region) => {
     const name = naming.alarmTopic(region);
     const topic = await clients.sns(region).createTopic({ Name: name });
@@ -300,72 +301,26 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
   const alarms = perRegion(async (region) => {
     const topicArn = await topics(region);
     const cloudwatch = clients.cloudwatch(region);
-    const t = {
-      replicationLagMs: config.alarms.replicationLagMs ?? config.objectives.maxReplicationLagMs,
-      lambdaErrors: config.alarms.lambdaErrors,
-      apiLatencyP99Ms: config.alarms.apiLatencyP99Ms,
-      dlqDepth: config.alarms.dlqDepth,
-    };
-    const common = {
+    const definitions = alarmDefinitions(config, naming, region).map((d) => ({
+      AlarmName: d.name,
+      AlarmDescription: d.description,
+      Namespace: d.namespace,
+      MetricName: d.metricName,
+      Dimensions: Object.entries(d.dimensions).map(([Name, Value]) => ({ Name, Value })),
+      ...(d.statistic ? { Statistic: d.statistic } : {}),
+      ...(d.extendedStatistic ? { ExtendedStatistic: d.extendedStatistic } : {}),
+      Period: d.period,
+      EvaluationPeriods: d.evaluationPeriods,
+      ...(d.datapointsToAlarm ? { DatapointsToAlarm: d.datapointsToAlarm } : {}),
+      Threshold: d.threshold,
+      ComparisonOperator: d.comparisonOperator,
+      TreatMissingData: d.treatMissingData,
       AlarmActions: [topicArn],
       OKActions: [topicArn],
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold' as const,
-      TreatMissingData: 'notBreaching',
-    };
-    const definitions: Array<Parameters<CloudWatchApi['putMetricAlarm']>[0] & { AlarmName: string }> = [
-      {
-        AlarmName: naming.alarm(region, 'replication-lag'),
-        AlarmDescription: `Aurora global replication lag above ${t.replicationLagMs} ms: a failover now would lose that much (RPO).`,
-        Namespace: 'AWS/RDS',
-        MetricName: 'AuroraGlobalDBReplicationLag',
-        Dimensions: [{ Name: 'DBClusterIdentifier', Value: naming.dbCluster(region) }],
-        Statistic: 'Maximum',
-        Period: 60,
-        EvaluationPeriods: 3,
-        DatapointsToAlarm: 2,
-        Threshold: t.replicationLagMs,
-      },
-      {
-        AlarmName: naming.alarm(region, 'lambda-errors'),
-        AlarmDescription: `trade-processor reported ${t.lambdaErrors}+ errors in a minute (whole-batch failures, not partial ones).`,
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
-        Dimensions: [{ Name: 'FunctionName', Value: naming.lambda(region, 'trade-processor') }],
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: t.lambdaErrors,
-      },
-      {
-        AlarmName: naming.alarm(region, 'api-latency-p99'),
-        AlarmDescription: `Order API p99 latency at or above ${t.apiLatencyP99Ms} ms for 3 of 5 minutes.`,
-        Namespace: 'AWS/ApiGateway',
-        MetricName: 'Latency',
-        Dimensions: [
-          { Name: 'ApiName', Value: naming.restApi(region) },
-          { Name: 'Stage', Value: naming.restApiStage() },
-        ],
-        ExtendedStatistic: 'p99',
-        Period: 60,
-        EvaluationPeriods: 5,
-        DatapointsToAlarm: 3,
-        Threshold: t.apiLatencyP99Ms,
-      },
-      {
-        AlarmName: naming.alarm(region, 'dlq-depth'),
-        AlarmDescription: `${t.dlqDepth}+ orders in the dead-letter queue: they were not processed and need a person.`,
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: naming.ordersDlq(region) }],
-        Statistic: 'Maximum',
-        Period: 300,
-        EvaluationPeriods: 1,
-        Threshold: t.dlqDepth,
-      },
-    ];
+    }));
     await Promise.all(
       definitions.map(async (alarm) => {
-        await cloudwatch.putMetricAlarm({ ...common, ...alarm });
+        await cloudwatch.putMetricAlarm(alarm);
         record('cloudwatch-alarm', alarm.AlarmName, region, 'put');
       }),
     );
@@ -740,22 +695,7 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
 
   // ---- SSM: fencing state, shared settings, region-specific settings --------------------
   // As src/infra/constructs/regional/control-parameters.ts writes them: all SecureString.
-  const hc = config.dns.healthCheck;
-  const shared: Record<string, string> = {
-    'primary-region': primary,
-    'secondary-region': secondary,
-    'rto-seconds': String(config.objectives.rtoSeconds),
-    'orchestration-seconds': String(config.objectives.orchestrationSeconds),
-    'max-replication-lag-ms': String(config.objectives.maxReplicationLagMs),
-    'max-s3-pending-operations': String(config.objectives.maxS3PendingOperations),
-    'canary-timeout-seconds': String(config.objectives.canaryTimeoutSeconds),
-    'health-check-interval-seconds': String(hc.intervalSeconds),
-    'health-check-failure-threshold': String(hc.failureThreshold),
-    'health-check-path': hc.path,
-    'dns-ttl-seconds': String(config.dns.ttlSeconds),
-    'auto-failover': config.autoFailover,
-    'api-domain': naming.apiDomain(config.dns.domain, config.dns.apiSubdomain),
-  };
+  const shared = sharedSettings(config, naming);
   const parameters = perRegion(async (region, regionRole) => {
     const ssm = clients.ssm(region);
     const [endpoints, secretArn, q, machineArns, mappingUuid, topicArn] = await Promise.all([

@@ -37,6 +37,7 @@ import { PlatformFunction } from '../constructs/regional/platform-function.js';
 import { arn, type ArnContext, type Statement } from '../constructs/regional/policy.js';
 import { QueueTrigger } from '../constructs/regional/queue-trigger.js';
 import { RegionalAlarms } from '../constructs/regional/regional-alarms.js';
+import { alarmDefinitions, sharedSettings } from '../platform-definitions.js';
 import { ScheduledInvocation } from '../constructs/regional/scheduled-invocation.js';
 import { SecureBucket } from '../constructs/regional/secure-bucket.js';
 import type { RegionalFunction, RegionalResources, RegionalVpc } from './contracts.js';
@@ -422,24 +423,8 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
 
     // ---- alarms, bus, state machines, parameters ---------------------------------------
     const alarms = new RegionalAlarms(this, 'alarms', {
-      names: {
-        'replication-lag': naming.alarm(region, 'replication-lag'),
-        'lambda-errors': naming.alarm(region, 'lambda-errors'),
-        'api-latency-p99': naming.alarm(region, 'api-latency-p99'),
-        'dlq-depth': naming.alarm(region, 'dlq-depth'),
-      },
+      definitions: alarmDefinitions(config, naming, region),
       topicArn: topic.arn,
-      dbClusterIdentifier: naming.dbCluster(region),
-      tradeProcessorFunctionName: fns['trade-processor'].functionName,
-      apiName: api.restApi.name,
-      apiStageName: api.stage.stageName,
-      dlqName: queue.dlq.name,
-      thresholds: {
-        replicationLagMs: config.alarms.replicationLagMs ?? config.objectives.maxReplicationLagMs,
-        lambdaErrors: config.alarms.lambdaErrors,
-        apiLatencyP99Ms: config.alarms.apiLatencyP99Ms,
-        dlqDepth: config.alarms.dlqDepth,
-      },
     });
     const bus = new DrEventBus(this, 'dr-bus', {
       busName: naming.eventBus(region),
@@ -465,27 +450,12 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
       accountId,
     });
 
-    const hc = config.dns.healthCheck;
     new ControlParameters(this, 'parameters', {
       activeRegionName: naming.ssmActiveRegion(),
       activeRegion: config.regions.primary,
       epochName: naming.ssmEpoch(),
       sharedPrefix: naming.ssmSharedPrefix(),
-      shared: {
-        'primary-region': config.regions.primary,
-        'secondary-region': config.regions.secondary,
-        'rto-seconds': String(config.objectives.rtoSeconds),
-        'orchestration-seconds': String(config.objectives.orchestrationSeconds),
-        'max-replication-lag-ms': String(config.objectives.maxReplicationLagMs),
-        'max-s3-pending-operations': String(config.objectives.maxS3PendingOperations),
-        'canary-timeout-seconds': String(config.objectives.canaryTimeoutSeconds),
-        'health-check-interval-seconds': String(hc.intervalSeconds),
-        'health-check-failure-threshold': String(hc.failureThreshold),
-        'health-check-path': hc.path,
-        'dns-ttl-seconds': String(config.dns.ttlSeconds),
-        'auto-failover': config.autoFailover,
-        'api-domain': naming.apiDomain(config.dns.domain, config.dns.apiSubdomain),
-      },
+      shared: sharedSettings(config, naming),
       regionalPrefix: naming.ssmRegionalPrefix(),
       regional: {
         region,
