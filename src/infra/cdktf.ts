@@ -7,40 +7,8 @@
  * than loading it (see cjs.ts). Types come from `import type`, free at run time.
  */
 import type * as Cdktf from 'cdktf';
-import { createRequire } from 'node:module';
 import { requireCjs } from './cjs.js';
 
-/**
- * cdktf's index loads `archiver` (about 50 ms, a sixth of loading cdktf) for
- * TerraformAsset, which the platform never uses. Until something calls it, a stand-in
- * sits in the require cache; the first use of any of its members loads the real module.
- */
-function deferArchiver(): void {
-  const fromCdktfFs = createRequire(requireCjs.resolve('cdktf/lib/private/fs.js'));
-  const path = fromCdktfFs.resolve('archiver');
-  if (requireCjs.cache[path]) return;
-  let real: object | undefined;
-  const load = (): object => {
-    if (!real) {
-      delete requireCjs.cache[path];
-      real = requireCjs(path) as object;
-    }
-    return real;
-  };
-  const deferred = new Proxy(function archiver() {}, {
-    apply: (_target, self, args) => Reflect.apply(load() as (...a: unknown[]) => unknown, self, args),
-    get: (_target, key) => Reflect.get(load(), key),
-    has: (_target, key) => Reflect.has(load(), key),
-  });
-  requireCjs.cache[path] = {
-    id: path,
-    filename: path,
-    loaded: true,
-    exports: deferred,
-  } as unknown as NodeJS.Module;
-}
-
-deferArchiver();
 const cdktf = requireCjs('cdktf') as typeof Cdktf;
 
 export const {

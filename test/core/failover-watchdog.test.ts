@@ -29,11 +29,8 @@ import {
   type WatchdogEffects,
   type WatchdogFacts,
 } from '../../src/core/failover/watchdog.js';
-import {
-  watchdogConfigJson,
-  readWatchdogConfig,
-  watchdogTiming,
-} from '../../src/core/failover/watchdog-env.js';
+import { readWatchdogConfig } from '../../src/core/failover/watchdog-config.js';
+import { watchdogConfigJson, watchdogTiming } from '../../src/core/failover/watchdog-env.js';
 import { silentReporter } from '../../src/core/reporter.js';
 import { testClient, useEmulator } from '../emulator/client.js';
 import {

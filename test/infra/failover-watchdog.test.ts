@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Testing } from 'cdktf';
-import { readWatchdogConfig, watchdogTiming } from '../../src/core/failover/watchdog-env.js';
+import { readWatchdogConfig } from '../../src/core/failover/watchdog-config.js';
+import { watchdogTiming } from '../../src/core/failover/watchdog-env.js';
 import { FailoverWatchdog } from '../../src/infra/constructs/regional/failover-watchdog.js';
 import { PlatformFunction } from '../../src/infra/constructs/regional/platform-function.js';
 import { Naming } from '../../src/infra/naming.js';

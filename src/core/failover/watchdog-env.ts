@@ -1,8 +1,8 @@
 /**
  * What the stack hands the failover-watchdog Lambda, and how long one watch period is.
- * No AWS or cdktf import: the regional stack and the Lambda both use it.
+ * No AWS, cdktf or schema import: the regional stack and the Lambda both use it (the
+ * Lambda's reading side, which validates with the schema, is watchdog-config.ts).
  */
-import { parseConfig } from '../../config/load.js';
 import type { DrConfig } from '../../config/schema.js';
 
 /** Environment variable holding the part of the dr config the watchdog plans with (JSON). */
@@ -27,12 +27,6 @@ export function watchdogConfigJson(config: DrConfig): string {
     database: { databaseName: config.database.databaseName },
     objectives: { rtoSeconds: config.objectives.rtoSeconds },
   });
-}
-
-export function readWatchdogConfig(env: Readonly<Record<string, string | undefined>>): DrConfig {
-  const raw = env[WATCHDOG_CONFIG_ENV];
-  if (!raw) throw new Error(`missing environment variable ${WATCHDOG_CONFIG_ENV}`);
-  return parseConfig(JSON.parse(raw));
 }
 
 export interface WatchdogTiming {

@@ -17,7 +17,8 @@ import {
   type WatchdogOptions,
   type WatchdogRun,
 } from '../../core/failover/watchdog.js';
-import { PROBE_TIMEOUT_MS, readWatchdogConfig, watchdogTiming } from '../../core/failover/watchdog-env.js';
+import { readWatchdogConfig } from '../../core/failover/watchdog-config.js';
+import { PROBE_TIMEOUT_MS, watchdogTiming } from '../../core/failover/watchdog-env.js';
 import { errorFields, jsonLogger } from '../shared/log.js';
 import { lambdaRuntime } from '../shared/runtime.js';
 
