@@ -14,10 +14,10 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../../infra/naming.js';
-import { followExecution, startExecution } from '../failover/execution.js';
-import type { ExecutionInput } from '../failover/input.js';
+import { followExecution } from '../failover/execution.js';
+import { fenceReturnedRegion } from '../failover/fence-returned.js';
 import { operate, type OperateResult } from '../failover/operate.js';
-import { readRegionContext, type OperationPlan, type Timing } from '../failover/plan.js';
+import type { OperationPlan, Timing } from '../failover/plan.js';
 import type { OperationResult } from '../failover/run.js';
 import { sandboxWatchdog } from '../failover/watchdog-sandbox.js';
 import { readLatest } from '../checks/metrics.js';
@@ -151,50 +151,6 @@ async function runOperation(
   });
   if (outcome.kind !== 'done') throw new Error(`the ${operation} did not run (${outcome.kind})`);
   return outcome.result;
-}
-
-/**
- * The returned region still believes it is active (its SSM was dark when the surviving
- * region wrote the new state) and its mapping is still enabled: the unplanned path could
- * not fence it. Once it answers, the drill runs that operation's `demote` execution there
- * — the planned path's fence-old-primary step, same input — so the region learns it was
- * failed away from before anything else happens (verify-sync gates the failback on it).
- */
-async function fenceReturnedRegion(
-  ctx: ScenarioContext,
-  survivor: string,
-  failoverArn: string,
-  reporter: Reporter,
-): Promise<{ region: string; arn: string; lane: 'failback' }> {
-  const { clients, config } = ctx;
-  const returned = config.regions.primary === survivor ? config.regions.secondary : config.regions.primary;
-  const described = await clients.sfn(survivor).describeExecution({ executionArn: failoverArn });
-  const input = JSON.parse(described.input ?? '{}') as ExecutionInput;
-  const there = await readRegionContext(clients, new Naming(config), returned);
-  const arn = await startExecution(
-    clients.sfn(returned),
-    there.stateMachineArns.failover,
-    `${input.operationId}-demote`,
-    {
-      ...input,
-      phase: 'demote',
-      mapping: { uuid: there.mappingUuid },
-    },
-  );
-  const outcome = await followExecution({
-    sfn: clients.sfn(returned),
-    executionArn: arn,
-    region: returned,
-    reporter,
-    pollMs: 100,
-    timeoutMs: 60_000,
-  });
-  if (outcome.status !== 'SUCCEEDED') {
-    throw new Error(
-      `fencing the returned region ${returned} ended ${outcome.status}: ${outcome.failure?.error ?? ''}`,
-    );
-  }
-  return { region: returned, arn, lane: 'failback' };
 }
 
 export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Promise<ScenarioReport> {
@@ -409,7 +365,17 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
       await restoreRegion(ctx.endpoint, from);
       restoredAt = Date.now();
       const arn = failover?.executions[0]?.arn;
-      if (arn) executions.push(await fenceReturnedRegion(ctx, to, arn, reporter));
+      if (arn) {
+        const fenced = await fenceReturnedRegion({
+          clients,
+          config,
+          survivor: to,
+          failoverArn: arn,
+          reporter,
+          pollMs: 100,
+        });
+        executions.push({ ...fenced, lane: 'failback' });
+      }
     }
     const backStep = reporter.step(`${name}: failback to ${from}`);
     const back = await runOperation(ctx, 'failback', from, async () => {

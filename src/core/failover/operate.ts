@@ -11,6 +11,7 @@ import { planOperation, type OperationPlan, type Timing } from './plan.js';
 import { attachInFlight, executePlan, findInFlight, operatorIdentity, type OperationResult } from './run.js';
 import type { FailoverMode, OperationKind } from './steps.js';
 import { awaitFailbackReady } from './failback-ready.js';
+import { fenceIfStale } from './fence-returned.js';
 
 export interface OperateOptions {
   readonly clients: AwsClients;
@@ -65,6 +66,10 @@ export async function operate(options: OperateOptions): Promise<OperateResult> {
   });
   if (options.dryRun) return { kind: 'dry-run', plan };
   if (options.confirm && !(await options.confirm(plan))) return { kind: 'cancelled', plan };
+  if (operation === 'failback') {
+    // A region back from an unplanned failover learns it was failed away from first.
+    await fenceIfStale({ clients, config, reporter, ...(options.pollMs ? { pollMs: options.pollMs } : {}) });
+  }
   if (operation === 'failback' && options.gate) {
     // The old primary must re-join and catch up first: wait for both, bounded.
     await awaitFailbackReady({
