@@ -40,6 +40,9 @@ export class SandboxPlatform {
     const naming = new Naming(config);
     const regions = [config.regions.primary, config.regions.secondary];
     const db = new pg.Pool({ connectionString: options.dbUrl, max: 4 });
+    // An idle client whose server goes away (the drill's PostgreSQL stopping at the end)
+    // emits 'error' on the pool; without a listener that would end the process.
+    db.on('error', () => {});
     const queueUrls: Record<string, string> = {};
     const pumps: OrderPump[] = [];
     const handlerPools: DbPool[] = [];

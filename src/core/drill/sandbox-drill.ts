@@ -87,6 +87,7 @@ export async function runSandboxDrill(options: SandboxDrillOptions): Promise<San
     }
     cleanups.push(() => database.stop());
     const admin = new pg.Client({ connectionString: database.url });
+    admin.on('error', () => {}); // a dropped connection fails the pending query; no crash
     await admin.connect();
     try {
       await applyMigrations(admin, loadMigrations());

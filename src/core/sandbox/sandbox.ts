@@ -72,14 +72,17 @@ async function seedInto(endpoint: string, options: UpOptions): Promise<SeedResul
   const { configureEmulator } = await import('./emulator.js');
   const clients = await sandboxClients(endpoint);
   try {
-    // Aurora publishes the lag metric; moto does not, so the extension does it for us.
-    await configureEmulator(endpoint, { replicationLagMs: SANDBOX_REPLICATION_LAG_MS });
-    return await seedPlatform({
+    const seeded = await seedPlatform({
       clients,
       config: options.config,
       ...(options.reporter ? { reporter: options.reporter } : {}),
       ...(options.lambdaDir ? { lambdaDir: options.lambdaDir } : {}),
     });
+    // Aurora publishes the lag metric; moto does not, so the extension does it for us:
+    // switched on once the global cluster exists, and the first datapoint is there when
+    // this returns (a verify-sync right after `up` finds it).
+    await configureEmulator(endpoint, { replicationLagMs: SANDBOX_REPLICATION_LAG_MS });
+    return seeded;
   } finally {
     clients.destroy();
   }

@@ -35,7 +35,7 @@ from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-from . import state
+from . import metrics, state
 
 REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 PREFIX = "/dr-emulator/"
@@ -163,8 +163,9 @@ def _control(environ: dict[str, Any], start_response: Any) -> list[bytes]:
                 if value is not None and (not isinstance(value, (int, float)) or value < 0 or value > 3_600_000):
                     return _json(start_response, 400, {"error": f"replicationLagMs must be null or 0..3600000, got {value!r}"})
                 config.replication_lag_ms = None if value is None else float(value)
-                # publish at once rather than at the next tick (the lock is released first)
-                state.STATE.lock.notify_all()
+                # Publish now, before answering: a caller that checks the metric right after
+                # switching it on must find a datapoint (the thread adds one every few seconds).
+                metrics.publish_once()
             return _json(
                 start_response,
                 200,
