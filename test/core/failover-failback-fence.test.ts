@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { configureEmulator, restoreRegion, setOutage } from '../../src/core/sandbox/emulator.js';
+import { configureEmulator, restoreRegion } from '../../src/core/sandbox/emulator.js';
 import { findStaleRegion } from '../../src/core/failover/fence-returned.js';
 import { operate } from '../../src/core/failover/operate.js';
 import { planOperation } from '../../src/core/failover/plan.js';
@@ -20,6 +20,7 @@ import {
   platformState,
   primary,
   secondary,
+  seedThenUnplannedFailover,
   seedWithMachines,
 } from './failover-helpers.js';
 
@@ -49,18 +50,7 @@ function recordingReporter() {
 /** Seeds (the lag metric published, as in the sandbox), then fails over to us-east-2 unplanned with us-east-1 refusing. */
 async function givenUnplannedFailoverThenRestore(): Promise<void> {
   await configureEmulator(endpoint, { replicationLagMs: 20 });
-  await seedWithMachines(clients);
-  await setOutage(endpoint, primary, 'refuse');
-  const plan = await planOperation({
-    clients,
-    config,
-    operation: 'failover',
-    to: secondary,
-    mode: 'unplanned',
-    startedBy: 'watchdog@us-east-2',
-  });
-  const result = await executePlan({ clients, config, plan, pollMs: 100 });
-  assert.equal(result.outcome, 'succeeded', JSON.stringify(result.failure));
+  await seedThenUnplannedFailover(clients, endpoint);
   await restoreRegion(endpoint, primary);
 }
 

@@ -2,13 +2,13 @@
  * Failback after an unplanned failover: it waits (bounded) for Aurora to re-join the old
  * primary as a secondary and for verify-sync to pass, and stops on a detached cluster.
  * Against the emulator, whose extension models the old primary as pending-resync while
- * its region is down. The verify-sync gate is faked where named: the sandbox has no
- * AuroraGlobalDBReplicationLag datapoints, so the real gate cannot pass there.
+ * its region is down. The verify-sync gate is faked where named, to count its calls and
+ * fail on demand (failover-failback-fence.test.ts runs the real gate).
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { RDSClient, RemoveFromGlobalClusterCommand } from '@aws-sdk/client-rds';
-import { restoreRegion, setOutage } from '../../src/core/sandbox/emulator.js';
+import { restoreRegion } from '../../src/core/sandbox/emulator.js';
 import { CheckFailedError } from '../../src/core/errors.js';
 import {
   awaitFailbackReady,
@@ -16,8 +16,6 @@ import {
   readMembership,
 } from '../../src/core/failover/failback-ready.js';
 import { operate } from '../../src/core/failover/operate.js';
-import { planOperation } from '../../src/core/failover/plan.js';
-import { executePlan } from '../../src/core/failover/run.js';
 import { testClient, useEmulator } from '../emulator/client.js';
 import {
   config,
@@ -26,30 +24,14 @@ import {
   platformState,
   primary,
   secondary,
-  seedWithMachines,
+  seedThenUnplannedFailover,
 } from './failover-helpers.js';
 
 const endpoint = useEmulator();
 const clients = emulatorClients(endpoint);
 after(() => clients.destroy());
 
-/** Seeds, then fails over to us-east-2 unplanned while us-east-1 refuses everything. */
-async function givenUnplannedFailover(): Promise<void> {
-  await seedWithMachines(clients);
-  await setOutage(endpoint, primary, 'refuse');
-  const plan = await planOperation({
-    clients,
-    config,
-    operation: 'failover',
-    to: secondary,
-    mode: 'unplanned',
-    startedBy: 'watchdog@us-east-2',
-  });
-  const result = await executePlan({ clients, config, plan, pollMs: 100 });
-  assert.equal(result.outcome, 'succeeded', JSON.stringify(result.failure));
-}
-
-/** A verify-sync stand-in (faked: the sandbox has no lag metric) that fails `failures` times. */
+/** A verify-sync stand-in (faked, to count calls) that fails `failures` times. */
 function gateThatPassesAfter(failures: number) {
   const gate = async () => {
     gate.calls += 1;
@@ -64,7 +46,7 @@ function gateThatPassesAfter(failures: number) {
 describe('failback readiness (emulator)', () => {
   it('waits while the old primary is pending-resync, then until the gate passes (gate faked)', async () => {
     // Given an unplanned failover with us-east-1 still down
-    await givenUnplannedFailover();
+    await seedThenUnplannedFailover(clients, endpoint);
     const before = await readMembership({ clients, config, region: primary, readFrom: secondary });
     assert.equal(before.state, 'pending-resync');
 
@@ -84,7 +66,7 @@ describe('failback readiness (emulator)', () => {
 
   it('dr failback (operate) after an unplanned failover re-joins, waits for sync, then switches back', async () => {
     // Given an unplanned failover, then us-east-1 back
-    await givenUnplannedFailover();
+    await seedThenUnplannedFailover(clients, endpoint);
     await restoreRegion(endpoint, primary);
     const gate = gateThatPassesAfter(1);
 
@@ -117,7 +99,7 @@ describe('failback readiness (emulator)', () => {
 
   it('times out naming the checks still failing, and changes nothing', async () => {
     // Given an unplanned failover, us-east-1 back, and a gate that never passes
-    await givenUnplannedFailover();
+    await seedThenUnplannedFailover(clients, endpoint);
     await restoreRegion(endpoint, primary);
     const gate = gateThatPassesAfter(Number.POSITIVE_INFINITY);
 
@@ -150,7 +132,7 @@ describe('failback readiness (emulator)', () => {
 
   it('stops at once on a detached old primary, saying how to re-create it', async () => {
     // Given an unplanned failover, us-east-1 back, and its cluster removed from the global cluster
-    await givenUnplannedFailover();
+    await seedThenUnplannedFailover(clients, endpoint);
     await restoreRegion(endpoint, primary);
     const rds = testClient(RDSClient, primary);
     const arn = (

@@ -11,6 +11,10 @@ import { drDefinition } from '../../src/infra/constructs/regional/state-machine-
 import { Naming } from '../../src/infra/naming.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
 import { readLease } from '../../src/core/failover/lease.js';
+import { planOperation } from '../../src/core/failover/plan.js';
+import { executePlan } from '../../src/core/failover/run.js';
+import { setOutage } from '../../src/core/sandbox/emulator.js';
+import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -39,6 +43,22 @@ export async function seedWithMachines(clients: AwsClients): Promise<void> {
   } finally {
     seeding.destroy();
   }
+}
+
+/** Seeds, then fails over to the secondary unplanned while the primary refuses everything. */
+export async function seedThenUnplannedFailover(clients: AwsClients, endpoint: string): Promise<void> {
+  await seedWithMachines(clients);
+  await setOutage(endpoint, primary, 'refuse');
+  const plan = await planOperation({
+    clients,
+    config,
+    operation: 'failover',
+    to: secondary,
+    mode: 'unplanned',
+    startedBy: 'watchdog@us-east-2',
+  });
+  const result = await executePlan({ clients, config, plan, pollMs: 100 });
+  assert.equal(result.outcome, 'succeeded', JSON.stringify(result.failure));
 }
 
 export interface RegionState {
