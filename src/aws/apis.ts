@@ -12,6 +12,7 @@ import type * as eb from '@aws-sdk/client-eventbridge';
 import type * as iam from '@aws-sdk/client-iam';
 import type * as lambda from '@aws-sdk/client-lambda';
 import type * as rds from '@aws-sdk/client-rds';
+import type * as rdsData from '@aws-sdk/client-rds-data';
 import type * as r53 from '@aws-sdk/client-route-53';
 import type * as s3 from '@aws-sdk/client-s3';
 import type * as sm from '@aws-sdk/client-secrets-manager';
@@ -53,6 +54,15 @@ export interface LambdaApi {
   updateEventSourceMapping(
     input: lambda.UpdateEventSourceMappingCommandInput,
   ): Promise<lambda.UpdateEventSourceMappingCommandOutput>;
+  putFunctionConcurrency(
+    input: lambda.PutFunctionConcurrencyCommandInput,
+  ): Promise<lambda.PutFunctionConcurrencyCommandOutput>;
+  getFunctionConcurrency(
+    input: lambda.GetFunctionConcurrencyCommandInput,
+  ): Promise<lambda.GetFunctionConcurrencyCommandOutput>;
+  deleteFunctionConcurrency(
+    input: lambda.DeleteFunctionConcurrencyCommandInput,
+  ): Promise<lambda.DeleteFunctionConcurrencyCommandOutput>;
   getEventSourceMapping(
     input: lambda.GetEventSourceMappingCommandInput,
   ): Promise<lambda.GetEventSourceMappingCommandOutput>;
@@ -122,6 +132,7 @@ export interface Route53Api {
   listResourceRecordSets(
     input: r53.ListResourceRecordSetsCommandInput,
   ): Promise<r53.ListResourceRecordSetsCommandOutput>;
+  testDNSAnswer(input: r53.TestDNSAnswerCommandInput): Promise<r53.TestDNSAnswerCommandOutput>;
 }
 
 export interface SnsApi {
@@ -173,6 +184,19 @@ export interface SecretsManagerApi {
 export interface ApiGatewayApi {
   createRestApi(input: apigw.CreateRestApiCommandInput): Promise<apigw.CreateRestApiCommandOutput>;
   getRestApis(input: apigw.GetRestApisCommandInput): Promise<apigw.GetRestApisCommandOutput>;
+  getResources(input: apigw.GetResourcesCommandInput): Promise<apigw.GetResourcesCommandOutput>;
+  createResource(input: apigw.CreateResourceCommandInput): Promise<apigw.CreateResourceCommandOutput>;
+  putMethod(input: apigw.PutMethodCommandInput): Promise<apigw.PutMethodCommandOutput>;
+  putIntegration(input: apigw.PutIntegrationCommandInput): Promise<apigw.PutIntegrationCommandOutput>;
+  createDeployment(input: apigw.CreateDeploymentCommandInput): Promise<apigw.CreateDeploymentCommandOutput>;
+  getStage(input: apigw.GetStageCommandInput): Promise<apigw.GetStageCommandOutput>;
+  updateStage(input: apigw.UpdateStageCommandInput): Promise<apigw.UpdateStageCommandOutput>;
+}
+
+export interface RdsDataApi {
+  executeStatement(
+    input: rdsData.ExecuteStatementCommandInput,
+  ): Promise<rdsData.ExecuteStatementCommandOutput>;
 }
 
 /** Every service the factory builds, by the getter name on `AwsClients`. */
@@ -192,6 +216,7 @@ export interface ServiceApis {
   sts: StsApi;
   secretsManager: SecretsManagerApi;
   apiGateway: ApiGatewayApi;
+  rdsData: RdsDataApi;
 }
 
 export type ServiceName = keyof ServiceApis;

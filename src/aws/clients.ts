@@ -63,6 +63,7 @@ const LOADERS: { readonly [K in ServiceName]: () => Promise<ServiceModule<K>> } 
   sts: () => import('./services/sts.js'),
   secretsManager: () => import('./services/secrets-manager.js'),
   apiGateway: () => import('./services/api-gateway.js'),
+  rdsData: () => import('./services/rds-data.js'),
 };
 
 export const DEFAULT_TIMEOUT_MS = 5000;

@@ -7,6 +7,9 @@
 import type { DrConfig } from '../config/schema.js';
 import type { Naming } from './naming.js';
 
+/** The order API stage's throttling (stage-wide method settings), as deployed and seeded. */
+export const ORDER_API_THROTTLE = { rateLimit: 500, burstLimit: 1000 } as const;
+
 /** Settings under `naming.ssmSharedPrefix()`, identical in both regions. */
 export function sharedSettings(config: DrConfig, naming: Naming): Record<string, string> {
   const hc = config.dns.healthCheck;

@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import { createClients } from '../../src/aws/clients.js';
 import { parseConfig } from '../../src/config/load.js';
 import { Naming } from '../../src/infra/naming.js';
+import { ORDER_API_THROTTLE } from '../../src/infra/platform-definitions.js';
 import { seedPlatform } from '../../src/core/sandbox/seed.js';
 import { resolveAwsTarget } from '../../src/core/sandbox/target.js';
 import { writeSandboxState } from '../../src/core/sandbox/state.js';
@@ -75,6 +76,20 @@ describe('seedPlatform', () => {
         .sqs(region)
         .getQueueAttributes({ QueueUrl, AttributeNames: ['RedrivePolicy'] });
       assert.match(attrs.Attributes?.RedrivePolicy ?? '', new RegExp(naming.ordersDlq(region)));
+    }
+    // And the order API's deployed stage with the stack's throttling, in both regions
+    for (const region of [primary, secondary]) {
+      const apis = (await clients.apiGateway(region).getRestApis({ limit: 500 })).items ?? [];
+      const restApiId = apis.find((a) => a.name === naming.restApi(region))?.id ?? '';
+      const stage = await clients
+        .apiGateway(region)
+        .getStage({ restApiId, stageName: naming.restApiStage() });
+      assert.equal(stage.methodSettings?.['*/*']?.throttlingRateLimit, ORDER_API_THROTTLE.rateLimit);
+      assert.equal(stage.methodSettings?.['*/*']?.throttlingBurstLimit, ORDER_API_THROTTLE.burstLimit);
+      const paths = ((await clients.apiGateway(region).getResources({ restApiId })).items ?? []).map(
+        (r) => r.path,
+      );
+      assert.deepEqual(paths.sort(), ['/', '/health', '/orders']);
     }
     // And every function in both regions with the same code hash
     for (const fn of Naming.functions) {

@@ -12,6 +12,9 @@ const {
   CreateEventSourceMappingCommand,
   UpdateEventSourceMappingCommand,
   GetEventSourceMappingCommand,
+  PutFunctionConcurrencyCommand,
+  GetFunctionConcurrencyCommand,
+  DeleteFunctionConcurrencyCommand,
 } = requireCjs('@aws-sdk/client-lambda') as typeof AwsSdkClientLambdaModule;
 
 export function create(settings: ClientSettings): LambdaApi & { destroy(): void } {
@@ -24,6 +27,9 @@ export function create(settings: ClientSettings): LambdaApi & { destroy(): void 
     createEventSourceMapping: (input) => client.send(new CreateEventSourceMappingCommand(input)),
     updateEventSourceMapping: (input) => client.send(new UpdateEventSourceMappingCommand(input)),
     getEventSourceMapping: (input) => client.send(new GetEventSourceMappingCommand(input)),
+    putFunctionConcurrency: (input) => client.send(new PutFunctionConcurrencyCommand(input)),
+    getFunctionConcurrency: (input) => client.send(new GetFunctionConcurrencyCommand(input)),
+    deleteFunctionConcurrency: (input) => client.send(new DeleteFunctionConcurrencyCommand(input)),
     destroy: () => client.destroy(),
   };
 }

@@ -12,6 +12,7 @@ const {
   GetHealthCheckStatusCommand,
   ChangeResourceRecordSetsCommand,
   ListResourceRecordSetsCommand,
+  TestDNSAnswerCommand,
 } = requireCjs('@aws-sdk/client-route-53') as typeof AwsSdkClientRoute53Module;
 
 export function create(settings: ClientSettings): Route53Api & { destroy(): void } {
@@ -24,6 +25,7 @@ export function create(settings: ClientSettings): Route53Api & { destroy(): void
     getHealthCheckStatus: (input) => client.send(new GetHealthCheckStatusCommand(input)),
     changeResourceRecordSets: (input) => client.send(new ChangeResourceRecordSetsCommand(input)),
     listResourceRecordSets: (input) => client.send(new ListResourceRecordSetsCommand(input)),
+    testDNSAnswer: (input) => client.send(new TestDNSAnswerCommand(input)),
     destroy: () => client.destroy(),
   };
 }

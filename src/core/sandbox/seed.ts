@@ -8,7 +8,7 @@
  * failed over keeps its `active-region` and `epoch`). `dr sandbox reset` wipes the
  * emulator first to get a fresh deployment.
  */
-import { alarmDefinitions, sharedSettings } from '../../infra/platform-definitions.js';
+import { alarmDefinitions, ORDER_API_THROTTLE, sharedSettings } from '../../infra/platform-definitions.js';
 import type { AwsClients } from '../../aws/clients.js';
 import { errorName } from '../../aws/errors.js';
 import type { DrConfig } from '../../config/schema.js';
@@ -428,13 +428,13 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
     const apigw = clients.apiGateway(region);
     const name = naming.restApi(region);
     const found = (await apigw.getRestApis({ limit: 500 })).items?.find((a) => a.name === name);
-    if (found?.id) {
-      record('rest-api', name, region, false);
-      return found.id;
-    }
-    const made = await apigw.createRestApi({ name, endpointConfiguration: { types: ['REGIONAL'] } });
-    record('rest-api', name, region, true);
-    return made.id ?? '';
+    const id =
+      found?.id ??
+      (await apigw.createRestApi({ name, endpointConfiguration: { types: ['REGIONAL'] } })).id ??
+      '';
+    record('rest-api', name, region, !found?.id);
+    await ensureApiStage(clients, naming, region, id, (await queues(region)).orders.arn);
+    return id;
   });
 
   // ---- Aurora global database ----------------------------------------------------------
@@ -783,4 +783,71 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
     lambdaCode: sourceOf,
     ms: Date.now() - started,
   };
+}
+
+/**
+ * The order API's routes and deployed stage as the stack defines them (src/infra/
+ * constructs/regional/order-api.ts): `POST /orders` (AWS_IAM) integrated with SQS
+ * SendMessage to the orders queue, `GET /health` proxied to the health Lambda, one stage
+ * with the stack's stage-wide throttling. moto stores them (it runs no integration); the
+ * sandbox's API Gateway stand-in and the drill's outage read them. Kept when the stage exists.
+ */
+async function ensureApiStage(
+  clients: AwsClients,
+  naming: Naming,
+  region: string,
+  restApiId: string,
+  ordersQueueArn: string,
+): Promise<void> {
+  const apigw = clients.apiGateway(region);
+  const stageName = naming.restApiStage();
+  const exists = await apigw.getStage({ restApiId, stageName }).then(
+    () => true,
+    (error: unknown) => {
+      if (errorName(error) === 'NotFoundException') return false;
+      throw error;
+    },
+  );
+  if (exists) return;
+  const [, , , , account, queueName] = ordersQueueArn.split(':');
+  const healthArn = `arn:aws:lambda:${region}:${account}:function:${naming.lambda(region, 'health')}`;
+  const resources = (await apigw.getResources({ restApiId, limit: 500 })).items ?? [];
+  const rootId = resources.find((r) => r.path === '/')?.id;
+  if (!rootId) throw new Error(`REST API ${restApiId} in ${region} has no root resource`);
+  const route = async (
+    path: string,
+    httpMethod: string,
+    authorizationType: string,
+    integration: { type: 'AWS' | 'AWS_PROXY'; uri: string },
+  ) => {
+    const resourceId =
+      resources.find((r) => r.path === `/${path}`)?.id ??
+      (await apigw.createResource({ restApiId, parentId: rootId, pathPart: path })).id;
+    if (!resourceId) throw new Error(`REST API ${restApiId}: /${path} has no id`);
+    await apigw.putMethod({ restApiId, resourceId, httpMethod, authorizationType });
+    await apigw.putIntegration({
+      restApiId,
+      resourceId,
+      httpMethod,
+      integrationHttpMethod: 'POST',
+      ...integration,
+    });
+  };
+  await route('orders', 'POST', 'AWS_IAM', {
+    type: 'AWS',
+    uri: `arn:aws:apigateway:${region}:sqs:path/${account}/${queueName}`,
+  });
+  await route('health', 'GET', 'NONE', {
+    type: 'AWS_PROXY',
+    uri: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${healthArn}/invocations`,
+  });
+  await apigw.createDeployment({ restApiId, stageName, description: 'Managed by dr' });
+  await apigw.updateStage({
+    restApiId,
+    stageName,
+    patchOperations: [
+      { op: 'replace', path: '/*/*/throttling/rateLimit', value: String(ORDER_API_THROTTLE.rateLimit) },
+      { op: 'replace', path: '/*/*/throttling/burstLimit', value: String(ORDER_API_THROTTLE.burstLimit) },
+    ],
+  });
 }

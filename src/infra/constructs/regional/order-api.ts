@@ -28,6 +28,7 @@ import { requireCjs } from '../../cjs.js';
 import { EncryptedLogGroup } from './log-group.js';
 import { arn, policyDocument, serviceTrustPolicy, type ArnContext } from './policy.js';
 import { InvalidPropsError, requireInt, requireNonEmpty } from './validate.js';
+import { ORDER_API_THROTTLE } from '../../platform-definitions.js';
 
 const { ApiGatewayAccount } = requireCjs(
   '@cdktf/provider-aws/lib/api-gateway-account/index.js',
@@ -164,8 +165,18 @@ export class OrderApi extends Construct {
         'letters, digits and underscores',
       );
     }
-    const rate = requireInt('OrderApi', 'throttleRateLimit', props.throttleRateLimit ?? 500, 1);
-    const burst = requireInt('OrderApi', 'throttleBurstLimit', props.throttleBurstLimit ?? 1000, 1);
+    const rate = requireInt(
+      'OrderApi',
+      'throttleRateLimit',
+      props.throttleRateLimit ?? ORDER_API_THROTTLE.rateLimit,
+      1,
+    );
+    const burst = requireInt(
+      'OrderApi',
+      'throttleBurstLimit',
+      props.throttleBurstLimit ?? ORDER_API_THROTTLE.burstLimit,
+      1,
+    );
     if (burst < rate)
       throw new InvalidPropsError(
         'OrderApi',

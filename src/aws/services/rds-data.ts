@@ -1,0 +1,16 @@
+import type * as AwsSdkClientRdsDataModule from '@aws-sdk/client-rds-data';
+import type { RdsDataApi } from '../apis.js';
+import { sdkConfig, type ClientSettings } from '../sdk-config.js';
+import { requireCjs } from '../cjs.js';
+
+const { RDSDataClient, ExecuteStatementCommand } = requireCjs(
+  '@aws-sdk/client-rds-data',
+) as typeof AwsSdkClientRdsDataModule;
+
+export function create(settings: ClientSettings): RdsDataApi & { destroy(): void } {
+  const client = new RDSDataClient({ ...sdkConfig(settings) });
+  return {
+    executeStatement: (input) => client.send(new ExecuteStatementCommand(input)),
+    destroy: () => client.destroy(),
+  };
+}
