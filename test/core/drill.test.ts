@@ -16,6 +16,7 @@ import { runDrill } from '../../src/core/drill/drill.js';
 import { objectives, ordersSummary } from '../../src/core/drill/measure.js';
 import type { DrillReport, RtoComponent } from '../../src/core/drill/model.js';
 import { SandboxPlatform } from '../../src/core/drill/platform.js';
+import { SandboxTarget } from '../../src/core/drill/sandbox-target.js';
 import { writerRegion } from '../../src/core/drill/scenario.js';
 import { readLease } from '../../src/core/failover/lease.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
@@ -128,8 +129,7 @@ describe('drill against the emulator (both scenarios)', () => {
       report = await runDrill({
         clients,
         config,
-        endpoint,
-        platform,
+        target: new SandboxTarget(clients, config, endpoint, platform),
         scenarios: ['planned', 'region-outage'],
       });
     } finally {

@@ -21,30 +21,18 @@ import { UsageError } from '../errors.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { rtoBudget } from '../rto-budget.js';
 import type { DrillReport, ScenarioName, ScenarioReport } from './model.js';
-import type { SandboxPlatform } from './platform.js';
-import { runScenario, SANDBOX_TUNING, writerRegion, type Tuning } from './scenario.js';
+import { runScenario, writerRegion } from './scenario.js';
+import type { DrillTarget } from './target.js';
 
 export interface DrillOptions {
   readonly clients: AwsClients;
   readonly config: DrConfig;
-  /** The emulator endpoint (the drill runs against the sandbox). */
-  readonly endpoint: string;
-  readonly platform: SandboxPlatform;
+  /** AWS or the sandbox (./target.ts). */
+  readonly target: DrillTarget;
   readonly scenarios: readonly ScenarioName[];
   readonly reporter?: Reporter;
-  readonly tuning?: Tuning;
   readonly timing?: Timing;
 }
-
-export const SANDBOX_SIMPLIFICATIONS: readonly string[] = [
-  'AWS APIs are the local emulator (moto + the DR extension); no AWS account is used.',
-  'Both regions share ONE local PostgreSQL as "the global database": the writer moves by the dr_fence row and SSM (what the trade processor checks) and by Aurora membership in the emulator. Replication cannot lose anything here, so canary orders are never missing in the sandbox; the lag at the cut is the AuroraGlobalDBReplicationLag the emulator publishes.',
-  "moto runs no Lambda code: the trade processor's own handler runs in-process, fed from the emulator's SQS queues (ReceiveMessage / DeleteMessageBatch; messages in batchItemFailures are not deleted), and only while its region's event source mapping is Enabled. It receives with a 2 s visibility timeout instead of the queue's 180 s.",
-  "Synthetic orders are an SQS SendMessage to the orders queue of the region DNS answers with: what API Gateway's SQS integration does for POST /orders.",
-  "Route 53 is played in-process: the health Lambda's own /health code is called for each region every probe interval, a status flips after the failure threshold in a row and is forced on the emulator's health check; resolvers' TTL caching is not simulated (the budget still counts it).",
-  'Probe intervals are compressed (0.2 s instead of 10 s), so detection and DNS shift are far shorter than on AWS; the RTO budget beside each figure is computed from the config as on AWS.',
-  'The RDS Data API runs no SQL in moto: when the failover machine enters fence-database, the drill applies the same dr_fence advance to the local PostgreSQL.',
-];
 
 export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const { clients, config } = options;
@@ -52,7 +40,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const naming = new Naming(config);
   const { primary, secondary } = config.regions;
   const started = Date.now();
-  const timing = options.timing ?? timingFor(config, { emulated: true });
+  const { target } = options;
+  const timing = options.timing ?? timingFor(config, { emulated: target.kind === 'sandbox' });
   const budget = rtoBudget(config);
 
   // The drill starts from the designed state: the primary writes and is active.
@@ -123,13 +112,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           {
             clients,
             config,
-            endpoint: options.endpoint,
-            platform: options.platform,
+            target,
             reporter,
             runId: drillId.replace(/^drill-/, 'drill-').slice(0, 40),
             timing,
             budget,
-            tuning: options.tuning ?? SANDBOX_TUNING,
             takeLease,
             dropLease,
           },
@@ -152,8 +139,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         ? 'pass'
         : 'fail',
     environment: {
-      target: 'sandbox',
-      endpoint: options.endpoint,
+      target: target.kind,
+      ...(target.endpoint ? { endpoint: target.endpoint } : {}),
       regions: { primary, secondary },
       app: config.app,
       stage: config.environment,
@@ -177,6 +164,6 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         'held by the drill throughout; each failover/failback execution holds it under the same holder and releases it at its end; handed to the watchdog for the region-outage trigger',
     },
     scenarios,
-    simplifications: SANDBOX_SIMPLIFICATIONS,
+    simplifications: target.simplifications,
   };
 }

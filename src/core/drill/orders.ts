@@ -1,14 +1,12 @@
 /**
- * Synthetic orders and where they went. An order enters the platform the way API
- * Gateway's SQS integration puts it there: `POST /orders` on the API DNS answers with
- * becomes an SQS SendMessage to that region's orders queue. The drill does that
- * SendMessage itself, to the region the failover records answer with at that moment.
+ * Synthetic orders and where they went. An order enters through the intake of the region
+ * the failover records answer with at that moment (`POST /orders`; how is the target's
+ * business: ./target.ts).
  *
  * The ledger keeps every attempt (when, which region, accepted or refused); the orders
  * database says which were processed (`orders` rows, their writing region and epoch).
  */
 import type pg from 'pg';
-import type { AwsClients } from '../../aws/clients.js';
 
 export interface OrderAttempt {
   readonly id: string;
@@ -45,9 +43,8 @@ export class OrderLedger {
   private sequence = 0;
 
   constructor(
-    private readonly clients: AwsClients,
-    /** Orders queue URL per region (resolved while every region answers). */
-    private readonly queueUrls: Readonly<Record<string, string>>,
+    /** POST /orders on a region's intake; true when accepted. */
+    private readonly submit: (region: string, body: string) => Promise<boolean>,
     /** Prefix of every id this ledger makes (`drill-<run>-<scenario>`). */
     readonly prefix: string,
   ) {}
@@ -56,17 +53,7 @@ export class OrderLedger {
   async send(region: string, options: { canary?: boolean } = {}): Promise<OrderAttempt> {
     const sequence = ++this.sequence;
     const id = `${this.prefix}-${options.canary ? 'canary' : 'o'}-${String(sequence).padStart(5, '0')}`;
-    const url = this.queueUrls[region];
-    let accepted = false;
-    try {
-      if (!url) throw new Error(`no orders queue known for ${region}`);
-      await this.clients
-        .sqs(region)
-        .sendMessage({ QueueUrl: url, MessageBody: syntheticOrder(id, sequence) });
-      accepted = true;
-    } catch {
-      accepted = false;
-    }
+    const accepted = await this.submit(region, syntheticOrder(id, sequence)).catch(() => false);
     const attempt = { id, at: Date.now(), region, accepted, canary: options.canary === true };
     this.attempts.push(attempt);
     return attempt;

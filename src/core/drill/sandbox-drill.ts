@@ -17,7 +17,8 @@ import { liveSandbox } from '../sandbox/state.js';
 import { runDrill } from './drill.js';
 import type { DrillReport, ScenarioName } from './model.js';
 import { SandboxPlatform } from './platform.js';
-import { SANDBOX_TUNING, type Tuning } from './scenario.js';
+import { SANDBOX_TUNING, SandboxTarget } from './sandbox-target.js';
+import type { Tuning } from './target.js';
 
 export interface SandboxDrillOptions {
   readonly config: DrConfig;
@@ -107,11 +108,15 @@ export async function runSandboxDrill(options: SandboxDrillOptions): Promise<San
     const report = await runDrill({
       clients,
       config: options.config,
-      endpoint,
-      platform,
+      target: new SandboxTarget(
+        clients,
+        options.config,
+        endpoint,
+        platform,
+        options.tuning ?? SANDBOX_TUNING,
+      ),
       scenarios: options.scenarios,
       reporter,
-      ...(options.tuning ? { tuning: options.tuning } : {}),
     });
     return { report, startedSandbox };
   } finally {

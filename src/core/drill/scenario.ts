@@ -1,5 +1,5 @@
 /**
- * One drill scenario, end to end, against the sandbox:
+ * One drill scenario, end to end, against a target (./target.ts: AWS or the sandbox):
  *
  *   pre-checks (verify-sync) → canaries committed → orders flowing → the cut →
  *   failover (planned: switchover through the failover core; region-outage: the primary
@@ -19,45 +19,24 @@ import { fenceReturnedRegion } from '../failover/fence-returned.js';
 import { operate, type OperateResult } from '../failover/operate.js';
 import type { OperationPlan, Timing } from '../failover/plan.js';
 import type { OperationResult } from '../failover/run.js';
-import { sandboxWatchdog } from '../failover/watchdog-sandbox.js';
 import { readLatest } from '../checks/metrics.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import type { RtoBudget } from '../rto-budget.js';
-import { restoreRegion, setOutage } from '../sandbox/emulator.js';
 import { verifySync } from '../verify-sync.js';
 import { executionArnOf } from './fence-bridge.js';
 import { executionTimeline, objectives, ordersSummary, rtoComponents } from './measure.js';
 import type { ChecksSummary, RpoMeasure, ScenarioName, ScenarioReport, TimelineStep } from './model.js';
-import { OrderLedger, OrderStream, processedRows, type ProcessedRow } from './orders.js';
-import type { SandboxPlatform } from './platform.js';
-
-export interface Tuning {
-  /** Route 53 stand-in and watchdog probe interval. */
-  readonly probeIntervalMs: number;
-  /** One synthetic order every … ms while the failover runs. */
-  readonly orderEveryMs: number;
-  /** How long to wait for each expected observation. */
-  readonly settleTimeoutMs: number;
-  readonly canaries: number;
-}
-
-export const SANDBOX_TUNING: Tuning = {
-  probeIntervalMs: 200,
-  orderEveryMs: 100,
-  settleTimeoutMs: 30_000,
-  canaries: 5,
-};
+import { OrderLedger, OrderStream, type ProcessedRow } from './orders.js';
+import type { DrillTarget } from './target.js';
 
 export interface ScenarioContext {
   readonly clients: AwsClients;
   readonly config: DrConfig;
-  readonly endpoint: string;
-  readonly platform: SandboxPlatform;
+  readonly target: DrillTarget;
   readonly reporter?: Reporter;
   readonly runId: string;
   readonly timing: Timing;
   readonly budget: RtoBudget;
-  readonly tuning: Tuning;
   /** Takes the drill's lease back (after an execution released it). */
   readonly takeLease: () => Promise<void>;
   /** Hands the lease over (to the watchdog). */
@@ -114,7 +93,7 @@ async function history(clients: AwsClients, region: string, executionArn: string
   return page.events ?? [];
 }
 
-/** Runs `operate` with the fence bridge watching the plan's promote execution. */
+/** Runs `operate`, telling the target when the plan's promote execution starts. */
 async function runOperation(
   ctx: ScenarioContext,
   operation: 'failover' | 'failback',
@@ -131,18 +110,15 @@ async function runOperation(
     reporter: ctx.reporter ?? silentReporter,
     timing: ctx.timing,
     pollMs: 100,
-    syncTimeoutMs: ctx.tuning.settleTimeoutMs,
+    syncTimeoutMs: ctx.target.tuning.settleTimeoutMs,
     syncPollMs: 250,
     confirm: async (plan: OperationPlan) => {
       const promote = plan.phases.find((p) => p.phase === 'promote');
       if (promote) {
-        void ctx.platform.bridge.watch(
+        ctx.target.promoteStarted(
           promote.region,
           executionArnOf(promote.stateMachineArn, promote.executionName),
-          {
-            activeRegion: plan.to,
-            epoch: plan.epoch,
-          },
+          { activeRegion: plan.to, epoch: plan.epoch },
         );
       }
       return true;
@@ -154,18 +130,18 @@ async function runOperation(
 }
 
 export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Promise<ScenarioReport> {
-  const { clients, config, platform, tuning } = ctx;
+  const { clients, config, target } = ctx;
+  const tuning = target.tuning;
   const reporter = ctx.reporter ?? silentReporter;
   const naming = new Naming(config);
   const from = config.regions.primary;
   const to = config.regions.secondary;
   const startedAt = Date.now();
   const ledger = new OrderLedger(
-    clients,
-    platform.queueUrls,
+    (region, body) => target.submitOrder(region, body),
     `${ctx.runId}-${name === 'planned' ? 'p' : 'o'}`,
   );
-  const stream = new OrderStream(ledger, () => platform.checkers.answer(), tuning.orderEveryMs);
+  const stream = new OrderStream(ledger, () => target.answer(), tuning.orderEveryMs);
   const spans: Array<Omit<TimelineStep, 'startMs' | 'endMs'> & { start: number; end: number }> = [];
   const executions: Array<{ region: string; arn: string; lane: 'failover' | 'failback' }> = [];
   const notes: string[] = [];
@@ -191,7 +167,7 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
   };
   let writerWatch: Promise<void> = Promise.resolve();
   let watching = false;
-  const rows = () => processedRows(platform.db, ledger.prefix);
+  const rows = () => target.processedRows(ledger.prefix);
   const allProcessed = async (regions: readonly string[]) => {
     const done = new Set((await rows()).map((r) => r.id));
     return ledger.accepted((a) => regions.includes(a.region)).every((a) => done.has(a.id));
@@ -220,13 +196,13 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
     const canaryStep = reporter.step(`${name}: canary orders through ${from}`);
     const canaryIds: string[] = [];
     for (let i = 0; i < tuning.canaries; i += 1) {
-      const a = await ledger.send(platform.checkers.answer(), { canary: true });
+      const a = await ledger.send(target.answer(), { canary: true });
       if (a.accepted) canaryIds.push(a.id);
     }
     await until(async () => {
       const ids = new Set((await rows()).map((r) => r.id));
       return canaryIds.every((id) => ids.has(id));
-    }, ctx.tuning.settleTimeoutMs);
+    }, tuning.settleTimeoutMs);
     const committed = new Set((await rows()).map((r) => r.id));
     rpo.canariesWritten = canaryIds.filter((id) => committed.has(id)).length;
     canaryStep.succeed(`${rpo.canariesWritten}/${tuning.canaries} committed`);
@@ -290,30 +266,20 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
     } else {
       const step = reporter.step(`${name}: ${from} stops answering; waiting for the watchdog in ${to}`);
       await ctx.dropLease();
-      await setOutage(ctx.endpoint, from, 'refuse');
+      await target.injectOutage(from);
       outageAt = Date.now();
       const processedAtCut = new Set((await rows()).map((r) => r.id));
       rpo.strandedAtCut = ledger.accepted(
         (a) => a.region === from && a.at <= cut && !processedAtCut.has(a.id),
       ).length;
-      const periods = Math.ceil(
-        tuning.settleTimeoutMs / (tuning.probeIntervalMs * config.dns.healthCheck.failureThreshold),
-      );
-      const watch = await sandboxWatchdog({
-        clients,
-        config,
-        region: to,
-        periods,
-        intervalMs: tuning.probeIntervalMs,
-        follow: false,
-      });
+      const watch = await target.awaitAutomaticFailover(to, outageAt);
       detectedAt = Date.now();
-      detection = { by: `watchdog@${to}`, reason: watch.decision.reason, probes: watch.samples.length };
+      detection = { by: watch.by, reason: watch.reason, probes: watch.probes };
       if (!watch.executionArn) {
-        step.fail(watch.decision.reason);
-        throw new Error(`the watchdog did not fail over: ${watch.decision.reason}`);
+        step.fail(watch.reason);
+        throw new Error(`the watchdog did not fail over: ${watch.reason}`);
       }
-      step.succeed(watch.decision.reason);
+      step.succeed(watch.reason);
       const described = await clients.sfn(to).describeExecution({ executionArn: watch.executionArn });
       // Detected when the watchdog started the failover (its notification comes after).
       if (described.startDate) detectedAt = Math.min(detectedAt, described.startDate.getTime());
@@ -322,7 +288,7 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
         operationId?: string;
         startedBy?: string;
       };
-      void platform.bridge.watch(to, watch.executionArn, { activeRegion: to, epoch: input.epochNumber ?? 0 });
+      target.promoteStarted(to, watch.executionArn, { activeRegion: to, epoch: input.epochNumber ?? 0 });
       const outcome = await followExecution({
         sfn: clients.sfn(to),
         executionArn: watch.executionArn,
@@ -335,7 +301,7 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
       failover = {
         operationId: input.operationId ?? '',
         mode: 'unplanned',
-        startedBy: input.startedBy ?? `watchdog@${to}`,
+        startedBy: input.startedBy ?? watch.by,
         outcome: outcome.status === 'SUCCEEDED' ? 'succeeded' : 'failed',
         totalMs: outcome.ms,
         executions: [{ region: to, arn: watch.executionArn, status: outcome.status }],
@@ -347,7 +313,7 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
 
     // ---- the new primary takes and processes orders -------------------------------------
     const settle = reporter.step(`${name}: orders through ${to}`);
-    await until(() => platform.checkers.answer() === to, tuning.settleTimeoutMs);
+    await until(() => target.answer() === to, tuning.settleTimeoutMs);
     await until(() => writerPromotedAt !== undefined, tuning.settleTimeoutMs);
     await until(
       async () => (await rows()).some((r) => r.region === to && r.at >= cut),
@@ -362,7 +328,7 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
 
     // ---- failback -----------------------------------------------------------------------
     if (name === 'region-outage') {
-      await restoreRegion(ctx.endpoint, from);
+      await target.restoreOutage(from);
       restoredAt = Date.now();
       const arn = failover?.executions[0]?.arn;
       if (arn) {
@@ -394,7 +360,7 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
     }
     backStep.succeed(`${(back.totalMs / 1000).toFixed(1)} s`);
     await ctx.takeLease();
-    const dnsBack = await until(() => platform.checkers.answer() === from, tuning.settleTimeoutMs);
+    const dnsBack = await until(() => target.answer() === from, tuning.settleTimeoutMs);
     if (dnsBack)
       spans.push({
         id: 'traffic:back',
@@ -428,7 +394,7 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
     await stream.stop();
     await writerWatch;
     if (name === 'region-outage' && outageAt !== undefined && restoredAt === undefined) {
-      await restoreRegion(ctx.endpoint, from).catch(() => {});
+      await target.restoreOutage(from).catch(() => {});
       restoredAt = Date.now();
     }
   }
@@ -436,8 +402,8 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
   // ---- figures -------------------------------------------------------------------------
   const finishedAt = Date.now();
   const allRows: ProcessedRow[] = await rows().catch(() => []);
-  const dnsShiftedAt = platform.checkers.events.find((e) => e.at >= cut && e.answer === to)?.at;
-  const r53DownAt = platform.checkers.events.find((e) => e.at >= cut && e.region === from && !e.healthy)?.at;
+  const dnsShiftedAt = target.dnsEvents.find((e) => e.at >= cut && e.answer === to)?.at;
+  const r53DownAt = target.dnsEvents.find((e) => e.at >= cut && e.region === from && !e.healthy)?.at;
   const components = rtoComponents(
     {
       cut,
@@ -527,9 +493,7 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
   timeline.sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs);
 
   if (name === 'region-outage') {
-    notes.push(
-      `The outage: every AWS call signed for ${from} is refused (the emulator's outage switch); the Route 53 stand-in finds ${from}'s /health failing and forces its health check to Failure after ${config.dns.healthCheck.failureThreshold} failures; the watchdog (the Lambda's code, in-process, auto-failover on) fires the unplanned failover from ${to}.`,
-    );
+    notes.push(target.outageNote(from, to));
   }
   const failed = verdicts.some((o) => o.verdict === 'fail') || error !== undefined;
   return {
