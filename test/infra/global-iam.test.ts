@@ -131,6 +131,45 @@ describe('IAM across all stacks', () => {
     });
   });
 
+  it('gives the operator role what dr drill needs as a managed policy of its own, scoped to the platform', () => {
+    // Given the default platform / When synthesized
+    const app = synthApp();
+    const policies = Object.entries(resourcesOf(app.json.global, 'aws_iam_policy')).filter(
+      ([, r]) => r.name === 'trading-prod-operator-drill',
+    );
+    assert.equal(policies.length, 1);
+    const [[key, policy]] = policies as [[string, Record<string, unknown>]];
+    // Then it is attached to the operator role
+    const attachment = Object.values(resourcesOf(app.json.global, 'aws_iam_role_policy_attachment')).find(
+      (a) => String(a.policy_arn).includes(`aws_iam_policy.${key}.arn`),
+    );
+    assert.ok(attachment, 'the drill policy is attached');
+    assert.match(String(attachment.role), /aws_iam_role\..*operator.*\.name/);
+    const statements = (JSON.parse(String(policy.policy)) as { Statement: Statement[] }).Statement;
+    const bySid = new Map(statements.map((s) => [s.Sid, s]));
+    // And it can post orders only to POST /orders of the two order APIs
+    const post = list(bySid.get('PostSyntheticOrders')?.Resource);
+    assert.equal(post.length, 2);
+    for (const [i, region] of ['us-east-1', 'us-east-2'].entries()) {
+      assert.match(post[i] ?? '', new RegExp(`^arn:.*:execute-api:${region}:.*/POST/orders$`));
+    }
+    // And throttle only the order API stages, and set only the trade processors' concurrency
+    for (const r of list(bySid.get('ThrottleOrderApiStage')?.Resource))
+      assert.match(r, /:apigateway:us-east-[12]::\/restapis\/.+\/stages\/.+/);
+    assert.deepEqual(list(bySid.get('ThrottleOrderApiStage')?.Action), ['apigateway:PATCH']);
+    for (const r of list(bySid.get('TradeProcessorConcurrency')?.Resource))
+      assert.match(r, /trade-processor/);
+    // And read orders through the Data API on the two clusters only
+    assert.equal(list(bySid.get('CountOrdersDataApi')?.Resource).length, 2);
+    // And the only `*` resource is Route 53's read calls, which IAM cannot scope
+    const starred = statements.filter((s) => list(s.Resource).includes('*'));
+    assert.deepEqual(starred.flatMap((s) => list(s.Action)).sort(), [
+      'route53:ListHealthChecks',
+      'route53:ListHostedZonesByName',
+      'route53:TestDNSAnswer',
+    ]);
+  });
+
   it('trusts the listed operators instead of the account root when config.operators is set', () => {
     // Given an explicit operator role
     const operator = 'arn:aws:iam::123456789012:role/sre-oncall';

@@ -28,6 +28,7 @@ import { EventForwarding } from '../constructs/global/event-forwarding.js';
 import {
   OperatorRole,
   RolePolicy,
+  drillStatements,
   operatorStatements,
   readinessStatements,
   stateMachineStatements,
@@ -297,6 +298,8 @@ export class GlobalStack extends TerraformStack {
         leaseTableArn: tableArn(this.leaseTable, role),
         sessionsTableArn: tableArn(this.sessionsTable, role),
         dbSecretArn: secretArn[role],
+        restApiId: r.restApiId,
+        restApiStageName: r.restApiStageName,
       };
     };
     const access: DrAccessTargets = {
@@ -327,6 +330,7 @@ export class GlobalStack extends TerraformStack {
       arnContext,
       ...(config.operators ? { operators: config.operators } : {}),
       statements: operatorStatements(access),
+      drill: { policyName: naming.role('operator-drill'), statements: drillStatements(access) },
     });
 
     // ---- Dashboard -----------------------------------------------------------------

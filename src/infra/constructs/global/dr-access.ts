@@ -14,6 +14,8 @@
 import { Construct } from 'constructs';
 import type * as IamRoleModule from '@cdktf/provider-aws/lib/iam-role/index.js';
 import type * as IamRolePolicyModule from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
+import type * as IamPolicyModule from '@cdktf/provider-aws/lib/iam-policy/index.js';
+import type * as IamRolePolicyAttachmentModule from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
 import { arn, policyDocument, type ArnContext, type PolicyStatement } from './policy.js';
 import { requireCjs } from '../../cjs.js';
 
@@ -23,6 +25,10 @@ const { IamRolePolicy } = requireCjs(
   '@cdktf/provider-aws/lib/iam-role-policy/index.js',
 ) as typeof IamRolePolicyModule;
 type IamRolePolicy = IamRolePolicyModule.IamRolePolicy;
+const { IamPolicy } = requireCjs('@cdktf/provider-aws/lib/iam-policy/index.js') as typeof IamPolicyModule;
+const { IamRolePolicyAttachment } = requireCjs(
+  '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js',
+) as typeof IamRolePolicyAttachmentModule;
 
 /** One region's resources the DR roles act on. */
 export interface DrRegionTargets {
@@ -42,6 +48,9 @@ export interface DrRegionTargets {
   readonly sessionsTableArn: string;
   /** The application DB user's secret in this region: the failover writes the fence row with it (RDS Data API). */
   readonly dbSecretArn?: string;
+  /** The order API and its stage (`dr drill` posts orders there and throttles it for the outage). */
+  readonly restApiId?: string;
+  readonly restApiStageName?: string;
 }
 
 export interface DrAccessTargets {
@@ -280,6 +289,80 @@ export function operatorStatements(t: DrAccessTargets): PolicyStatement[] {
   ];
 }
 
+/**
+ * What `dr drill` needs beyond the operator's policy: observe Route 53's answer, post
+ * synthetic orders (SigV4) to the order APIs, count processed orders through the RDS
+ * Data API, and make and undo the data-plane outage (the order API stage's throttling,
+ * the trade processor's reserved concurrency). A managed policy of its own: fault
+ * injection stays apart from everyday failover rights, and the operator's inline policy
+ * stays under IAM's 10,240-character limit.
+ */
+export function drillStatements(t: DrAccessTargets): PolicyStatement[] {
+  const apis = t.regions.filter(
+    (r): r is DrRegionTargets & { restApiId: string; restApiStageName: string } =>
+      r.restApiId !== undefined && r.restApiStageName !== undefined,
+  );
+  const apigw = (region: string, path: string) =>
+    `arn:${t.arnContext.partition}:apigateway:${region}::${path}`;
+  return [
+    {
+      sid: 'FindOrderApis',
+      actions: ['apigateway:GET'],
+      resources: apis.flatMap((r) => [
+        apigw(r.region, '/restapis'),
+        apigw(r.region, `/restapis/${r.restApiId}/stages/${r.restApiStageName}`),
+      ]),
+    },
+    {
+      sid: 'ThrottleOrderApiStage',
+      actions: ['apigateway:PATCH'],
+      resources: apis.map((r) => apigw(r.region, `/restapis/${r.restApiId}/stages/${r.restApiStageName}`)),
+    },
+    {
+      sid: 'PostSyntheticOrders',
+      actions: ['execute-api:Invoke'],
+      resources: apis.map((r) =>
+        arn(t.arnContext, 'execute-api', r.region, `${r.restApiId}/${r.restApiStageName}/POST/orders`),
+      ),
+    },
+    {
+      sid: 'TradeProcessorConcurrency',
+      actions: [
+        'lambda:GetFunctionConcurrency',
+        'lambda:PutFunctionConcurrency',
+        'lambda:DeleteFunctionConcurrency',
+      ],
+      resources: t.regions.map((r) => r.tradeProcessorArn),
+    },
+    // None of the three supports resource-level permissions.
+    {
+      sid: 'ObserveRoute53',
+      actions: ['route53:TestDNSAnswer', 'route53:ListHostedZonesByName', 'route53:ListHealthChecks'],
+      resources: ['*'],
+    },
+    {
+      sid: 'CountOrdersDataApi',
+      actions: ['rds-data:ExecuteStatement'],
+      resources: t.regions.map((r) => r.dbClusterArn),
+    },
+    ...(t.regions.every((r) => r.dbSecretArn)
+      ? [
+          {
+            sid: 'CountOrdersSecret',
+            actions: ['secretsmanager:GetSecretValue'],
+            resources: t.regions.map((r) => r.dbSecretArn as string),
+          },
+          {
+            sid: 'CountOrdersSecretKeys',
+            actions: ['kms:Decrypt'],
+            resources: keys(t),
+            condition: via('secretsmanager', t),
+          },
+        ]
+      : []),
+  ];
+}
+
 export interface RolePolicyProps {
   /** Roles (created elsewhere) that get the policy, by a stable key used in construct ids. */
   readonly roles: Readonly<Record<string, string>>;
@@ -312,6 +395,8 @@ export interface OperatorRoleProps {
    */
   readonly operators?: readonly string[];
   readonly statements: readonly PolicyStatement[];
+  /** The managed policy `dr drill` needs on top (drillStatements), and its name. */
+  readonly drill?: { readonly policyName: string; readonly statements: readonly PolicyStatement[] };
   /**
    * Session length, seconds (1–12 h). A failover with Aurora promotion fits in one hour.
    * @default - 3600
@@ -358,5 +443,17 @@ export class OperatorRole extends Construct {
       name: 'dr-operator',
       policy: policyDocument(props.statements, 'OperatorRole'),
     });
+    if (props.drill) {
+      const drill = new IamPolicy(this, 'drill-policy', {
+        name: props.drill.policyName,
+        description:
+          'dr drill: observe Route 53, post synthetic orders, count them, make and undo the outage',
+        policy: policyDocument(props.drill.statements, 'OperatorRole drill'),
+      });
+      new IamRolePolicyAttachment(this, 'drill-policy-attachment', {
+        role: this.role.name,
+        policyArn: drill.arn,
+      });
+    }
   }
 }
