@@ -41,7 +41,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const { primary, secondary } = config.regions;
   const started = Date.now();
   const { target } = options;
-  const timing = options.timing ?? timingFor(config, { emulated: target.kind === 'sandbox' });
+  const timing = options.timing ?? timingFor(config, { emulated: clients.endpoint !== undefined });
   const budget = rtoBudget(config);
 
   // The drill starts from the designed state: the primary writes and is active.

@@ -1,0 +1,117 @@
+/**
+ * `dr drill` on AWS: the Route 53 watch and the other AWS pieces (./aws-target.ts), then
+ * the drill (./drill.ts) — and the outage's undo, whatever happens. Against an emulator
+ * (`DR_ENDPOINT`) the same code runs; `DR_EXECUTE_API_ENDPOINT` then names the stand-in
+ * that plays API Gateway (src/core/sandbox/api-gateway.ts), since no emulator serves
+ * `*.execute-api.*.amazonaws.com`.
+ */
+import { join } from 'node:path';
+import type * as CredentialProviderModule from '@aws-sdk/credential-provider-node';
+import type { AwsClients } from '../../aws/clients.js';
+import { requireCjs } from '../../aws/cjs.js';
+import { SANDBOX_CREDENTIALS } from '../../aws/sdk-config.js';
+import type { DrConfig } from '../../config/schema.js';
+import { Naming } from '../../infra/naming.js';
+import { UsageError } from '../errors.js';
+import { silentReporter, type Reporter } from '../reporter.js';
+import { DataPlaneOutage, readUndo, type OutageUndo } from './aws/data-plane-outage.js';
+import type { SigningCredentials } from './aws/signed-intake.js';
+import { AwsTarget } from './aws-target.js';
+import { runDrill } from './drill.js';
+import type { DrillReport, ScenarioName } from './model.js';
+import type { Tuning } from './target.js';
+
+/** Where a drill keeps the undo record of its outage. */
+export function outageUndoFile(cwd = process.cwd()): string {
+  return join(cwd, '.dr', 'drill-outage.json');
+}
+
+export interface AwsDrillOptions {
+  readonly clients: AwsClients;
+  readonly config: DrConfig;
+  readonly scenarios: readonly ScenarioName[];
+  readonly profile?: string;
+  readonly cwd?: string;
+  readonly reporter?: Reporter;
+  readonly tuning?: Tuning;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly triggerTimeoutMs?: number;
+}
+
+function signingCredentials(clients: AwsClients, profile: string | undefined): SigningCredentials {
+  if (clients.endpoint) return { ...SANDBOX_CREDENTIALS };
+  const { defaultProvider } = requireCjs(
+    '@aws-sdk/credential-provider-node',
+  ) as typeof CredentialProviderModule;
+  return defaultProvider(profile ? { profile } : {});
+}
+
+/** `DR_EXECUTE_API_ENDPOINT`: emulator-only, like `DR_ENDPOINT_<REGION>`. */
+function apiBaseUrlFrom(
+  clients: AwsClients,
+  config: DrConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): ((region: string) => Promise<string>) | undefined {
+  const base = env.DR_EXECUTE_API_ENDPOINT;
+  if (!base) return undefined;
+  if (!clients.endpoint) {
+    throw new UsageError('DR_EXECUTE_API_ENDPOINT is for the emulator: set DR_ENDPOINT as well, or unset it');
+  }
+  if (!URL.canParse(base)) throw new UsageError(`DR_EXECUTE_API_ENDPOINT must be a URL, got "${base}"`);
+  const naming = new Naming(config);
+  return async (region) => {
+    const apis = await clients.apiGateway(region).getRestApis({ limit: 500 });
+    const id = apis.items?.find((a) => a.name === naming.restApi(region))?.id ?? 'unknown';
+    return `${base.replace(/\/$/, '')}/${region}/${id}/${naming.restApiStage()}`;
+  };
+}
+
+export async function runAwsDrill(options: AwsDrillOptions): Promise<DrillReport> {
+  const reporter = options.reporter ?? silentReporter;
+  const undoFile = outageUndoFile(options.cwd);
+  const pending = await readUndo(undoFile);
+  if (pending) {
+    throw new UsageError(
+      `an earlier drill's outage of ${pending.region} (${pending.injectedAt}) was never undone: run \`dr drill --restore-outage\` first`,
+    );
+  }
+  const apiBaseUrl = apiBaseUrlFrom(options.clients, options.config, options.env ?? process.env);
+  const step = reporter.step('Watching Route 53 (answer for the API, health checks)');
+  let target: AwsTarget;
+  try {
+    target = await AwsTarget.start({
+      clients: options.clients,
+      config: options.config,
+      credentials: signingCredentials(options.clients, options.profile),
+      undoFile,
+      ...(options.tuning ? { tuning: options.tuning } : {}),
+      ...(apiBaseUrl ? { apiBaseUrl } : {}),
+      ...(options.triggerTimeoutMs ? { triggerTimeoutMs: options.triggerTimeoutMs } : {}),
+    });
+  } catch (error) {
+    step.fail((error as Error).message);
+    throw error;
+  }
+  step.succeed(`DNS answers ${target.answer()}`);
+  try {
+    return await runDrill({
+      clients: options.clients,
+      config: options.config,
+      target,
+      scenarios: options.scenarios,
+      reporter,
+    });
+  } finally {
+    await target.restoreOutage().catch(() => {});
+    await target.close();
+  }
+}
+
+/** `dr drill --restore-outage`: undoes a drill outage left behind; null when there was none. */
+export async function restoreDrillOutage(options: {
+  clients: AwsClients;
+  config: DrConfig;
+  cwd?: string;
+}): Promise<OutageUndo | null> {
+  return new DataPlaneOutage(options.clients, options.config, outageUndoFile(options.cwd)).restore();
+}

@@ -1,0 +1,66 @@
+/**
+ * On AWS the automatic trigger is the failover-watchdog Lambda (every minute, in the
+ * standby region). The drill does not run it: it waits for the failover execution the
+ * watchdog starts in that region after the outage began, by listing the executions of
+ * the region's failover state machine.
+ */
+import type { AwsClients } from '../../../aws/clients.js';
+import type { DrConfig } from '../../../config/schema.js';
+import { Naming } from '../../../infra/naming.js';
+import type { AutomaticFailover } from '../target.js';
+
+export interface AutomaticTriggerOptions {
+  readonly clients: AwsClients;
+  readonly config: DrConfig;
+  readonly region: string;
+  /** Epoch ms: only executions started at or after this count. */
+  readonly since: number;
+  readonly timeoutMs: number;
+  readonly pollMs: number;
+}
+
+export async function awaitWatchdogExecution(options: AutomaticTriggerOptions): Promise<AutomaticFailover> {
+  const { clients, config, region } = options;
+  const naming = new Naming(config);
+  const by = `watchdog@${region}`;
+  const parameter = await clients
+    .ssm(region)
+    .getParameter({ Name: naming.ssmRegional('failover-state-machine-arn'), WithDecryption: true });
+  const stateMachineArn = parameter.Parameter?.Value;
+  if (!stateMachineArn) throw new Error(`SSM has no failover-state-machine-arn in ${region}`);
+  const deadline = Date.now() + options.timeoutMs;
+  let polls = 0;
+  for (;;) {
+    polls += 1;
+    const page = await clients
+      .sfn(region)
+      .listExecutions({ stateMachineArn, maxResults: 20 })
+      .catch(() => ({ executions: [] }));
+    const started = (page.executions ?? [])
+      .filter((e) => (e.startDate?.getTime() ?? 0) >= options.since - 1000)
+      .sort((a, b) => (a.startDate?.getTime() ?? 0) - (b.startDate?.getTime() ?? 0))[0];
+    if (started?.executionArn) {
+      const described = await clients.sfn(region).describeExecution({ executionArn: started.executionArn });
+      const input = JSON.parse(described.input ?? '{}') as {
+        startedBy?: string;
+        mode?: string;
+        operationId?: string;
+      };
+      return {
+        executionArn: started.executionArn,
+        by: input.startedBy ?? by,
+        reason:
+          `${input.startedBy ?? by} started the ${input.mode ?? 'unplanned'} failover ${input.operationId ?? started.name ?? ''}`.trim(),
+        probes: 0,
+      };
+    }
+    if (Date.now() >= deadline) {
+      return {
+        by,
+        reason: `no failover execution in ${region} within ${Math.round(options.timeoutMs / 1000)} s of the outage (${polls} looks): is auto-failover on and the watchdog's schedule enabled?`,
+        probes: 0,
+      };
+    }
+    await new Promise((r) => setTimeout(r, options.pollMs));
+  }
+}
