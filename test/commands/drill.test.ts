@@ -1,11 +1,11 @@
 /**
  * dr drill as a process (the built CLI), the way a runbook runs it: the confirmation
- * contract, --dry-run, the AWS refusal, and one full sandbox drill (both scenarios) that
+ * contract, --dry-run, the AWS path's refusals and --restore-outage, and one full sandbox drill (both scenarios) that
  * starts the sandbox and PostgreSQL itself, writes the report, and leaves nothing running.
  */
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readlinkSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -48,10 +48,50 @@ describe('dr drill (CLI)', () => {
     assert.equal(existsSync(join(cwd, '.dr')), false);
   });
 
-  it('refuses AWS (no --sandbox) with a usage error', async () => {
-    const result = await runCli(['drill', '--yes'], { cwd });
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /pass --sandbox/);
+  it('on AWS, refuses to start while an earlier drill outage is not undone: exit 2, one line, nothing called', async () => {
+    // Given the undo record a killed drill left behind
+    const dir = await mkdtemp(join(tmpdir(), 'dr-drill-undo-'));
+    try {
+      await copyFile(join(REPO_ROOT, 'dr.config.json'), join(dir, 'dr.config.json'));
+      mkdirSync(join(dir, '.dr'));
+      const undo = {
+        kind: 'dr-drill-outage',
+        region: 'us-east-1',
+        restApiId: 'abc123',
+        stageName: 'prod',
+        throttle: { rateLimit: 500, burstLimit: 1000 },
+        functionName: 'trading-prod-use1-trade-processor',
+        reservedConcurrency: null,
+        injectedAt: '2026-11-25T10:00:00.000Z',
+      };
+      await writeFile(join(dir, '.dr', 'drill-outage.json'), JSON.stringify(undo));
+      // When a drill on AWS is started (an unreachable endpoint: any AWS call would fail with exit 5)
+      const result = await runCli(['drill', '--yes'], {
+        cwd: dir,
+        env: { DR_ENDPOINT: 'http://127.0.0.1:9' },
+      });
+      // Then it refuses before calling anything, naming the way out
+      assert.equal(result.code, 2, result.stderr);
+      assert.equal(
+        result.stderr.trim(),
+        "dr: an earlier drill's outage of us-east-1 (2026-11-25T10:00:00.000Z) was never undone: run `dr drill --restore-outage` first",
+      );
+      // And --restore-outage with the sandbox flag is a usage error too
+      const sandbox = await runCli(['drill', '--restore-outage', '--sandbox'], { cwd: dir });
+      assert.equal(sandbox.code, 2);
+      assert.match(sandbox.stderr, /--restore-outage is for drills on AWS/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--restore-outage without an undo record says so and calls nothing: exit 0', async () => {
+    const result = await runCli(['drill', '--restore-outage', '--json'], {
+      cwd,
+      env: { DR_ENDPOINT: 'http://127.0.0.1:9' },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), { kind: 'outage-restored', region: null });
   });
 
   it('--dry-run prints the plan and starts nothing', async () => {
