@@ -327,6 +327,17 @@ export async function configureEmulator(
 }
 
 /**
+ * Maps a DB cluster to a PostgreSQL: RDS Data API `ExecuteStatement` for `clusterArn`
+ * (a direct call, or a Step Functions `aws-sdk:rdsdata:executeStatement` task) then runs
+ * its SQL there, autocommitted, read-only while the cluster is a global-cluster member
+ * that is not the writer. `url` is `postgresql://user:password@host:port/database`;
+ * `null` removes the mapping (moto's canned answers again). A reset forgets every mapping.
+ */
+export async function mapDataApi(endpoint: string, clusterArn: string, url: string | null): Promise<void> {
+  await control(endpoint, 'POST', '/dr-emulator/rds-data', { clusterArn, url });
+}
+
+/**
  * Back to an empty emulator: every region restored, timing back to 0, then moto's own
  * reset (`/moto-api/reset`: all resources gone, forced health checks and replicas too).
  * Step Functions execution stays on.

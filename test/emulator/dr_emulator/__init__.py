@@ -8,6 +8,7 @@ what the DR tests and `dr sandbox` need and moto 5.2.5 lacks:
 - dynamodb.py: global-table replicas (UpdateTable ReplicaUpdates) and item replication
 - s3.py:       replication of new objects to the destination bucket, x-amz-replication-status
 - route53.py:  a forced GetHealthCheckStatus
+- rdsdata.py:  RDS Data API ExecuteStatement that runs the SQL on a mapped PostgreSQL
 - stepfunctions.py: AWS's aws-sdk integration service names (rdsdata, eventbridge)
 - events.py:   a forwarded EventBridge event keeps its region (no forwarding loop)
 - metrics.py:  AuroraGlobalDBReplicationLag for reader members (opt-in)
@@ -15,13 +16,15 @@ what the DR tests and `dr sandbox` need and moto 5.2.5 lacks:
 - gateway.py:  the region outage switch and the unsigned /dr-emulator/* control endpoint
 """
 
-from . import dynamodb, events, gateway, metrics, rds, route53, s3, sqs, state, stepfunctions
+from . import dynamodb, events, gateway, metrics, rds, rdsdata, route53, s3, sqs, state, stepfunctions
 
 
 def install() -> None:
     state.RESET_HOOKS.append(dynamodb.reset)
+    state.RESET_HOOKS.append(rdsdata.reset)
     gateway.install()
     rds.install()
+    rdsdata.install()
     dynamodb.install()
     s3.install()
     route53.install()

@@ -22,6 +22,12 @@ Control endpoint (JSON, unsigned):
   GET  /dr-emulator/outages       -> {"outages": {"us-east-1": "hang"}}
   POST /dr-emulator/health-check  {"id": "...", "status": "Failure" | "Success" | null}
   GET|POST /dr-emulator/config    {"switchoverSeconds": 0, "replicationDelaySeconds": 0}
+  POST /dr-emulator/rds-data      {"clusterArn": "arn:aws:rds:REGION:ACCOUNT:cluster:NAME",
+                                   "url": "postgresql://user:pass@127.0.0.1:5432/db" | null}
+                                  maps a DB cluster to the PostgreSQL its RDS Data API
+                                  statements run on (rdsdata.py); null removes the mapping
+  GET  /dr-emulator/rds-data      -> {"clusters": {ARN: "postgresql://user@host:port/db"}}
+                                  (no passwords)
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-from . import metrics, state
+from . import metrics, rdsdata, state
 
 REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 PREFIX = "/dr-emulator/"
@@ -175,6 +181,11 @@ def _control(environ: dict[str, Any], start_response: Any) -> list[bytes]:
                     "replicationLagMs": config.replication_lag_ms,
                 },
             )
+    if action == "rds-data" and method == "GET":
+        return _json(start_response, 200, rdsdata.listing())
+    if action == "rds-data" and method == "POST":
+        status, answer = rdsdata.control(body)
+        return _json(start_response, status, answer)
     return _json(start_response, 404, {"error": f"no such control action: {method} {PREFIX}{action}"})
 
 

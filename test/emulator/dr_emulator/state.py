@@ -1,5 +1,6 @@
 """Shared state of the DR extension: region outages, forced health-check statuses,
-timing knobs, and the queue of cross-region replications still to apply.
+timing knobs, the queue of cross-region replications still to apply, and the DB
+clusters whose RDS Data API statements run on a PostgreSQL.
 
 Everything here is process-global and guarded by one lock; the WSGI server is threaded.
 """
@@ -46,6 +47,9 @@ class State:
     config: Config = field(default_factory=Config)
     # target region -> replications waiting for their due time or for the region
     pending: dict[str, deque[_Pending]] = field(default_factory=dict)
+    # DB cluster ARN (lower-case) -> PostgreSQL URL its RDS Data API statements run on
+    # (rdsdata.py); cleared with moto's reset, like the clusters themselves
+    data_api: dict[str, str] = field(default_factory=dict)
 
 
 STATE = State()

@@ -1,0 +1,598 @@
+"""RDS Data API ``ExecuteStatement`` that runs the SQL on a real PostgreSQL.
+
+moto 5.2.5 answers ExecuteStatement without running anything (an empty result, or
+canned results queued through ``/moto-api/static/rds-data/statement-results``). Here a
+DB cluster ARN can be mapped to a PostgreSQL URL (gateway.py, ``/dr-emulator/rds-data``);
+a statement for a mapped ARN then runs on that database, autocommitted, and the answer
+has the Data API's shape. An unmapped ARN keeps moto's behaviour.
+
+The patch sits on moto's rds-data backend (with the response passing it the rest of the
+request), so a direct SDK call and the ``arn:aws:states:::aws-sdk:rdsdata:executeStatement``
+task of moto's Step Functions (which calls back into this server) both go through it,
+and both are cut by the region outage switch like any signed request.
+
+What the Data API does and this does too:
+
+- Parameters are named (``:name`` in the SQL) Field values, sent with the types the Data
+  API's JDBC driver gives them: stringValue as ``varchar`` (so a string for a timestamp
+  or uuid column needs its typeHint, as on AWS), longValue ``int8``, doubleValue
+  ``float8``, booleanValue ``bool``, blobValue ``bytea``, isNull untyped; typeHint DATE,
+  TIME, TIMESTAMP, DECIMAL, UUID send the string as that type, JSON lets PostgreSQL infer
+  json or jsonb. Array parameters are refused, as AWS refuses them.
+- ``records``: one list of Fields per row. str -> stringValue; int -> longValue
+  (stringValue with resultSetOptions.longReturnType STRING); float -> doubleValue;
+  numeric -> stringValue (longValue/doubleValue with decimalReturnType DOUBLE_OR_LONG);
+  bool -> booleanValue; NULL -> isNull; timestamp -> stringValue ``YYYY-MM-DD HH:MM:SS``,
+  then ``.fff...`` without trailing zeros when there are fractional seconds (timestamptz
+  in UTC); date -> ``YYYY-MM-DD``, time -> ``HH:MM:SS[.fff...]``; bytea -> blobValue;
+  json/jsonb, uuid and anything else -> stringValue; arrays -> arrayValue.
+- ``formatRecordsAs: JSON``: ``formattedRecords``, a JSON string of an array of objects
+  keyed by column name (the same conversions, as JSON values), and no ``records``.
+- ``numberOfRecordsUpdated``: the command's row count; 0 for a statement that returns
+  rows (a SELECT, or an INSERT ... RETURNING), as the Data API reports it.
+- ``columnMetadata`` with ``includeResultMetadata``: name, label, JDBC type code and
+  PostgreSQL type name, precision, scale, nullability, table name.
+- A SQL error is HTTP 400 ``BadRequestException`` whose message is PostgreSQL's, written
+  as the Data API writes it (``ERROR: ...; SQLState: 42P01``). A PostgreSQL that cannot
+  be reached is 504 ``DatabaseUnavailableException``. A ``transactionId`` is 404
+  ``TransactionNotFoundException`` (BeginTransaction is not emulated).
+- Aurora global database: a member cluster that is not the writer (a secondary, or the
+  old primary after a failover) is read-only, so its statements run in a READ ONLY
+  transaction and PostgreSQL itself refuses a write ("cannot execute INSERT in a
+  read-only transaction"). While the global cluster is switching over or failing over
+  no member takes writes. A detached or standalone cluster is writable.
+
+The request's ``database`` and ``secretArn`` are not used: the mapped URL names the
+database and the credentials.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import decimal
+import json
+import math
+import re
+import threading
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pg8000.native
+from pg8000.exceptions import DatabaseError, InterfaceError
+from moto.core.exceptions import JsonRESTError
+from moto.rds.models import rds_backends
+from moto.rdsdata.models import RDSDataServiceBackend
+from moto.rdsdata.responses import RDSDataServiceResponse
+
+from . import state
+
+CLUSTER_ARN_RE = re.compile(r"^arn:aws[a-z-]*:rds:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):cluster:([A-Za-z][A-Za-z0-9-]*)$")
+CONNECT_TIMEOUT_SECONDS = 5.0
+STATEMENT_TIMEOUT_SECONDS = 45.0  # the Data API's own limit for a synchronous call
+
+
+class DataApiError(JsonRESTError):
+    def __init__(self, error_type: str, message: str, status: int = 400):
+        super().__init__(error_type, message)
+        self.code = status
+
+
+def _key(arn: str) -> str:
+    # moto keeps cluster identifiers lower-case; Aurora matches them case-insensitively.
+    return arn.lower()
+
+
+# --- the mapping (control endpoint) ---------------------------------------------------
+
+
+def _redacted(url: str) -> str:
+    parts = urlsplit(url)
+    user = unquote(parts.username or "")
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{user + '@' if user else ''}{host}{port}{parts.path}"
+
+
+def _validate_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise ValueError(f"url must be postgresql://user:password@host:port/database, got scheme {parts.scheme!r}")
+    if not parts.hostname or not parts.username or not parts.path.strip("/"):
+        raise ValueError("url must name a user, a host and a database: postgresql://user[:password]@host[:port]/database")
+    parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+
+
+def listing() -> dict[str, Any]:
+    with state.STATE.lock:
+        mapped = dict(state.STATE.data_api)
+    return {"clusters": {arn: _redacted(url) for arn, url in sorted(mapped.items())}}
+
+
+def control(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """POST /dr-emulator/rds-data {"clusterArn": ..., "url": ... | null}."""
+    arn, url = body.get("clusterArn"), body.get("url", ...)
+    if not isinstance(arn, str) or not CLUSTER_ARN_RE.match(arn):
+        return 400, {"error": f"clusterArn must look like arn:aws:rds:us-east-1:123456789012:cluster:NAME, got {arn!r}"}
+    if url is ...:
+        return 400, {"error": "need url: a postgresql:// URL, or null to remove the mapping"}
+    if url is not None:
+        if not isinstance(url, str):
+            return 400, {"error": f"url must be a string or null, got {url!r}"}
+        try:
+            _validate_url(url)
+        except ValueError as error:
+            return 400, {"error": str(error)}
+    with state.STATE.lock:
+        if url is None:
+            state.STATE.data_api.pop(_key(arn), None)
+        else:
+            state.STATE.data_api[_key(arn)] = url
+    _drop_connection(_key(arn))
+    return 200, listing()
+
+
+# --- connections ------------------------------------------------------------------------
+
+
+class _Link:
+    """One cached connection per mapped cluster; its lock serialises the statements."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.lock = threading.Lock()
+        self.conn: pg8000.native.Connection | None = None
+
+    def connect(self) -> pg8000.native.Connection:
+        if self.conn is None:
+            parts = urlsplit(self.url)
+            try:
+                self.conn = pg8000.native.Connection(
+                    user=unquote(parts.username or ""),
+                    password=unquote(parts.password) if parts.password is not None else None,
+                    host=parts.hostname or "127.0.0.1",
+                    port=parts.port or 5432,
+                    database=unquote(parts.path.lstrip("/")),
+                    timeout=CONNECT_TIMEOUT_SECONDS,
+                    application_name="dr-emulator-rds-data",
+                )
+            except (InterfaceError, OSError) as error:
+                raise DataApiError(
+                    "DatabaseUnavailableException",
+                    f"The writer instance in the DB cluster isn't available: {error}",
+                    504,
+                ) from error
+            # The connect timeout would also cut long statements; the Data API allows 45 s.
+            self.conn._usock.settimeout(STATEMENT_TIMEOUT_SECONDS)  # type: ignore[attr-defined]
+        return self.conn
+
+    def close(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            except Exception:  # noqa: BLE001 - already broken
+                pass
+            self.conn = None
+
+
+_links: dict[str, _Link] = {}
+_links_lock = threading.Lock()
+
+
+def _link(key: str, url: str) -> _Link:
+    with _links_lock:
+        link = _links.get(key)
+        if link is None or link.url != url:
+            if link is not None:
+                link.close()
+            link = _links[key] = _Link(url)
+        return link
+
+
+def _drop_connection(key: str) -> None:
+    with _links_lock:
+        link = _links.pop(key, None)
+    if link is not None:
+        with link.lock:
+            link.close()
+
+
+def reset() -> None:
+    """After moto's reset: the clusters are gone, so are their mappings and connections."""
+    with state.STATE.lock:
+        state.STATE.data_api.clear()
+    with _links_lock:
+        links = list(_links.values())
+        _links.clear()
+    for link in links:
+        with link.lock:
+            link.close()
+
+
+# --- global-cluster role ----------------------------------------------------------------
+
+
+def is_read_only(arn: str) -> bool:
+    """True for a global-cluster member that does not take writes now."""
+    match = CLUSTER_ARN_RE.match(arn)
+    if not match:
+        return False
+    account = match.group(2)
+    try:
+        global_clusters = list(rds_backends[account]["us-east-1"].global_clusters.values())
+    except KeyError:
+        return False
+    for global_cluster in global_clusters:
+        for member in list(global_cluster.members):
+            if _key(member.db_cluster_arn) == _key(arn):
+                return not member.is_writer or global_cluster.status != "available"
+    return False
+
+
+# --- parameters -------------------------------------------------------------------------
+
+VARCHAR, INT8, FLOAT8, BOOL, BYTEA, UNTYPED, INT8_ARRAY = 1043, 20, 701, 16, 17, 0, 1016
+TYPE_HINTS = {"DATE": 1082, "TIME": 1083, "TIMESTAMP": 1114, "DECIMAL": 1700, "UUID": 2950, "JSON": UNTYPED}
+
+
+def _parameter(param: dict[str, Any]) -> tuple[str, Any, int]:
+    name = param.get("name")
+    if not name:
+        raise DataApiError("BadRequestException", "Parameter name must be specified")
+    value = param.get("value") or {}
+    hint = param.get("typeHint")
+    if "arrayValue" in value:
+        raise DataApiError("BadRequestException", "Array parameters are not supported.")
+    if value.get("isNull"):
+        return name, None, UNTYPED
+    if "stringValue" in value:
+        if hint is not None and hint not in TYPE_HINTS:
+            raise DataApiError("BadRequestException", f"Invalid type hint {hint!r} for parameter {name}")
+        return name, value["stringValue"], TYPE_HINTS[hint] if hint else VARCHAR
+    if "longValue" in value:
+        return name, int(value["longValue"]), INT8
+    if "doubleValue" in value:
+        return name, float(value["doubleValue"]), FLOAT8
+    if "booleanValue" in value:
+        return name, bool(value["booleanValue"]), BOOL
+    if "blobValue" in value:
+        blob = value["blobValue"]
+        return name, base64.b64decode(blob) if isinstance(blob, str) else bytes(blob), BYTEA
+    raise DataApiError("BadRequestException", f"Parameter {name} has no value: {sorted(value)}")
+
+
+# --- results ----------------------------------------------------------------------------
+
+JSON_OIDS = {114, 3802}
+NUMERIC_OID = 1700
+
+# PostgreSQL type oid -> (type name, java.sql.Types code, precision) as pgjdbc reports them.
+PG_TYPES: dict[int, tuple[str, int, int]] = {
+    16: ("bool", -7, 1),
+    17: ("bytea", -2, 2147483647),
+    18: ("char", 1, 1),
+    19: ("name", 12, 2147483647),
+    20: ("int8", -5, 19),
+    21: ("int2", 5, 5),
+    23: ("int4", 4, 10),
+    25: ("text", 12, 2147483647),
+    26: ("oid", -5, 10),
+    114: ("json", 1111, 2147483647),
+    700: ("float4", 7, 8),
+    701: ("float8", 8, 17),
+    790: ("money", 8, 0),
+    1042: ("bpchar", 1, 2147483647),
+    1043: ("varchar", 12, 2147483647),
+    1082: ("date", 91, 13),
+    1083: ("time", 92, 15),
+    1114: ("timestamp", 93, 29),
+    1184: ("timestamptz", 93, 35),
+    1186: ("interval", 1111, 49),
+    1266: ("timetz", 92, 21),
+    1700: ("numeric", 2, 0),
+    2950: ("uuid", 1111, 2147483647),
+    3802: ("jsonb", 1111, 2147483647),
+}
+TEXT_OIDS = {18, 19, 25, 1042, 1043}
+SIGNED_OIDS = {20, 21, 23, 700, 701, 790, 1700}
+
+
+def _fraction(microsecond: int) -> str:
+    return f".{microsecond:06d}".rstrip("0") if microsecond else ""
+
+
+def _timestamp(value: datetime.datetime) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return value.strftime("%Y-%m-%d %H:%M:%S") + _fraction(value.microsecond)
+
+
+def _scalar_text(value: Any) -> str:
+    """The Data API's string for a value that has no Field of its own."""
+    if isinstance(value, datetime.datetime):
+        return _timestamp(value)
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M:%S") + _fraction(value.microsecond)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+class _Options:
+    def __init__(self, result_set_options: dict[str, Any] | None):
+        options = result_set_options or {}
+        self.decimal_as_string = options.get("decimalReturnType", "STRING") != "DOUBLE_OR_LONG"
+        self.long_as_string = options.get("longReturnType", "LONG") == "STRING"
+
+
+def _decimal_number(value: decimal.Decimal) -> int | float:
+    exponent = value.as_tuple().exponent
+    return int(value) if isinstance(exponent, int) and exponent >= 0 else float(value)
+
+
+def _field(value: Any, oid: int, options: _Options) -> dict[str, Any]:
+    if value is None:
+        return {"isNull": True}
+    if oid in JSON_OIDS:
+        return {"stringValue": json.dumps(value)}
+    if isinstance(value, bool):
+        return {"booleanValue": value}
+    if isinstance(value, int):
+        return {"stringValue": str(value)} if options.long_as_string else {"longValue": value}
+    if isinstance(value, float):
+        return {"doubleValue": value} if math.isfinite(value) else {"stringValue": str(value)}
+    if isinstance(value, decimal.Decimal):
+        if options.decimal_as_string or not value.is_finite():
+            return {"stringValue": str(value)}
+        number = _decimal_number(value)
+        return {"longValue": number} if isinstance(number, int) else {"doubleValue": number}
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"blobValue": base64.b64encode(bytes(value)).decode()}
+    if isinstance(value, (list, tuple)):
+        return {"arrayValue": _array(list(value), options)}
+    return {"stringValue": _scalar_text(value)}
+
+
+def _array(values: list[Any], options: _Options) -> dict[str, Any]:
+    sample = next((v for v in values if v is not None), None)
+    if isinstance(sample, (list, tuple)):
+        return {"arrayValues": [_array(list(v or []), options) for v in values]}
+    if isinstance(sample, bool):
+        return {"booleanValues": values}
+    if isinstance(sample, int) and not options.long_as_string:
+        return {"longValues": values}
+    if isinstance(sample, float):
+        return {"doubleValues": values}
+    return {"stringValues": [None if v is None else _scalar_text(v) for v in values]}
+
+
+def _json_value(value: Any, oid: int, options: _Options) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if oid in JSON_OIDS:
+        return json.dumps(value)
+    if isinstance(value, int):
+        return str(value) if options.long_as_string else value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, decimal.Decimal):
+        return str(value) if options.decimal_as_string or not value.is_finite() else _decimal_number(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(value)).decode()
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v, 0, options) for v in value]
+    if isinstance(value, str):
+        return value
+    return _scalar_text(value)
+
+
+def _column_metadata(conn: pg8000.native.Connection, columns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Nullability, auto-increment and table of the columns that come from a table.
+    origins: dict[tuple[int, int], tuple[bool, bool, str, str]] = {}
+    pairs = sorted({(c["table_oid"], c["column_attrnum"]) for c in columns if c["table_oid"]})
+    if pairs:
+        rows = conn.run(
+            "SELECT a.attrelid::int8, a.attnum::int8, a.attnotnull,"
+            " (a.attidentity <> '' OR coalesce(pg_get_expr(d.adbin, d.adrelid), '') LIKE 'nextval(%'),"
+            " c.relname::text, n.nspname::text"
+            " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+            " WHERE (a.attrelid::int8 * 100000 + a.attnum) = ANY(:keys)",
+            types={"keys": INT8_ARRAY},
+            keys=[t * 100000 + n for t, n in pairs],
+        )
+        for relid, attnum, notnull, auto, table, schema in rows:
+            origins[(relid, attnum)] = (notnull, auto, table, schema)
+    unknown = sorted({c["type_oid"] for c in columns if c["type_oid"] not in PG_TYPES})
+    names: dict[int, str] = {}
+    if unknown:
+        rows = conn.run(
+            "SELECT oid::int8, typname::text FROM pg_type WHERE oid::int8 = ANY(:oids)",
+            types={"oids": INT8_ARRAY},
+            oids=unknown,
+        )
+        names = {oid: name for oid, name in rows}
+    metadata = []
+    for column in columns:
+        oid, modifier = column["type_oid"], column["type_modifier"]
+        type_name, jdbc_type, precision = PG_TYPES.get(oid, (names.get(oid, "unknown"), 1111, 2147483647))
+        scale = 0
+        if type_name.startswith("_"):
+            jdbc_type = 2003
+        if oid == NUMERIC_OID and modifier >= 4:
+            precision, scale = ((modifier - 4) >> 16) & 0xFFFF, (modifier - 4) & 0xFFFF
+        elif oid in (1042, 1043) and modifier >= 4:
+            precision = modifier - 4
+        elif oid in (1083, 1114, 1184, 1266):
+            scale = 6 if modifier < 0 else modifier
+        notnull, auto, table, schema = origins.get((column["table_oid"], column["column_attrnum"]), (False, False, "", ""))
+        metadata.append(
+            {
+                "name": column["name"],
+                "label": column["name"],
+                "type": jdbc_type,
+                "typeName": ("serial" if oid == 23 else "bigserial" if oid == 20 else type_name) if auto else type_name,
+                "precision": precision,
+                "scale": scale,
+                "nullable": 0 if notnull else 1,
+                "isSigned": oid in SIGNED_OIDS,
+                "isCurrency": oid == 790,
+                "isCaseSensitive": oid in TEXT_OIDS,
+                "isAutoIncrement": auto,
+                "schemaName": schema,
+                "tableName": table,
+                "arrayBaseColumnType": 0,
+            }
+        )
+    return metadata
+
+
+def _database_error(error: DatabaseError) -> DataApiError:
+    fields = error.args[0] if error.args and isinstance(error.args[0], dict) else {}
+    if not fields:
+        return DataApiError("BadRequestException", str(error))
+    message = f"{fields.get('S', 'ERROR')}: {fields.get('M', '')}"
+    for key, label in (("D", "Detail"), ("H", "Hint"), ("P", "Position")):
+        if fields.get(key):
+            message += f"\n  {label}: {fields[key]}"
+    if fields.get("C"):
+        message += f"; SQLState: {fields['C']}"
+    return DataApiError("BadRequestException", message)
+
+
+def _connection_lost(error: DatabaseError) -> bool:
+    fields = error.args[0] if error.args and isinstance(error.args[0], dict) else {}
+    return fields.get("S") == "FATAL" or str(fields.get("C", "")).startswith(("57P", "08"))
+
+
+def _run(conn: pg8000.native.Connection, sql: str, params: dict[str, Any], types: dict[str, int], read_only: bool) -> Any:
+    if read_only:
+        conn.run("START TRANSACTION READ ONLY")
+    try:
+        rows = conn.run(sql, types=types, **params) if params else conn.run(sql)
+        columns, row_count = conn.columns, conn.row_count
+        if read_only or conn._transaction_status != b"I":  # type: ignore[attr-defined]
+            conn.run("COMMIT")  # the SQL itself left a transaction open: autocommit it too
+        return rows, columns, row_count
+    except BaseException:
+        if conn._transaction_status != b"I":  # type: ignore[attr-defined]
+            try:
+                conn.run("ROLLBACK")
+            except Exception:  # noqa: BLE001 - the connection is going anyway
+                pass
+        raise
+
+
+def execute(arn: str, url: str, request: dict[str, Any]) -> dict[str, Any]:
+    """Runs one ExecuteStatement for a mapped cluster and returns the response body."""
+    if request.get("transactionId"):
+        raise DataApiError(
+            "TransactionNotFoundException",
+            f"Transaction {request['transactionId']} is not found (the emulator runs every statement autocommitted)",
+            404,
+        )
+    sql = request.get("sql") or ""
+    if not sql.strip():
+        raise DataApiError("BadRequestException", "SQL statement must be specified")
+    params: dict[str, Any] = {}
+    types: dict[str, int] = {}
+    for param in request.get("parameters") or []:
+        name, value, oid = _parameter(param)
+        params[name], types[name] = value, oid
+    read_only = is_read_only(arn)
+
+    link = _link(_key(arn), url)
+    with link.lock:
+        for attempt in (1, 2):
+            conn = link.connect()
+            try:
+                rows, columns, row_count = _run(conn, sql, params, types, read_only)
+                break
+            except DatabaseError as error:
+                if not _connection_lost(error):
+                    raise _database_error(error) from error
+                link.close()  # the server ended the session (restart, terminate): one fresh try
+                if attempt == 2:
+                    raise _database_error(error) from error
+            except InterfaceError as error:
+                if "placeholder" in str(error):
+                    raise DataApiError("BadRequestException", str(error)) from error
+                link.close()  # a dead connection (PostgreSQL restarted): one fresh try
+                if attempt == 2:
+                    raise DataApiError(
+                        "DatabaseUnavailableException",
+                        f"The writer instance in the DB cluster isn't available: {error}",
+                        504,
+                    ) from error
+            except (OSError, ValueError, TypeError) as error:
+                link.close()
+                if attempt == 2 or not isinstance(error, OSError):
+                    raise DataApiError("BadRequestException", f"{type(error).__name__}: {error}") from error
+
+        options = _Options(request.get("resultSetOptions"))
+        response: dict[str, Any] = {"numberOfRecordsUpdated": 0 if columns is not None else max(row_count, 0)}
+        if columns is not None:
+            oids = [c["type_oid"] for c in columns]
+            if request.get("formatRecordsAs") == "JSON":
+                names = [c["name"] for c in columns]
+                response["formattedRecords"] = json.dumps(
+                    [{n: _json_value(v, o, options) for n, v, o in zip(names, row, oids)} for row in rows],
+                    separators=(",", ":"),
+                )
+            else:
+                response["records"] = [[_field(v, o, options) for v, o in zip(row, oids)] for row in rows]
+            if request.get("includeResultMetadata"):
+                try:
+                    response["columnMetadata"] = _column_metadata(conn, columns)
+                except (DatabaseError, InterfaceError, OSError) as error:
+                    link.close()
+                    raise DataApiError(
+                        "InternalServerErrorException", f"could not read the column metadata: {error}", 500
+                    ) from error
+    return response
+
+
+def mapped_url(arn: str | None) -> str | None:
+    if not arn:
+        return None
+    with state.STATE.lock:
+        return state.STATE.data_api.get(_key(arn))
+
+
+def install() -> None:
+    original_backend = RDSDataServiceBackend.execute_statement
+
+    def execute_statement(self: RDSDataServiceBackend, resource_arn: str, sql: str, **request: Any) -> Any:
+        url = mapped_url(resource_arn)
+        if url is None:
+            return original_backend(self, resource_arn=resource_arn, sql=sql)
+        return execute(resource_arn, url, {**request, "sql": sql})
+
+    RDSDataServiceBackend.execute_statement = execute_statement  # type: ignore[method-assign]
+
+    original_response = RDSDataServiceResponse.execute_statement
+
+    def execute_statement_response(self: RDSDataServiceResponse) -> str:
+        resource_arn = self._get_param("resourceArn")
+        if mapped_url(resource_arn) is None:
+            return original_response(self)
+        request = {
+            key: self._get_param(key)
+            for key in (
+                "parameters",
+                "includeResultMetadata",
+                "formatRecordsAs",
+                "resultSetOptions",
+                "transactionId",
+                "database",
+                "schema",
+                "continueAfterTimeout",
+            )
+        }
+        result = self.rdsdata_backend.execute_statement(
+            resource_arn=resource_arn, sql=self._get_param("sql"), **request
+        )
+        return json.dumps(result)
+
+    RDSDataServiceResponse.execute_statement = execute_statement_response  # type: ignore[method-assign]
