@@ -7,7 +7,7 @@ what the DR tests and `dr sandbox` need and moto 5.2.5 lacks:
 - rds.py:      SwitchoverGlobalCluster, FailoverGlobalCluster (AllowDataLoss)
 - dynamodb.py: global-table replicas (UpdateTable ReplicaUpdates) and item replication
 - s3.py:       replication of new objects to the destination bucket, x-amz-replication-status
-- route53.py:  a forced GetHealthCheckStatus
+- route53.py:  a forced GetHealthCheckStatus; TestDNSAnswer (failover follows health checks)
 - rdsdata.py:  RDS Data API ExecuteStatement that runs the SQL on a mapped PostgreSQL
 - stepfunctions.py: AWS's aws-sdk integration service names (rdsdata, eventbridge)
 - events.py:   a forwarded EventBridge event keeps its region (no forwarding loop)
