@@ -8,6 +8,7 @@ what the DR tests and `dr sandbox` need and moto 5.2.5 lacks:
 - dynamodb.py: global-table replicas (UpdateTable ReplicaUpdates) and item replication
 - s3.py:       replication of new objects to the destination bucket, x-amz-replication-status
 - route53.py:  a forced GetHealthCheckStatus; TestDNSAnswer (failover follows health checks)
+- awslambda.py: reserved concurrency 0 throttles Invoke and shows in GetFunction
 - rdsdata.py:  RDS Data API ExecuteStatement that runs the SQL on a mapped PostgreSQL
 - stepfunctions.py: AWS's aws-sdk integration service names (rdsdata, eventbridge)
 - events.py:   a forwarded EventBridge event keeps its region (no forwarding loop)
@@ -16,7 +17,7 @@ what the DR tests and `dr sandbox` need and moto 5.2.5 lacks:
 - gateway.py:  the region outage switch and the unsigned /dr-emulator/* control endpoint
 """
 
-from . import dynamodb, events, gateway, metrics, rds, rdsdata, route53, s3, sqs, state, stepfunctions
+from . import awslambda, dynamodb, events, gateway, metrics, rds, rdsdata, route53, s3, sqs, state, stepfunctions
 
 
 def install() -> None:
@@ -32,3 +33,4 @@ def install() -> None:
     events.install()
     metrics.install()
     sqs.install()
+    awslambda.install()
