@@ -21,7 +21,7 @@ import { writerRegion } from '../../src/core/drill/scenario.js';
 import { readLease } from '../../src/core/failover/lease.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
 import { writeReport } from '../../src/core/report/write.js';
-import { configureEmulator } from '../../src/core/sandbox/emulator.js';
+import { configureEmulator, mapDataApi } from '../../src/core/sandbox/emulator.js';
 import { startPostgres, type RunningPostgres } from '../../src/core/sandbox/postgres.js';
 import { useEmulator } from '../emulator/client.js';
 import { config, emulatorClients, naming, primary, secondary, seedWithMachines } from './failover-helpers.js';
@@ -115,6 +115,13 @@ describe('drill against the emulator (both scenarios)', () => {
       await seedFence(admin, { activeRegion: primary, epoch: 1 });
     } finally {
       admin.release();
+    }
+    // And the emulator's RDS Data API running its SQL there, for both clusters (the fence step)
+    for (const region of [primary, secondary]) {
+      const out = await clients
+        .rds(region)
+        .describeDBClusters({ DBClusterIdentifier: naming.dbCluster(region) });
+      await mapDataApi(endpoint, out.DBClusters?.[0]?.DBClusterArn ?? '', database.url);
     }
     const platform = await SandboxPlatform.start({
       clients,

@@ -1,8 +1,9 @@
 /**
  * The running pieces a sandbox drill needs beside the emulator: the orders database
- * pool, one order pump per region (the trade processor's handler, in-process), the
- * Route 53 stand-in (health checkers + failover records) and the RDS Data API stand-in
- * (fence bridge). Created once per drill, closed at its end.
+ * pool, one order pump per region (the trade processor's handler, in-process) and the
+ * Route 53 stand-in (health checkers + failover records). The RDS Data API is the
+ * emulator's own, running its SQL on the same PostgreSQL (mapped by ./sandbox-drill.ts).
+ * Created once per drill, closed at its end.
  */
 import pg from 'pg';
 import type { AwsClients } from '../../aws/clients.js';
@@ -13,7 +14,6 @@ import { DbPool, urlDbSettings } from '../../lambdas/shared/db.js';
 import { cachedSsmFence } from '../../lambdas/trade-processor/fencing.js';
 import { createHandler } from '../../lambdas/trade-processor/handler.js';
 import { emulatorParameterStore, HealthCheckers } from './health-checkers.js';
-import { FenceBridge } from './fence-bridge.js';
 import { OrderPump } from './pump.js';
 
 export interface SandboxPlatformOptions {
@@ -30,7 +30,6 @@ export class SandboxPlatform {
     readonly db: pg.Pool,
     readonly pumps: readonly OrderPump[],
     readonly checkers: HealthCheckers,
-    readonly bridge: FenceBridge,
     readonly queueUrls: Readonly<Record<string, string>>,
     private readonly handlerPools: readonly DbPool[],
   ) {}
@@ -79,14 +78,7 @@ export class SandboxPlatform {
         dbUrl: options.dbUrl,
         intervalMs: options.healthIntervalMs,
       });
-      const platform = new SandboxPlatform(
-        db,
-        pumps,
-        checkers,
-        new FenceBridge(clients, db),
-        queueUrls,
-        handlerPools,
-      );
+      const platform = new SandboxPlatform(db, pumps, checkers, queueUrls, handlerPools);
       for (const pump of pumps) pump.start();
       checkers.start();
       return platform;
@@ -99,7 +91,6 @@ export class SandboxPlatform {
 
   async close(): Promise<void> {
     await Promise.all(this.pumps.map((p) => p.stop()));
-    await this.bridge.stop();
     await this.checkers.close();
     await Promise.all(this.handlerPools.map((p) => p.end().catch(() => {})));
     await this.db.end().catch(() => {});

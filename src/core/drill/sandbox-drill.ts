@@ -12,6 +12,7 @@ import { seedFence } from '../db-fence.js';
 import { applyMigrations, loadMigrations } from '../db-migrations.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { startPostgres } from '../sandbox/postgres.js';
+import { mapDataApi } from '../sandbox/emulator.js';
 import { sandboxDown, sandboxUp } from '../sandbox/sandbox.js';
 import { liveSandbox } from '../sandbox/state.js';
 import { runDrill } from './drill.js';
@@ -96,7 +97,23 @@ export async function runSandboxDrill(options: SandboxDrillOptions): Promise<San
     } finally {
       await admin.end();
     }
-    dbStep.succeed(`127.0.0.1:${database.port}, migrations applied, fence seeded`);
+    // The emulator's RDS Data API runs its SQL on this PostgreSQL for both clusters (the
+    // failover machine's fence step), as Aurora's Data API does on the global database.
+    const naming = new Naming(options.config);
+    const clusterArns = await Promise.all(
+      [options.config.regions.primary, options.config.regions.secondary].map(async (region) => {
+        const out = await clients
+          .rds(region)
+          .describeDBClusters({ DBClusterIdentifier: naming.dbCluster(region) });
+        const arn = out.DBClusters?.[0]?.DBClusterArn;
+        if (!arn)
+          throw new Error(`the sandbox has no Aurora cluster ${naming.dbCluster(region)} in ${region}`);
+        return arn;
+      }),
+    );
+    for (const arn of clusterArns) await mapDataApi(endpoint, arn, database.url);
+    cleanups.push(() => Promise.all(clusterArns.map((arn) => mapDataApi(endpoint, arn, null))));
+    dbStep.succeed(`127.0.0.1:${database.port}, migrations applied, fence seeded, Data API mapped`);
     const platform = await SandboxPlatform.start({
       clients,
       config: options.config,

@@ -28,7 +28,7 @@ export const SANDBOX_SIMPLIFICATIONS: readonly string[] = [
   "Synthetic orders are an SQS SendMessage to the orders queue of the region DNS answers with: what API Gateway's SQS integration does for POST /orders.",
   "Route 53 is played in-process: the health Lambda's own /health code is called for each region every probe interval, a status flips after the failure threshold in a row and is forced on the emulator's health check; resolvers' TTL caching is not simulated (the budget still counts it).",
   'Probe intervals are compressed (0.2 s instead of 10 s), so detection and DNS shift are far shorter than on AWS; the RTO budget beside each figure is computed from the config as on AWS.',
-  'The RDS Data API runs no SQL in moto: when the failover machine enters fence-database, the drill applies the same dr_fence advance to the local PostgreSQL.',
+  "The RDS Data API is the emulator's extension running each statement on the local PostgreSQL, so the failover machine's fence-database step advances dr_fence itself; a cluster that is not the global writer runs it read-only, as Aurora refuses writes there.",
 ];
 
 export class SandboxTarget implements DrillTarget {
@@ -66,8 +66,8 @@ export class SandboxTarget implements DrillTarget {
     return processedRows(this.platform.db, prefix);
   }
 
-  promoteStarted(region: string, executionArn: string, fence: { activeRegion: string; epoch: number }): void {
-    void this.platform.bridge.watch(region, executionArn, fence);
+  promoteStarted(): void {
+    // The emulator's RDS Data API runs the fence step's SQL on the sandbox's PostgreSQL.
   }
 
   async injectOutage(region: string): Promise<void> {

@@ -23,11 +23,15 @@ import { readLatest } from '../checks/metrics.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import type { RtoBudget } from '../rto-budget.js';
 import { verifySync } from '../verify-sync.js';
-import { executionArnOf } from './fence-bridge.js';
 import { executionTimeline, objectives, ordersSummary, rtoComponents } from './measure.js';
 import type { ChecksSummary, RpoMeasure, ScenarioName, ScenarioReport, TimelineStep } from './model.js';
 import { OrderLedger, OrderStream, type ProcessedRow } from './orders.js';
 import type { DrillTarget } from './target.js';
+
+/** `arn:…:stateMachine:NAME` + execution name → `arn:…:execution:NAME:EXEC`. */
+export function executionArnOf(stateMachineArn: string, executionName: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+}
 
 export interface ScenarioContext {
   readonly clients: AwsClients;
