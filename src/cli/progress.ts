@@ -3,13 +3,15 @@
  * or without a terminal on stderr it prints plain lines (no spinner frames) so logs
  * stay readable; under `--json` with `quiet` it prints nothing.
  */
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import type { Reporter, StepReporter } from '../core/reporter.js';
 import { colorEnabled } from './style.js';
 
-export function stderrReporter(options: { quiet: boolean }): Reporter {
+export async function stderrReporter(options: { quiet: boolean }): Promise<Reporter> {
   const stream = process.stderr;
-  const interactive = Boolean(stream.isTTY) && !process.env.CI;
+  // ora and its dependencies (about 40 ms to load) only when a spinner will show.
+  const ora =
+    !options.quiet && Boolean(stream.isTTY) && !process.env.CI ? (await import('ora')).default : undefined;
   const write = (line: string) => {
     if (!options.quiet) stream.write(`${line}\n`);
   };
@@ -18,7 +20,7 @@ export function stderrReporter(options: { quiet: boolean }): Reporter {
       const started = Date.now();
       const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
       if (options.quiet) return { succeed() {}, fail() {}, update() {} };
-      if (!interactive) {
+      if (!ora) {
         return {
           succeed: (detail) => write(`✓ ${name}${detail ? ` — ${detail}` : ''} (${elapsed()})`),
           fail: (detail) => write(`✗ ${name}${detail ? ` — ${detail}` : ''} (${elapsed()})`),
