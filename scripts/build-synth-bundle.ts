@@ -1,24 +1,38 @@
 /**
- * `npm run build:synth`: bundles the platform app (src/infra/app.ts with cdktf, the
- * provider's deep modules it uses and `constructs`) into one CommonJS file,
- * `dist/infra/app.bundle.cjs`, which `dr synth` loads when it exists.
+ * `npm run build:synth` (after tsc): bundles what `dr synth` runs after parsing its flags
+ * (src/core/synth-bundle.ts: the config loader with its schema library, core/synth, and
+ * the platform app with cdktf, the provider's deep modules it uses and `constructs`) into
+ * one CommonJS file, `dist/core/synth.bundle.cjs`, then runs one synth from it in a fresh
+ * node process to write V8's code cache beside it. `loadSynth()` (src/core/synth-loader.ts)
+ * loads both.
  *
- * Why: loading ~130 separate CommonJS files through the resolver costs a fifth of
- * `dr synth`; one file is resolved, read and compiled once (V8 still compiles function
- * bodies lazily). The same approach the AWS CDK CLI takes for its own start-up. The
- * bundle is build output (gitignored); the sources stay the truth, and a test checks the
- * bundle synthesizes byte-identical stacks.
+ * Why: loading ~250 separate modules (CommonJS through the resolver, ES modules through
+ * the ESM loader) and parsing and compiling their functions was about half of
+ * `dr synth`; one file is resolved and read once, and with the code cache the functions
+ * a synth runs are not compiled again. The AWS CDK CLI bundles itself for the same
+ * reason. Bundle and cache are build output (gitignored); the sources stay the truth,
+ * and a test checks the bundle synthesizes byte-identical stacks.
  *
  * `requireCjs('…')` (createRequire, invisible to a bundler) is turned back into a plain
- * `require('…')` for the bundler to follow. cdktf itself stays external (see below).
+ * `require('…')` for the bundler to follow. Two of cdktf's own dependencies that
+ * synthesis never calls stay out of the bundle and load on first use: `archiver` (for
+ * TerraformAsset, about 50 ms to load) and `semver` (for ValidateBinaryVersion).
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { codeCacheFile } from '../src/core/synth-loader.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const SYNTH_BUNDLE = resolve(ROOT, 'dist/infra/app.bundle.cjs');
+export const SYNTH_BUNDLE = resolve(ROOT, 'dist/core/synth.bundle.cjs');
+const SYNTH_LOADER = resolve(ROOT, 'dist/core/synth-loader.js');
+
+/** cdktf's dependencies that load on first use (see above). */
+const DEFERRED = ['archiver', 'semver'];
 
 const staticRequires: Plugin = {
   name: 'static-requires',
@@ -33,30 +47,49 @@ const staticRequires: Plugin = {
   },
 };
 
+const deferredCdktfDependencies: Plugin = {
+  name: 'deferred-cdktf-dependencies',
+  setup(b) {
+    const filter = new RegExp(`^(${DEFERRED.join('|')})$`);
+    b.onResolve({ filter }, (args) =>
+      /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]/.test(args.importer)
+        ? { path: args.path, namespace: 'deferred' }
+        : undefined,
+    );
+    // A stand-in: the first use of any member requires the real module, resolved from
+    // cdktf's own folder (its bundled copy) at run time.
+    b.onLoad({ filter: /.*/, namespace: 'deferred' }, (args) => ({
+      contents: `
+        const { createRequire } = require('node:module');
+        const cdktf = 'cdktf';
+        let real;
+        const load = () => (real ??= createRequire(require.resolve(cdktf))(${JSON.stringify(args.path)}));
+        module.exports = new Proxy(function deferred() {}, {
+          apply: (_target, self, argv) => Reflect.apply(load(), self, argv),
+          get: (_target, key) => Reflect.get(load(), key),
+          has: (_target, key) => Reflect.has(load(), key),
+        });
+      `,
+      loader: 'js',
+    }));
+  },
+};
+
 export async function buildSynthBundle(outfile = SYNTH_BUNDLE): Promise<string> {
+  // A code cache made for the previous bundle must not outlive it.
+  rmSync(codeCacheFile(outfile), { force: true });
   await build({
-    // cjs.ts first, for its side effect (deferring archiver before cdktf loads): once the
-    // requireCjs calls are rewritten no module uses its export, and esbuild drops unused
-    // TypeScript imports.
-    stdin: {
-      contents: "import './src/infra/cjs.ts';\nexport * from './src/infra/app.ts';\n",
-      resolveDir: ROOT,
-      sourcefile: 'synth-bundle-entry.ts',
-      loader: 'ts',
-    },
+    entryPoints: [resolve(ROOT, 'src/core/synth-bundle.ts')],
     outfile,
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    // cdktf stays a package of its own: it ships its own dependencies (archiver among
-    // them, deferred by src/infra/cjs.ts), and the provider modules share its instance.
-    external: ['cdktf'],
-    plugins: [staticRequires],
+    plugins: [staticRequires, deferredCdktfDependencies],
     // import.meta.url (used by createRequire) as a CommonJS module knows it.
     define: { 'import.meta.url': '__dr_import_meta_url' },
     banner: { js: 'const __dr_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
-    logLevel: 'error',
+    logLevel: 'warning',
     legalComments: 'none',
     // Whitespace and syntax only: class and function names stay as written (error messages).
     minifyWhitespace: true,
@@ -65,7 +98,46 @@ export async function buildSynthBundle(outfile = SYNTH_BUNDLE): Promise<string> 
   return outfile;
 }
 
+/** The config the warm-up synthesizes: the smallest valid one. */
+const WARM_UP_CONFIG = { app: 'trading', dns: { domain: 'trading.example.com' } };
+
+/**
+ * Loads the built bundle through the compiled `loadSynth()` in a fresh node process,
+ * reads a config and synthesizes it (into a temporary folder), then writes the code
+ * cache of what that compiled. Needs tsc's output (dist/core/synth-loader.js).
+ */
+export function warmSynthCodeCache(): string {
+  if (!existsSync(SYNTH_LOADER)) {
+    throw new Error(`${SYNTH_LOADER} is missing: compile first (npm run build runs tsc, then this)`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'dr-synth-warm-up-'));
+  try {
+    const config = join(dir, 'dr.config.json');
+    writeFileSync(config, JSON.stringify(WARM_UP_CONFIG));
+    const script = `
+      const { loadSynth, loadedSynthBundle } = await import(${JSON.stringify(pathToFileURL(SYNTH_LOADER).href)});
+      const synth = await loadSynth();
+      const { config } = await synth.loadConfig(process.argv[1]);
+      await synth.synthesize({ config, outDir: process.argv[2] });
+      const bundle = loadedSynthBundle();
+      if (!bundle) throw new Error('loadSynth() did not load the bundle');
+      process.stdout.write(bundle.writeCodeCache());
+    `;
+    const { DR_NO_SYNTH_BUNDLE: _ignored, ...env } = process.env;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, config, join(dir, 'out')], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`synth warm-up failed (exit ${run.status}): ${run.stderr}`);
+    return run.stdout;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const out = await buildSynthBundle();
-  console.log(`synth bundle: ${out.slice(ROOT.length + 1)}`);
+  const bundle = await buildSynthBundle();
+  const cache = warmSynthCodeCache();
+  console.log(`synth bundle: ${bundle.slice(ROOT.length + 1)}, code cache: ${cache.slice(ROOT.length + 1)}`);
 }

@@ -83,7 +83,7 @@ Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL U
     const clients = await this.awsClients(flags);
     try {
       const synthStep = reporter.step('Synthesizing stacks');
-      const { synthesize } = await import('../core/synth.js');
+      const { synthesize } = await (await import('../core/synth-loader.js')).loadSynth();
       const synth = await synthesize({ config, outDir: flags.out });
       synthStep.succeed(`${synth.stacks.length} stacks`);
 

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { DrCommand } from '../cli/base-command.js';
+import type { DrConfig } from '../config/schema.js';
 import type { SynthResult } from '../core/synth.js';
 
 export default class Synth extends DrCommand<SynthResult> {
@@ -12,12 +13,22 @@ export default class Synth extends DrCommand<SynthResult> {
     out: Flags.string({ summary: 'Output directory.', default: 'cdktf.out' }),
   };
 
+  /**
+   * The config loader that comes with the synth modules (the bundle carries its own
+   * copy of the schema library), so `dr synth` loads one file rather than two.
+   */
+  protected override async loadDrConfig(path: string): Promise<DrConfig> {
+    const { loadSynth } = await import('../core/synth-loader.js');
+    const { config } = await (await loadSynth()).loadConfig(path);
+    return config;
+  }
+
   async run(): Promise<SynthResult> {
     const { flags } = await this.parse(Synth);
     const config = await this.loadDrConfig(flags.config);
     const reporter = await this.reporter();
     const step = reporter.step('Synthesizing stacks');
-    const { synthesize } = await import('../core/synth.js');
+    const { synthesize } = await (await import('../core/synth-loader.js')).loadSynth();
     const result = await synthesize({ config, outDir: flags.out });
     step.succeed(`${result.stacks.length} stacks`);
     const { rtoBudget } = await import('../core/rto-budget.js');

@@ -1,29 +1,13 @@
 /**
- * `dr synth`: config → Terraform JSON per stack, in-process. cdktf is imported here
- * lazily so that commands which never synthesize never pay for it.
+ * `dr synth`: config → Terraform JSON per stack, in-process. This module loads cdktf:
+ * commands reach it only through `loadSynth()` (synth-loader.ts), and only to
+ * synthesize, so commands which never synthesize never pay for it.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { join, relative, resolve } from 'node:path';
 import type { DrConfig } from '../config/schema.js';
+import { synthesizePlatform } from '../infra/app.js';
 import { deployWaves } from './deploy-order.js';
-
-type PlatformAppModule = typeof import('../infra/app.js');
-
-/**
- * The platform app: from the one-file bundle `npm run build` writes next to the compiled
- * module (scripts/build-synth-bundle.ts: a fifth faster to load), else the module itself
- * (sources run through tsx, or a build without the bundle).
- */
-async function loadPlatformApp(): Promise<PlatformAppModule> {
-  const bundle = fileURLToPath(new URL('../infra/app.bundle.cjs', import.meta.url));
-  if (!process.env.DR_NO_SYNTH_BUNDLE && existsSync(bundle)) {
-    return createRequire(import.meta.url)(bundle) as PlatformAppModule;
-  }
-  return import('../infra/app.js');
-}
 
 export interface SynthesizedStack {
   readonly name: string;
@@ -54,7 +38,6 @@ export interface SynthOptions {
 
 export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const outDir = resolve(options.outDir ?? 'cdktf.out');
-  const { synthesizePlatform } = await loadPlatformApp();
   synthesizePlatform({ config: options.config, outdir: outDir });
 
   const manifest = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as Manifest;

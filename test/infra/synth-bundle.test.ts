@@ -1,12 +1,12 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSynthBundle } from '../../scripts/build-synth-bundle.js';
 import { parseConfig } from '../../src/config/load.js';
-import { synthesizePlatform } from '../../src/infra/app.js';
+import { synthesize } from '../../src/core/synth.js';
+import { requireWithCodeCache, type SynthModules } from '../../src/core/synth-loader.js';
 
 // `dr synth` loads the one-file bundle `npm run build` writes (start-up time); the
 // sources stay the truth. The bundle must synthesize exactly what the sources do.
@@ -21,33 +21,41 @@ describe('synth bundle', () => {
     );
   }
 
-  it('synthesizes byte-identical stacks to the source modules', async () => {
+  it('synthesizes byte-identical stacks to the source modules, with and without its code cache', async () => {
     // Given a freshly built bundle (in a folder of the repo, so it resolves node_modules)
     const bundle = await buildSynthBundle(
-      join(process.cwd(), 'dist', 'test-bundles', `app-${process.pid}.cjs`),
+      join(process.cwd(), 'dist', 'test-bundles', `synth-${process.pid}.cjs`),
     );
     after(() => rmSync(bundle, { force: true }));
-    const fromBundle = createRequire(import.meta.url)(bundle) as {
-      synthesizePlatform: typeof synthesizePlatform;
-    };
-    const config = parseConfig({
-      app: 'trading',
-      dns: { domain: 'trading.example.com' },
-      tags: { team: 'sre' },
-    });
+    after(() => rmSync(`${bundle}.v8cache`, { force: true }));
+    const raw = { app: 'trading', dns: { domain: 'trading.example.com' }, tags: { team: 'sre' } };
 
-    // When both synthesize the same config
-    fromBundle.synthesizePlatform({ config, outdir: join(dir, 'bundle') });
-    synthesizePlatform({ config, outdir: join(dir, 'source') });
+    // When the sources and the bundle synthesize the same config, the bundle twice: first
+    // compiled from its source (writing its code cache), then from that code cache
+    await synthesize({ config: parseConfig(raw), outDir: join(dir, 'source') });
+    const cold = requireWithCodeCache(bundle);
+    const fromBundle = cold.exports as SynthModules;
+    await fromBundle.synthesize({ config: fromBundle.parseConfig(raw), outDir: join(dir, 'bundle') });
+    cold.writeCodeCache();
+    const warm = requireWithCodeCache(bundle);
+    const fromCache = warm.exports as SynthModules;
+    await fromCache.synthesize({ config: fromCache.parseConfig(raw), outDir: join(dir, 'cached') });
 
     // Then every stack's Terraform JSON is the same, byte for byte
-    const a = stacks(join(dir, 'bundle'));
-    const b = stacks(join(dir, 'source'));
-    assert.deepEqual(Object.keys(a).sort(), [
+    assert.equal(cold.codeCache, 'none');
+    assert.equal(warm.codeCache, 'accepted');
+    const source = stacks(join(dir, 'source'));
+    assert.deepEqual(Object.keys(source).sort(), [
       'trading-prod-global',
       'trading-prod-primary',
       'trading-prod-secondary',
     ]);
-    for (const name of Object.keys(b)) assert.equal(a[name], b[name], `${name} differs`);
+    for (const copy of ['bundle', 'cached']) {
+      const synthesized = stacks(join(dir, copy));
+      assert.deepEqual(Object.keys(synthesized).sort(), Object.keys(source).sort());
+      for (const name of Object.keys(source)) {
+        assert.equal(synthesized[name], source[name], `${name} from the ${copy} bundle differs`);
+      }
+    }
   });
 });
