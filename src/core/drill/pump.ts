@@ -6,6 +6,9 @@
  * - the mapping's state is honoured: while GetEventSourceMapping says anything but
  *   Enabled, that region's pump receives nothing (the split-brain guard the failover
  *   flips);
+ * - so is the function's reserved concurrency: while GetFunctionConcurrency says 0 (the
+ *   AWS drill's PutFunctionConcurrency 0), Lambda invokes nothing and the messages stay
+ *   in the queue. Read with the mapping state, on every poll (no cache);
  * - ReceiveMessage → handler → DeleteMessageBatch of every message not reported in
  *   `batchItemFailures`; a batch the handler throws on (fenced, database down) deletes
  *   nothing, so its messages come back after the visibility timeout, as with Lambda.
@@ -25,6 +28,8 @@ export interface PumpOptions {
   readonly queueUrl: string;
   readonly mappingUuid: string;
   readonly handler: SqsHandler;
+  /** The function whose reserved concurrency counts. @default - the mapping's FunctionArn */
+  readonly functionName?: string;
   /** @default 10 (SQS's maximum per ReceiveMessage) */
   readonly batchSize?: number;
   /** Pause between empty or refused polls. @default 100 */
@@ -41,6 +46,8 @@ export interface PumpStats {
   readonly deleted: number;
   /** Polls skipped because the mapping was not Enabled. */
   readonly skippedDisabled: number;
+  /** Polls skipped because the function's reserved concurrency was 0. */
+  readonly skippedThrottled: number;
   /** Polls that could not reach the region. */
   readonly unreachable: number;
   readonly lastError?: string;
@@ -55,12 +62,16 @@ export class OrderPump {
     received: 0,
     deleted: 0,
     skippedDisabled: 0,
+    skippedThrottled: 0,
     unreachable: 0,
     lastError: undefined as string | undefined,
   };
   private wake: (() => void) | undefined;
+  private functionName: string | undefined;
 
-  constructor(private readonly options: PumpOptions) {}
+  constructor(private readonly options: PumpOptions) {
+    this.functionName = options.functionName;
+  }
 
   start(): void {
     if (this.running) return;
@@ -91,18 +102,42 @@ export class OrderPump {
     this.wake = undefined;
   }
 
-  private async enabled(): Promise<boolean> {
+  /** Reserved concurrency 0: Lambda runs no instance of the function. */
+  private async throttled(functionName: string): Promise<boolean> {
     const out = await this.options.clients
       .lambda(this.options.region)
-      .getEventSourceMapping({ UUID: this.options.mappingUuid });
-    return out.State === 'Enabled';
+      .getFunctionConcurrency({ FunctionName: functionName });
+    return out.ReservedConcurrentExecutions === 0;
+  }
+
+  /** Whether the mapping invokes the function now: its state, then the function's reserved concurrency. */
+  private async invoking(): Promise<'enabled' | 'disabled' | 'throttled'> {
+    const lambda = this.options.clients.lambda(this.options.region);
+    const known = this.functionName;
+    // Both read on every poll, concurrently once the function is known.
+    const [mapping, throttled] = await Promise.all([
+      lambda.getEventSourceMapping({ UUID: this.options.mappingUuid }),
+      known === undefined ? undefined : this.throttled(known),
+    ]);
+    if (mapping.State !== 'Enabled') return 'disabled';
+    if (known === undefined) {
+      this.functionName = mapping.FunctionArn;
+      if (this.functionName === undefined) return 'enabled';
+      return (await this.throttled(this.functionName)) ? 'throttled' : 'enabled';
+    }
+    return throttled ? 'throttled' : 'enabled';
   }
 
   /** One poll: true when it received something (poll again at once). */
   async pollOnce(): Promise<boolean> {
     const { clients, region, queueUrl } = this.options;
-    if (!(await this.enabled())) {
+    const invoking = await this.invoking();
+    if (invoking === 'disabled') {
       this.stats.skippedDisabled += 1;
+      return false;
+    }
+    if (invoking === 'throttled') {
+      this.stats.skippedThrottled += 1;
       return false;
     }
     const sqs = clients.sqs(region);
