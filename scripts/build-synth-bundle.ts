@@ -14,15 +14,15 @@
  * and a test checks the bundle synthesizes byte-identical stacks.
  *
  * `requireCjs('…')` (createRequire, invisible to a bundler) is turned back into a plain
- * `require('…')` for the bundler to follow. Two of cdktf's own dependencies that
- * synthesis never calls stay out of the bundle and load on first use: `archiver` (for
- * TerraformAsset, about 50 ms to load) and `semver` (for ValidateBinaryVersion).
+ * `require('…')` for the bundler to follow. Two modules cdktf requires, which
+ * synthesizing the platform never calls, stay out of the bundle and load from cdktf's
+ * folder on first use (DEFERRED).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { codeCacheFile } from '../src/core/synth-loader.js';
@@ -31,8 +31,15 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SYNTH_BUNDLE = resolve(ROOT, 'dist/core/synth.bundle.cjs');
 const SYNTH_LOADER = resolve(ROOT, 'dist/core/synth-loader.js');
 
-/** cdktf's dependencies that load on first use (see above). */
-const DEFERRED = ['archiver', 'semver'];
+/**
+ * What cdktf's own files require that loads on first use instead of being bundled, by
+ * the name they require it with:
+ * - `./private/fs`: TerraformAsset's file helpers. They load `archiver` (about 50 ms)
+ *   and zip by running their own file (`node ${__filename}`), which works only from
+ *   that file, not from inside a bundle.
+ * - `semver`: ValidateBinaryVersion's version ranges (about 20 ms to load).
+ */
+const DEFERRED = ['./private/fs', 'semver'];
 
 const staticRequires: Plugin = {
   name: 'static-requires',
@@ -47,17 +54,22 @@ const staticRequires: Plugin = {
   },
 };
 
-const deferredCdktfDependencies: Plugin = {
-  name: 'deferred-cdktf-dependencies',
+export const deferredCdktfModules: Plugin = {
+  name: 'deferred-cdktf-modules',
   setup(b) {
-    const filter = new RegExp(`^(${DEFERRED.join('|')})$`);
-    b.onResolve({ filter }, (args) =>
-      /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]/.test(args.importer)
-        ? { path: args.path, namespace: 'deferred' }
-        : undefined,
-    );
+    b.onResolve({ filter: /^(\.\/private\/fs|semver)$/ }, (args) => {
+      const cdktfLib = /^(.*[\\/]node_modules[\\/]cdktf[\\/]lib)[\\/]/.exec(args.importer)?.[1];
+      if (!cdktfLib || !DEFERRED.includes(args.path)) return undefined;
+      // What to require at run time, from cdktf's lib/index.js.
+      const request = args.path.startsWith('.')
+        ? `./${relative(cdktfLib, resolve(dirname(args.importer), args.path))
+            .split(sep)
+            .join('/')}.js`
+        : args.path;
+      return { path: request, namespace: 'deferred' };
+    });
     // A stand-in: the first use of any member requires the real module, resolved from
-    // cdktf's own folder (its bundled copy) at run time.
+    // cdktf's lib/index.js at run time (semver: cdktf's own bundled copy).
     b.onLoad({ filter: /.*/, namespace: 'deferred' }, (args) => ({
       contents: `
         const { createRequire } = require('node:module');
@@ -85,7 +97,7 @@ export async function buildSynthBundle(outfile = SYNTH_BUNDLE): Promise<string> 
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [staticRequires, deferredCdktfDependencies],
+    plugins: [staticRequires, deferredCdktfModules],
     // import.meta.url (used by createRequire) as a CommonJS module knows it.
     define: { 'import.meta.url': '__dr_import_meta_url' },
     banner: { js: 'const __dr_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },

@@ -1,9 +1,12 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSynthBundle } from '../../scripts/build-synth-bundle.js';
+import { build } from 'esbuild';
+import type * as Cdktf from 'cdktf';
+import type * as BinaryVersion from 'cdktf/lib/validations/validate-binary-version.js';
+import { buildSynthBundle, deferredCdktfModules } from '../../scripts/build-synth-bundle.js';
 import { parseConfig } from '../../src/config/load.js';
 import { synthesize } from '../../src/core/synth.js';
 import { requireWithCodeCache, type SynthModules } from '../../src/core/synth-loader.js';
@@ -57,5 +60,44 @@ describe('synth bundle', () => {
         assert.equal(synthesized[name], source[name], `${name} from the ${copy} bundle differs`);
       }
     }
+  });
+
+  it("leaves out cdktf's asset file helpers and semver, and loads them from cdktf on first use", async () => {
+    // Given an app bundled as the synth bundle is, using both: an archived asset (zipped by
+    // cdktf running its own file helpers' file) and a binary version check (semver)
+    const bundle = join(process.cwd(), 'dist', 'test-bundles', `deferred-${process.pid}.cjs`);
+    after(() => rmSync(bundle, { force: true }));
+    await build({
+      stdin: {
+        contents:
+          "module.exports = { ...require('cdktf'), ...require('cdktf/lib/validations/validate-binary-version.js') };",
+        resolveDir: process.cwd(),
+      },
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      plugins: [deferredCdktfModules],
+      logLevel: 'error',
+    });
+    const source = readFileSync(bundle, 'utf8');
+    const cdktf = requireWithCodeCache(bundle).exports as typeof Cdktf & typeof BinaryVersion;
+    const files = join(dir, 'asset');
+    mkdirSync(files);
+    writeFileSync(join(files, 'index.js'), 'exports.handler = async () => 42;\n');
+
+    // When the app synthesizes and the version check runs
+    const app = new cdktf.App({ outdir: join(dir, 'deferred') });
+    const stack = new cdktf.TerraformStack(app, 'assets');
+    const asset = new cdktf.TerraformAsset(stack, 'code', { path: files, type: cdktf.AssetType.ARCHIVE });
+    app.synth();
+    const versionCheck = new cdktf.ValidateBinaryVersion('node', '>=18.0.0', 'node --version').validate();
+
+    // Then neither was bundled, and both worked
+    assert.ok(!source.includes('function archiveSync('), 'the asset file helpers were bundled');
+    assert.ok(!source.includes('createToken('), 'semver was bundled');
+    const zip = readFileSync(join(dir, 'deferred', 'stacks', 'assets', asset.path));
+    assert.equal(zip.subarray(0, 2).toString('latin1'), 'PK');
+    assert.deepEqual(versionCheck, []);
   });
 });
