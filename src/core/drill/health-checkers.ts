@@ -6,6 +6,10 @@
  * - every `intervalMs` it calls each region's `/health` handler — the health Lambda's own
  *   code (`createHealthHandler`), with its probes pointed at the emulator and the
  *   sandbox's PostgreSQL; a region in outage fails its SSM/RDS probes like a lost region;
+ * - first, as API Gateway in front of that handler would, it reads the region's order API
+ *   stage once per round (GetStage): a stage throttled to 0 (`*\/*` rate or burst limit 0,
+ *   the AWS drill's data-plane blackout) answers 429 Too Many Requests without calling the
+ *   handler, and a region whose API Gateway does not answer fails the check too;
  * - after `failureThreshold` answers in a row that disagree with the current status it
  *   flips the status (as Route 53 does), and forces it on the emulator's health check
  *   (`setHealthCheckStatus`), so `dr status` and the watchdog's sandbox probe see it;
@@ -20,6 +24,8 @@ import { createHealthHandler } from '../../lambdas/health/handler.js';
 import { writerRoleOf } from '../../lambdas/health/probes.js';
 import { DbPool, urlDbSettings } from '../../lambdas/shared/db.js';
 import { readSsmFence, type ParameterStore } from '../../lambdas/shared/params.js';
+import { RegionUnreachableError } from '../errors.js';
+import { OrderApiStages } from '../sandbox/api-gateway.js';
 import { setHealthCheckStatus } from '../sandbox/emulator.js';
 
 /** SSM of one region as the Lambda helpers read it (GetParameter per name; missing names absent). */
@@ -40,6 +46,47 @@ export function emulatorParameterStore(clients: AwsClients, region: string): Par
       return Object.fromEntries(values.filter((v): v is readonly [string, string] => v[1] !== undefined));
     },
   };
+}
+
+/**
+ * The health Lambda's own handler for `region`, its dependencies pointed at the sandbox:
+ * SSM and RDS of that region (the emulator), its orders queue, and `db` (the sandbox's
+ * PostgreSQL).
+ */
+export function sandboxHealthHandler(options: {
+  clients: AwsClients;
+  config: DrConfig;
+  region: string;
+  db: DbPool;
+}): ReturnType<typeof createHealthHandler> {
+  const { clients, config, region, db } = options;
+  const naming = new Naming(config);
+  const parameters = emulatorParameterStore(clients, region);
+  return createHealthHandler({
+    region,
+    record: naming.roleOf(region),
+    log: () => {},
+    ssmFence: () => readSsmFence(parameters, naming),
+    writer: async () => {
+      const out = await clients
+        .rds(region)
+        .describeGlobalClusters({ GlobalClusterIdentifier: naming.globalCluster() });
+      return writerRoleOf(
+        out.GlobalClusters?.[0]?.GlobalClusterMembers ?? [],
+        region,
+        naming.dbCluster(region),
+      );
+    },
+    queue: async () => {
+      const url = await clients.sqs(region).getQueueUrl({ QueueName: naming.ordersQueue(region) });
+      const out = await clients.sqs(region).getQueueAttributes({
+        QueueUrl: url.QueueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      });
+      return { visibleMessages: Number(out.Attributes?.ApproximateNumberOfMessages ?? Number.NaN) };
+    },
+    db,
+  });
 }
 
 export interface DnsEvent {
@@ -77,11 +124,13 @@ export class HealthCheckers {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private readonly threshold: number;
+  private readonly stages: OrderApiStages;
   private readonly primary: string;
   private readonly secondary: string;
 
   private constructor(private readonly options: HealthCheckersOptions) {
     this.threshold = options.config.dns.healthCheck.failureThreshold;
+    this.stages = new OrderApiStages(options.clients, options.config);
     this.primary = options.config.regions.primary;
     this.secondary = options.config.regions.secondary;
   }
@@ -97,34 +146,11 @@ export class HealthCheckers {
       const checkId = checks.find((c) => c.HealthCheckConfig?.FullyQualifiedDomainName === fqdn)?.Id;
       const db = new DbPool(urlDbSettings(options.dbUrl), { max: 2, connectionTimeoutMillis: 1000 });
       self.pools.push(db);
-      const parameters = emulatorParameterStore(clients, region);
-      const handler = createHealthHandler({
-        region,
-        record: naming.roleOf(region),
-        log: () => {},
-        ssmFence: () => readSsmFence(parameters, naming),
-        writer: async () => {
-          const out = await clients
-            .rds(region)
-            .describeGlobalClusters({ GlobalClusterIdentifier: naming.globalCluster() });
-          return writerRoleOf(
-            out.GlobalClusters?.[0]?.GlobalClusterMembers ?? [],
-            region,
-            naming.dbCluster(region),
-          );
-        },
-        queue: async () => {
-          const url = await clients.sqs(region).getQueueUrl({ QueueName: naming.ordersQueue(region) });
-          const out = await clients.sqs(region).getQueueAttributes({
-            QueueUrl: url.QueueUrl,
-            AttributeNames: ['ApproximateNumberOfMessages'],
-          });
-          return { visibleMessages: Number(out.Attributes?.ApproximateNumberOfMessages ?? Number.NaN) };
-        },
-        db,
-      });
+      const handler = sandboxHealthHandler({ clients, config, region, db });
       self.regions.push({ region, handler, checkId, healthy: true, streak: 0, lastDetail: '' });
     }
+    // Find the order APIs while every region answers (the first rounds need no lookup then).
+    await Promise.all(self.regions.map((r) => self.stages.read(r.region).catch(() => undefined)));
     return self;
   }
 
@@ -144,15 +170,40 @@ export class HealthCheckers {
     await Promise.all(this.regions.map((r) => this.check(r)));
   }
 
+  /** Why the region's `/health` did not reach its handler, or undefined when it does. */
+  private async gatewayRefusal(region: string): Promise<string | undefined> {
+    try {
+      const stage = await this.stages.read(region, {
+        resourcePath: this.options.config.dns.healthCheck.path,
+        httpMethod: 'GET',
+      });
+      return stage.throttled ? stage.detail : undefined;
+    } catch (error) {
+      // A lost region's API Gateway does not answer; any other failure of the emulator
+      // leaves the answer to the handler.
+      if (error instanceof RegionUnreachableError) return `API Gateway in ${region} did not answer`;
+      return undefined;
+    }
+  }
+
   private async check(r: RegionHealth): Promise<void> {
     let ok: boolean;
-    try {
-      const response = await r.handler({ httpMethod: 'GET', path: this.options.config.dns.healthCheck.path });
-      ok = response.statusCode === 200;
-      r.lastDetail = response.body;
-    } catch (error) {
+    const refused = await this.gatewayRefusal(r.region);
+    if (refused !== undefined) {
       ok = false;
-      r.lastDetail = (error as Error).message;
+      r.lastDetail = refused;
+    } else {
+      try {
+        const response = await r.handler({
+          httpMethod: 'GET',
+          path: this.options.config.dns.healthCheck.path,
+        });
+        ok = response.statusCode === 200;
+        r.lastDetail = response.body;
+      } catch (error) {
+        ok = false;
+        r.lastDetail = (error as Error).message;
+      }
     }
     if (ok === r.healthy) {
       r.streak = 0;

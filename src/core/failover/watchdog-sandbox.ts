@@ -6,6 +6,9 @@
  *
  * - the region answers at all: an SSM read there (`dr sandbox outage` cuts it, as a lost
  *   region's API would not answer);
+ * - its order API stage is not throttled to 0 (GetStage: the `/health` method's or the
+ *   `*\/*` rate or burst limit 0, the AWS drill's data-plane blackout): API Gateway would
+ *   answer that GET 429 Too Many Requests without reaching the health Lambda;
  * - its Route 53 health check is not forced to Failure (the emulator's switch for "its
  *   /health answers 503"). Only the sandbox reads Route 53 here, as the emulator's stand-in
  *   for the /health answer; the Lambda never calls Route 53. When Route 53 does not answer
@@ -14,7 +17,8 @@
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../../infra/naming.js';
-import { UsageError } from '../errors.js';
+import { RegionUnreachableError, UsageError } from '../errors.js';
+import { OrderApiStages } from '../sandbox/api-gateway.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { followExecution, type ExecutionOutcome } from './execution.js';
 import {
@@ -34,11 +38,25 @@ export function sandboxHealthProbe(options: {
   const { clients, config, watched } = options;
   const naming = new Naming(config);
   const fqdn = naming.regionalApiDomain(config.dns.domain, config.dns.apiSubdomain, watched);
+  const url = `https://${fqdn}${config.dns.healthCheck.path}`;
+  const stages = new OrderApiStages(clients, config);
   return async () => {
     try {
       await clients.ssm(watched).getParameter({ Name: naming.ssmActiveRegion() });
     } catch (error) {
       return { ok: false, detail: `${watched} did not answer (${(error as Error).name})` };
+    }
+    try {
+      const stage = await stages.read(watched, {
+        resourcePath: config.dns.healthCheck.path,
+        httpMethod: 'GET',
+      });
+      if (stage.throttled) return { ok: false, detail: `${url} ${stage.detail}` };
+    } catch (error) {
+      if (error instanceof RegionUnreachableError) {
+        return { ok: false, detail: `${watched} did not answer (${error.name})` };
+      }
+      // Any other failure leaves the answer to the health check status below.
     }
     let checks;
     try {
