@@ -51,7 +51,7 @@ export function emulatorParameterStore(clients: AwsClients, region: string): Par
 /**
  * The health Lambda's own handler for `region`, its dependencies pointed at the sandbox:
  * SSM and RDS of that region (the emulator), its orders queue, and `db` (the sandbox's
- * PostgreSQL).
+ * PostgreSQL). Shared by the Route 53 stand-in and the API Gateway stand-in.
  */
 export function sandboxHealthHandler(options: {
   clients: AwsClients;
