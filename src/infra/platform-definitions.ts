@@ -10,6 +10,32 @@ import type { Naming } from './naming.js';
 /** The order API stage's throttling (stage-wide method settings), as deployed and seeded. */
 export const ORDER_API_THROTTLE = { rateLimit: 500, burstLimit: 1000 } as const;
 
+/**
+ * The API's Order model (JSON schema draft 4, what API Gateway's request validator
+ * takes): the trade processor's order contract (src/lambdas/trade-processor/order.ts),
+ * so a body the API accepts is one the processor can process. Two things the processor
+ * checks and draft 4 cannot say are left to it: a limit price of zero, and a timestamp
+ * that is not a real date. test/lambdas/order-model.test.ts holds the two together.
+ */
+export const ORDER_MODEL = {
+  $schema: 'http://json-schema.org/draft-04/schema#',
+  title: 'Order',
+  type: 'object',
+  required: ['clientOrderId', 'account', 'symbol', 'side', 'quantity', 'limitPrice', 'timestamp'],
+  properties: {
+    clientOrderId: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' },
+    account: { type: 'string', minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$' },
+    symbol: { type: 'string', minLength: 1, maxLength: 16, pattern: '^[A-Z0-9][A-Z0-9./-]*$' },
+    side: { type: 'string', enum: ['buy', 'sell'] },
+    quantity: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+    limitPrice: { type: 'string', pattern: '^(0|[1-9][0-9]{0,11})(\\.[0-9]{1,8})?$' },
+    timestamp: {
+      type: 'string',
+      pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$',
+    },
+  },
+} as const;
+
 /** Settings under `naming.ssmSharedPrefix()`, identical in both regions. */
 export function sharedSettings(config: DrConfig, naming: Naming): Record<string, string> {
   const hc = config.dns.healthCheck;

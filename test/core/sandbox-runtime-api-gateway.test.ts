@@ -10,6 +10,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { startApiGateway, type RunningApiGateway } from '../../src/core/sandbox/api-gateway.js';
+import { syntheticOrder } from '../../src/core/drill/orders.js';
 import { setOutage } from '../../src/core/sandbox/emulator.js';
 import { ORDER_API_THROTTLE } from '../../src/infra/platform-definitions.js';
 import { useEmulator } from '../emulator/client.js';
@@ -93,21 +94,9 @@ async function signedPost(
   return fetch(target, { method: 'POST', headers, body });
 }
 
-/**
- * An order the deployed Order model accepts (DEFAULT_ORDER_SCHEMA: orderId, side BUY or
- * SELL…). The trade processor would refuse it (it wants side buy or sell): no body fits both.
- */
+/** An order as the drill sends it: the deployed Order model and the trade processor both accept it. */
 function order(id: string): string {
-  return JSON.stringify({
-    orderId: id,
-    clientOrderId: id,
-    account: 'DRILL',
-    symbol: 'DRL',
-    side: 'BUY',
-    quantity: 1,
-    limitPrice: '100.25',
-    timestamp: new Date().toISOString(),
-  });
+  return syntheticOrder(id, 1);
 }
 
 describe('API Gateway stand-in', () => {

@@ -8,6 +8,7 @@ import { Testing } from 'cdktf';
 import { resourcesOf, onlyResource, synthPlatform, type TfJson } from './synth-helpers.js';
 import { PLATFORM_ENV_KEYS } from '../../src/core/platform-env.js';
 import { Naming } from '../../src/infra/naming.js';
+import { ORDER_MODEL } from '../../src/infra/platform-definitions.js';
 
 type Res = Record<string, unknown>;
 
@@ -242,6 +243,8 @@ describe('regional stacks: schedule, API', () => {
       (m) => m.http_method === 'POST',
     );
     assert.ok(post?.request_validator_id, 'POST /orders validates the body');
+    // ...against the trade processor's order contract (test/lambdas/order-model.test.ts)
+    assert.deepEqual(JSON.parse(String(onlyResource(primary, 'aws_api_gateway_model').schema)), ORDER_MODEL);
     const stage = onlyResource(primary, 'aws_api_gateway_stage');
     assert.equal(stage.stage_name, naming.restApiStage());
     assert.equal(stage.xray_tracing_enabled, true);

@@ -32,7 +32,7 @@
  * the request is signed, with a scope for the right region and service), and no IAM
  * policy is evaluated; throttling is all or nothing (a limit of 0 refuses everything,
  * any other lets everything through: no token bucket); only the two integrations the
- * stack deploys run; the Order model is the stack's default (`DEFAULT_ORDER_SCHEMA`: the
+ * stack deploys run; the Order model is the stack's default (`ORDER_MODEL`: the
  * emulator holds no models), validated for the JSON-schema keywords it uses.
  */
 import { randomUUID } from 'node:crypto';
@@ -165,7 +165,7 @@ function throttledDetail(
 
 // ---- the Order model (API Gateway's request validator) ------------------------------------
 
-type JsonSchema = Readonly<Record<string, unknown>>;
+export type JsonSchema = Readonly<Record<string, unknown>>;
 
 const SCHEMA_KEYWORDS = new Set([
   '$schema',
@@ -189,7 +189,7 @@ const SCHEMA_KEYWORDS = new Set([
 ]);
 
 /** Refuses a model using a keyword the validator below does not know (it would pass silently). */
-function checkKeywords(schema: JsonSchema, at = '#'): void {
+export function checkKeywords(schema: JsonSchema, at = '#'): void {
   for (const [key, value] of Object.entries(schema)) {
     if (!SCHEMA_KEYWORDS.has(key)) {
       throw new Error(`the API Gateway stand-in cannot validate JSON-schema keyword ${key} (at ${at})`);
@@ -228,7 +228,7 @@ function typeMatches(type: unknown, value: unknown): boolean {
 }
 
 /** JSON schema draft 4, the keywords in SCHEMA_KEYWORDS. */
-function validates(schema: JsonSchema, value: unknown): boolean {
+export function validates(schema: JsonSchema, value: unknown): boolean {
   const s = schema as Record<string, unknown>;
   if (!typeMatches(s.type, value)) return false;
   if (Array.isArray(s.enum) && !s.enum.some((e) => e === value)) return false;
@@ -270,9 +270,8 @@ function validates(schema: JsonSchema, value: unknown): boolean {
 
 /** The deployed Order model as a validator of a request body (its text). */
 async function orderValidator(): Promise<(body: string) => boolean> {
-  // Loaded only when a stand-in starts: the construct module brings the cdktf provider.
-  const { DEFAULT_ORDER_SCHEMA } = await import('../../infra/constructs/regional/order-api.js');
-  const schema = DEFAULT_ORDER_SCHEMA as unknown as JsonSchema;
+  const { ORDER_MODEL } = await import('../../infra/platform-definitions.js');
+  const schema = ORDER_MODEL as unknown as JsonSchema;
   checkKeywords(schema);
   return (body) => {
     let json: unknown;
@@ -371,7 +370,7 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const ACCEPTED = (messageId: string, requestId: string) => ({ accepted: true, messageId, requestId });
 const NOT_ACCEPTED = (requestId: string) => ({
   accepted: false,
-  message: 'order not queued; retry with the same orderId',
+  message: 'order not queued; retry with the same clientOrderId',
   requestId,
 });
 

@@ -28,7 +28,7 @@ import { requireCjs } from '../../cjs.js';
 import { EncryptedLogGroup } from './log-group.js';
 import { arn, policyDocument, serviceTrustPolicy, type ArnContext } from './policy.js';
 import { InvalidPropsError, requireInt, requireNonEmpty } from './validate.js';
-import { ORDER_API_THROTTLE } from '../../platform-definitions.js';
+import { ORDER_API_THROTTLE, ORDER_MODEL } from '../../platform-definitions.js';
 
 const { ApiGatewayAccount } = requireCjs(
   '@cdktf/provider-aws/lib/api-gateway-account/index.js',
@@ -82,19 +82,7 @@ const { LambdaPermission } = requireCjs(
  * Deliberately loose beyond the fields the trade processor keys on: it validates the
  * rest itself and reports bad messages as batch item failures.
  */
-export const DEFAULT_ORDER_SCHEMA = {
-  $schema: 'http://json-schema.org/draft-04/schema#',
-  title: 'Order',
-  type: 'object',
-  required: ['orderId', 'symbol', 'side', 'quantity'],
-  properties: {
-    orderId: { type: 'string', minLength: 1, maxLength: 64 },
-    symbol: { type: 'string', minLength: 1, maxLength: 16 },
-    side: { type: 'string', enum: ['BUY', 'SELL'] },
-    quantity: { type: 'number', exclusiveMinimum: true, minimum: 0 },
-    price: { type: 'number', exclusiveMinimum: true, minimum: 0 },
-  },
-} as const;
+export const DEFAULT_ORDER_SCHEMA = ORDER_MODEL;
 
 /** SQS `SendMessage` as a form post; the API request id travels as a message attribute. */
 const SEND_MESSAGE_TEMPLATE = [
@@ -108,7 +96,7 @@ const SEND_MESSAGE_TEMPLATE = [
 const ACCEPTED_TEMPLATE =
   '{"accepted":true,"messageId":"$input.path(\'$.SendMessageResponse.SendMessageResult.MessageId\')","requestId":"$context.requestId"}';
 const NOT_ACCEPTED_TEMPLATE =
-  '{"accepted":false,"message":"order not queued; retry with the same orderId","requestId":"$context.requestId"}';
+  '{"accepted":false,"message":"order not queued; retry with the same clientOrderId","requestId":"$context.requestId"}';
 
 const ACCESS_LOG_FORMAT = JSON.stringify({
   requestId: '$context.requestId',
