@@ -18,6 +18,8 @@ import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { setOutage } from '../../src/core/sandbox/emulator.js';
 import { LockHeldError } from '../../src/core/errors.js';
 import { followExecution } from '../../src/core/failover/execution.js';
+import { acquireLease, releaseLease } from '../../src/core/failover/lease.js';
+import { LEASE_ID } from '../../src/core/failover/plan.js';
 import {
   decideAutoFailover,
   parseAutoFailoverSetting,
@@ -170,6 +172,19 @@ describe('runWatchdog (effects faked in memory)', () => {
     assert.equal(calls.started, 0);
   });
 
+  it('takes no probe while an operation runs (the new primary of a failback answers 503 until promoted)', async () => {
+    // Given an operation in flight when the period starts (the lease held), and a failing primary
+    const { effects, calls } = fakeEffects({ health: [bad(), bad(), bad()], inFlight: async () => true });
+    // When one period runs
+    const run = await loop(effects);
+    // Then nothing was probed, nothing started, nobody told
+    assert.equal(run.decision.action, 'none');
+    assert.equal(run.decision.reason, 'an operation is already running');
+    assert.equal(calls.probes, 0);
+    assert.equal(calls.started, 0);
+    assert.deepEqual(calls.notified, []);
+  });
+
   it('treats a lease taken meanwhile as someone else acting: no failure, no notice', async () => {
     const { effects, calls } = fakeEffects({
       health: [bad(), bad(), bad()],
@@ -257,6 +272,21 @@ describe('runWatchdog (emulator; the primary /health is a local HTTP stand-in)',
     try {
       const calm = await run();
       assert.equal(calm.decision.action, 'none');
+
+      // And while an operator holds the DR lease (a failback under way), a failing primary is not judged
+      status = 503;
+      const lease = { ddb: clients.dynamodb(secondary), table: naming.leaseTable(), id: LEASE_ID };
+      await acquireLease({
+        ...lease,
+        holder: 'alice',
+        operation: 'failback',
+        operationId: 'failback-x',
+        ttlSeconds: 60,
+      });
+      const held = await run();
+      assert.equal(held.decision.action, 'none');
+      assert.deepEqual(held.samples, []);
+      await releaseLease(lease.ddb, lease.table, lease.id, 'alice');
 
       // When the primary's health goes bad and us-east-1 goes dark
       status = 503;

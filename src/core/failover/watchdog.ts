@@ -14,8 +14,8 @@ import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../../infra/naming.js';
 import { startExecution } from './execution.js';
-import { acquireLease } from './lease.js';
-import { planOperation } from './plan.js';
+import { acquireLease, readLease } from './lease.js';
+import { LEASE_ID, planOperation } from './plan.js';
 import { findInFlight } from './run.js';
 import { LockHeldError } from '../errors.js';
 
@@ -55,7 +55,7 @@ export interface WatchdogFacts {
   readonly samples: readonly HealthSample[];
   /** How many failed probes in a row mean "lost". */
   readonly requiredFailures: number;
-  /** An operation already runs (a failover in flight). */
+  /** An operation already runs (a failover in flight, or the DR lease held). */
   readonly inFlight: boolean;
 }
 
@@ -158,6 +158,12 @@ export async function runWatchdog(options: WatchdogOptions): Promise<WatchdogRun
   if ((await effects.readActiveRegion()) !== options.watched) {
     return { decision: await decide([]), samples: [] };
   }
+  // Probes taken while an operation runs say nothing about the region: a failback's new
+  // primary answers 503 until its promotion ends, and a decision made from those probes
+  // right after the lease is released would fail over again (checked again at the end).
+  if (await effects.inFlight()) {
+    return { decision: { action: 'none', reason: 'an operation is already running' }, samples: [] };
+  }
   const samples: HealthSample[] = [];
   for (let i = 0; i < options.probes; i += 1) {
     if (i > 0) await effects.sleep(options.probeIntervalMs);
@@ -227,9 +233,17 @@ export function watchdogEffects(options: {
     probeWatched: options.probe ?? (() => probeHealth(url, options.probeTimeoutMs ?? 2000)),
     readSetting: async () => parseAutoFailoverSetting(await read(naming.ssmShared('auto-failover'))),
     readActiveRegion: () => read(naming.ssmActiveRegion()),
-    inFlight: async () =>
-      (await findInFlight({ clients, config, operation: 'failover', to: region, askSource: false })) !==
-      undefined,
+    // A failover to here in flight, or any operation holding the DR lease (this region's
+    // replica: the other region is the one that may be lost).
+    inFlight: async () => {
+      const [running, lease] = await Promise.all([
+        findInFlight({ clients, config, operation: 'failover', to: region, askSource: false }),
+        readLease(clients.dynamodb(region), naming.leaseTable(), LEASE_ID),
+      ]);
+      return (
+        running !== undefined || (lease !== undefined && lease.expiresAt >= Math.floor(Date.now() / 1000))
+      );
+    },
     startFailover: async () => {
       const plan = await planOperation({
         clients,
