@@ -17,7 +17,7 @@ import { Naming } from '../../infra/naming.js';
 import { acquireLease, releaseLease } from '../failover/lease.js';
 import { LEASE_ID, LEASE_TTL_SECONDS, newOperationId, timingFor, type Timing } from '../failover/plan.js';
 import { operatorIdentity } from '../failover/run.js';
-import { UsageError } from '../errors.js';
+import { LockHeldError, UsageError } from '../errors.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { rtoBudget } from '../rto-budget.js';
 import type { DrillReport, ScenarioName, ScenarioReport } from './model.js';
@@ -33,6 +33,9 @@ export interface DrillOptions {
   readonly reporter?: Reporter;
   readonly timing?: Timing;
 }
+
+/** How long a released lease may still show in the other replica. */
+const LEASE_RELEASE_REPLICATION_MS = 15_000;
 
 export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const { clients, config } = options;
@@ -58,8 +61,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const holder = await operatorIdentity(clients, secondary);
   const drillId = newOperationId('failover', secondary).replace(/^failover/, 'drill');
   const table = naming.leaseTable();
-  const takeLease = async () => {
-    await acquireLease({
+  const acquire = () =>
+    acquireLease({
       ddb: clients.dynamodb(secondary),
       table,
       id: LEASE_ID,
@@ -69,13 +72,27 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       ttlSeconds: LEASE_TTL_SECONDS,
       otherReplica: clients.dynamodb(primary),
     });
+  // Taking it back after an execution released it: the release reaches the other
+  // replica through global-table replication (about a second on AWS), so a holder that
+  // is still there is waited out for a bounded time before it counts.
+  const takeLease = async () => {
+    const deadline = Date.now() + LEASE_RELEASE_REPLICATION_MS;
+    for (;;) {
+      try {
+        await acquire();
+        return;
+      } catch (error) {
+        if (!(error instanceof LockHeldError) || Date.now() >= deadline) throw error;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   };
   const dropLease = async () => {
     await releaseLease(clients.dynamodb(secondary), table, LEASE_ID, holder).catch(() => false);
   };
   const leaseStep = reporter.step(`Lease for the drill (${holder})`);
   try {
-    await takeLease();
+    await acquire();
   } catch (error) {
     leaseStep.fail((error as Error).message);
     throw error;
