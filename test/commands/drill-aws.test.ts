@@ -1,0 +1,130 @@
+/**
+ * `dr drill` on AWS as a process (the built CLI), the way a runbook runs it, pointed at
+ * the emulator (`DR_ENDPOINT`) with the sandbox playing what AWS runs (Lambda, Route 53's
+ * checkers, API Gateway through its stand-in: `DR_EXECUTE_API_ENDPOINT`). The planned
+ * scenario only: the region outage on this path is covered in-process by
+ * test/core/drill-aws-e2e.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { seedFence } from '../../src/core/db-fence.js';
+import { applyMigrations, loadMigrations } from '../../src/core/db-migrations.js';
+import { SandboxPlatform } from '../../src/core/drill/platform.js';
+import { startApiGateway } from '../../src/core/sandbox/api-gateway.js';
+import { configureEmulator, mapDataApi } from '../../src/core/sandbox/emulator.js';
+import { startPostgres, type RunningPostgres } from '../../src/core/sandbox/postgres.js';
+import { useEmulator } from '../emulator/client.js';
+import { REPO_ROOT, runCli } from '../harness/cli.js';
+import {
+  config,
+  emulatorClients,
+  naming,
+  primary,
+  secondary,
+  seedWithMachines,
+} from '../core/failover-helpers.js';
+
+describe('dr drill on AWS (CLI, emulator)', () => {
+  const endpoint = useEmulator();
+  const clients = emulatorClients(endpoint, 3000);
+  let database: RunningPostgres;
+  let cwd: string;
+  before(async () => {
+    database = await startPostgres({ database: 'trading' });
+    cwd = await mkdtemp(join(tmpdir(), 'dr-drill-aws-cli-'));
+    await copyFile(join(REPO_ROOT, 'dr.config.json'), join(cwd, 'dr.config.json'));
+  });
+  after(async () => {
+    await database?.stop();
+    await rm(cwd, { recursive: true, force: true });
+    clients.destroy();
+  });
+
+  it('runs the planned scenario through signed orders and the Data API, writes the report, exit 0', async () => {
+    // Given a deployed platform (the repository's config, seeded) and its orders database
+    await seedWithMachines(clients);
+    await configureEmulator(endpoint, { replicationLagMs: 20 });
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      await applyMigrations(admin, loadMigrations());
+      await seedFence(admin, { activeRegion: primary, epoch: 1 });
+    } finally {
+      await admin.end();
+    }
+    for (const region of [primary, secondary]) {
+      const out = await clients
+        .rds(region)
+        .describeDBClusters({ DBClusterIdentifier: naming.dbCluster(region) });
+      await mapDataApi(endpoint, out.DBClusters?.[0]?.DBClusterArn ?? '', database.url);
+    }
+    const platform = await SandboxPlatform.start({
+      clients,
+      config,
+      endpoint,
+      dbUrl: database.url,
+      healthIntervalMs: 200,
+    });
+    const gateway = await startApiGateway({ clients, config, dbUrl: database.url });
+    let result;
+    try {
+      // When a runbook runs the drill on "AWS"
+      result = await runCli(['drill', '--scenario', 'planned', '--yes', '--json', '--report', 'gd'], {
+        cwd,
+        env: { DR_ENDPOINT: endpoint, DR_EXECUTE_API_ENDPOINT: `http://127.0.0.1:${gateway.port}` },
+        timeoutMs: 150_000,
+      });
+    } finally {
+      await gateway.close();
+      await platform.close();
+    }
+
+    // Then it passed, on the AWS target, with orders posted through the API and counted
+    assert.equal(result.code, 0, `${result.stderr.slice(-1500)}${result.stdout.slice(-1500)}`);
+    const out = JSON.parse(result.stdout) as {
+      kind: string;
+      startedSandbox: boolean;
+      report: {
+        verdict: string;
+        environment: { target: string };
+        scenarios: Array<{
+          name: string;
+          orders: { processedBy: Record<string, number>; unprocessed: number };
+        }>;
+      };
+      files: { json: string };
+    };
+    assert.equal(out.kind, 'done');
+    assert.equal(out.startedSandbox, false);
+    assert.equal(out.report.verdict, 'pass');
+    assert.equal(out.report.environment.target, 'aws');
+    const planned = out.report.scenarios[0];
+    assert.equal(planned?.name, 'planned');
+    assert.ok((planned?.orders.processedBy[secondary] ?? 0) > 0);
+    assert.equal(planned?.orders.unprocessed, 0);
+    assert.ok(
+      gateway.requests.some((r) => r.method === 'POST' && r.path === '/orders' && r.status === 200),
+      'orders went through the API',
+    );
+    assert.deepEqual(JSON.parse(await readFile(out.files.json, 'utf8')), out.report);
+    // And no outage record is left behind
+    assert.equal(existsSync(join(cwd, '.dr', 'drill-outage.json')), false);
+  });
+
+  it('refuses DR_EXECUTE_API_ENDPOINT against real AWS: exit 2, one line', async () => {
+    const result = await runCli(['drill', '--scenario', 'planned', '--yes'], {
+      cwd,
+      env: { DR_ENDPOINT: '', DR_EXECUTE_API_ENDPOINT: 'http://127.0.0.1:9' },
+    });
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(
+      result.stderr.trim(),
+      'dr: DR_EXECUTE_API_ENDPOINT is for the emulator: set DR_ENDPOINT as well, or unset it',
+    );
+  });
+});
