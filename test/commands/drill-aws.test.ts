@@ -11,23 +11,12 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
-import { seedFence } from '../../src/core/db-fence.js';
-import { applyMigrations, loadMigrations } from '../../src/core/db-migrations.js';
 import { SandboxPlatform } from '../../src/core/drill/platform.js';
 import { startApiGateway } from '../../src/core/sandbox/api-gateway.js';
-import { configureEmulator, mapDataApi } from '../../src/core/sandbox/emulator.js';
 import { startPostgres, type RunningPostgres } from '../../src/core/sandbox/postgres.js';
 import { useEmulator } from '../emulator/client.js';
 import { REPO_ROOT, runCli } from '../harness/cli.js';
-import {
-  config,
-  emulatorClients,
-  naming,
-  primary,
-  secondary,
-  seedWithMachines,
-} from '../core/failover-helpers.js';
+import { config, emulatorClients, secondary, seedDrillPlatform } from '../core/failover-helpers.js';
 
 describe('dr drill on AWS (CLI, emulator)', () => {
   const endpoint = useEmulator();
@@ -47,22 +36,7 @@ describe('dr drill on AWS (CLI, emulator)', () => {
 
   it('runs the planned scenario through signed orders and the Data API, writes the report, exit 0', async () => {
     // Given a deployed platform (the repository's config, seeded) and its orders database
-    await seedWithMachines(clients);
-    await configureEmulator(endpoint, { replicationLagMs: 20 });
-    const admin = new pg.Client({ connectionString: database.url });
-    await admin.connect();
-    try {
-      await applyMigrations(admin, loadMigrations());
-      await seedFence(admin, { activeRegion: primary, epoch: 1 });
-    } finally {
-      await admin.end();
-    }
-    for (const region of [primary, secondary]) {
-      const out = await clients
-        .rds(region)
-        .describeDBClusters({ DBClusterIdentifier: naming.dbCluster(region) });
-      await mapDataApi(endpoint, out.DBClusters?.[0]?.DBClusterArn ?? '', database.url);
-    }
+    await seedDrillPlatform(clients, endpoint, database.url);
     const platform = await SandboxPlatform.start({
       clients,
       config,

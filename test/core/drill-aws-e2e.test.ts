@@ -21,20 +21,24 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { SANDBOX_CREDENTIALS } from '../../src/aws/sdk-config.js';
-import { seedFence } from '../../src/core/db-fence.js';
-import { applyMigrations, loadMigrations } from '../../src/core/db-migrations.js';
 import { AwsTarget } from '../../src/core/drill/aws-target.js';
 import { runDrill } from '../../src/core/drill/drill.js';
 import type { DrillReport } from '../../src/core/drill/model.js';
 import { SandboxPlatform } from '../../src/core/drill/platform.js';
 import { writerRegion } from '../../src/core/drill/scenario.js';
 import { startApiGateway, type RunningApiGateway } from '../../src/core/sandbox/api-gateway.js';
-import { configureEmulator, mapDataApi } from '../../src/core/sandbox/emulator.js';
 import { startPostgres, type RunningPostgres } from '../../src/core/sandbox/postgres.js';
 import { startWatchdogSchedule } from '../../src/core/sandbox/watchdog-schedule.js';
 import { ORDER_API_THROTTLE } from '../../src/infra/platform-definitions.js';
 import { useEmulator } from '../emulator/client.js';
-import { config, emulatorClients, naming, primary, secondary, seedWithMachines } from './failover-helpers.js';
+import {
+  config,
+  emulatorClients,
+  naming,
+  primary,
+  secondary,
+  seedDrillPlatform,
+} from './failover-helpers.js';
 
 describe('drill on AWS, end to end against the emulator (both scenarios)', () => {
   const endpoint = useEmulator();
@@ -57,21 +61,7 @@ describe('drill on AWS, end to end against the emulator (both scenarios)', () =>
 
   it('blacks out the primary, the watchdog fails over, orders flow through the secondary, all is undone', async () => {
     // Given a deployed platform (seeded), its orders database, the Data API on it
-    await seedWithMachines(clients);
-    await configureEmulator(endpoint, { replicationLagMs: 20 });
-    const admin = await db.connect();
-    try {
-      await applyMigrations(admin, loadMigrations());
-      await seedFence(admin, { activeRegion: primary, epoch: 1 });
-    } finally {
-      admin.release();
-    }
-    for (const region of [primary, secondary]) {
-      const out = await clients
-        .rds(region)
-        .describeDBClusters({ DBClusterIdentifier: naming.dbCluster(region) });
-      await mapDataApi(endpoint, out.DBClusters?.[0]?.DBClusterArn ?? '', database.url);
-    }
+    await seedDrillPlatform(clients, endpoint, database.url);
     // And what AWS runs: Lambda, Route 53's checkers, API Gateway, the watchdog's schedule
     const platform = await SandboxPlatform.start({
       clients,

@@ -10,8 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { seedFence } from '../../src/core/db-fence.js';
-import { applyMigrations, loadMigrations } from '../../src/core/db-migrations.js';
 import { runDrill } from '../../src/core/drill/drill.js';
 import { objectives, ordersSummary } from '../../src/core/drill/measure.js';
 import type { DrillReport, RtoComponent } from '../../src/core/drill/model.js';
@@ -21,10 +19,16 @@ import { writerRegion } from '../../src/core/drill/scenario.js';
 import { readLease } from '../../src/core/failover/lease.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
 import { writeReport } from '../../src/core/report/write.js';
-import { configureEmulator, mapDataApi } from '../../src/core/sandbox/emulator.js';
 import { startPostgres, type RunningPostgres } from '../../src/core/sandbox/postgres.js';
 import { useEmulator } from '../emulator/client.js';
-import { config, emulatorClients, naming, primary, secondary, seedWithMachines } from './failover-helpers.js';
+import {
+  config,
+  emulatorClients,
+  naming,
+  primary,
+  secondary,
+  seedDrillPlatform,
+} from './failover-helpers.js';
 
 describe('drill measurements (pure)', () => {
   const attempt = (id: string, region: string, accepted: boolean) => ({
@@ -107,22 +111,8 @@ describe('drill against the emulator (both scenarios)', () => {
 
   it('fails over and back in both scenarios, and the report says what the platform says', async () => {
     // Given a seeded sandbox (lag metric on, as `dr sandbox up` does) and the orders database
-    await seedWithMachines(clients);
-    await configureEmulator(endpoint, { replicationLagMs: 20 });
-    const admin = await db.connect();
-    try {
-      await applyMigrations(admin, loadMigrations());
-      await seedFence(admin, { activeRegion: primary, epoch: 1 });
-    } finally {
-      admin.release();
-    }
     // And the emulator's RDS Data API running its SQL there, for both clusters (the fence step)
-    for (const region of [primary, secondary]) {
-      const out = await clients
-        .rds(region)
-        .describeDBClusters({ DBClusterIdentifier: naming.dbCluster(region) });
-      await mapDataApi(endpoint, out.DBClusters?.[0]?.DBClusterArn ?? '', database.url);
-    }
+    await seedDrillPlatform(clients, endpoint, database.url);
     const platform = await SandboxPlatform.start({
       clients,
       config,
