@@ -7,12 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  CreateDBClusterCommand,
-  CreateGlobalClusterCommand,
-  RDSClient,
-  SwitchoverGlobalClusterCommand,
-} from '@aws-sdk/client-rds';
+import { CreateDBClusterCommand, RDSClient, SwitchoverGlobalClusterCommand } from '@aws-sdk/client-rds';
 import { ExecuteStatementCommand, RDSDataClient, type SqlParameter } from '@aws-sdk/client-rds-data';
 import {
   CreateStateMachineCommand,
@@ -25,10 +20,10 @@ import pg from 'pg';
 import { configureEmulator, mapDataApi, setOutage } from '../../src/core/sandbox/emulator.js';
 import { freshDatabase } from '../fixtures/postgres-db.js';
 import { testClient, useEmulator } from './client.js';
+import { GLOBAL, givenGlobalCluster } from './global-cluster.js';
 
 const endpoint = useEmulator();
 const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:trading-db-AbCdEf';
-const GLOBAL = 'trading-global';
 
 let dbUrl: string;
 let db: pg.Client;
@@ -75,36 +70,8 @@ async function givenStandaloneCluster(region = 'us-east-1'): Promise<string> {
 }
 
 /** A global cluster written in us-east-1, read in us-east-2, both mapped to the same database. */
-async function givenGlobalCluster() {
-  const east1 = testClient(RDSClient, 'us-east-1');
-  const east2 = testClient(RDSClient, 'us-east-2');
-  await east1.send(
-    new CreateGlobalClusterCommand({
-      GlobalClusterIdentifier: GLOBAL,
-      Engine: 'aurora-postgresql',
-      EngineVersion: '15.4',
-    }),
-  );
-  const primary = await east1.send(
-    new CreateDBClusterCommand({
-      DBClusterIdentifier: 'trading-use1',
-      Engine: 'aurora-postgresql',
-      EngineVersion: '15.4',
-      GlobalClusterIdentifier: GLOBAL,
-      MasterUsername: 'trading',
-      MasterUserPassword: 'not-a-secret-1',
-    }),
-  );
-  const secondary = await east2.send(
-    new CreateDBClusterCommand({
-      DBClusterIdentifier: 'trading-use2',
-      Engine: 'aurora-postgresql',
-      EngineVersion: '15.4',
-      GlobalClusterIdentifier: GLOBAL,
-    }),
-  );
-  const primaryArn = primary.DBCluster!.DBClusterArn!;
-  const secondaryArn = secondary.DBCluster!.DBClusterArn!;
+async function givenMappedGlobalCluster() {
+  const { east2, primaryArn, secondaryArn } = await givenGlobalCluster();
   await mapDataApi(endpoint, primaryArn, dbUrl);
   await mapDataApi(endpoint, secondaryArn, dbUrl);
   return { east2, primaryArn, secondaryArn };
@@ -389,7 +356,7 @@ describe('emulator: RDS Data API ExecuteStatement on PostgreSQL', () => {
   it('the secondary of a global cluster is read-only: PostgreSQL refuses its writes, reads work', async () => {
     // Given a global cluster written in us-east-1, read in us-east-2
     await givenTradesTable();
-    const { primaryArn, secondaryArn } = await givenGlobalCluster();
+    const { primaryArn, secondaryArn } = await givenMappedGlobalCluster();
     const east1 = dataApi('us-east-1');
     const east2 = dataApi('us-east-2');
 
@@ -432,7 +399,7 @@ describe('emulator: RDS Data API ExecuteStatement on PostgreSQL', () => {
   it('after a switchover the new writer takes writes and the old primary refuses them', async () => {
     // Given a global cluster switched over to us-east-2
     await givenTradesTable();
-    const { east2: rds2, primaryArn, secondaryArn } = await givenGlobalCluster();
+    const { east2: rds2, primaryArn, secondaryArn } = await givenMappedGlobalCluster();
     await rds2.send(
       new SwitchoverGlobalClusterCommand({
         GlobalClusterIdentifier: GLOBAL,
@@ -468,7 +435,7 @@ describe('emulator: RDS Data API ExecuteStatement on PostgreSQL', () => {
   it('no member takes writes while the global cluster is switching over', async () => {
     // Given a switchover that takes a while
     await givenTradesTable();
-    const { east2: rds2, primaryArn, secondaryArn } = await givenGlobalCluster();
+    const { east2: rds2, primaryArn, secondaryArn } = await givenMappedGlobalCluster();
     await configureEmulator(endpoint, { switchoverSeconds: 5 });
     await rds2.send(
       new SwitchoverGlobalClusterCommand({
@@ -495,7 +462,7 @@ describe('emulator: RDS Data API ExecuteStatement on PostgreSQL', () => {
   it('the outage switch cuts Data API calls signed for a region that is down', async () => {
     // Given a global cluster, and us-east-1 refused
     await givenTradesTable();
-    const { primaryArn, secondaryArn } = await givenGlobalCluster();
+    const { primaryArn, secondaryArn } = await givenMappedGlobalCluster();
     await setOutage(endpoint, 'us-east-1', 'refuse');
 
     // When each region's Data API is called

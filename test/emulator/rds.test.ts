@@ -6,8 +6,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  CreateDBClusterCommand,
-  CreateGlobalClusterCommand,
   DescribeDBClustersCommand,
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
@@ -15,47 +13,10 @@ import {
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds';
 import { configureEmulator, restoreRegion, setOutage } from '../../src/core/sandbox/emulator.js';
-import { testClient, useEmulator } from './client.js';
+import { useEmulator } from './client.js';
+import { GLOBAL, givenGlobalCluster } from './global-cluster.js';
 
 const endpoint = useEmulator();
-const GLOBAL = 'trading-global';
-
-async function givenGlobalCluster() {
-  const east1 = testClient(RDSClient, 'us-east-1');
-  const east2 = testClient(RDSClient, 'us-east-2');
-  await east1.send(
-    new CreateGlobalClusterCommand({
-      GlobalClusterIdentifier: GLOBAL,
-      Engine: 'aurora-postgresql',
-      EngineVersion: '15.4',
-    }),
-  );
-  const primary = await east1.send(
-    new CreateDBClusterCommand({
-      DBClusterIdentifier: 'trading-use1',
-      Engine: 'aurora-postgresql',
-      EngineVersion: '15.4',
-      GlobalClusterIdentifier: GLOBAL,
-      MasterUsername: 'trading',
-      MasterUserPassword: 'not-a-secret-1',
-    }),
-  );
-  const secondary = await east2.send(
-    new CreateDBClusterCommand({
-      DBClusterIdentifier: 'trading-use2',
-      Engine: 'aurora-postgresql',
-      EngineVersion: '15.4',
-      GlobalClusterIdentifier: GLOBAL,
-    }),
-  );
-  return {
-    east1,
-    east2,
-    primaryArn: primary.DBCluster!.DBClusterArn!,
-    secondaryArn: secondary.DBCluster!.DBClusterArn!,
-  };
-}
-
 async function writerView(client: RDSClient) {
   const global = await client.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: GLOBAL }));
   const members = global.GlobalClusters?.[0]?.GlobalClusterMembers ?? [];
