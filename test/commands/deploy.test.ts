@@ -13,7 +13,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
 import type { DeployResult } from '../../src/core/deploy/deploy.js';
-import { seedPlatform } from '../../src/core/sandbox/seed.js';
+import { seedPatiently } from '../core/failover-helpers.js';
 import { Naming } from '../../src/infra/naming.js';
 import { useEmulator } from '../emulator/client.js';
 import { installFakeTerraform, readCalls, span, subcommandsByStack } from '../fixtures/fake-terraform.js';
@@ -57,7 +57,7 @@ beforeEach(async () => {
   writeFileSync(join(cwd, 'dr.config.json'), JSON.stringify(input));
   record = join(cwd, 'calls.jsonl');
   // A deployed, in-sync platform: seeded, and the secondary reporting 200 ms of lag.
-  await seedPlatform({ clients, config });
+  await seedPatiently(endpoint, { config });
   await clients.cloudwatch('us-east-2').putMetricData({
     Namespace: 'AWS/RDS',
     MetricData: [

@@ -7,10 +7,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
 import { freePort, setOutage } from '../../src/core/sandbox/emulator.js';
-import { seedPlatform } from '../../src/core/sandbox/seed.js';
+import { seedPatiently } from '../core/failover-helpers.js';
 import type { StatusResult } from '../../src/core/status.js';
 import { useEmulator } from '../emulator/client.js';
 import { runCli } from '../harness/cli.js';
@@ -28,12 +27,7 @@ before(async () => {
 after(() => rm(cwd, { recursive: true, force: true }));
 
 beforeEach(async () => {
-  const clients = createClients({ endpoint, maxAttempts: 1 });
-  try {
-    await seedPlatform({ clients, config });
-  } finally {
-    clients.destroy();
-  }
+  await seedPatiently(endpoint, { config });
 });
 
 const dr = (args: string[], env: Record<string, string> = {}) =>

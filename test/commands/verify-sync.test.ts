@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { createClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
 import { setOutage } from '../../src/core/sandbox/emulator.js';
-import { seedPlatform } from '../../src/core/sandbox/seed.js';
+import { seedPatiently } from '../core/failover-helpers.js';
 import type { VerifySyncResult } from '../../src/core/verify-sync.js';
 import { Naming } from '../../src/infra/naming.js';
 import { useEmulator } from '../emulator/client.js';
@@ -34,9 +34,9 @@ after(() => rm(cwd, { recursive: true, force: true }));
 
 /** Seeds; with `lagMs`, also the lag datapoint a healthy secondary publishes. */
 async function given(lagMs?: number) {
+  await seedPatiently(endpoint, { config });
   const clients = createClients({ endpoint, maxAttempts: 1 });
   try {
-    await seedPlatform({ clients, config });
     if (lagMs !== undefined) {
       await clients.cloudwatch('us-east-2').putMetricData({
         Namespace: 'AWS/RDS',

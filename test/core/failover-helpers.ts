@@ -6,7 +6,7 @@
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { DrConfig } from '../../src/config/schema.js';
-import { seedPlatform } from '../../src/core/sandbox/seed.js';
+import { seedPlatform, type SeedOptions, type SeedResult } from '../../src/core/sandbox/seed.js';
 import { drDefinition } from '../../src/infra/constructs/regional/state-machine-definition.js';
 import { Naming } from '../../src/infra/naming.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
@@ -33,19 +33,29 @@ export function emulatorClients(endpoint: string, timeoutMs = 2000): AwsClients 
   return createClients({ endpoint, maxAttempts: 1, timeoutMs });
 }
 
-/** Seeds with its own, patient clients (the emulator's first calls import moto's backends). */
-export async function seedWithMachines(clients: AwsClients): Promise<void> {
-  const seeding = createClients({ endpoint: clients.endpoint, maxAttempts: 1, timeoutMs: 30_000 });
+/**
+ * Seeds with its own, patient clients: the emulator's first calls import moto's backends,
+ * which on a loaded 2-core machine takes longer than a test's short client timeout.
+ */
+export async function seedPatiently(
+  endpoint: string | undefined,
+  options: Omit<SeedOptions, 'clients'>,
+): Promise<SeedResult> {
+  const seeding = createClients({ ...(endpoint ? { endpoint } : {}), maxAttempts: 1, timeoutMs: 30_000 });
   try {
-    await seedPlatform({
-      clients: seeding,
-      config,
-      lambdaDir: join(tmpdir(), 'dr-no-lambdas'),
-      stateMachineDefinition: drDefinition,
-    });
+    return await seedPlatform({ clients: seeding, ...options });
   } finally {
     seeding.destroy();
   }
+}
+
+/** The platform seeded with the real failover/failback definitions. */
+export async function seedWithMachines(clients: AwsClients): Promise<void> {
+  await seedPatiently(clients.endpoint, {
+    config,
+    lambdaDir: join(tmpdir(), 'dr-no-lambdas'),
+    stateMachineDefinition: drDefinition,
+  });
 }
 
 /** Seeds, then fails over to the secondary unplanned while the primary refuses everything. */

@@ -20,7 +20,8 @@ const endpoint = useEmulator();
 const config = parseConfig({ app: 'trading', environment: 'prod', dns: { domain: 'trading.example.com' } });
 const naming = new Naming(config);
 const [primary, secondary] = [config.regions.primary, config.regions.secondary];
-const clients = createClients({ endpoint, maxAttempts: 1 });
+// Patient: the emulator's first calls import moto's backends.
+const clients = createClients({ endpoint, maxAttempts: 1, timeoutMs: 30_000 });
 after(() => clients.destroy());
 /** No built packages here: the placeholder zip, deterministic. */
 const lambdaDir = join(tmpdir(), 'dr-no-lambdas');

@@ -8,7 +8,7 @@ import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwat
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
 import { setHealthCheckStatus, setOutage } from '../../src/core/sandbox/emulator.js';
-import { seedPlatform } from '../../src/core/sandbox/seed.js';
+import { seedPatiently } from './failover-helpers.js';
 import { collectStatus, READINESS_METRIC } from '../../src/core/status.js';
 import { Naming } from '../../src/infra/naming.js';
 import { testClient, useEmulator } from '../emulator/client.js';
@@ -22,7 +22,7 @@ let clients: AwsClients;
 beforeEach(async () => {
   clients?.destroy();
   clients = createClients({ endpoint, maxAttempts: 1, timeoutMs: 1500 });
-  await seedPlatform({ clients, config });
+  await seedPatiently(endpoint, { config });
 });
 after(() => clients?.destroy());
 

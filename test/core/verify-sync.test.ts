@@ -12,7 +12,7 @@ import { configSchema } from '../../src/config/schema.js';
 import { RegionUnreachableError } from '../../src/core/errors.js';
 import { configureEmulator, setOutage } from '../../src/core/sandbox/emulator.js';
 import { placeholderZip } from '../../src/core/sandbox/lambda-code.js';
-import { seedPlatform } from '../../src/core/sandbox/seed.js';
+import { seedPatiently } from './failover-helpers.js';
 import { requireInSync, SyncCheckFailedError, verifySync } from '../../src/core/verify-sync.js';
 import { Naming } from '../../src/infra/naming.js';
 import { testClient, useEmulator } from '../emulator/client.js';
@@ -30,7 +30,7 @@ let clients: AwsClients;
 beforeEach(async () => {
   clients?.destroy();
   clients = createClients({ endpoint, maxAttempts: 1, timeoutMs: 2000 });
-  await seedPlatform({ clients, config });
+  await seedPatiently(endpoint, { config });
 });
 after(() => clients?.destroy());
 

@@ -9,7 +9,7 @@ import { after, beforeEach, describe, it } from 'node:test';
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readLatest } from '../../src/core/checks/metrics.js';
-import { seedPlatform } from '../../src/core/sandbox/seed.js';
+import { seedPatiently } from '../core/failover-helpers.js';
 import { collectStatus } from '../../src/core/status.js';
 import { Naming } from '../../src/infra/naming.js';
 import { readinessDeps } from '../../src/lambdas/readiness-check/deps.js';
@@ -39,7 +39,7 @@ let clients: AwsClients;
 beforeEach(async () => {
   clients?.destroy();
   clients = createClients({ endpoint, maxAttempts: 1, timeoutMs: 2000 });
-  await seedPlatform({ clients, config });
+  await seedPatiently(endpoint, { config });
 });
 after(() => clients?.destroy());
 
