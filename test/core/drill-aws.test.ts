@@ -19,6 +19,7 @@ import { SignedIntake } from '../../src/core/drill/aws/signed-intake.js';
 import { awaitWatchdogExecution } from '../../src/core/drill/aws/automatic-trigger.js';
 import { ORDER_API_THROTTLE } from '../../src/infra/platform-definitions.js';
 import { useEmulator } from '../emulator/client.js';
+import { restApiId } from './sandbox-runtime-helpers.js';
 import { config, emulatorClients, naming, primary, secondary, seedWithMachines } from './failover-helpers.js';
 
 const endpoint = useEmulator();
@@ -26,9 +27,9 @@ const clients = emulatorClients(endpoint, 5000);
 after(() => clients.destroy());
 
 async function stageThrottle(region: string) {
-  const apis = await clients.apiGateway(region).getRestApis({ limit: 500 });
-  const restApiId = apis.items?.find((a) => a.name === naming.restApi(region))?.id ?? '';
-  const stage = await clients.apiGateway(region).getStage({ restApiId, stageName: naming.restApiStage() });
+  const stage = await clients
+    .apiGateway(region)
+    .getStage({ restApiId: await restApiId(clients, region), stageName: naming.restApiStage() });
   const all = stage.methodSettings?.['*/*'];
   return { rate: all?.throttlingRateLimit, burst: all?.throttlingBurstLimit };
 }
@@ -176,6 +177,7 @@ async function verifySigV4(
   const signingDate = new Date(
     `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
   );
+  // Its own hash, not the intake's NodeSha256: the check stays independent of the code it checks.
   class Sha256 {
     private h;
     constructor(secret?: string | Uint8Array) {

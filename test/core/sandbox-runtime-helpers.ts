@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import type { AwsClients } from '../../src/aws/clients.js';
+import { findRestApiId, stageThrottlePatch } from '../../src/core/order-api.js';
 import { seedFence } from '../../src/core/db-fence.js';
 import { applyMigrations, loadMigrations } from '../../src/core/db-migrations.js';
 import { startPostgres } from '../../src/core/sandbox/postgres.js';
@@ -58,8 +59,7 @@ export async function ordersDatabase(): Promise<OrdersDatabase> {
 }
 
 export async function restApiId(clients: AwsClients, region: string): Promise<string> {
-  const apis = (await clients.apiGateway(region).getRestApis({ limit: 500 })).items ?? [];
-  const id = apis.find((a) => a.name === naming.restApi(region))?.id;
+  const id = await findRestApiId(clients.apiGateway(region), naming.restApi(region));
   assert.ok(id, `no REST API in ${region}`);
   return id;
 }
@@ -76,10 +76,7 @@ export async function throttleStage(
   await clients.apiGateway(region).updateStage({
     restApiId: await restApiId(clients, region),
     stageName: naming.restApiStage(),
-    patchOperations: [
-      { op: 'replace', path: '/*/*/throttling/rateLimit', value: String(limits.rateLimit) },
-      { op: 'replace', path: '/*/*/throttling/burstLimit', value: String(limits.burstLimit) },
-    ],
+    patchOperations: stageThrottlePatch(limits),
   });
 }
 

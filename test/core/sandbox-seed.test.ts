@@ -15,6 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useEmulator } from '../emulator/client.js';
+import { restApiId as orderRestApiId } from './sandbox-runtime-helpers.js';
 
 const endpoint = useEmulator();
 const config = parseConfig({ app: 'trading', environment: 'prod', dns: { domain: 'trading.example.com' } });
@@ -80,8 +81,7 @@ describe('seedPlatform', () => {
     }
     // And the order API's deployed stage with the stack's throttling, in both regions
     for (const region of [primary, secondary]) {
-      const apis = (await clients.apiGateway(region).getRestApis({ limit: 500 })).items ?? [];
-      const restApiId = apis.find((a) => a.name === naming.restApi(region))?.id ?? '';
+      const restApiId = await orderRestApiId(clients, region);
       const stage = await clients
         .apiGateway(region)
         .getStage({ restApiId, stageName: naming.restApiStage() });

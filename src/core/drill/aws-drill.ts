@@ -11,10 +11,9 @@ import type { AwsClients } from '../../aws/clients.js';
 import { requireCjs } from '../../aws/cjs.js';
 import { SANDBOX_CREDENTIALS } from '../../aws/sdk-config.js';
 import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
 import { UsageError } from '../errors.js';
 import { silentReporter, type Reporter } from '../reporter.js';
-import { DataPlaneOutage, readUndo, type OutageUndo } from './aws/data-plane-outage.js';
+import { DataPlaneOutage, outageNotUndone, readUndo, type OutageUndo } from './aws/data-plane-outage.js';
 import type { SigningCredentials } from './aws/signed-intake.js';
 import { AwsTarget } from './aws-target.js';
 import { runDrill } from './drill.js';
@@ -47,35 +46,25 @@ function signingCredentials(clients: AwsClients, profile: string | undefined): S
 }
 
 /** `DR_EXECUTE_API_ENDPOINT`: emulator-only, like `DR_ENDPOINT_<REGION>`. */
-function apiBaseUrlFrom(
+function executeApiEndpointFrom(
   clients: AwsClients,
-  config: DrConfig,
   env: Readonly<Record<string, string | undefined>>,
-): ((region: string) => Promise<string>) | undefined {
+): string | undefined {
   const base = env.DR_EXECUTE_API_ENDPOINT;
   if (!base) return undefined;
   if (!clients.endpoint) {
     throw new UsageError('DR_EXECUTE_API_ENDPOINT is for the emulator: set DR_ENDPOINT as well, or unset it');
   }
   if (!URL.canParse(base)) throw new UsageError(`DR_EXECUTE_API_ENDPOINT must be a URL, got "${base}"`);
-  const naming = new Naming(config);
-  return async (region) => {
-    const apis = await clients.apiGateway(region).getRestApis({ limit: 500 });
-    const id = apis.items?.find((a) => a.name === naming.restApi(region))?.id ?? 'unknown';
-    return `${base.replace(/\/$/, '')}/${region}/${id}/${naming.restApiStage()}`;
-  };
+  return base;
 }
 
 export async function runAwsDrill(options: AwsDrillOptions): Promise<DrillReport> {
   const reporter = options.reporter ?? silentReporter;
   const undoFile = outageUndoFile(options.cwd);
   const pending = await readUndo(undoFile);
-  if (pending) {
-    throw new UsageError(
-      `an earlier drill's outage of ${pending.region} (${pending.injectedAt}) was never undone: run \`dr drill --restore-outage\` first`,
-    );
-  }
-  const apiBaseUrl = apiBaseUrlFrom(options.clients, options.config, options.env ?? process.env);
+  if (pending) throw new UsageError(outageNotUndone(pending));
+  const executeApiEndpoint = executeApiEndpointFrom(options.clients, options.env ?? process.env);
   const step = reporter.step('Watching Route 53 (answer for the API, health checks)');
   let target: AwsTarget;
   try {
@@ -85,7 +74,7 @@ export async function runAwsDrill(options: AwsDrillOptions): Promise<DrillReport
       credentials: signingCredentials(options.clients, options.profile),
       undoFile,
       ...(options.tuning ? { tuning: options.tuning } : {}),
-      ...(apiBaseUrl ? { apiBaseUrl } : {}),
+      ...(executeApiEndpoint ? { executeApiEndpoint } : {}),
       ...(options.triggerTimeoutMs ? { triggerTimeoutMs: options.triggerTimeoutMs } : {}),
     });
   } catch (error) {

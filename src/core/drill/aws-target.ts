@@ -8,6 +8,7 @@ import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../../infra/naming.js';
 import { watchdogTiming } from '../failover/watchdog-env.js';
+import { findRestApiId } from '../order-api.js';
 import { awaitWatchdogExecution } from './aws/automatic-trigger.js';
 import { DataApiOrders } from './aws/data-api-orders.js';
 import { DataPlaneOutage } from './aws/data-plane-outage.js';
@@ -40,10 +41,10 @@ export interface AwsTargetOptions {
   readonly undoFile: string;
   readonly tuning?: Tuning;
   /**
-   * The stage's base URL per region. @default - `https://ID.execute-api.REGION.amazonaws.com/STAGE`
-   * from GetRestApis (tests point it at a stand-in).
+   * An API Gateway stand-in serving `BASE/REGION/ID/STAGE` (src/core/sandbox/api-gateway.ts),
+   * for the emulator. @default - AWS: `https://ID.execute-api.REGION.amazonaws.com/STAGE`
    */
-  readonly apiBaseUrl?: (region: string) => Promise<string>;
+  readonly executeApiEndpoint?: string;
   /** How long to wait for the watchdog. @default - two schedule periods + its probing time */
   readonly triggerTimeoutMs?: number;
 }
@@ -69,23 +70,23 @@ export class AwsTarget implements DrillTarget {
     const executeApiUrl = (region: string) => {
       let id = ids.get(region);
       if (!id) {
-        id = clients
-          .apiGateway(region)
-          .getRestApis({ limit: 500 })
-          .then((out) => {
-            const found = out.items?.find((a) => a.name === naming.restApi(region))?.id;
-            if (!found) throw new Error(`no REST API ${naming.restApi(region)} in ${region}`);
-            return found;
-          });
+        id = findRestApiId(clients.apiGateway(region), naming.restApi(region)).then((found) => {
+          if (!found) throw new Error(`no REST API ${naming.restApi(region)} in ${region}`);
+          return found;
+        });
         id.catch(() => ids.delete(region));
         ids.set(region, id);
       }
-      return id.then(
-        (restApiId) => `https://${restApiId}.execute-api.${region}.amazonaws.com/${naming.restApiStage()}`,
+      const stage = naming.restApiStage();
+      const standIn = options.executeApiEndpoint?.replace(/\/$/, '');
+      return id.then((restApiId) =>
+        standIn
+          ? `${standIn}/${region}/${restApiId}/${stage}`
+          : `https://${restApiId}.execute-api.${region}.amazonaws.com/${stage}`,
       );
     };
     this.intake = new SignedIntake({
-      baseUrl: options.apiBaseUrl ?? executeApiUrl,
+      baseUrl: executeApiUrl,
       credentials: options.credentials,
     });
     this.orders = new DataApiOrders(clients, config);

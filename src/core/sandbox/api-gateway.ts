@@ -45,6 +45,7 @@ import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../../infra/naming.js';
 import type { DbPool } from '../../lambdas/shared/db.js';
 import { RegionUnreachableError } from '../errors.js';
+import { findRestApiId } from '../order-api.js';
 import type { ApiGatewayProxyEvent, ApiGatewayProxyResult } from '../../lambdas/shared/events.js';
 
 // ---- the stage's throttle ----------------------------------------------------------------
@@ -106,18 +107,9 @@ export class OrderApiStages {
   async restApiId(region: string): Promise<string | undefined> {
     const known = this.ids.get(region);
     if (known) return known;
-    const name = this.naming.restApi(region);
-    let position: string | undefined;
-    do {
-      const page = await this.clients.apiGateway(region).getRestApis({ limit: 500, position });
-      const id = page.items?.find((a) => a.name === name)?.id;
-      if (id) {
-        this.ids.set(region, id);
-        return id;
-      }
-      position = page.position;
-    } while (position);
-    return undefined;
+    const id = await findRestApiId(this.clients.apiGateway(region), this.naming.restApi(region));
+    if (id) this.ids.set(region, id);
+    return id;
   }
 
   async read(

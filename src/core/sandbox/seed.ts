@@ -20,6 +20,7 @@ import {
   watchdogConfigJson,
   watchdogTiming,
 } from '../failover/watchdog-env.js';
+import { findRestApiId, stageThrottlePatch } from '../order-api.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import {
   drDefinition,
@@ -427,12 +428,10 @@ export async function seedPlatform(options: SeedOptions): Promise<SeedResult> {
   const apis = perRegion(async (region) => {
     const apigw = clients.apiGateway(region);
     const name = naming.restApi(region);
-    const found = (await apigw.getRestApis({ limit: 500 })).items?.find((a) => a.name === name);
+    const found = await findRestApiId(apigw, name);
     const id =
-      found?.id ??
-      (await apigw.createRestApi({ name, endpointConfiguration: { types: ['REGIONAL'] } })).id ??
-      '';
-    record('rest-api', name, region, !found?.id);
+      found ?? (await apigw.createRestApi({ name, endpointConfiguration: { types: ['REGIONAL'] } })).id ?? '';
+    record('rest-api', name, region, !found);
     await ensureApiStage(clients, naming, region, id, (await queues(region)).orders.arn);
     return id;
   });
@@ -845,9 +844,6 @@ async function ensureApiStage(
   await apigw.updateStage({
     restApiId,
     stageName,
-    patchOperations: [
-      { op: 'replace', path: '/*/*/throttling/rateLimit', value: String(ORDER_API_THROTTLE.rateLimit) },
-      { op: 'replace', path: '/*/*/throttling/burstLimit', value: String(ORDER_API_THROTTLE.burstLimit) },
-    ],
+    patchOperations: stageThrottlePatch(ORDER_API_THROTTLE),
   });
 }

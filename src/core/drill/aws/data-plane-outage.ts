@@ -23,6 +23,7 @@ import type { AwsClients } from '../../../aws/clients.js';
 import { errorName } from '../../../aws/errors.js';
 import type { DrConfig } from '../../../config/schema.js';
 import { Naming } from '../../../infra/naming.js';
+import { findRestApiId, stageThrottlePatch, type StageThrottle } from '../../order-api.js';
 
 export interface OutageUndo {
   readonly kind: 'dr-drill-outage';
@@ -30,14 +31,17 @@ export interface OutageUndo {
   readonly restApiId: string;
   readonly stageName: string;
   /** The stage-wide throttling before the outage; null when none was set. */
-  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number } | null;
+  readonly throttle: StageThrottle | null;
   readonly functionName: string;
   /** Reserved concurrency before the outage; null when none was reserved. */
   readonly reservedConcurrency: number | null;
   readonly injectedAt: string;
 }
 
-const THROTTLE_PATHS = { rateLimit: '/*/*/throttling/rateLimit', burstLimit: '/*/*/throttling/burstLimit' };
+/** Why a new outage is refused while an earlier one's record is still there. */
+export function outageNotUndone(pending: OutageUndo): string {
+  return `an earlier drill's outage of ${pending.region} (${pending.injectedAt}) was never undone: run \`dr drill --restore-outage\` first`;
+}
 
 export class DataPlaneOutage {
   private readonly naming: Naming;
@@ -53,19 +57,14 @@ export class DataPlaneOutage {
 
   private async restApiId(region: string): Promise<string> {
     const name = this.naming.restApi(region);
-    const apis = await this.clients.apiGateway(region).getRestApis({ limit: 500 });
-    const id = apis.items?.find((a) => a.name === name)?.id;
+    const id = await findRestApiId(this.clients.apiGateway(region), name);
     if (!id) throw new Error(`API Gateway has no REST API ${name} in ${region}: is the platform deployed?`);
     return id;
   }
 
   async inject(region: string): Promise<OutageUndo> {
     const pending = await readUndo(this.undoFile);
-    if (pending) {
-      throw new Error(
-        `an earlier drill outage of ${pending.region} (${pending.injectedAt}) was never undone: run \`dr drill --restore-outage\` first`,
-      );
-    }
+    if (pending) throw new Error(outageNotUndone(pending));
     const apigw = this.clients.apiGateway(region);
     const lambda = this.clients.lambda(region);
     const restApiId = await this.restApiId(region);
@@ -95,10 +94,7 @@ export class DataPlaneOutage {
       apigw.updateStage({
         restApiId,
         stageName,
-        patchOperations: [
-          { op: 'replace', path: THROTTLE_PATHS.rateLimit, value: '0' },
-          { op: 'replace', path: THROTTLE_PATHS.burstLimit, value: '0' },
-        ],
+        patchOperations: stageThrottlePatch({ rateLimit: 0, burstLimit: 0 }),
       }),
       lambda.putFunctionConcurrency({ FunctionName: functionName, ReservedConcurrentExecutions: 0 }),
     ]);
@@ -115,12 +111,7 @@ export class DataPlaneOutage {
       apigw.updateStage({
         restApiId: undo.restApiId,
         stageName: undo.stageName,
-        patchOperations: undo.throttle
-          ? [
-              { op: 'replace', path: THROTTLE_PATHS.rateLimit, value: String(undo.throttle.rateLimit) },
-              { op: 'replace', path: THROTTLE_PATHS.burstLimit, value: String(undo.throttle.burstLimit) },
-            ]
-          : [{ op: 'remove', path: '/*/*' }],
+        patchOperations: undo.throttle ? stageThrottlePatch(undo.throttle) : [{ op: 'remove', path: '/*/*' }],
       }),
       undo.reservedConcurrency === null
         ? lambda.deleteFunctionConcurrency({ FunctionName: undo.functionName }).catch((error: unknown) => {
