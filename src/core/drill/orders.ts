@@ -66,23 +66,38 @@ export class OrderLedger {
 
 /** The rows of this ledger's orders in the database. */
 export async function processedRows(db: pg.Pool, prefix: string): Promise<ProcessedRow[]> {
-  const { rows } = await db.query<{
-    client_order_id: string;
-    written_region: string;
-    written_epoch: string;
-    at: string;
-  }>(
-    `SELECT client_order_id, written_region, written_epoch,
-            (extract(epoch from received_at) * 1000)::bigint AS at
-       FROM orders WHERE client_order_id LIKE $1`,
-    [`${prefix}-%`],
-  );
-  return rows.map((r) => ({
+  const { rows } = await db.query<ProcessedRecord>(processedRowsSql('$1'), [ledgerPattern(prefix)]);
+  return rows.map(toProcessedRow);
+}
+
+/**
+ * The query behind `processedRows`, with the driver's placeholder for the LIKE pattern
+ * (`$1` for pg, `:prefix` for the RDS Data API).
+ */
+export function processedRowsSql(placeholder: string): string {
+  return `SELECT client_order_id, written_region, written_epoch,
+       (extract(epoch from received_at) * 1000)::bigint AS at
+  FROM orders WHERE client_order_id LIKE ${placeholder}`;
+}
+
+/** The LIKE pattern of a ledger's ids. */
+export const ledgerPattern = (prefix: string): string => `${prefix}-%`;
+
+/** One row of `processedRowsSql` (bigints come as strings from pg, numbers from the Data API). */
+export interface ProcessedRecord {
+  readonly client_order_id: string;
+  readonly written_region: string;
+  readonly written_epoch: string | number;
+  readonly at: string | number;
+}
+
+export function toProcessedRow(r: ProcessedRecord): ProcessedRow {
+  return {
     id: r.client_order_id,
     region: r.written_region,
     epoch: Number(r.written_epoch),
     at: Number(r.at),
-  }));
+  };
 }
 
 /**

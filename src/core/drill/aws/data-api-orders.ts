@@ -10,12 +10,14 @@
 import type { AwsClients } from '../../../aws/clients.js';
 import type { DrConfig } from '../../../config/schema.js';
 import { Naming } from '../../../infra/naming.js';
-import type { ProcessedRow } from '../orders.js';
-
-/** The statement (also ./orders.ts's processedRows, for a direct connection). */
-export const PROCESSED_ROWS_DATA_API_SQL = `SELECT client_order_id, written_region, written_epoch,
-       (extract(epoch from received_at) * 1000)::bigint AS at
-  FROM orders WHERE client_order_id LIKE :prefix`;
+import {
+  ledgerPattern,
+  processedRowsSql,
+  toProcessedRow,
+  type ProcessedRecord,
+  type ProcessedRow,
+} from '../orders.js';
+import { writerRegion } from '../scenario.js';
 
 interface ClusterAccess {
   readonly clusterArn: string;
@@ -55,21 +57,12 @@ export class DataApiOrders {
     return found;
   }
 
+  /** The global writer's region as either region describes it (the primary when neither can say). */
   private async writer(): Promise<string> {
     const { primary, secondary } = this.config.regions;
     for (const ask of [secondary, primary]) {
-      try {
-        const out = await this.clients
-          .rds(ask)
-          .describeGlobalClusters({ GlobalClusterIdentifier: this.naming.globalCluster() });
-        const arn = out.GlobalClusters?.[0]?.GlobalClusterMembers?.find((m) => m.IsWriter)?.DBClusterArn;
-        const region = [primary, secondary].find((r) =>
-          arn?.endsWith(`:cluster:${this.naming.dbCluster(r)}`),
-        );
-        if (region) return region;
-      } catch {
-        // the other region may know
-      }
+      const region = await writerRegion(this.clients, this.config, ask).catch(() => null);
+      if (region) return region;
     }
     return primary;
   }
@@ -96,21 +89,10 @@ export class DataApiOrders {
       resourceArn: clusterArn,
       secretArn,
       database: this.config.database.databaseName,
-      sql: PROCESSED_ROWS_DATA_API_SQL,
-      parameters: [{ name: 'prefix', value: { stringValue: `${prefix}-%` } }],
+      sql: processedRowsSql(':prefix'),
+      parameters: [{ name: 'prefix', value: { stringValue: ledgerPattern(prefix) } }],
       formatRecordsAs: 'JSON',
     });
-    const records = JSON.parse(out.formattedRecords ?? '[]') as Array<{
-      client_order_id: string;
-      written_region: string;
-      written_epoch: number | string;
-      at: number | string;
-    }>;
-    return records.map((r) => ({
-      id: r.client_order_id,
-      region: r.written_region,
-      epoch: Number(r.written_epoch),
-      at: Number(r.at),
-    }));
+    return (JSON.parse(out.formattedRecords ?? '[]') as ProcessedRecord[]).map(toProcessedRow);
   }
 }
