@@ -28,6 +28,8 @@ import {
   readAlarms,
   readCluster,
   readGlobalCluster,
+  readHealthChecks,
+  readHostedZoneId,
   readMappings,
   readParameters,
   readPitr,
@@ -203,26 +205,12 @@ export async function collectStatus(options: StatusOptions): Promise<StatusResul
   const route53 = clients.route53(GLOBAL_REGION);
   const domain = config.dns.domain;
   const zone = s(
-    route53.listHostedZonesByName({ DNSName: domain, MaxItems: 1 }).then((out) => {
-      const id = out.HostedZones?.find((z) => z.Name === `${domain}.`)?.Id;
+    readHostedZoneId(route53, domain).then((id) => {
       if (!id) throw new Error(`no hosted zone ${domain}`);
       return id;
     }),
   );
-  const healthChecks = s(
-    (async () => {
-      const found: Array<{ id: string; fqdn: string }> = [];
-      let marker: string | undefined;
-      do {
-        const page = await route53.listHealthChecks({ Marker: marker });
-        for (const c of page.HealthChecks ?? []) {
-          found.push({ id: c.Id ?? '', fqdn: c.HealthCheckConfig?.FullyQualifiedDomainName ?? '' });
-        }
-        marker = page.IsTruncated ? page.NextMarker : undefined;
-      } while (marker);
-      return found;
-    })(),
-  );
+  const healthChecks = s(readHealthChecks(route53));
   const globals = perRegion((r) => readGlobalCluster(clients.rds(r), naming.globalCluster()));
   const clusters = perRegion((r) => readCluster(clients.rds(r), naming.dbCluster(r)));
   const lag = perRegion(

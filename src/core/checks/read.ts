@@ -3,7 +3,15 @@
  * returning the view the evaluations take. "Not there" is a value (undefined, or an
  * empty list), not an error; every other failure propagates to `settle`.
  */
-import type { CloudWatchApi, DynamoDbApi, LambdaApi, RdsApi, S3Api, SsmApi } from '../../aws/clients.js';
+import type {
+  CloudWatchApi,
+  DynamoDbApi,
+  LambdaApi,
+  RdsApi,
+  Route53Api,
+  S3Api,
+  SsmApi,
+} from '../../aws/clients.js';
 import { errorName } from '../../aws/errors.js';
 import type {
   ClusterView,
@@ -35,6 +43,26 @@ export async function readParameters(
     token = page.NextToken;
   } while (token);
   return out;
+}
+
+/** The id of the public hosted zone `domain`, or undefined when there is none. */
+export async function readHostedZoneId(route53: Route53Api, domain: string): Promise<string | undefined> {
+  const out = await route53.listHostedZonesByName({ DNSName: domain, MaxItems: 1 });
+  return out.HostedZones?.find((z) => z.Name === `${domain}.`)?.Id;
+}
+
+/** Every Route 53 health check (paginated): id and the domain name it probes. */
+export async function readHealthChecks(route53: Route53Api): Promise<Array<{ id: string; fqdn: string }>> {
+  const found: Array<{ id: string; fqdn: string }> = [];
+  let marker: string | undefined;
+  do {
+    const page = await route53.listHealthChecks({ Marker: marker });
+    for (const c of page.HealthChecks ?? []) {
+      found.push({ id: c.Id ?? '', fqdn: c.HealthCheckConfig?.FullyQualifiedDomainName ?? '' });
+    }
+    marker = page.IsTruncated ? page.NextMarker : undefined;
+  } while (marker);
+  return found;
 }
 
 export async function readGlobalCluster(rds: RdsApi, id: string): Promise<GlobalClusterView | undefined> {

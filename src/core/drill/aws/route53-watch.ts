@@ -12,6 +12,7 @@
 import type { AwsClients } from '../../../aws/clients.js';
 import type { DrConfig } from '../../../config/schema.js';
 import { Naming } from '../../../infra/naming.js';
+import { readHealthChecks, readHostedZoneId } from '../../checks/read.js';
 import type { DnsEvent } from '../health-checkers.js';
 
 /** Route 53's control plane. */
@@ -49,17 +50,9 @@ export class Route53Watch {
     const naming = new Naming(config);
     const route53 = clients.route53(ROUTE53_REGION);
     const domain = config.dns.domain;
-    const zones = await route53.listHostedZonesByName({ DNSName: domain, MaxItems: 1 });
-    const zoneId = zones.HostedZones?.find((z) => z.Name === `${domain}.`)?.Id;
+    const zoneId = await readHostedZoneId(route53, domain);
     if (!zoneId) throw new Error(`Route 53 has no hosted zone ${domain}: is the platform deployed?`);
-    const all: Array<{ id: string; fqdn: string }> = [];
-    let marker: string | undefined;
-    do {
-      const page = await route53.listHealthChecks({ Marker: marker });
-      for (const c of page.HealthChecks ?? [])
-        all.push({ id: c.Id ?? '', fqdn: c.HealthCheckConfig?.FullyQualifiedDomainName ?? '' });
-      marker = page.IsTruncated ? page.NextMarker : undefined;
-    } while (marker);
+    const all = await readHealthChecks(route53);
     const checks = [config.regions.primary, config.regions.secondary].map((region) => {
       const fqdn = naming.regionalApiDomain(domain, config.dns.apiSubdomain, region);
       const id = all.find((c) => c.fqdn === fqdn)?.id;
