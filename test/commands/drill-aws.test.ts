@@ -13,38 +13,38 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SandboxPlatform } from '../../src/core/drill/platform.js';
 import { startApiGateway } from '../../src/core/sandbox/api-gateway.js';
-import { startPostgres, type RunningPostgres } from '../../src/core/sandbox/postgres.js';
 import { useEmulator } from '../emulator/client.js';
+import { ordersDatabase, type OrdersDatabase } from '../core/sandbox-runtime-helpers.js';
 import { REPO_ROOT, runCli } from '../harness/cli.js';
 import { config, emulatorClients, secondary, seedDrillPlatform } from '../core/failover-helpers.js';
 
 describe('dr drill on AWS (CLI, emulator)', () => {
   const endpoint = useEmulator();
   const clients = emulatorClients(endpoint, 3000);
-  let database: RunningPostgres;
+  let orders: OrdersDatabase;
   let cwd: string;
   before(async () => {
-    database = await startPostgres({ database: 'trading' });
+    orders = await ordersDatabase();
     cwd = await mkdtemp(join(tmpdir(), 'dr-drill-aws-cli-'));
     await copyFile(join(REPO_ROOT, 'dr.config.json'), join(cwd, 'dr.config.json'));
   });
   after(async () => {
-    await database?.stop();
+    await orders?.stop();
     await rm(cwd, { recursive: true, force: true });
     clients.destroy();
   });
 
   it('runs the planned scenario through signed orders and the Data API, writes the report, exit 0', async () => {
     // Given a deployed platform (the repository's config, seeded) and its orders database
-    await seedDrillPlatform(clients, endpoint, database.url);
+    await seedDrillPlatform(clients, endpoint, orders.url);
     const platform = await SandboxPlatform.start({
       clients,
       config,
       endpoint,
-      dbUrl: database.url,
+      dbUrl: orders.url,
       healthIntervalMs: 200,
     });
-    const gateway = await startApiGateway({ clients, config, dbUrl: database.url });
+    const gateway = await startApiGateway({ clients, config, dbUrl: orders.url });
     let result;
     try {
       // When a runbook runs the drill on "AWS"

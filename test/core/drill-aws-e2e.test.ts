@@ -19,7 +19,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { SANDBOX_CREDENTIALS } from '../../src/aws/sdk-config.js';
 import { AwsTarget } from '../../src/core/drill/aws-target.js';
 import { runDrill } from '../../src/core/drill/drill.js';
@@ -27,10 +26,11 @@ import type { DrillReport } from '../../src/core/drill/model.js';
 import { SandboxPlatform } from '../../src/core/drill/platform.js';
 import { writerRegion } from '../../src/core/drill/scenario.js';
 import { startApiGateway, type RunningApiGateway } from '../../src/core/sandbox/api-gateway.js';
-import { startPostgres, type RunningPostgres } from '../../src/core/sandbox/postgres.js';
 import { startWatchdogSchedule } from '../../src/core/sandbox/watchdog-schedule.js';
 import { ORDER_API_THROTTLE } from '../../src/infra/platform-definitions.js';
 import { useEmulator } from '../emulator/client.js';
+import { ordersDatabase, type OrdersDatabase } from './sandbox-runtime-helpers.js';
+import { restApiId } from './sandbox-runtime-helpers.js';
 import {
   config,
   emulatorClients,
@@ -43,31 +43,27 @@ import {
 describe('drill on AWS, end to end against the emulator (both scenarios)', () => {
   const endpoint = useEmulator();
   const clients = emulatorClients(endpoint, 3000);
-  let database: RunningPostgres;
-  let db: pg.Pool;
+  let orders: OrdersDatabase;
   let dir: string;
   before(async () => {
-    database = await startPostgres({ database: 'trading' });
-    db = new pg.Pool({ connectionString: database.url });
-    db.on('error', () => {});
+    orders = await ordersDatabase();
     dir = await mkdtemp(join(tmpdir(), 'dr-drill-aws-'));
   });
   after(async () => {
-    await db?.end();
-    await database?.stop();
+    await orders?.stop();
     await rm(dir, { recursive: true, force: true });
     clients.destroy();
   });
 
   it('blacks out the primary, the watchdog fails over, orders flow through the secondary, all is undone', async () => {
     // Given a deployed platform (seeded), its orders database, the Data API on it
-    await seedDrillPlatform(clients, endpoint, database.url);
+    await seedDrillPlatform(clients, endpoint, orders.url);
     // And what AWS runs: Lambda, Route 53's checkers, API Gateway, the watchdog's schedule
     const platform = await SandboxPlatform.start({
       clients,
       config,
       endpoint,
-      dbUrl: database.url,
+      dbUrl: orders.url,
       healthIntervalMs: 200,
     });
     let gateway: RunningApiGateway | undefined;
@@ -76,14 +72,13 @@ describe('drill on AWS, end to end against the emulator (both scenarios)', () =>
     let report: DrillReport;
     const undoFile = join(dir, '.dr', 'drill-outage.json');
     try {
-      gateway = await startApiGateway({ clients, config, dbUrl: database.url });
-      const gw = gateway;
+      gateway = await startApiGateway({ clients, config, dbUrl: orders.url });
       target = await AwsTarget.start({
         clients,
         config,
         credentials: { ...SANDBOX_CREDENTIALS },
         undoFile,
-        apiBaseUrl: async (region) => gw.baseUrl(region),
+        executeApiEndpoint: `http://127.0.0.1:${gateway.port}`,
         tuning: { probeIntervalMs: 200, orderEveryMs: 100, settleTimeoutMs: 30_000, canaries: 5 },
         triggerTimeoutMs: 30_000,
       });
@@ -110,7 +105,7 @@ describe('drill on AWS, end to end against the emulator (both scenarios)', () =>
 
     for (const s of report.scenarios) {
       // And the orders counted processed (through the Data API) are the rows in PostgreSQL
-      const { rows } = await db.query<{ region: string; n: string }>(
+      const { rows } = await orders.db.query<{ region: string; n: string }>(
         `SELECT written_region AS region, count(*) AS n FROM orders WHERE client_order_id LIKE $1 GROUP BY 1`,
         [`${s.orders.idPrefix}-%`],
       );
@@ -142,9 +137,9 @@ describe('drill on AWS, end to end against the emulator (both scenarios)', () =>
     );
 
     // And everything is undone: stage, concurrency, the undo record; the primary writes again
-    const apis = await clients.apiGateway(primary).getRestApis({ limit: 500 });
-    const restApiId = apis.items?.find((a) => a.name === naming.restApi(primary))?.id ?? '';
-    const stage = await clients.apiGateway(primary).getStage({ restApiId, stageName: naming.restApiStage() });
+    const stage = await clients
+      .apiGateway(primary)
+      .getStage({ restApiId: await restApiId(clients, primary), stageName: naming.restApiStage() });
     assert.equal(stage.methodSettings?.['*/*']?.throttlingRateLimit, ORDER_API_THROTTLE.rateLimit);
     const concurrency = await clients
       .lambda(primary)

@@ -9,7 +9,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { runDrill } from '../../src/core/drill/drill.js';
 import { objectives, ordersSummary } from '../../src/core/drill/measure.js';
 import type { DrillReport, RtoComponent } from '../../src/core/drill/model.js';
@@ -19,8 +18,8 @@ import { writerRegion } from '../../src/core/drill/scenario.js';
 import { readLease } from '../../src/core/failover/lease.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
 import { writeReport } from '../../src/core/report/write.js';
-import { startPostgres, type RunningPostgres } from '../../src/core/sandbox/postgres.js';
 import { useEmulator } from '../emulator/client.js';
+import { ordersDatabase, type OrdersDatabase } from './sandbox-runtime-helpers.js';
 import {
   config,
   emulatorClients,
@@ -96,28 +95,24 @@ describe('drill measurements (pure)', () => {
 describe('drill against the emulator (both scenarios)', () => {
   const endpoint = useEmulator();
   const clients = emulatorClients(endpoint, 3000);
-  let database: RunningPostgres;
-  let db: pg.Pool;
+  let orders: OrdersDatabase;
   before(async () => {
-    database = await startPostgres({ database: 'trading' });
-    db = new pg.Pool({ connectionString: database.url });
-    db.on('error', () => {}); // the server stops in after(): idle clients must not crash the run
+    orders = await ordersDatabase();
   });
   after(async () => {
-    await db?.end();
-    await database?.stop();
+    await orders?.stop();
     clients.destroy();
   });
 
   it('fails over and back in both scenarios, and the report says what the platform says', async () => {
     // Given a seeded sandbox (lag metric on, as `dr sandbox up` does) and the orders database
     // And the emulator's RDS Data API running its SQL there, for both clusters (the fence step)
-    await seedDrillPlatform(clients, endpoint, database.url);
+    await seedDrillPlatform(clients, endpoint, orders.url);
     const platform = await SandboxPlatform.start({
       clients,
       config,
       endpoint,
-      dbUrl: database.url,
+      dbUrl: orders.url,
       healthIntervalMs: 200,
     });
     let report: DrillReport;
@@ -149,7 +144,7 @@ describe('drill against the emulator (both scenarios)', () => {
         // orders counted processed are the rows in PostgreSQL
         assert.ok(s.orders.idPrefix.length > 10);
         const prefix = `${s.orders.idPrefix}-%`;
-        const { rows } = await db.query<{ region: string; n: string }>(
+        const { rows } = await orders.db.query<{ region: string; n: string }>(
           `SELECT written_region AS region, count(*) AS n FROM orders WHERE client_order_id LIKE $1 GROUP BY 1`,
           [prefix],
         );

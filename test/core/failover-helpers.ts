@@ -13,10 +13,8 @@ import { LEASE_ID } from '../../src/core/failover/plan.js';
 import { readLease } from '../../src/core/failover/lease.js';
 import { planOperation } from '../../src/core/failover/plan.js';
 import { executePlan } from '../../src/core/failover/run.js';
-import { configureEmulator, mapDataApi, setOutage } from '../../src/core/sandbox/emulator.js';
-import { seedFence } from '../../src/core/db-fence.js';
-import { applyMigrations, loadMigrations } from '../../src/core/db-migrations.js';
-import pg from 'pg';
+import { configureEmulator, setOutage } from '../../src/core/sandbox/emulator.js';
+import { mapDataApiToDatabase } from '../../src/core/drill/sandbox-drill.js';
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,26 +121,13 @@ export async function platformState(
 }
 
 /**
- * A deployed platform with its orders database, as a drill finds it: seeded (the lag
- * metric on, as `dr sandbox up` does), the orders migrations applied and the fence row
- * seeded on `dbUrl`, and the emulator's RDS Data API running its SQL there for both
- * clusters (the failover machine's fence step, the AWS drill's order counts).
+ * A deployed platform as a drill finds it: seeded (the lag metric on, as `dr sandbox up`
+ * does), and the emulator's RDS Data API running its SQL on the orders database at
+ * `dbUrl` (sandbox-runtime-helpers' ordersDatabase) for both clusters: the failover
+ * machine's fence step, the AWS drill's order counts.
  */
 export async function seedDrillPlatform(clients: AwsClients, endpoint: string, dbUrl: string): Promise<void> {
   await seedWithMachines(clients);
   await configureEmulator(endpoint, { replicationLagMs: 20 });
-  const admin = new pg.Client({ connectionString: dbUrl });
-  await admin.connect();
-  try {
-    await applyMigrations(admin, loadMigrations());
-    await seedFence(admin, { activeRegion: primary, epoch: 1 });
-  } finally {
-    await admin.end();
-  }
-  for (const region of [primary, secondary]) {
-    const out = await clients
-      .rds(region)
-      .describeDBClusters({ DBClusterIdentifier: naming.dbCluster(region) });
-    await mapDataApi(endpoint, out.DBClusters?.[0]?.DBClusterArn ?? '', dbUrl);
-  }
+  await mapDataApiToDatabase(clients, config, endpoint, dbUrl);
 }

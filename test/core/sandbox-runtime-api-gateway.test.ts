@@ -6,9 +6,9 @@
  * own handler (a real PostgreSQL is started here for its database probe).
  */
 import assert from 'node:assert/strict';
-import { createHash, createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256 } from '../../src/core/drill/aws/signed-intake.js';
 import { startApiGateway, type RunningApiGateway } from '../../src/core/sandbox/api-gateway.js';
 import { syntheticOrder } from '../../src/core/drill/orders.js';
 import { setOutage } from '../../src/core/sandbox/emulator.js';
@@ -35,34 +35,6 @@ after(async () => {
   clients.destroy();
 });
 
-type Bytes = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: Bytes): string | Buffer =>
-  typeof data === 'string'
-    ? data
-    : ArrayBuffer.isView(data)
-      ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-      : Buffer.from(data);
-
-/** SHA-256 / HMAC for the signer, from node:crypto. */
-class Sha256 {
-  private hash;
-  constructor(private readonly secret?: Bytes) {
-    this.hash = this.fresh();
-  }
-  private fresh() {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(this.secret));
-  }
-  update(data: Bytes): void {
-    this.hash.update(bytes(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
-
 /** A SigV4-signed (execute-api) POST, as the AWS drill sends it. */
 async function signedPost(
   url: string,
@@ -76,7 +48,7 @@ async function signedPost(
     service,
     region,
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    sha256: Sha256,
+    sha256: NodeSha256,
   });
   const signed = await signer.sign({
     method: 'POST',

@@ -57,6 +57,32 @@ async function ssmFence(
   return both.sort((a, b) => b.epoch - a.epoch)[0] as { activeRegion: string; epoch: number };
 }
 
+/**
+ * Points the emulator's RDS Data API of both clusters at `dbUrl`, so it runs its SQL
+ * there (the failover machine's fence step), as Aurora's Data API does on the global
+ * database. Returns the cluster ARNs (to unmap them).
+ */
+export async function mapDataApiToDatabase(
+  clients: AwsClients,
+  config: DrConfig,
+  endpoint: string,
+  dbUrl: string,
+): Promise<string[]> {
+  const naming = new Naming(config);
+  const clusterArns = await Promise.all(
+    [config.regions.primary, config.regions.secondary].map(async (region) => {
+      const out = await clients
+        .rds(region)
+        .describeDBClusters({ DBClusterIdentifier: naming.dbCluster(region) });
+      const arn = out.DBClusters?.[0]?.DBClusterArn;
+      if (!arn) throw new Error(`the sandbox has no Aurora cluster ${naming.dbCluster(region)} in ${region}`);
+      return arn;
+    }),
+  );
+  for (const arn of clusterArns) await mapDataApi(endpoint, arn, dbUrl);
+  return clusterArns;
+}
+
 export async function runSandboxDrill(options: SandboxDrillOptions): Promise<SandboxDrillResult> {
   const reporter = options.reporter ?? silentReporter;
   const running = await liveSandbox(options.cwd);
@@ -97,21 +123,7 @@ export async function runSandboxDrill(options: SandboxDrillOptions): Promise<San
     } finally {
       await admin.end();
     }
-    // The emulator's RDS Data API runs its SQL on this PostgreSQL for both clusters (the
-    // failover machine's fence step), as Aurora's Data API does on the global database.
-    const naming = new Naming(options.config);
-    const clusterArns = await Promise.all(
-      [options.config.regions.primary, options.config.regions.secondary].map(async (region) => {
-        const out = await clients
-          .rds(region)
-          .describeDBClusters({ DBClusterIdentifier: naming.dbCluster(region) });
-        const arn = out.DBClusters?.[0]?.DBClusterArn;
-        if (!arn)
-          throw new Error(`the sandbox has no Aurora cluster ${naming.dbCluster(region)} in ${region}`);
-        return arn;
-      }),
-    );
-    for (const arn of clusterArns) await mapDataApi(endpoint, arn, database.url);
+    const clusterArns = await mapDataApiToDatabase(clients, options.config, endpoint, database.url);
     cleanups.push(() => Promise.all(clusterArns.map((arn) => mapDataApi(endpoint, arn, null))));
     dbStep.succeed(`127.0.0.1:${database.port}, migrations applied, fence seeded, Data API mapped`);
     const platform = await SandboxPlatform.start({

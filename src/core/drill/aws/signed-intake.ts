@@ -21,7 +21,7 @@ const toBuffer = (data: Bytes): string | Buffer =>
       : Buffer.from(data);
 
 /** SHA-256 (and HMAC-SHA-256 with a secret) for the signer, from node:crypto. */
-class NodeSha256 {
+export class NodeSha256 {
   private hash: Hash | Hmac;
   constructor(private readonly secret?: Bytes) {
     this.hash = this.fresh();
