@@ -14,10 +14,11 @@ what the DR tests and `dr sandbox` need and moto 5.2.5 lacks:
 - events.py:   a forwarded EventBridge event keeps its region (no forwarding loop)
 - metrics.py:  AuroraGlobalDBReplicationLag for reader members (opt-in)
 - sqs.py:      no built-in SQS → Lambda trigger (it deleted messages no code processed)
+- provider.py: what the Terraform AWS provider calls and moto lacks (sandbox deploy)
 - gateway.py:  the region outage switch and the unsigned /dr-emulator/* control endpoint
 """
 
-from . import awslambda, dynamodb, events, gateway, metrics, rds, rdsdata, route53, s3, sqs, state, stepfunctions
+from . import awslambda, dynamodb, events, gateway, metrics, provider, rds, rdsdata, route53, s3, sqs, state, stepfunctions
 
 
 def install() -> None:
@@ -34,3 +35,4 @@ def install() -> None:
     metrics.install()
     sqs.install()
     awslambda.install()
+    provider.install()

@@ -108,9 +108,15 @@ export class RegionalApiDomain extends Construct {
     // ACM asks for the same CNAME for a name in every region of an account, so both
     // regions' certificates write identical records: allow_overwrite lets the second
     // one adopt the record instead of failing on it.
-    const options = TerraformIterator.fromComplexList(
-      this.certificate.domainValidationOptions,
-      'domain_name',
+    //
+    // The iterator walks the set of validation options itself, keyed by domain name (known
+    // at plan time). cdktf's fromComplexList wraps the set in tolist(), and Terraform
+    // cannot order a set whose elements are partly unknown, so a first plan failed with
+    // "Invalid for_each argument" (found by the sandbox's real Terraform).
+    const options = TerraformIterator.fromMap(
+      Token.asAnyMap(
+        `\${{ for option in ${this.certificate.fqn}.domain_validation_options : option.domain_name => option }}`,
+      ),
     );
     const validationRecords = new Route53Record(this, 'validation-record', {
       forEach: options,
