@@ -24,6 +24,8 @@ On a terminal, each wave's plans are shown and you are asked before they are app
 
 --stack runs only the named stacks (full or short names: primary, secondary, global), in dependency order; their dependencies are not deployed (their deployed state is used) and are listed.
 
+With --sandbox the same stacks go into the running sandbox: synthesized under .dr/sandbox/ with a local state, each beside a Terraform override file that points the AWS provider at the emulator (and pins the provider version of a filesystem mirror when this machine has one, e.g. 5.100.0 offline).
+
 Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL URL (e.g. through a tunnel); otherwise, on AWS, the writer region's SSM db-endpoint and the cluster's RDS-managed master secret. Against the sandbox (no database) it is skipped with a note unless a URL is given; --skip-migrations skips it anywhere.`;
   static override examples = [
     '<%= config.bin %> deploy --plan-only',
@@ -82,11 +84,6 @@ Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL U
     const reporter = await this.reporter();
     const clients = await this.awsClients(flags);
     try {
-      const synthStep = reporter.step('Synthesizing stacks');
-      const { synthesize } = await (await import('../core/synth-loader.js')).loadSynth();
-      const synth = await synthesize({ config, outDir: flags.out });
-      synthStep.succeed(`${synth.stacks.length} stacks`);
-
       const [{ deploy }, { logDirFor }, migrate, render, { Naming }] = await Promise.all([
         import('../core/deploy/deploy.js'),
         import('../core/deploy/select.js'),
@@ -106,20 +103,17 @@ Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL U
                   'the sandbox/emulator has no database (pass --database-url to apply them to a PostgreSQL)',
               }
             : migrate.awsTarget({ clients, naming, database: config.database.databaseName });
-
-      const result = await deploy({
-        synth,
+      const common = {
         terraform,
         stacks: flags.stack ?? [],
         planOnly,
-        logDir: logDirFor('.dr/deploy'),
         reporter,
         approve: asks
-          ? async (plans) => {
+          ? async (plans: readonly import('../core/deploy/deploy.js').StackResult[]) => {
               this.logToStderr(render.renderWavePlans(plans));
               return confirmOrRefuse(`apply ${plans.map((p) => p.name).join(' and ')}`, { yes: false });
             }
-          : 'auto',
+          : ('auto' as const),
         migrate: () =>
           migrate.migrateOrders({
             target,
@@ -129,7 +123,20 @@ Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL U
           const { verifySync } = await import('../core/verify-sync.js');
           return verifySync({ clients, config });
         },
-      });
+      };
+
+      let result: DeployResult;
+      if (flags.sandbox && clients.endpoint) {
+        // The sandbox variant of the same stacks, into the running sandbox (.dr/sandbox/).
+        const { deploySandbox } = await import('../core/sandbox/deploy.js');
+        result = await deploySandbox({ ...common, config, endpoint: clients.endpoint });
+      } else {
+        const synthStep = reporter.step('Synthesizing stacks');
+        const { synthesize } = await (await import('../core/synth-loader.js')).loadSynth();
+        const synth = await synthesize({ config, outDir: flags.out });
+        synthStep.succeed(`${synth.stacks.length} stacks`);
+        result = await deploy({ ...common, synth, logDir: logDirFor('.dr/deploy') });
+      }
 
       if (!this.jsonEnabled()) this.log(render.renderDeploy(result));
       const exit = EXIT_BY_OUTCOME[result.outcome];

@@ -34,11 +34,17 @@ export interface SynthOptions {
   readonly config: DrConfig;
   /** @default - `cdktf.out` */
   readonly outDir?: string;
+  /** Directory of the built `<function>.zip` packages. @default - `dist/lambdas` */
+  readonly lambdaDir?: string;
 }
 
 export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const outDir = resolve(options.outDir ?? 'cdktf.out');
-  synthesizePlatform({ config: options.config, outdir: outDir });
+  synthesizePlatform({
+    config: options.config,
+    outdir: outDir,
+    ...(options.lambdaDir ? { lambdaDir: options.lambdaDir } : {}),
+  });
 
   const manifest = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as Manifest;
   const stacks = await Promise.all(

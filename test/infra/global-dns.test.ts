@@ -115,6 +115,24 @@ describe('global stack: DNS failover', () => {
     );
   });
 
+  it('keys the validation records by domain name over the certificate\'s option set itself, never tolist() of it', () => {
+    // Given the default platform / When synthesized
+    const app = synthApp();
+    const records = Object.values(resourcesOf(app.json.global, 'aws_route53_record')).filter((r) => r.for_each);
+    // Then each certificate's validation records iterate its domain_validation_options set
+    // directly: Terraform cannot order a set whose elements are partly unknown, so
+    // tolist() of it fails a first plan with "Invalid for_each argument"
+    assert.equal(records.length, 2);
+    for (const record of records) {
+      assert.match(
+        String(record.for_each),
+        /^\$\{\{ for (\w+) in aws_acm_certificate\.[\w-]+\.domain_validation_options : \1\.domain_name => \1 \}\}$/,
+      );
+      assert.doesNotMatch(String(record.for_each), /tolist/);
+      assert.equal(record.name, '${each.value.resource_record_name}');
+    }
+  });
+
   it("maps both names of a region to that region's REST API stage", () => {
     // Given the default platform / When synthesized
     const app = synthApp();

@@ -46,7 +46,8 @@ export function deployErrorLine(result: DeployResult): string {
         ? `; in flight, finished: ${f.finishedInFlight.map((n) => `${n} (${status(n)})`).join(', ')}`
         : '';
       const notRun = f.notRun.length ? `; not run: ${f.notRun.join(', ')}` : '';
-      return `stack ${f.stack} failed at terraform ${f.subcommand} (exit ${f.exitCode ?? 'none'}): see ${f.log}${inFlight}${notRun}`;
+      const resources = f.resources.length ? ` on ${f.resources.join(', ')}` : '';
+      return `stack ${f.stack} failed at terraform ${f.subcommand}${resources} (exit ${f.exitCode ?? 'none'}): see ${f.log}${inFlight}${notRun}`;
     }
     case 'migrations-failed':
       return `stacks applied, but the orders database step failed: ${result.migrations?.reason ?? 'unknown'} (pass --database-url, or --skip-migrations to leave it)`;

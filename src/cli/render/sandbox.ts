@@ -1,33 +1,38 @@
-import type { DownResult, OutageResult, ResetResult, UpResult } from '../../core/sandbox/sandbox.js';
-import type { SeedResult } from '../../core/sandbox/seed.js';
+import type {
+  DownResult,
+  OutageResult,
+  ResetResult,
+  SandboxDeploySummary,
+  UpResult,
+} from '../../core/sandbox/sandbox.js';
 import { color } from '../style.js';
 
-function seedLines(seed: SeedResult): string[] {
-  const byKind = new Map<string, number>();
-  for (const r of seed.resources) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
-  const kinds = [...byKind].map(([kind, n]) => `${n} ${kind}`).join(', ');
-  const placeholders = Object.entries(seed.lambdaCode)
-    .filter(([, source]) => source === 'placeholder')
-    .map(([fn]) => fn);
+function deployLines(deploy: SandboxDeploySummary): string[] {
+  const stacks = deploy.stacks.map((stack) => {
+    const plan = stack.plan;
+    const changed = plan ? plan.add + plan.change + plan.destroy + plan.import : undefined;
+    const what =
+      changed === 0
+        ? 'no changes'
+        : plan
+          ? `${plan.add} added, ${plan.change} changed, ${plan.destroy} destroyed`
+          : stack.status;
+    return `  ${stack.name.padEnd(24)} ${String(stack.resources).padStart(4)} resources  ${what}  ${(stack.durations.total / 1000).toFixed(1)} s`;
+  });
+  const gate = deploy.gate ? `; verify-sync ${deploy.gate.passed} passed, ${deploy.gate.failed} failed` : '';
   return [
-    `Seeded ${seed.regions.primary} (primary) and ${seed.regions.secondary} (secondary): ${seed.resources.length} resources (${seed.counts.created} new) in ${(seed.ms / 1000).toFixed(1)} s`,
-    color.dim(`  ${kinds}`),
-    ...(placeholders.length > 0
-      ? [
-          color.dim(
-            `  placeholder Lambda code for ${placeholders.join(', ')} (build it with \`npm run build:lambdas\`)`,
-          ),
-        ]
-      : []),
+    `Deployed the synthesized stacks with ${deploy.terraform} and hashicorp/aws ${deploy.provider.version} (${deploy.provider.source}) in ${(deploy.ms / 1000).toFixed(1)} s${gate}`,
+    ...stacks.map((line) => color.dim(line)),
+    color.dim(`  logs: ${deploy.logDir}`),
   ];
 }
 
 export function renderUp(result: UpResult): string {
   const lines = [
     result.reused
-      ? `${color.bold('Sandbox already running')} at ${result.endpoint} (pid ${result.pid}, since ${result.startedAt}): reused as it is`
+      ? `${color.bold('Sandbox already running')} at ${result.endpoint} (pid ${result.pid}, since ${result.startedAt}): reused, its stacks planned again`
       : `${color.bold('Sandbox running')} at ${result.endpoint} (pid ${result.pid})`,
-    ...(result.seed ? seedLines(result.seed) : []),
+    ...deployLines(result.deploy),
     '',
     `Use it:   dr status --sandbox      or   export DR_ENDPOINT=${result.endpoint}`,
     `Outage:   dr sandbox outage ${result.regions.primary} [--hang]   then   dr sandbox restore ${result.regions.primary}`,
@@ -45,7 +50,7 @@ export function renderDown(result: DownResult): string {
 export function renderReset(result: ResetResult): string {
   return [
     `${color.bold('Sandbox reset')} at ${result.endpoint} (pid ${result.pid})`,
-    ...seedLines(result.seed),
+    ...deployLines(result.deploy),
   ].join('\n');
 }
 

@@ -54,6 +54,8 @@ export type DeployOutcome =
 export interface DeployFailure {
   readonly stack: string;
   readonly subcommand: Subcommand;
+  /** Resource addresses Terraform named in its errors (`with aws_x.y,`). */
+  readonly resources: string[];
   readonly exitCode: number | null;
   readonly log: string;
   /** Stacks whose running call finished after the failure (nothing new was started for them). */
@@ -94,6 +96,11 @@ export interface DeployOptions {
   readonly migrate: () => Promise<MigrationOutcome>;
   /** The verify-sync gate after the database step (may throw RegionUnreachableError). */
   readonly gate: () => Promise<VerifySyncResult>;
+  /**
+   * A step after every stack is applied and before the database step (the sandbox puts
+   * what Terraform does not hold there); returns its one-line result.
+   */
+  readonly afterApply?: { readonly label: string; run(): Promise<string> };
   readonly reporter?: Reporter;
   readonly exec?: TerraformExec;
   readonly env?: NodeJS.ProcessEnv;
@@ -101,7 +108,28 @@ export interface DeployOptions {
 
 type MutableStack = { -readonly [K in keyof StackResult]: StackResult[K] } & {
   durations: Partial<Record<Subcommand, number>> & { total: number };
+  /** The failed call's resource addresses. */
+  failedResources?: string[];
 };
+
+/** Resource addresses in Terraform's error diagnostics (`  with aws_sqs_queue.orders,`). */
+export function failedResourceAddresses(output: string): string[] {
+  const found = new Set<string>();
+  for (const match of output.matchAll(/^\s*with ([A-Za-z0-9_.\-[\]"]+),\s*$/gm)) {
+    if (match[1]) found.add(match[1]);
+  }
+  // Configuration errors name the resource in their source line instead.
+  for (const match of output.matchAll(
+    /^\s*on \S+ line \d+, in resource\.([A-Za-z0-9_]+\.[A-Za-z0-9_-]+)/gm,
+  )) {
+    if (match[1]) found.add(match[1]);
+  }
+  return [...found];
+}
+
+function hasNoChanges(plan: PlanSummary | undefined): boolean {
+  return plan !== undefined && plan.add + plan.change + plan.destroy + plan.import === 0;
+}
 
 function planText(plan: PlanSummary | undefined): string {
   if (!plan) return 'plan summary not found in the output';
@@ -137,6 +165,11 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const runCalls = async (stack: MutableStack, subcommands: Subcommand[], step: StepReporter) => {
     for (const subcommand of subcommands) {
       if (failed) return;
+      // A saved plan without changes has nothing to apply: the stack is as planned.
+      if (subcommand === 'apply' && hasNoChanges(stack.plan)) {
+        stack.status = 'applied';
+        continue;
+      }
       step.update(subcommand);
       running.add(stack.name);
       const call = await runTerraformCall({
@@ -159,6 +192,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         stack.status = 'failed';
         stack.failedAt = subcommand;
         stack.exitCode = call.exitCode;
+        stack.failedResources = failedResourceAddresses(call.output);
         failed ??= stack;
         return;
       }
@@ -167,7 +201,10 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   };
 
   const stepDetail = (stack: MutableStack, finalStatus: StackStatus) => {
-    if (stack.status === 'failed') return `failed at ${stack.failedAt}: see ${stack.log}`;
+    if (stack.status === 'failed') {
+      const at = stack.failedResources?.length ? ` (${stack.failedResources.join(', ')})` : '';
+      return `failed at ${stack.failedAt}${at}: see ${stack.log}`;
+    }
     if (stack.status !== finalStatus) {
       return `stopped after ${stack.status === 'initialized' ? 'init' : stack.status === 'planned' ? 'plan' : 'nothing'} (another stack failed)`;
     }
@@ -233,6 +270,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       failure: {
         stack: failed.name,
         subcommand: failed.failedAt as Subcommand,
+        resources: failed.failedResources ?? [],
         exitCode: failed.exitCode ?? null,
         log: failed.log,
         finishedInFlight: [...finishedInFlight].filter((n) => n !== failed?.name),
@@ -242,6 +280,16 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   }
   if (outcome === 'cancelled') return done({ outcome });
   if (planOnly) return done({ outcome: 'planned' });
+
+  if (options.afterApply) {
+    const after = reporter.step(options.afterApply.label);
+    try {
+      after.succeed(await options.afterApply.run());
+    } catch (error) {
+      after.fail((error as Error).message);
+      throw error;
+    }
+  }
 
   const dbStep = reporter.step('Orders database: migrations and fence seed');
   const migrations = await options.migrate();

@@ -1,16 +1,19 @@
 /**
- * `dr sandbox up | down | reset | outage | restore`: a local two-region copy of the
- * deployed platform. The emulator is started by the launcher (./emulator.ts), recorded
- * in `.dr/sandbox.json` (./state.ts) and seeded from the config (./seed.ts). Nothing
- * here prints or exits.
+ * `dr sandbox up | down | reset | outage | restore`: the platform that synth produces,
+ * deployed into a local two-region AWS emulator. The emulator is started by the launcher
+ * (./emulator.ts) and recorded in `.dr/sandbox.json` (./state.ts); the synthesized stacks
+ * are applied into it by real Terraform through the deploy path (./deploy.ts), then the
+ * verify-sync gate runs. Nothing here prints or exits.
  */
 import { join } from 'node:path';
 import type { AwsClients } from '../../aws/clients.js';
 import { AWS_REGION, type DrConfig } from '../../config/schema.js';
 import { UsageError } from '../errors.js';
 import { silentReporter, type Reporter } from '../reporter.js';
+import type { TerraformBinary } from '../deploy/terraform-bin.js';
+import type { DeployFailure, DeployOutcome, StackResult } from '../deploy/deploy.js';
 import type { OutageMode } from './emulator.js';
-import type { SeedResult } from './seed.js';
+import type { SandboxDeployResult, SandboxProvider } from './deploy.js';
 import {
   endpointAnswers,
   processAlive,
@@ -36,8 +39,32 @@ export interface UpOptions extends CommonOptions {
   readonly config: DrConfig;
   /** Absolute path of the config file, recorded in the state file. */
   readonly configFile: string;
-  /** Where built Lambda zips are looked for. @default - `dist/lambdas` */
-  readonly lambdaDir?: string;
+  /** Terraform or OpenTofu. @default - findTerraform(): DR_TERRAFORM_BIN, terraform, tofu */
+  readonly terraform?: TerraformBinary;
+}
+
+/** What the deploy into the sandbox did (the sandbox's part of `dr deploy`'s result). */
+export interface SandboxDeploySummary {
+  readonly outcome: DeployOutcome;
+  readonly provider: SandboxProvider;
+  readonly terraform: string;
+  readonly logDir: string;
+  readonly stacks: ReadonlyArray<
+    Pick<StackResult, 'name' | 'wave' | 'status' | 'plan' | 'durations'> & { readonly resources: number }
+  >;
+  readonly gate?: { readonly passed: number; readonly failed: number };
+  readonly ms: number;
+}
+
+/** The deploy into the sandbox stopped: names the stack, its resources and the log. */
+export class SandboxDeployError extends Error {
+  override readonly name = 'SandboxDeployError';
+  constructor(
+    message: string,
+    readonly failure?: DeployFailure,
+  ) {
+    super(message);
+  }
 }
 
 export interface UpResult {
@@ -50,10 +77,10 @@ export interface UpResult {
   readonly logFile?: string;
   /** True when a running sandbox was found and reused (not re-seeded). */
   readonly reused: boolean;
-  /** True when the running sandbox was seeded from another config file than the one given. */
+  /** True when the running sandbox was deployed from another config file than the one given. */
   readonly configMismatch: boolean;
-  /** What was seeded; absent when reused. */
-  readonly seed?: SeedResult;
+  /** The deploy of the synthesized stacks (a reused sandbox is planned again: no changes, nothing applied). */
+  readonly deploy: SandboxDeploySummary;
 }
 
 async function sandboxClients(endpoint: string): Promise<AwsClients> {
@@ -67,25 +94,90 @@ async function sandboxClients(endpoint: string): Promise<AwsClients> {
  */
 export const SANDBOX_REPLICATION_LAG_MS = 20;
 
-async function seedInto(endpoint: string, options: UpOptions): Promise<SeedResult> {
-  const { seedPlatform } = await import('./seed.js');
-  const { configureEmulator } = await import('./emulator.js');
+function summarize(result: SandboxDeployResult): SandboxDeploySummary {
+  return {
+    outcome: result.outcome,
+    provider: result.provider,
+    terraform: result.terraform.path,
+    logDir: result.logDir,
+    stacks: result.stacks.map((s) => ({
+      name: s.name,
+      wave: s.wave,
+      status: s.status,
+      ...(s.plan ? { plan: s.plan } : {}),
+      durations: s.durations,
+      resources: result.resources[s.name] ?? 0,
+    })),
+    ...(result.gate ? { gate: { passed: result.gate.passed, failed: result.gate.failed } } : {}),
+    ms: result.ms,
+  };
+}
+
+/** One line naming what stopped the deploy: the stack, its resources and its log. */
+export function sandboxDeployFailure(result: SandboxDeployResult): string {
+  const f = result.failure;
+  if (f) {
+    const on = f.resources.length ? ` on ${f.resources.join(', ')}` : '';
+    return `deploying the sandbox failed: stack ${f.stack} at terraform ${f.subcommand}${on}; see ${f.log}`;
+  }
+  if (result.outcome === 'gate-failed') {
+    const failing = result.gate?.checks.filter((c) => !c.ok).map((c) => c.name) ?? [];
+    return `the sandbox deployed, but its verify-sync gate failed (${failing.join(', ')}); see \`dr verify-sync --sandbox\``;
+  }
+  return `deploying the sandbox stopped: ${result.outcome}`;
+}
+
+/** Deploys the synthesized stacks into the emulator at `endpoint`, then the verify-sync gate. */
+async function deployInto(
+  endpoint: string,
+  terraform: TerraformBinary,
+  options: UpOptions,
+): Promise<SandboxDeploySummary> {
+  const [{ deploySandbox }, { configureEmulator }, { verifySync }] = await Promise.all([
+    import('./deploy.js'),
+    import('./emulator.js'),
+    import('../verify-sync.js'),
+  ]);
   const clients = await sandboxClients(endpoint);
   try {
-    const seeded = await seedPlatform({
-      clients,
+    const result = await deploySandbox({
       config: options.config,
+      endpoint,
+      terraform,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
       ...(options.reporter ? { reporter: options.reporter } : {}),
-      ...(options.lambdaDir ? { lambdaDir: options.lambdaDir } : {}),
+      // Aurora publishes the lag metric; moto does not, so the extension does it: switched
+      // on once the global cluster exists, with a first datapoint before the gate reads it.
+      afterApply: {
+        label: 'Sandbox: Aurora replication-lag metric',
+        run: async () => {
+          await configureEmulator(endpoint, { replicationLagMs: SANDBOX_REPLICATION_LAG_MS });
+          return `AuroraGlobalDBReplicationLag ${SANDBOX_REPLICATION_LAG_MS} ms for the reader`;
+        },
+      },
+      gate: () => verifySync({ clients, config: options.config }),
     });
-    // Aurora publishes the lag metric; moto does not, so the extension does it for us:
-    // switched on once the global cluster exists, and the first datapoint is there when
-    // this returns (a verify-sync right after `up` finds it).
-    await configureEmulator(endpoint, { replicationLagMs: SANDBOX_REPLICATION_LAG_MS });
-    return seeded;
+    if (!result.ok) throw new SandboxDeployError(sandboxDeployFailure(result), result.failure);
+    return summarize(result);
   } finally {
     clients.destroy();
   }
+}
+
+async function terraformFor(options: UpOptions): Promise<TerraformBinary> {
+  if (options.terraform) return options.terraform;
+  const { findTerraform } = await import('../deploy/terraform-bin.js');
+  return findTerraform({});
+}
+
+/** Forgets the Terraform state of the sandbox's stacks (its emulator was wiped or is new). */
+async function removeSandboxTerraformState(cwd?: string): Promise<void> {
+  const { rm } = await import('node:fs/promises');
+  const { SANDBOX_TERRAFORM_DIR } = await import('./deploy.js');
+  await rm(join(cwd ?? process.cwd(), SANDBOX_TERRAFORM_DIR, 'terraform-state'), {
+    recursive: true,
+    force: true,
+  });
 }
 
 /** The recorded sandbox when it is alive and answers; a usage error otherwise. */
@@ -99,6 +191,8 @@ async function requireRunning(cwd?: string): Promise<SandboxState> {
 
 export async function sandboxUp(options: UpOptions): Promise<UpResult> {
   const reporter = options.reporter ?? silentReporter;
+  // Refusals first: without Terraform nothing is started.
+  const terraform = await terraformFor(options);
   const stateFile = sandboxStatePath(options.cwd);
   const existing = await readSandboxState(options.cwd);
   const { startEmulator, stopEmulator } = await import('./emulator.js');
@@ -114,7 +208,9 @@ export async function sandboxUp(options: UpOptions): Promise<UpResult> {
           `it was seeded from ${existing.configFile}, not ${options.configFile}; run \`dr sandbox down\` then \`dr sandbox up\` to switch`,
         );
       }
-      return { ...existing, stateFile, reused: true, configMismatch };
+      // Planned again: nothing changed, nothing applied; a changed stack is applied.
+      const deployed = await deployInto(existing.endpoint, terraform, options);
+      return { ...existing, stateFile, reused: true, configMismatch, deploy: deployed };
     }
     // Recorded, alive, silent: a hung emulator. The launcher only ends emulator processes.
     await stopEmulator(existing.pid);
@@ -140,8 +236,10 @@ export async function sandboxUp(options: UpOptions): Promise<UpResult> {
   };
   try {
     await writeSandboxState(state, options.cwd);
-    const seed = await seedInto(emulator.endpoint, options);
-    return { ...state, stateFile, reused: false, configMismatch: false, seed };
+    // A new emulator holds nothing: state of an earlier sandbox would claim what is gone.
+    await removeSandboxTerraformState(options.cwd);
+    const deployed = await deployInto(emulator.endpoint, terraform, options);
+    return { ...state, stateFile, reused: false, configMismatch: false, deploy: deployed };
   } catch (error) {
     // Leave nothing half-made behind: no process, no state file.
     await emulator.stop();
@@ -186,21 +284,23 @@ export async function sandboxDown(options: CommonOptions = {}): Promise<DownResu
 export interface ResetResult {
   readonly endpoint: string;
   readonly pid: number;
-  readonly seed: SeedResult;
+  readonly deploy: SandboxDeploySummary;
 }
 
-/** Wipes the running emulator (outages restored too) and seeds the platform afresh. */
+/** Wipes the running emulator (outages restored too) and deploys the platform afresh. */
 export async function sandboxReset(options: UpOptions): Promise<ResetResult> {
+  const terraform = await terraformFor(options);
   const state = await requireRunning(options.cwd);
   const { resetEmulator } = await import('./emulator.js');
   const step = (options.reporter ?? silentReporter).step('Resetting the emulator');
   await resetEmulator(state.endpoint);
+  await removeSandboxTerraformState(options.cwd);
   step.succeed();
-  const seed = await seedInto(state.endpoint, options);
+  const deployed = await deployInto(state.endpoint, terraform, options);
   if (state.configFile !== options.configFile) {
     await writeSandboxState({ ...state, configFile: options.configFile }, options.cwd);
   }
-  return { endpoint: state.endpoint, pid: state.pid, seed };
+  return { endpoint: state.endpoint, pid: state.pid, deploy: deployed };
 }
 
 export interface OutageResult {

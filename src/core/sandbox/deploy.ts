@@ -1,0 +1,159 @@
+/**
+ * The platform deployed into the sandbox the way `dr deploy` deploys it to AWS: the
+ * synthesized stacks, applied wave by wave by real Terraform (or OpenTofu) with the
+ * AWS provider pointed at the emulator. Used by `dr sandbox up` and `dr deploy --sandbox`.
+ *
+ * What differs from an AWS deployment, and only this:
+ * - the state backend: a local file per stack under `.dr/sandbox/terraform-state/`
+ *   (the sandbox's state must never reach a real state bucket);
+ * - the provider override file beside each stack (../deploy/sandbox-override.ts):
+ *   endpoints, test credentials, the mirror's provider version, and the written-down
+ *   attributes an older provider does not know.
+ * Everything Terraform writes goes under `.dr/sandbox/`; logs under `.dr/deploy/…`.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { DrConfig } from '../../config/schema.js';
+import type { VerifySyncResult } from '../verify-sync.js';
+import { deploy, type DeployOptions, type DeployResult } from '../deploy/deploy.js';
+import { findAwsProviderMirror, mirrorCliConfig, type ProviderMirror } from '../deploy/provider-mirror.js';
+import { SANDBOX_OVERRIDE_FILE, sandboxOverride } from '../deploy/sandbox-override.js';
+import { logDirFor } from '../deploy/select.js';
+import type { TerraformBinary } from '../deploy/terraform-bin.js';
+import { terraformEnv } from '../deploy/terraform.js';
+import { UsageError } from '../errors.js';
+import { silentReporter, type Reporter } from '../reporter.js';
+import { projectRoot } from './emulator.js';
+
+/** Everything the sandbox's Terraform writes, relative to the working directory. */
+export const SANDBOX_TERRAFORM_DIR = join('.dr', 'sandbox');
+
+/** Which provider the sandbox ran, and where it came from. */
+export interface SandboxProvider {
+  readonly version: string;
+  /** `mirror`: a filesystem mirror on this machine; `registry`: the stacks' own pin, downloaded. */
+  readonly source: 'mirror' | 'registry';
+  readonly mirror?: string;
+}
+
+export interface SandboxDeployResult extends DeployResult {
+  readonly provider: SandboxProvider;
+  /** Where the sandbox variant of the stacks was synthesized. */
+  readonly outDir: string;
+  /** Synthesized resources per stack. */
+  readonly resources: Readonly<Record<string, number>>;
+}
+
+export interface SandboxDeployOptions {
+  readonly config: DrConfig;
+  /** The running emulator. */
+  readonly endpoint: string;
+  readonly terraform: TerraformBinary;
+  /** Directory holding `.dr/`. @default - the working directory */
+  readonly cwd?: string;
+  readonly reporter?: Reporter;
+  readonly stacks?: readonly string[];
+  readonly planOnly?: boolean;
+  /** @default 'auto' */
+  readonly approve?: DeployOptions['approve'];
+  readonly gate: () => Promise<VerifySyncResult>;
+  readonly afterApply?: DeployOptions['afterApply'];
+  readonly migrate?: DeployOptions['migrate'];
+  /** The mirror to install the provider from. @default - findAwsProviderMirror() */
+  readonly mirror?: ProviderMirror | null;
+  /** Directory of the built Lambda packages. @default - `dist/lambdas` of this checkout */
+  readonly lambdaDir?: string;
+  /** Runs Terraform (tests swap it). */
+  readonly exec?: DeployOptions['exec'];
+}
+
+/** The config the sandbox synthesizes: the same platform, its state kept locally. */
+export function sandboxConfig(config: DrConfig): DrConfig {
+  return { ...config, stateBackend: { type: 'local', path: 'terraform-state' } };
+}
+
+/** The version the stacks pin (`terraform.required_providers.aws.version`). */
+function pinnedVersion(stack: Record<string, unknown>): string {
+  const terraform = stack.terraform as { required_providers?: { aws?: { version?: string } } } | undefined;
+  return terraform?.required_providers?.aws?.version ?? 'unpinned';
+}
+
+export async function deploySandbox(options: SandboxDeployOptions): Promise<SandboxDeployResult> {
+  const reporter = options.reporter ?? silentReporter;
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const root = join(cwd, SANDBOX_TERRAFORM_DIR);
+  const outDir = join(root, 'cdktf.out');
+  await mkdir(root, { recursive: true });
+
+  // The functions' packages: the stacks hash them (source_code_hash), so they must exist.
+  const lambdaDir = resolve(options.lambdaDir ?? join(projectRoot(), 'dist', 'lambdas'));
+  const { Naming } = await import('../../infra/naming.js');
+  const missing = Naming.functions.filter((fn) => !existsSync(join(lambdaDir, `${fn}.zip`)));
+  if (missing.length > 0) {
+    throw new UsageError(
+      `the Lambda packages ${missing.join(', ')} are not built in ${lambdaDir}: run \`npm run build:lambdas\` (or \`npm run build\`) first`,
+    );
+  }
+
+  const synthStep = reporter.step('Synthesizing the stacks for the sandbox');
+  const { synthesize } = await (await import('../synth-loader.js')).loadSynth();
+  const synth = await synthesize({ config: sandboxConfig(options.config), outDir, lambdaDir });
+
+  const mirror = options.mirror === undefined ? findAwsProviderMirror() : (options.mirror ?? undefined);
+  const env = terraformEnv();
+  if (mirror) {
+    const cliConfig = join(root, 'terraform.tfrc');
+    await writeFile(cliConfig, mirrorCliConfig(mirror));
+    env.TF_CLI_CONFIG_FILE = cliConfig;
+  }
+  let pinned = 'unpinned';
+  for (const stack of synth.stacks) {
+    const json = JSON.parse(await readFile(resolve(stack.file), 'utf8')) as Record<string, unknown>;
+    pinned = pinnedVersion(json);
+    const override = sandboxOverride(json, {
+      endpoint: options.endpoint,
+      ...(mirror ? { providerVersion: mirror.version } : {}),
+    });
+    await writeFile(
+      join(resolve(stack.workingDirectory), SANDBOX_OVERRIDE_FILE),
+      `${JSON.stringify(override, null, 2)}\n`,
+    );
+  }
+  const provider: SandboxProvider = mirror
+    ? { version: mirror.version, source: 'mirror', mirror: mirror.dir }
+    : { version: pinned, source: 'registry' };
+  synthStep.succeed(
+    `${synth.stacks.length} stacks, provider hashicorp/aws ${provider.version} (${mirror ? `mirror ${mirror.dir}` : 'registry'})`,
+  );
+
+  const result = await deploy({
+    synth,
+    terraform: options.terraform,
+    stacks: options.stacks ?? [],
+    planOnly: options.planOnly ?? false,
+    logDir: logDirFor(join(cwd, '.dr', 'deploy')),
+    reporter,
+    approve: options.approve ?? 'auto',
+    migrate:
+      options.migrate ??
+      (async () => ({
+        status: 'skipped',
+        reason:
+          'the sandbox runs its orders database with the drill (dr drill --sandbox applies the migrations there)',
+        applied: [],
+        alreadyApplied: [],
+        ms: 0,
+      })),
+    gate: options.gate,
+    env,
+    ...(options.afterApply ? { afterApply: options.afterApply } : {}),
+    ...(options.exec ? { exec: options.exec } : {}),
+  });
+  return {
+    ...result,
+    provider,
+    outDir: synth.outDir,
+    resources: Object.fromEntries(synth.stacks.map((s) => [s.name, s.resourceCount])),
+  };
+}
