@@ -1,33 +1,20 @@
 /**
  * dr drill as a process (the built CLI), the way a runbook runs it: the confirmation
- * contract, --dry-run, the AWS path's refusals and --restore-outage, and one full sandbox drill (both scenarios) that
- * starts the sandbox and PostgreSQL itself, writes the report, and leaves nothing running.
+ * contract, --dry-run, the AWS path's refusals and --restore-outage, and one full sandbox drill (both
+ * scenarios) in the run's deployed sandbox (the synthesized stacks applied by Terraform) that starts
+ * PostgreSQL itself, writes the report, and stops what it started.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT, runCli } from '../harness/cli.js';
+import { processesUsing } from '../harness/processes.js';
+import { deployedSandbox } from '../sandbox/deployed.js';
 
 /** Processes with a file (or their working directory) under `dir`: what a drill left running. */
-function processesUsing(dir: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const links: string[] = [];
-    try {
-      links.push(readlinkSync(`/proc/${entry}/cwd`));
-      for (const fd of readdirSync(`/proc/${entry}/fd`)) links.push(readlinkSync(`/proc/${entry}/fd/${fd}`));
-    } catch {
-      // gone, or not ours to read
-    }
-    if (links.some((l) => l.startsWith(dir))) found.push(Number(entry));
-  }
-  return found;
-}
-
 describe('dr drill (CLI)', () => {
   let cwd: string;
   before(async () => {
@@ -102,16 +89,19 @@ describe('dr drill (CLI)', () => {
     assert.equal(existsSync(join(cwd, '.dr')), false);
   });
 
-  it('runs both scenarios in the sandbox it starts, writes the report, exits 0 and leaves nothing running', async () => {
-    // Given a fresh directory (its temporary files, PostgreSQL's data among them, inside it)
+  it('runs both scenarios in the deployed sandbox, writes the report, exits 0, and stops what it started', async () => {
+    // Given the sandbox this run deployed from the synthesized stacks (test/sandbox/deployed.ts),
+    // and a temporary directory of the drill's own (PostgreSQL's data goes there)
+    const sandbox = deployedSandbox();
     const tmp = join(cwd, 'tmp');
     mkdirSync(tmp);
     // (PostgreSQL runs as the `postgres` user when the tests run as root: it must reach its data)
     chmodSync(cwd, 0o755);
     chmodSync(tmp, 0o755);
+    const report = join(cwd, 'out');
     // When the drill runs end to end
-    const result = await runCli(['drill', '--sandbox', '--yes', '--json', '--report', 'out'], {
-      cwd,
+    const result = await runCli(['drill', '--sandbox', '--yes', '--json', '--report', report], {
+      cwd: sandbox.dir,
       env: { TMPDIR: tmp },
       timeoutMs: 170_000,
     });
@@ -127,7 +117,7 @@ describe('dr drill (CLI)', () => {
       files: { json: string; html: string; markdown: string };
     };
     assert.equal(out.kind, 'done');
-    assert.equal(out.startedSandbox, true);
+    assert.equal(out.startedSandbox, false);
     assert.equal(out.report.verdict, 'pass');
     assert.deepEqual(
       out.report.scenarios.map((s) => [s.name, s.verdict]),
@@ -137,13 +127,12 @@ describe('dr drill (CLI)', () => {
       ],
     );
     // And the three files are in --report, the JSON one equal to what was printed
-    assert.equal(out.files.json, join(cwd, 'out', 'report.json'));
+    assert.equal(out.files.json, join(report, 'report.json'));
     assert.deepEqual(JSON.parse(await readFile(out.files.json, 'utf8')), out.report);
     assert.match(await readFile(out.files.markdown, 'utf8'), /^# DR drill: ✅ PASS/);
     assert.match(await readFile(out.files.html, 'utf8'), /<svg class="timeline"/);
-    // And the sandbox and PostgreSQL it started are gone: no state file, no process using the directory
-    assert.equal(existsSync(join(cwd, '.dr', 'sandbox.json')), false);
-    assert.ok(existsSync(join(cwd, '.dr', 'emulator.log')), 'the emulator ran with its log here');
-    assert.deepEqual(processesUsing(cwd), []);
+    // And the PostgreSQL it started is gone; the sandbox it found is still running
+    assert.deepEqual(processesUsing(tmp), []);
+    assert.ok(existsSync(join(sandbox.dir, '.dr', 'sandbox.json')));
   });
 });

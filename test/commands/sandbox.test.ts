@@ -1,18 +1,26 @@
 /**
  * `dr sandbox` as a process, the way a runbook calls it (the built CLI: run
- * `npx tsc -p tsconfig.build.json` first). Each `up` starts an emulator: keep these few.
+ * `npx tsc -p tsconfig.build.json` first). The cold `up` is the run's shared deployed
+ * sandbox (test/sandbox/deployed.ts); these tests use it, and start only emulators that
+ * a refusal or a stand-in failure stops again.
  */
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT, runCli } from '../harness/cli.js';
-import { stopEmulator } from '../../src/core/sandbox/emulator.js';
-import { processAlive } from '../../src/core/sandbox/state.js';
+import { INSTALL_HINT } from '../../src/core/deploy/terraform-bin.js';
+import { startEmulator, stopEmulator } from '../../src/core/sandbox/emulator.js';
+import type { UpResult } from '../../src/core/sandbox/sandbox.js';
+import { processAlive, writeSandboxState } from '../../src/core/sandbox/state.js';
+import { installFakeTerraform } from '../fixtures/fake-terraform.js';
+import { processesUsing } from '../harness/processes.js';
+import { deployedSandbox } from '../sandbox/deployed.js';
 
 let cwd: string;
 const started: number[] = [];
+const shared = deployedSandbox();
 
 before(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'dr-sandbox-cli-'));
@@ -40,54 +48,113 @@ describe('dr sandbox (CLI)', () => {
     assert.equal(result.stderr, 'dr: no sandbox is running; start one with `dr sandbox up`\n');
   });
 
-  it('up --json starts and seeds; outage checks the region; down --json leaves no process', async () => {
-    // Given a config / When the sandbox is started
-    const up = await runCli(['sandbox', 'up', '--json'], { cwd, timeoutMs: 120_000 });
-    assert.equal(up.code, 0, up.stderr);
-    const state = JSON.parse(up.stdout) as {
-      endpoint: string;
-      pid: number;
-      reused: boolean;
-      seed: { counts: { created: number; kept: number } };
-    };
-    started.push(state.pid);
-    // Then it runs, is recorded, and was seeded
-    assert.match(state.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
-    assert.equal(processAlive(state.pid), true);
-    assert.equal(state.reused, false);
-    assert.ok(state.seed.counts.created > 0);
-    assert.equal(state.seed.counts.kept, 0, 'a fresh emulator holds nothing to keep');
-    assert.equal(await exists(join(cwd, '.dr', 'sandbox.json')), true);
-
-    // When it is started again / Then the running one is reused, not re-seeded
-    const again = await runCli(['sandbox', 'up', '--json'], { cwd, timeoutMs: 30_000 });
+  it('up on the deployed sandbox reuses it and plans every stack again: nothing to change', async () => {
+    // Given the sandbox this run deployed (test/sandbox/deployed.ts) / When `up` runs again there
+    const again = await runCli(['sandbox', 'up', '--json'], { cwd: shared.dir, timeoutMs: 180_000 });
+    // Then the running one is reused, every stack planned, none changed, the gate passed
     assert.equal(again.code, 0, again.stderr);
+    const result = JSON.parse(again.stdout) as UpResult;
+    assert.equal(result.pid, shared.up.pid);
+    assert.equal(result.reused, true);
+    assert.equal(result.deploy.outcome, 'deployed');
     assert.deepEqual(
-      (({ pid, reused }) => ({ pid, reused }))(JSON.parse(again.stdout) as { pid: number; reused: boolean }),
-      { pid: state.pid, reused: true },
+      result.deploy.stacks.map((s) => [s.name, s.plan?.line]),
+      shared.up.deploy.stacks.map((s) => [s.name, 'No changes.']),
     );
+    assert.equal(result.deploy.gate?.failed, 0);
+  });
 
+  it('outage checks the region, takes it down and restore brings it back', async () => {
     // When an outage names a region the sandbox does not have / Then exit 2, one line
-    const bad = await runCli(['sandbox', 'outage', 'eu-west-3'], { cwd, timeoutMs: 30_000 });
+    const bad = await runCli(['sandbox', 'outage', 'eu-west-3'], { cwd: shared.dir, timeoutMs: 30_000 });
     assert.equal(bad.code, 2);
     assert.equal(bad.stderr, 'dr: unknown region "eu-west-3": the sandbox has us-east-1 and us-east-2\n');
-
     // When the primary is taken down and brought back / Then the switch reports it
     const outage = await runCli(['sandbox', 'outage', 'us-east-1', '--hang', '--json'], {
-      cwd,
+      cwd: shared.dir,
       timeoutMs: 30_000,
     });
     assert.equal(outage.code, 0, outage.stderr);
     assert.deepEqual(JSON.parse(outage.stdout).outages, { 'us-east-1': 'hang' });
-    const restore = await runCli(['sandbox', 'restore', 'us-east-1', '--json'], { cwd, timeoutMs: 30_000 });
+    const restore = await runCli(['sandbox', 'restore', 'us-east-1', '--json'], {
+      cwd: shared.dir,
+      timeoutMs: 30_000,
+    });
     assert.deepEqual(JSON.parse(restore.stdout).outages, {});
+  });
 
+  it('without Terraform or OpenTofu, up says how to install one: exit 2, nothing started', async () => {
+    // Given a PATH without terraform or tofu, and no DR_TERRAFORM_BIN
+    const dir = await mkdtemp(join(cwd, 'no-terraform-'));
+    await copyFile(join(REPO_ROOT, 'dr.config.json'), join(dir, 'dr.config.json'));
+    const empty = await mkdtemp(join(cwd, 'empty-path-'));
+    // When the sandbox is started
+    const up = await runCli(['sandbox', 'up'], {
+      cwd: dir,
+      env: { PATH: empty, DR_TERRAFORM_BIN: undefined },
+      timeoutMs: 60_000,
+    });
+    // Then one line says how to install either, exit 2, and no emulator was started
+    assert.equal(up.code, 2);
+    assert.equal(up.stdout, '');
+    assert.equal(up.stderr, `dr: ${INSTALL_HINT}\n`);
+    assert.equal(await exists(join(dir, '.dr', 'sandbox.json')), false);
+    assert.equal(await exists(join(dir, '.dr', 'emulator.log')), false);
+  });
+
+  it('a failed apply names the stack, the resource and the log, and leaves nothing running', async () => {
+    // Given a Terraform stand-in whose global apply fails on a named resource
+    const dir = await mkdtemp(join(cwd, 'failing-'));
+    await copyFile(join(REPO_ROOT, 'dr.config.json'), join(dir, 'dr.config.json'));
+    const bin = installFakeTerraform(dir);
+    // When the sandbox is started with it
+    const up = await runCli(['sandbox', 'up'], {
+      cwd: dir,
+      env: {
+        DR_TERRAFORM_BIN: bin,
+        FAKE_TERRAFORM_FAIL: 'trading-prod-global:apply',
+        FAKE_TERRAFORM_FAIL_RESOURCE: 'aws_backup_selection.primary-selection',
+      },
+      timeoutMs: 120_000,
+    });
+    // Then exit 1 and one line naming the stack, the resource and the log
+    assert.equal(up.code, 1, up.stderr);
+    const last = up.stderr.trim().split('\n').at(-1) ?? '';
+    assert.match(
+      last,
+      /^dr: deploying the sandbox failed: stack trading-prod-global at terraform apply on aws_backup_selection\.primary-selection; see \S+\/\.dr\/deploy\/[^/]+\/trading-prod-global\.log$/,
+    );
+    // And the emulator it started (its log is here) is gone, and no state file claims one
+    assert.ok((await readFile(join(dir, '.dr', 'emulator.log'), 'utf8')).length > 0);
+    assert.deepEqual(processesUsing(dir), []);
+    assert.equal(await exists(join(dir, '.dr', 'sandbox.json')), false);
+  });
+
+  it('down --json stops a recorded sandbox: no process, no state file', async () => {
+    // Given an emulator recorded as a sandbox in a directory of its own
+    const dir = await mkdtemp(join(cwd, 'down-'));
+    const emulator = await startEmulator({ detached: true, stateDir: join(dir, '.dr') });
+    started.push(emulator.pid);
+    await writeSandboxState(
+      {
+        endpoint: emulator.endpoint,
+        pid: emulator.pid,
+        startedAt: new Date().toISOString(),
+        configFile: join(dir, 'dr.config.json'),
+        regions: { primary: 'us-east-1', secondary: 'us-east-2' },
+      },
+      dir,
+    );
     // When it is stopped
-    const down = await runCli(['sandbox', 'down', '--json'], { cwd, timeoutMs: 30_000 });
+    const down = await runCli(['sandbox', 'down', '--json'], { cwd: dir, timeoutMs: 30_000 });
     // Then the process is gone and so is the state file
     assert.equal(down.code, 0, down.stderr);
-    assert.deepEqual(JSON.parse(down.stdout), { stopped: true, pid: state.pid, endpoint: state.endpoint });
-    assert.equal(processAlive(state.pid), false);
-    assert.equal(await exists(join(cwd, '.dr', 'sandbox.json')), false);
+    assert.deepEqual(JSON.parse(down.stdout), {
+      stopped: true,
+      pid: emulator.pid,
+      endpoint: emulator.endpoint,
+    });
+    assert.equal(processAlive(emulator.pid), false);
+    assert.equal(await exists(join(dir, '.dr', 'sandbox.json')), false);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { emulatorService } from '../emulator/service.js';
 import { postgresService } from '../fixtures/postgres-service.js';
+import { deployedSandboxService } from '../sandbox/deployed.js';
 
 export interface RunningServices {
   /** Variables the test processes inherit (addresses of the servers). */
@@ -20,7 +21,7 @@ export interface ServiceDefinition {
   start(): Promise<{ env: Record<string, string>; stop(): Promise<void> }>;
 }
 
-const SERVICES: readonly ServiceDefinition[] = [emulatorService, postgresService];
+const SERVICES: readonly ServiceDefinition[] = [emulatorService, postgresService, deployedSandboxService];
 
 export async function startServices(files: readonly string[]): Promise<RunningServices> {
   const stops: Array<() => Promise<void>> = [];

@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DrConfig } from '../../config/schema.js';
+import type { SynthResult } from '../synth.js';
 import type { VerifySyncResult } from '../verify-sync.js';
 import { deploy, type DeployOptions, type DeployResult } from '../deploy/deploy.js';
 import { findAwsProviderMirror, mirrorCliConfig, type ProviderMirror } from '../deploy/provider-mirror.js';
@@ -79,7 +80,22 @@ function pinnedVersion(stack: Record<string, unknown>): string {
   return terraform?.required_providers?.aws?.version ?? 'unpinned';
 }
 
-export async function deploySandbox(options: SandboxDeployOptions): Promise<SandboxDeployResult> {
+export interface PreparedSandboxStacks {
+  readonly synth: SynthResult;
+  /** The environment Terraform runs with (the mirror's CLI config). */
+  readonly env: NodeJS.ProcessEnv;
+  readonly provider: SandboxProvider;
+}
+
+/**
+ * Synthesizes the sandbox variant under `.dr/sandbox/cdktf.out` and writes each stack's
+ * provider override: everything `terraform init/plan/apply` then needs in the stack dirs.
+ */
+export async function prepareSandboxStacks(
+  options: Pick<SandboxDeployOptions, 'config' | 'endpoint' | 'cwd' | 'lambdaDir' | 'mirror'> & {
+    readonly reporter?: Reporter;
+  },
+): Promise<PreparedSandboxStacks> {
   const reporter = options.reporter ?? silentReporter;
   const cwd = resolve(options.cwd ?? process.cwd());
   const root = join(cwd, SANDBOX_TERRAFORM_DIR);
@@ -126,6 +142,13 @@ export async function deploySandbox(options: SandboxDeployOptions): Promise<Sand
   synthStep.succeed(
     `${synth.stacks.length} stacks, provider hashicorp/aws ${provider.version} (${mirror ? `mirror ${mirror.dir}` : 'registry'})`,
   );
+  return { synth, env, provider };
+}
+
+export async function deploySandbox(options: SandboxDeployOptions): Promise<SandboxDeployResult> {
+  const reporter = options.reporter ?? silentReporter;
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const { synth, env, provider } = await prepareSandboxStacks({ ...options, reporter });
 
   const result = await deploy({
     synth,
