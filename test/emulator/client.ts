@@ -13,6 +13,8 @@
  */
 import { after, beforeEach } from 'node:test';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256 } from '../../src/core/drill/aws/signed-intake.js';
 import { resetEmulator } from '../../src/core/sandbox/emulator.js';
 
 export const TEST_CREDENTIALS = Object.freeze({ accessKeyId: 'test', secretAccessKey: 'test' });
@@ -78,4 +80,47 @@ export function useEmulator(): string {
     for (const client of made.splice(0)) client.destroy();
   });
   return endpoint;
+}
+
+export interface SignedRequest {
+  readonly method: string;
+  /** The path as sent, e.g. `/backup/plans/ID/selections/`. */
+  readonly path: string;
+  readonly query?: Record<string, string>;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+/**
+ * A SigV4-signed request to the emulator, for services the project has no SDK client
+ * for (Backup, EC2, CloudWatch Logs...): moto routes a request by the signature's
+ * service name. Answers the status and the body text.
+ */
+export async function signedFetch(
+  service: string,
+  region: string,
+  request: SignedRequest,
+): Promise<{ status: number; text: string }> {
+  const url = new URL(testEndpoint());
+  const signer = new SignatureV4({ service, region, credentials: TEST_CREDENTIALS, sha256: NodeSha256 });
+  const signed = await signer.sign({
+    method: request.method,
+    protocol: url.protocol,
+    hostname: url.hostname,
+    ...(url.port ? { port: Number(url.port) } : {}),
+    path: request.path,
+    query: request.query ?? {},
+    headers: { host: url.host, ...request.headers },
+    ...(request.body === undefined ? {} : { body: request.body }),
+  });
+  const target = new URL(request.path, url);
+  for (const [name, value] of Object.entries(request.query ?? {})) target.searchParams.set(name, value);
+  const headers = Object.fromEntries(Object.entries(signed.headers).filter(([name]) => name !== 'host'));
+  const response = await fetch(target, {
+    method: request.method,
+    headers,
+    ...(request.body === undefined ? {} : { body: request.body }),
+    signal: AbortSignal.timeout(5000),
+  });
+  return { status: response.status, text: await response.text() };
 }

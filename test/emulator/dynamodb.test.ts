@@ -166,3 +166,40 @@ describe('emulator: DynamoDB global tables', () => {
     });
   });
 });
+
+describe('emulator: DynamoDB global table replica encryption', () => {
+  it('a replica created with its own KMS key is encrypted with it, the source keeps its own', async () => {
+    // Given a table encrypted with a us-east-1 key
+    const east1 = testClient(DynamoDBClient, 'us-east-1');
+    const east2 = testClient(DynamoDBClient, 'us-east-2');
+    const key1 = 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000001';
+    const key2 = 'arn:aws:kms:us-east-2:123456789012:key/00000000-0000-0000-0000-000000000002';
+    await east1.send(
+      new CreateTableCommand({
+        TableName: TABLE,
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: key1 },
+      }),
+    );
+
+    // When a us-east-2 replica is created with a us-east-2 key
+    await east1.send(
+      new UpdateTableCommand({
+        TableName: TABLE,
+        ReplicaUpdates: [{ Create: { RegionName: 'us-east-2', KMSMasterKeyId: key2 } }],
+      }),
+    );
+
+    // Then each region's table reports its own key, and the source lists the replica's
+    const source = (await east1.send(new DescribeTableCommand({ TableName: TABLE }))).Table;
+    const replica = (await east2.send(new DescribeTableCommand({ TableName: TABLE }))).Table;
+    assert.equal(source?.SSEDescription?.KMSMasterKeyArn, key1);
+    assert.equal(replica?.SSEDescription?.KMSMasterKeyArn, key2);
+    assert.deepEqual(source?.Replicas, [
+      { RegionName: 'us-east-2', ReplicaStatus: 'ACTIVE', KMSMasterKeyId: key2 },
+    ]);
+  });
+});

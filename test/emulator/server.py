@@ -28,6 +28,11 @@ def main() -> None:
     if "-p" in argv:
         # moto's Step Functions tasks call back into this server on MOTO_PORT.
         os.environ["MOTO_PORT"] = argv[argv.index("-p") + 1]
+    # AWS managed policies (arn:aws:iam::aws:policy/...) exist in every account; moto has
+    # them only when told so, before it is imported (AttachRolePolicy of one was
+    # NoSuchEntity). They are built when an account's IAM is first used, not at start-up
+    # (dr_emulator/iam.py builds them once, not at every reset).
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
     import dr_emulator
     import moto.server

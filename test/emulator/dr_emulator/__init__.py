@@ -4,21 +4,52 @@ TEST INFRASTRUCTURE for moto's gaps, never product code: nothing in src/ depends
 It is loaded into the moto server process by test/emulator/server.py and fills exactly
 what the DR tests and `dr sandbox` need and moto 5.2.5 lacks:
 
-- rds.py:      SwitchoverGlobalCluster, FailoverGlobalCluster (AllowDataLoss)
-- dynamodb.py: global-table replicas (UpdateTable ReplicaUpdates) and item replication
+- rds.py:      SwitchoverGlobalCluster, FailoverGlobalCluster (AllowDataLoss); global cluster
+               database name and tags, Data API on provisioned clusters, Performance Insights
+- dynamodb.py: global-table replicas (UpdateTable ReplicaUpdates, their KMS keys) and item
+               replication
 - s3.py:       replication of new objects to the destination bucket, x-amz-replication-status
-- route53.py:  a forced GetHealthCheckStatus; TestDNSAnswer (failover follows health checks)
-- awslambda.py: reserved concurrency 0 throttles Invoke and shows in GetFunction
+- transport.py: TLS-only bucket policies: a request counts as HTTPS (aws:SecureTransport true)
+- route53.py:  a forced GetHealthCheckStatus; TestDNSAnswer (failover follows health checks);
+               DNSSEC key-signing keys and signing; query logging to a log group ARN without ":*"
+- backup.py:   AWS Backup selections (CreateBackupSelection, Get/List/DeleteBackupSelection);
+               ListTags of an ARN without the trailing slash
+- awslambda.py: reserved concurrency 0 throttles Invoke and shows in GetFunction; a function's
+               DeadLetterConfig and LoggingConfig
+- iam.py:      AWS managed policies (loaded, see server.py) built once, not at every reset
+- ec2.py:      the description of a security group rule that references a group or prefix list
+- secretsmanager.py: a secret replica's own KMS key
 - rdsdata.py:  RDS Data API ExecuteStatement that runs the SQL on a mapped PostgreSQL
 - stepfunctions.py: AWS's aws-sdk integration service names (rdsdata, eventbridge)
 - events.py:   a forwarded EventBridge event keeps its region (no forwarding loop)
 - metrics.py:  AuroraGlobalDBReplicationLag for reader members (opt-in)
 - sqs.py:      no built-in SQS → Lambda trigger (it deleted messages no code processed)
+- acm.py:      a DNS-validated certificate is issued once its validation CNAMEs are in Route 53
 - provider.py: what the Terraform AWS provider calls and moto lacks (sandbox deploy)
 - gateway.py:  the region outage switch and the unsigned /dr-emulator/* control endpoint
 """
 
-from . import awslambda, dynamodb, events, gateway, metrics, provider, rds, rdsdata, route53, s3, sqs, state, stepfunctions
+from . import (
+    acm,
+    awslambda,
+    backup,
+    dynamodb,
+    ec2,
+    events,
+    gateway,
+    iam,
+    metrics,
+    provider,
+    rds,
+    rdsdata,
+    route53,
+    s3,
+    secretsmanager,
+    sqs,
+    state,
+    stepfunctions,
+    transport,
+)
 
 
 def install() -> None:
@@ -35,4 +66,10 @@ def install() -> None:
     metrics.install()
     sqs.install()
     awslambda.install()
+    backup.install()
+    ec2.install()
+    iam.install()
+    secretsmanager.install()
+    acm.install()
     provider.install()
+    transport.install()

@@ -4,6 +4,10 @@
   indexes, billing mode and items) or deletes the same-named table in that region;
 - DescribeTable in any member region lists the other members under Replicas with
   ReplicaStatus ACTIVE, and GlobalTableVersion 2019.11.21;
+- a replica is encrypted with the ``KMSMasterKeyId`` its Create or Update gives (KMS
+  keys are regional: a key of the replica's region), else with the source table's
+  settings; DescribeTable in its region reports that key, and Replicas lists it (moto
+  gave the replica the source's key, so Terraform's replica ``kms_key_arn`` drifted);
 - PutItem, UpdateItem, DeleteItem, BatchWriteItem and TransactWriteItems on a member
   replicate the written items (their state right after the write) to every other member:
   synchronously, or after ``replicationDelaySeconds``, and only once the target region
@@ -46,7 +50,17 @@ def _backend(account: str, region: str) -> DynamoDBBackend:
     return dynamodb_backends[account][region]
 
 
-def _create_replica(source: Table, region: str) -> None:
+def _replica_sse(sse_specification: dict[str, Any] | None, kms_key_id: str | None) -> dict[str, Any] | None:
+    """The replica's own copy of the source's encryption settings, with its KMS key."""
+    if not sse_specification:
+        return None
+    sse = dict(sse_specification)
+    if kms_key_id:
+        sse["KMSMasterKeyId"] = kms_key_id
+    return sse
+
+
+def _create_replica(source: Table, region: str, kms_key_id: str | None = None) -> None:
     target_backend = _backend(source.account_id, region)
     if source.name in target_backend.tables:
         raise MockValidationException(
@@ -63,7 +77,7 @@ def _create_replica(source: Table, region: str) -> None:
         indexes=described.get("LocalSecondaryIndexes") or None,
         streams=source.stream_specification,
         billing_mode=source.billing_mode,
-        sse_specification=source.sse_specification,
+        sse_specification=_replica_sse(source.sse_specification, kms_key_id),
         tags=[],
         deletion_protection_enabled=False,
         warm_throughput=None,
@@ -82,7 +96,7 @@ def _apply_replica_updates(self: DynamoHandler, updates: list[dict[str, Any]]) -
                 raise MockValidationException(
                     f"Cannot add replica: region {region} is already a replica of table {name}."
                 )
-            _create_replica(source, region)
+            _create_replica(source, region, update["Create"].get("KMSMasterKeyId"))
             with _lock:
                 _groups.setdefault((account, name), {self.region}).update({self.region, region})
         elif "Delete" in update:
@@ -98,7 +112,18 @@ def _apply_replica_updates(self: DynamoHandler, updates: list[dict[str, Any]]) -
                 if len(group) < 2:
                     _groups.pop((account, name), None)
         elif "Update" in update:
-            pass  # replica settings (throughput, KMS key): nothing to emulate
+            region = update["Update"].get("RegionName")
+            replica = _backend(account, region).tables.get(name) if region in _members(account, name) else None
+            kms_key_id = update["Update"].get("KMSMasterKeyId")
+            if replica is not None and kms_key_id:
+                replica.sse_specification = _replica_sse(replica.sse_specification, kms_key_id)
+            # other replica settings (throughput, table class): nothing to emulate
+
+
+def _replica_key(source: Table, region: str) -> dict[str, str]:
+    replica = _backend(source.account_id, region).tables.get(source.name)
+    key = ((replica.sse_specification or {}) if replica is not None else {}).get("KMSMasterKeyId")
+    return {"KMSMasterKeyId": key} if key else {}
 
 
 def _key_of(table: Table, attrs: dict[str, Any]) -> tuple[DynamoType, DynamoType | None]:
@@ -201,7 +226,7 @@ def install() -> None:
         members = _members(self.account_id, self.name)
         if self.region_name in members:
             result[base_key]["Replicas"] = [
-                {"RegionName": region, "ReplicaStatus": "ACTIVE"}
+                {"RegionName": region, "ReplicaStatus": "ACTIVE", **_replica_key(self, region)}
                 for region in sorted(members - {self.region_name})
             ]
             result[base_key]["GlobalTableVersion"] = GLOBAL_TABLE_VERSION

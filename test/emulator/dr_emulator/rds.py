@@ -19,6 +19,21 @@ replicating); once its region answers again Aurora re-syncs it as a secondary of
 writer (``connected``), which the emulator does on the next describe after the restore.
 Every other member reports ``connected``. A cluster removed with RemoveFromGlobalCluster
 stays detached (Aurora cannot re-add a cluster that holds data).
+
+Settings moto drops or reports differently from RDS, which Terraform read back as drift:
+- CreateGlobalCluster ``DatabaseName`` and ``Tags``: moto kept neither, so the global
+  cluster (``database_name`` forces a new one) was replaced on every plan. RDS answers
+  both (the database name is the source cluster's when made from one).
+- ``EnableHttpEndpoint`` (RDS Data API) of a provisioned Aurora cluster: moto keeps it
+  for Aurora Serverless v1 only; RDS enables the Data API on provisioned and Serverless
+  v2 Aurora clusters too (on both members of a global database), at CreateDBCluster or
+  with EnableHttpEndpoint / DisableHttpEndpoint (which moto lacks).
+- ``ScalingConfigurationInfo``: moto answers an empty one for every cluster; RDS only
+  for Aurora Serverless v1 (``EngineMode: serverless``).
+- Performance Insights of an instance (``EnablePerformanceInsights``,
+  ``PerformanceInsightsKMSKeyId``, ``PerformanceInsightsRetentionPeriod``): moto drops
+  them. RDS answers them; when enabled without a key it uses the account's ``aws/rds``
+  key, and keeps 7 days unless told otherwise.
 """
 
 from __future__ import annotations
@@ -33,7 +48,7 @@ from moto.rds.exceptions import (
     InvalidParameterCombination,
     RDSClientError,
 )
-from moto.rds.models import DBCluster, GlobalCluster, RDSBackend
+from moto.rds.models import DBCluster, DBInstance, GlobalCluster, RDSBackend
 from moto.rds.responses import RDSResponse
 
 from . import state
@@ -202,3 +217,107 @@ def install() -> None:
         return members
 
     GlobalCluster.global_cluster_members = property(global_cluster_members)  # type: ignore[assignment,method-assign]
+
+    _install_read_back()
+
+
+DATA_API_ENGINES = ("aurora-postgresql", "aurora-mysql")
+PERFORMANCE_INSIGHTS_DEFAULT_DAYS = 7
+
+
+def _global_cluster_settings(self: RDSResponse, global_cluster: GlobalCluster) -> None:
+    params = self.params
+    database_name = params.get("DatabaseName")
+    source = global_cluster.members[0] if global_cluster.members else None
+    global_cluster.database_name = database_name or getattr(source, "database_name", None)  # type: ignore[attr-defined]
+    global_cluster.tags = params.get("Tags") or []
+
+
+def _http_endpoint(self: RDSResponse, enabled: bool) -> ActionResult:
+    arn = self.params.get("ResourceArn") or ""
+    cluster = next((c for c in self.backend.clusters.values() if c.db_cluster_arn == arn), None)
+    if cluster is None:
+        raise DBClusterNotFoundError(arn)
+    cluster.enable_http_endpoint = enabled
+    return ActionResult({"ResourceArn": arn, "HttpEndpointEnabled": cluster.http_endpoint_enabled})
+
+
+def enable_http_endpoint(self: RDSResponse) -> ActionResult:
+    return _http_endpoint(self, True)
+
+
+def disable_http_endpoint(self: RDSResponse) -> ActionResult:
+    return _http_endpoint(self, False)
+
+
+def _default_rds_key_arn(instance: DBInstance) -> str:
+    kms = instance.backend.kms
+    key_id = kms.get_key_id_from_alias("alias/aws/rds")
+    return kms.describe_key(key_id).arn
+
+
+def _install_read_back() -> None:
+    original_create_global = RDSResponse.create_global_cluster
+
+    def create_global_cluster(self: RDSResponse) -> ActionResult:
+        result = original_create_global(self)
+        identifier = self.params.get("GlobalClusterIdentifier") or ""
+        global_cluster = self.global_backend.global_clusters.get(identifier)
+        if global_cluster is not None:
+            _global_cluster_settings(self, global_cluster)
+        return result
+
+    RDSResponse.create_global_cluster = create_global_cluster  # type: ignore[method-assign]
+    RDSResponse.enable_http_endpoint = enable_http_endpoint  # type: ignore[attr-defined]
+    RDSResponse.disable_http_endpoint = disable_http_endpoint  # type: ignore[attr-defined]
+
+    http_endpoint = DBCluster.enable_http_endpoint
+
+    def set_enable_http_endpoint(self: DBCluster, value: bool | None) -> None:
+        http_endpoint.fset(self, value)  # type: ignore[attr-defined]
+        if value is not None and self.engine_mode == "provisioned" and self.engine in DATA_API_ENGINES:
+            self._enable_http_endpoint = bool(value)
+
+    DBCluster.enable_http_endpoint = property(http_endpoint.fget, set_enable_http_endpoint)  # type: ignore[assignment,method-assign]
+
+    scaling_info = DBCluster.scaling_configuration_info
+
+    def scaling_configuration_info(self: DBCluster) -> dict[str, Any] | None:
+        return scaling_info.fget(self) if self.engine_mode == "serverless" else None  # type: ignore[attr-defined]
+
+    DBCluster.scaling_configuration_info = property(scaling_configuration_info)  # type: ignore[assignment,method-assign]
+
+    original_instance_init = DBInstance.__init__
+
+    def instance_init(self: DBInstance, *args: Any, **kwargs: Any) -> None:
+        original_instance_init(self, *args, **kwargs)
+        self.enable_performance_insights = bool(kwargs.get("enable_performance_insights"))
+        self.dr_performance_insights_kms_key_id = kwargs.get("performance_insights_kms_key_id")
+        self.dr_performance_insights_retention_period = kwargs.get("performance_insights_retention_period")
+
+    DBInstance.__init__ = instance_init  # type: ignore[method-assign]
+
+    def _enabled(self: DBInstance) -> bool:
+        return bool(getattr(self, "enable_performance_insights", False))
+
+    def _kms_key_id(self: DBInstance) -> str | None:
+        if not _enabled(self):
+            return None
+        return getattr(self, "dr_performance_insights_kms_key_id", None) or _default_rds_key_arn(self)
+
+    def _set_kms_key_id(self: DBInstance, value: str | None) -> None:
+        self.dr_performance_insights_kms_key_id = value
+
+    def _retention(self: DBInstance) -> int | None:
+        if not _enabled(self):
+            return None
+        days = getattr(self, "dr_performance_insights_retention_period", None)
+        return int(days) if days else PERFORMANCE_INSIGHTS_DEFAULT_DAYS
+
+    def _set_retention(self: DBInstance, value: int | None) -> None:
+        self.dr_performance_insights_retention_period = value
+
+    # ModifyDBInstance sets every given parameter as an attribute of the same name.
+    DBInstance.performance_insights_enabled = property(_enabled)  # type: ignore[attr-defined]
+    DBInstance.performance_insights_kms_key_id = property(_kms_key_id, _set_kms_key_id)  # type: ignore[attr-defined]
+    DBInstance.performance_insights_retention_period = property(_retention, _set_retention)  # type: ignore[attr-defined]

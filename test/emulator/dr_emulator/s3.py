@@ -9,6 +9,12 @@ Filter.And) is copied (body, metadata, tags, version id) to the rule's destinati
 an outage. HeadObject/GetObject then report ``x-amz-replication-status``: PENDING, then
 COMPLETED (or FAILED when the destination bucket does not exist) on the source, REPLICA
 on the copy. A replica is never replicated again.
+
+Two configurations read back as AWS answers them (Terraform planned a change after every
+apply otherwise): GetBucketReplication keeps each rule's DeleteMarkerReplication,
+SourceSelectionCriteria and ExistingObjectReplication (moto answered Disabled and dropped
+the others), and GetBucketNotificationConfiguration includes the EventBridgeConfiguration
+moto stores but left out.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from moto.s3.models import FakeBucket, FakeKey, S3Backend
+from moto.core.responses import ActionResult
 from moto.s3.responses import S3Response
 
 from . import state
@@ -137,3 +144,55 @@ def install() -> None:
         return result
 
     FakeKey.response_dict = property(response_dict)  # type: ignore[assignment,method-assign]
+
+    original_notification = S3Response.get_bucket_notification
+
+    def get_bucket_notification(self: S3Response) -> Any:
+        config = self.backend.get_bucket_notification_configuration(self.bucket_name)
+        if config is None or getattr(config, "event_bridge", None) is None:
+            return original_notification(self)
+
+        def entry(item: Any, arn_key: str) -> dict[str, Any]:
+            out = {"Id": item.id, arn_key: item.arn, "Events": item.events}
+            if item.filters:
+                out["Filter"] = {"Key": {"FilterRules": item.filters["S3Key"]["FilterRule"]}}
+            return out
+
+        result = {
+            "TopicConfigurations": [entry(t, "TopicArn") for t in config.topic],
+            "QueueConfigurations": [entry(q, "QueueArn") for q in config.queue],
+            "LambdaFunctionConfigurations": [entry(c, "LambdaFunctionArn") for c in config.cloud_function],
+            "EventBridgeConfiguration": {},
+        }
+        self.data["Action"] = "GetBucketNotificationConfiguration"
+        return self.serialized(ActionResult(result))
+
+    S3Response.get_bucket_notification = get_bucket_notification  # type: ignore[method-assign]
+
+    original_replication = S3Response.get_bucket_replication
+
+    def get_bucket_replication(self: S3Response) -> Any:
+        replication = self.backend.get_bucket_replication(self.bucket_name)
+        if not replication:
+            return original_replication(self)
+        rules = []
+        for rule in _as_list(replication.get("Rule")):
+            filt = rule.get("Filter")
+            out = {
+                "ID": rule.get("ID"),
+                "Priority": rule.get("Priority"),
+                "Status": rule.get("Status"),
+                "DeleteMarkerReplication": rule.get("DeleteMarkerReplication") or {"Status": "Disabled"},
+                "Filter": filt if isinstance(filt, dict) and filt else {"Prefix": ""},
+                "Destination": rule.get("Destination"),
+            }
+            for extra in ("SourceSelectionCriteria", "ExistingObjectReplication"):
+                if rule.get(extra):
+                    out[extra] = rule[extra]
+            rules.append(out)
+        self.data["Action"] = "GetBucketReplication"
+        return self.serialized(
+            ActionResult({"ReplicationConfiguration": {"Role": replication["Role"], "Rules": rules}})
+        )
+
+    S3Response.get_bucket_replication = get_bucket_replication  # type: ignore[method-assign]

@@ -7,10 +7,15 @@ orders vanished from the queue unprocessed. The sandbox runs the trade processor
 handler in-process instead (src/core/drill/pump.ts) and honours each mapping's state
 itself; this turns moto's trigger off. The mappings themselves (Create/Get/Update/List)
 are untouched.
+
+And RedrivePolicy reads back compact, as AWS answers it
+(``{"deadLetterTargetArn":"…","maxReceiveCount":5}``); moto's spaces made Terraform plan a
+whitespace-only change of ``aws_sqs_queue.redrive_policy`` after every apply.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from moto.sqs.models import Queue
@@ -31,3 +36,13 @@ def install() -> None:
         self.lambda_event_source_mappings = _NoTrigger()
 
     Queue.__init__ = __init__  # type: ignore[method-assign]
+
+    original_attributes = Queue.attributes
+
+    def attributes(self: Queue) -> dict[str, Any]:
+        result = original_attributes.fget(self)  # type: ignore[attr-defined]
+        if self.redrive_policy:
+            result["RedrivePolicy"] = json.dumps(self.redrive_policy, separators=(",", ":"))
+        return result
+
+    Queue.attributes = property(attributes)  # type: ignore[assignment,method-assign]
