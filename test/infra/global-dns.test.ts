@@ -115,10 +115,12 @@ describe('global stack: DNS failover', () => {
     );
   });
 
-  it('keys the validation records by domain name over the certificate\'s option set itself, never tolist() of it', () => {
+  it("keys the validation records by domain name over the certificate's option set itself, never tolist() of it", () => {
     // Given the default platform / When synthesized
     const app = synthApp();
-    const records = Object.values(resourcesOf(app.json.global, 'aws_route53_record')).filter((r) => r.for_each);
+    const records = Object.values(resourcesOf(app.json.global, 'aws_route53_record')).filter(
+      (r) => r.for_each,
+    );
     // Then each certificate's validation records iterate its domain_validation_options set
     // directly: Terraform cannot order a set whose elements are partly unknown, so
     // tolist() of it fails a first plan with "Invalid for_each argument"

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import type { AwsClients } from '../../aws/clients.js';
 import { AWS_REGION, type DrConfig } from '../../config/schema.js';
-import { UsageError } from '../errors.js';
+import { CheckFailedError, UsageError } from '../errors.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import type { TerraformBinary } from '../deploy/terraform-bin.js';
 import type { DeployFailure, DeployOutcome, StackResult } from '../deploy/deploy.js';
@@ -157,6 +157,8 @@ async function deployInto(
       },
       gate: () => verifySync({ clients, config: options.config }),
     });
+    // Applied but not in sync: the sandbox stays up to be looked at (`dr verify-sync --sandbox`).
+    if (result.outcome === 'gate-failed') throw new CheckFailedError(sandboxDeployFailure(result));
     if (!result.ok) throw new SandboxDeployError(sandboxDeployFailure(result), result.failure);
     return summarize(result);
   } finally {
@@ -241,6 +243,7 @@ export async function sandboxUp(options: UpOptions): Promise<UpResult> {
     const deployed = await deployInto(emulator.endpoint, terraform, options);
     return { ...state, stateFile, reused: false, configMismatch: false, deploy: deployed };
   } catch (error) {
+    if (error instanceof CheckFailedError) throw error;
     // Leave nothing half-made behind: no process, no state file.
     await emulator.stop();
     await removeSandboxState(options.cwd);
