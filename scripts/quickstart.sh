@@ -8,8 +8,10 @@
 #   - the AWS emulator (scripts/install-emulator.sh: moto in .venv, pinned);
 #   - PostgreSQL server binaries when missing (apt-get as root; otherwise it says what to install);
 #   - the build (TypeScript and the Lambda packages).
-# The drill starts the sandbox and a throw-away PostgreSQL itself and stops both at the
-# end, so nothing is left running. The report lands in ./drill-report/.
+#   - Terraform or OpenTofu on the PATH (it says how to install either when missing).
+# The drill starts the sandbox (the emulator, with the synthesized stacks applied by
+# Terraform) and a throw-away PostgreSQL itself and stops both at the end, so nothing is
+# left running. The report lands in ./drill-report/.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,10 +50,16 @@ if ! have_postgres; then
   fi
 fi
 
-# 4. Build: the CLI and the Lambda packages the sandbox deploys.
+# 4. Terraform (or OpenTofu): the sandbox is the synthesized stacks applied by it.
+if [ -z "${DR_TERRAFORM_BIN:-}" ] && ! command -v terraform >/dev/null 2>&1 && ! command -v tofu >/dev/null 2>&1; then
+  say "Terraform or OpenTofu is needed to deploy the sandbox: install Terraform (https://developer.hashicorp.com/terraform/install) or OpenTofu (https://opentofu.org/docs/intro/install/), or name one with DR_TERRAFORM_BIN, and run this again"
+  exit 1
+fi
+
+# 5. Build: the CLI and the Lambda packages the sandbox deploys.
 say "building"
 npm run -s build >&2
 
-# 5. The drill itself.
+# 6. The drill itself.
 say "running: dr drill --sandbox"
 exec node bin/run.js drill --sandbox "$@"

@@ -240,6 +240,19 @@ describe('deploy() with the fake-terraform stand-in', () => {
     }
   });
 
+  it('applies nothing for a stack whose plan has no changes, and still deploys', async () => {
+    // Given the secondary's plan finds nothing to change / When deployed
+    const result = await deploy(options({ FAKE_TERRAFORM_NO_CHANGES: S }));
+    // Then the other stacks are applied, the secondary only planned, and the run is deployed
+    assert.deepEqual(subcommandsByStack(readCalls(record)), {
+      [P]: ['init', 'plan', 'apply'],
+      [S]: ['init', 'plan'],
+      [G]: ['init', 'plan', 'apply'],
+    });
+    assert.equal(result.outcome, 'deployed');
+    assert.equal(result.stacks.find((r) => r.name === S)?.status, 'applied');
+  });
+
   it('plan only: init and plan per stack, no apply, no database step, no gate; the plan summary per stack', async () => {
     // Given one stack without changes / When planning only
     const result = await deploy(options({ FAKE_TERRAFORM_NO_CHANGES: S }, { planOnly: true }));
@@ -270,6 +283,8 @@ describe('deploy() with the fake-terraform stand-in', () => {
     assert.deepEqual(result.failure, {
       stack: S,
       subcommand: 'plan',
+      // (the stand-in's error names no resource)
+      resources: [],
       exitCode: 1,
       log: join(dir, 'logs', `${S}.log`),
       finishedInFlight: [P],

@@ -11,13 +11,12 @@
  * Files share one platform: a test that changes it (a failover, an outage) puts it back.
  * The cold `up` is measured by bench/sandbox-up.ts, not here.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile, copyFile, chmod } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceDefinition } from '../harness/services.js';
-import { CLI, REPO_ROOT } from '../harness/cli.js';
+import { REPO_ROOT, runCli } from '../harness/cli.js';
 import type { UpResult } from '../../src/core/sandbox/sandbox.js';
 
 export interface DeployedSandbox {
@@ -58,29 +57,6 @@ function needsDeployedSandbox(file: string): boolean {
   }
 }
 
-function cli(
-  args: string[],
-  cwd: string,
-  timeoutMs: number,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', CI: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-  });
-}
-
 export const deployedSandboxService: ServiceDefinition = {
   name: 'deployed-sandbox',
   needs: needsDeployedSandbox,
@@ -90,10 +66,10 @@ export const deployedSandboxService: ServiceDefinition = {
     await chmod(dir, 0o755);
     await copyFile(join(REPO_ROOT, 'dr.config.json'), join(dir, 'dr.config.json'));
     const started = Date.now();
-    const up = await cli(['sandbox', 'up', '--json'], dir, 15 * 60_000);
+    const up = await runCli(['sandbox', 'up', '--json'], { cwd: dir, timeoutMs: 15 * 60_000 });
     const ms = Date.now() - started;
     const stop = async () => {
-      await cli(['sandbox', 'down'], dir, 60_000);
+      await runCli(['sandbox', 'down'], { cwd: dir, timeoutMs: 60_000 });
       await rm(dir, { recursive: true, force: true });
     };
     if (up.code !== 0) {
