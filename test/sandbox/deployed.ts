@@ -47,7 +47,7 @@ export function deployedSandbox(): DeployedSandbox {
   return { dir, endpoint: saved.up.endpoint, up: saved.up, upMs: saved.ms };
 }
 
-const IMPORTS_ME = /from\s+['"][^'"]*\/sandbox\/deployed\.js['"]/;
+const IMPORTS_ME = /from\s+['"](?:\.\/|[^'"]*\/sandbox\/)deployed\.js['"]/;
 
 function needsDeployedSandbox(file: string): boolean {
   try {
