@@ -6,21 +6,16 @@
  * client helper `…/emulator/client.js` (test/emulator/client.ts). The import is the
  * declaration: no list to maintain when someone adds a test that needs AWS.
  */
-import { readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { startEmulator } from '../../src/core/sandbox/emulator.js';
 import type { ServiceDefinition } from '../harness/services.js';
+import { sourceMatches } from '../harness/source.js';
 
 const IMPORTS_CLIENT = /from\s+['"][^'"]*\/emulator\/client\.js['"]/;
 
 export function needsEmulator(file: string): boolean {
   const path = relative(process.cwd(), resolve(file)).split(sep).join('/');
-  if (path.startsWith('test/emulator/')) return true;
-  try {
-    return IMPORTS_CLIENT.test(readFileSync(file, 'utf8'));
-  } catch {
-    return false;
-  }
+  return path.startsWith('test/emulator/') || sourceMatches(file, IMPORTS_CLIENT);
 }
 
 export const emulatorService: ServiceDefinition = {

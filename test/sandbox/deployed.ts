@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceDefinition } from '../harness/services.js';
+import { sourceMatches } from '../harness/source.js';
 import { REPO_ROOT, runCli } from '../harness/cli.js';
 import type { UpResult } from '../../src/core/sandbox/sandbox.js';
 
@@ -49,17 +50,9 @@ export function deployedSandbox(): DeployedSandbox {
 
 const IMPORTS_ME = /from\s+['"](?:\.\/|[^'"]*\/sandbox\/)deployed\.js['"]/;
 
-function needsDeployedSandbox(file: string): boolean {
-  try {
-    return IMPORTS_ME.test(readFileSync(file, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
 export const deployedSandboxService: ServiceDefinition = {
   name: 'deployed-sandbox',
-  needs: needsDeployedSandbox,
+  needs: (file) => sourceMatches(file, IMPORTS_ME),
   start: async (): Promise<{ env: Record<string, string>; stop(): Promise<void> }> => {
     const dir = await mkdtemp(join(tmpdir(), 'dr-test-sandbox-'));
     // PostgreSQL (a drill's) runs as the `postgres` user when the tests run as root.
