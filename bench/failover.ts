@@ -1,6 +1,6 @@
 /**
- * bench:failover — the orchestration's own overhead per step, in the sandbox (moto runs
- * the real state machines). For every step: wall time (state entered → next step) minus
+ * bench:failover — the orchestration's own overhead per step, in the sandbox (the deployed
+ * stacks' own state machines, run by moto; bench/lib/sandbox.ts). For every step: wall time (state entered → next step) minus
  * the time inside AWS calls (TaskScheduled → TaskSucceeded) = overhead. Waits that come
  * from the input (writer polls, the DNS shift) are 0–1 s here; on AWS they are AWS time.
  * Also the CLI side: planning, lease, start, and following until the end is seen.
@@ -11,15 +11,15 @@
  *   npm run bench:failover [-- RUNS]
  */
 import { median } from './lib/measure.js';
-import { startEmulator, resetEmulator } from '../src/core/sandbox/emulator.js';
+import { benchSandbox } from './lib/sandbox.js';
 import { planOperation } from '../src/core/failover/plan.js';
 import { executePlan } from '../src/core/failover/run.js';
-import { emulatorClients, seedWithMachines, config, secondary } from '../test/core/failover-helpers.js';
+import { emulatorClients, config, secondary } from '../test/core/failover-helpers.js';
 
 const BUDGET_MS = 5000;
 const runs = Number(process.argv[2] ?? 3);
-const emulator = await startEmulator({ port: 0 });
-const clients = emulatorClients(emulator.endpoint, 10_000);
+const sandbox = await benchSandbox();
+const clients = emulatorClients(sandbox.endpoint, 10_000);
 const perStep = new Map<string, { wall: number[]; aws: number[] }>();
 const totals: Record<'planned' | 'unplanned', { overhead: number[]; wall: number[]; cli: number[] }> = {
   planned: { overhead: [], wall: [], cli: [] },
@@ -28,8 +28,7 @@ const totals: Record<'planned' | 'unplanned', { overhead: number[]; wall: number
 try {
   for (const mode of ['planned', 'unplanned'] as const) {
     for (let i = 0; i < runs; i += 1) {
-      await resetEmulator(emulator.endpoint);
-      await seedWithMachines(clients);
+      await sandbox.restore();
       const started = Date.now();
       const plan = await planOperation({
         clients,
@@ -63,7 +62,7 @@ try {
   }
 } finally {
   clients.destroy();
-  await emulator.stop();
+  await sandbox.close();
 }
 
 const pad = (s: string, n: number) => s.padEnd(n);

@@ -6,7 +6,8 @@
  *    global one), then the verify-sync gate. Printed: the wall time, each stack's
  *    init/plan/apply, and the slowest resources (from Terraform's own "Creation complete
  *    after" lines in the deploy logs).
- * 2. `dr sandbox up` again with nothing changed: every stack planned, nothing applied.
+ * 2. `dr sandbox up` again with nothing changed: the stacks' fingerprint is the one applied,
+ *    so Terraform is not run; the verify-sync gate is.
  * 3. `dr drill --sandbox --yes`, both scenarios, on that running sandbox.
  * Then `dr sandbox down`.
  *
@@ -14,39 +15,14 @@
  *
  * Budgets: cold up ≤ 120 s; a second up ≤ 20 s; the drill, sandbox running, ≤ 60 s.
  */
-import { spawn } from 'node:child_process';
-import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { chmod, mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dr, sandboxDir } from './lib/sandbox.js';
 import type { DrillResult } from '../src/commands/drill.js';
-import type { UpResult } from '../src/core/sandbox/sandbox.js';
+import type { UpResult } from '../src/sandbox/sandbox.js';
 
 const BUDGET = { coldUp: 120_000, secondUp: 20_000, drill: 60_000 };
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'bin', 'run.js');
-
-function dr(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const started = performance.now();
-  return new Promise<{ code: number; stdout: string; stderr: string; ms: number }>((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', CI: 'true', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 900_000);
-    child.on('error', reject);
-    child.on('close', (c) => {
-      clearTimeout(timer);
-      resolve({ code: c ?? 1, stdout: out, stderr: err, ms: performance.now() - started });
-    });
-  });
-}
-
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const verdict = (ms: number, budget: number) => `budget ≤ ${s(budget)}  ${ms <= budget ? 'OK' : 'OVER'}`;
 
@@ -63,12 +39,10 @@ async function slowest(logDir: string): Promise<Array<[number, string, string]>>
   return found.sort((a, b) => b[0] - a[0]);
 }
 
-const cwd = await mkdtemp(join(tmpdir(), 'dr-bench-sandbox-'));
+const cwd = await sandboxDir('dr-bench-sandbox-');
 const tmp = join(cwd, 'tmp');
 await mkdir(tmp);
-await chmod(cwd, 0o755); // PostgreSQL runs as `postgres` when root
 await chmod(tmp, 0o755);
-await copyFile(join(ROOT, 'dr.config.json'), join(cwd, 'dr.config.json'));
 let over = false;
 try {
   console.log(`bench:sandbox  ${cpus().length} CPUs, Node ${process.version}`);

@@ -26,7 +26,7 @@ import type { Logger } from '../src/lambdas/shared/log.js';
 import { readSsmFence, staticParameterStore } from '../src/lambdas/shared/params.js';
 import { insertOrdersOneByOne } from '../src/lambdas/trade-processor/orders-store.js';
 import { processBatch, type ProcessBatchDeps } from '../src/lambdas/trade-processor/process-batch.js';
-import { startPostgres } from '../src/core/sandbox/postgres.js';
+import { startPostgres } from '../src/sandbox/postgres.js';
 
 const ORDERS = Number(process.env.ORDERS ?? 20_000);
 const BUDGET = 5;

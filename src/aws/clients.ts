@@ -5,13 +5,15 @@
  * - the SDK's default credential chain, or `profile` from the shared config;
  * - an endpoint override for the sandbox (dummy credentials and path-style S3 only then);
  * - a per-attempt timeout and bounded retries, so a dead region costs seconds;
- * - transport failures mapped to `RegionUnreachableError` (service errors pass through
- *   unchanged, matched by their `name`).
+ * - transport failures mapped to `RegionUnreachableError`, and missing, expired or
+ *   rejected credentials to `CredentialsError` (one per factory: every call fails alike);
+ *   other service errors pass through unchanged, matched by their `name`.
  */
 import type * as CredentialProviderModule from '@aws-sdk/credential-provider-node';
 import { requireCjs } from './cjs.js';
 import type { ServiceApis, ServiceName } from './apis.js';
 import type { ClientSettings, SharedCredentials } from './sdk-config.js';
+import { toCredentialsError } from './credentials.js';
 import { toRegionError } from './errors.js';
 
 export type * from './apis.js';
@@ -84,6 +86,7 @@ export function createClients(options: ClientOptions = {}): AwsClients {
   // Real AWS: one default-chain provider for every client, so an SSO or role-assuming
   // profile is resolved once per run, not once per service and region.
   let credentials: Promise<SharedCredentials> | undefined;
+  let credentialsFailure: unknown;
   const sharedCredentials = () =>
     (credentials ??= Promise.resolve().then(() => {
       const { defaultProvider } = requireCjs(
@@ -128,6 +131,10 @@ export function createClients(options: ClientOptions = {}): AwsClients {
           try {
             return await (call as (i: unknown) => Promise<unknown>)(input);
           } catch (error) {
+            if (!endpoint) {
+              const mapped = toCredentialsError(error, options.profile);
+              if (mapped !== error) throw (credentialsFailure ??= mapped);
+            }
             throw toRegionError(error, region, name, operation);
           }
         };

@@ -24,7 +24,46 @@ export interface ClassifiedError {
   readonly details?: Record<string, unknown>;
 }
 
-export function classifyError(error: unknown): ClassifiedError {
+const SEE_HELP = 'See more help with --help';
+const EXCLUSIVE = /^--([\w-]+)(?:=\S*)? cannot also be provided when using --([\w-]+)$/;
+
+/**
+ * The reason an oclif parse error gives, on one line. oclif puts it below a header
+ * ("The following error occurred:", "Parsing --watch", "Missing 1 required arg:") and
+ * ends with "See more help with --help"; the header alone says nothing.
+ */
+export function parseErrorReason(error: Error & { args?: unknown }): string {
+  const lines = error.message
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .filter((l) => l !== '' && l !== SEE_HELP);
+  const [head = 'bad usage', ...rest] = lines;
+  // Missing arguments: their names (and what they are) from the error itself.
+  if (Array.isArray(error.args) && /^Missing \d+ required arg/.test(head)) {
+    const args = (error.args as Array<{ name?: string; description?: string }>)
+      .filter((a) => a.name)
+      .map((a) => (a.description ? `${a.name} (${a.description.replace(/\.$/, '')})` : a.name));
+    return `${head.replace(/:$/, '')}${args.length > 0 ? `: ${args.join(', ')}` : ''}`;
+  }
+  // Flag validation: one line per reason; a pair of exclusive flags is said once.
+  const seen = new Set<string>();
+  const reasons = rest.filter((line) => {
+    const pair = EXCLUSIVE.exec(line);
+    if (!pair) return true;
+    const key = [pair[1], pair[2]].sort().join(' ');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const reasonText = reasons
+    .map((r) => r.replace(/^Missing required flag ([\w-]+)$/, 'Missing required flag --$1'))
+    .join('; ');
+  if (reasonText === '') return head.replace(/:$/, '');
+  if (/^The following errors? occurred:?$/.test(head)) return reasonText;
+  return `${head.replace(/:$/, '')}: ${reasonText}`;
+}
+
+export function classifyError(error: unknown, command?: string): ClassifiedError {
   const err = error as Error & {
     oclif?: { exit?: number };
     problems?: string[];
@@ -55,6 +94,13 @@ export function classifyError(error: unknown): ClassifiedError {
         message: firstLine(err.message),
         details: { holder: err.holder },
       };
+    case 'CredentialsError':
+      return {
+        exitCode: ExitCode.Credentials,
+        code: 'CREDENTIALS',
+        message: firstLine(err.message),
+        details: { profile: (err as { profile?: string }).profile ?? null },
+      };
     case 'RegionUnreachableError':
       return {
         exitCode: ExitCode.RegionUnreachable,
@@ -70,29 +116,25 @@ export function classifyError(error: unknown): ClassifiedError {
   if (err instanceof Errors.CLIError || err?.oclif?.exit !== undefined) {
     const exit = (err.oclif?.exit ?? ExitCode.Failed) as ExitCodeValue;
     if (exit === ExitCode.Usage) {
-      return { exitCode: exit, code: 'BAD_USAGE', message: `${firstLine(err.message)} (see --help)` };
+      const help = command ? `dr ${command} --help` : 'dr --help';
+      return { exitCode: exit, code: 'BAD_USAGE', message: `${parseErrorReason(err)} (see \`${help}\`)` };
     }
     return { exitCode: exit, code: exit === ExitCode.Ok ? 'OK' : 'FAILED', message: firstLine(err.message) };
   }
   return { exitCode: ExitCode.Failed, code: 'FAILED', message: firstLine(err?.message ?? String(error)) };
 }
 
-export abstract class DrCommand<T> extends Command {
+/**
+ * A `dr` command that never talks to AWS (synth, the sandbox's own commands): `--json`
+ * and `--config` only, since `--profile` and `--sandbox` would be ignored there.
+ */
+export abstract class DrLocalCommand<T> extends Command {
   static override enableJsonFlag = true;
 
   static override baseFlags = {
     config: Flags.string({
       summary: 'Path of the config file.',
       default: 'dr.config.json',
-      helpGroup: 'GLOBAL',
-    }),
-    profile: Flags.string({
-      summary: 'AWS profile from the shared config (default: the SDK credential chain).',
-      helpGroup: 'GLOBAL',
-    }),
-    sandbox: Flags.boolean({
-      summary: 'Talk to the local sandbox started by `dr sandbox up` instead of AWS.',
-      default: false,
       helpGroup: 'GLOBAL',
     }),
   };
@@ -110,22 +152,10 @@ export abstract class DrCommand<T> extends Command {
     return stderrReporter({ quiet: this.jsonEnabled() });
   }
 
-  /**
-   * AWS clients (src/aws) for `--profile`, or for the sandbox under `--sandbox`
-   * (`DR_ENDPOINT` otherwise). A missing sandbox is a usage error (exit 2).
-   */
-  protected async awsClients(
-    flags: { profile?: string; sandbox?: boolean },
-    options: { timeoutMs?: number; maxAttempts?: number } = {},
-  ): Promise<AwsClients> {
-    const { awsClientsFor } = await import('../core/sandbox/target.js');
-    return awsClientsFor({ ...flags, ...options });
-  }
-
   abstract override run(): Promise<T>;
 
   protected override async catch(error: Interfaces.CommandError): Promise<void> {
-    const classified = classifyError(error);
+    const classified = classifyError(error, this.id?.replaceAll(':', ' '));
     process.exitCode = classified.exitCode;
     if (process.env.DEBUG && error?.stack) process.stderr.write(`${error.stack}\n`);
     if (this.jsonEnabled()) {
@@ -146,5 +176,33 @@ export abstract class DrCommand<T> extends Command {
       return;
     }
     this.logToStderr(`dr: ${classified.message}`);
+  }
+}
+
+/** A `dr` command that reads or changes the platform: also `--profile` and `--sandbox`. */
+export abstract class DrCommand<T> extends DrLocalCommand<T> {
+  static override baseFlags = {
+    ...DrLocalCommand.baseFlags,
+    profile: Flags.string({
+      summary: 'AWS profile from the shared config (default: the SDK credential chain).',
+      helpGroup: 'GLOBAL',
+    }),
+    sandbox: Flags.boolean({
+      summary: 'Talk to the local sandbox started by `dr sandbox up` instead of AWS.',
+      default: false,
+      helpGroup: 'GLOBAL',
+    }),
+  };
+
+  /**
+   * AWS clients (src/aws) for `--profile`, or for the sandbox under `--sandbox`
+   * (`DR_ENDPOINT` otherwise). A missing sandbox is a usage error (exit 2).
+   */
+  protected async awsClients(
+    flags: { profile?: string; sandbox?: boolean },
+    options: { timeoutMs?: number; maxAttempts?: number } = {},
+  ): Promise<AwsClients> {
+    const { awsClientsFor } = await import('../sandbox/target.js');
+    return awsClientsFor({ ...flags, ...options });
   }
 }

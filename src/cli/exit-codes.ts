@@ -8,6 +8,7 @@ export const ExitCode = {
   CheckFailed: 3,
   LockHeld: 4,
   RegionUnreachable: 5,
+  Credentials: 6,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -19,4 +20,5 @@ export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCodeValue, string]> = 
   [ExitCode.CheckFailed, 'a check failed: not in sync / not ready'],
   [ExitCode.LockHeld, 'lock held by another operator'],
   [ExitCode.RegionUnreachable, 'a region is unreachable'],
+  [ExitCode.Credentials, 'AWS credentials missing, expired or rejected (e.g. run aws sso login)'],
 ];

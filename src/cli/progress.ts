@@ -1,17 +1,27 @@
 /**
  * The Reporter core modules call, rendered as ora spinners on stderr. Under `--json`
- * or without a terminal on stderr it prints plain lines (no spinner frames) so logs
- * stay readable; under `--json` with `quiet` it prints nothing.
+ * or without a terminal on stderr (or one with no width) it prints plain lines (no
+ * spinner frames) so logs stay readable; under `--json` with `quiet` it prints nothing.
  */
 import type { Ora } from 'ora';
 import type { Reporter, StepReporter } from '../core/reporter.js';
 import { colorEnabled } from './style.js';
 
+/** A spinner only on a terminal that has a width, never in CI. */
+export function spinnerFits(
+  stream: { isTTY?: boolean; columns?: number },
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  return Boolean(stream.isTTY) && (stream.columns ?? 0) > 0 && !env.CI && env.TERM !== 'dumb';
+}
+
 export async function stderrReporter(options: { quiet: boolean }): Promise<Reporter> {
   const stream = process.stderr;
-  // ora and its dependencies (about 40 ms to load) only when a spinner will show.
-  const ora =
-    !options.quiet && Boolean(stream.isTTY) && !process.env.CI ? (await import('ora')).default : undefined;
+  // ora and its dependencies (about 40 ms to load) only when a spinner will show: a real
+  // terminal with a width. A pseudo-terminal without a size (`script -qc … | cat`, some CI
+  // runners) reports 0 columns, and ora's redraw on 0 columns never ends: it wrote
+  // hundreds of MB and kept the event loop too busy to handle SIGTERM.
+  const ora = spinnerFits(stream) && !options.quiet ? (await import('ora')).default : undefined;
   const write = (line: string) => {
     if (!options.quiet) stream.write(`${line}\n`);
   };

@@ -81,6 +81,18 @@ Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL U
     }
 
     const config = await this.loadDrConfig(flags.config);
+    if (flags.stack) {
+      // An unknown --stack is refused before anything is synthesized (cdktf.out/ stays untouched).
+      const [{ resolveStackNames }, { Naming }] = await Promise.all([
+        import('../core/deploy/select.js'),
+        import('../infra/naming.js'),
+      ]);
+      const naming = new Naming(config);
+      resolveStackNames(
+        (['primary', 'secondary', 'global'] as const).map((kind) => naming.stack(kind)),
+        flags.stack,
+      );
+    }
     const reporter = await this.reporter();
     const clients = await this.awsClients(flags);
     try {
@@ -128,7 +140,7 @@ Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL U
       let result: DeployResult;
       if (flags.sandbox && clients.endpoint) {
         // The sandbox variant of the same stacks, into the running sandbox (.dr/sandbox/).
-        const { deploySandbox } = await import('../core/sandbox/deploy.js');
+        const { deploySandbox } = await import('../sandbox/deploy.js');
         result = await deploySandbox({ ...common, config, endpoint: clients.endpoint });
       } else {
         const synthStep = reporter.step('Synthesizing stacks');

@@ -113,7 +113,7 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
     scenarios: ScenarioName[],
   ): Promise<{ report: DrillReport; startedSandbox: boolean }> {
     const [{ runSandboxDrill }, { createClients }] = await Promise.all([
-      import('../core/drill/sandbox-drill.js'),
+      import('../sandbox/drill/sandbox-drill.js'),
       import('../aws/clients.js'),
     ]);
     return runSandboxDrill({

@@ -1,9 +1,9 @@
 import { Flags } from '@oclif/core';
-import { DrCommand } from '../cli/base-command.js';
+import { DrLocalCommand } from '../cli/base-command.js';
 import type { DrConfig } from '../config/schema.js';
 import type { SynthResult } from '../core/synth.js';
 
-export default class Synth extends DrCommand<SynthResult> {
+export default class Synth extends DrLocalCommand<SynthResult> {
   static override summary = 'Synthesize the Terraform JSON of every stack, in-process.';
   static override description =
     'Writes <out>/stacks/<stack>/cdk.tf.json for the primary, secondary and global stacks and prints each stack, its resource count and the deploy order. Read-only: touches no AWS account.';

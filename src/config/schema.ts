@@ -7,12 +7,30 @@
  * checked here too, so every consumer gets a config that already makes sense.
  */
 import { z } from 'zod';
+import { overlaps, parseCidr } from './cidr.js';
+import { AWS_PARTITIONS, partitionOf } from './regions.js';
 
 export const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
-const region = z.string().regex(AWS_REGION, 'must be an AWS region such as us-east-1');
+/** A region AWS has (./regions.ts, its partitions), not merely one shaped like it. */
+const region = z.string().superRefine((r, ctx) => {
+  if (!AWS_REGION.test(r)) {
+    ctx.addIssue({ code: 'custom', message: `must be an AWS region such as us-east-1 (got "${r}")` });
+  } else if (partitionOf(r) === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${r}" is not an AWS region: use one such as us-east-1 or us-west-2 (${Object.keys(AWS_PARTITIONS).join(', ')} partitions)`,
+    });
+  }
+});
+
+/** An IPv4 CIDR block a VPC can have; the message says what is wrong with it. */
+const cidr = z.string().superRefine((text, ctx) => {
+  const parsed = parseCidr(text);
+  if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+});
 
 export const stateBackendSchema = z.discriminatedUnion('type', [
   z
@@ -144,14 +162,10 @@ export const configSchema = z
       }),
     network: z
       .object({
-        primaryCidr: z
-          .string()
-          .regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'must be a CIDR block')
-          .default('10.10.0.0/16'),
-        secondaryCidr: z
-          .string()
-          .regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'must be a CIDR block')
-          .default('10.20.0.0/16'),
+        /** The primary VPC's block, a /16 to /24. @default - `10.10.0.0/16` */
+        primaryCidr: cidr.default('10.10.0.0/16'),
+        /** The secondary VPC's block, a /16 to /24 not overlapping the primary's. @default - `10.20.0.0/16` */
+        secondaryCidr: cidr.default('10.20.0.0/16'),
       })
       .strict()
       .default({ primaryCidr: '10.10.0.0/16', secondaryCidr: '10.20.0.0/16' }),
@@ -182,11 +196,26 @@ export const configSchema = z
         message: 'must differ from regions.primary',
       });
     }
-    if (c.network.primaryCidr === c.network.secondaryCidr) {
+    const primaryPartition = partitionOf(c.regions.primary);
+    const secondaryPartition = partitionOf(c.regions.secondary);
+    if (primaryPartition && secondaryPartition && primaryPartition !== secondaryPartition) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['regions', 'secondary'],
+        message: `must be in the same AWS partition as regions.primary (${c.regions.primary} is in ${primaryPartition}, ${c.regions.secondary} in ${secondaryPartition})`,
+      });
+    }
+    const primaryCidr = parseCidr(c.network.primaryCidr);
+    const secondaryCidr = parseCidr(c.network.secondaryCidr);
+    if (
+      !('problem' in primaryCidr) &&
+      !('problem' in secondaryCidr) &&
+      overlaps(primaryCidr, secondaryCidr)
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['network', 'secondaryCidr'],
-        message: 'must differ from network.primaryCidr (the VPCs are peered)',
+        message: `must not overlap network.primaryCidr (${c.network.primaryCidr}): the VPCs are peered`,
       });
     }
     if (c.dns.ttlSeconds > c.objectives.rtoSeconds) {

@@ -36,3 +36,20 @@ export class RegionUnreachableError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * AWS credentials are missing, expired or rejected: an unknown profile, an SSO session
+ * that expired, session credentials past their expiry. Exit 6. The message names the
+ * profile (or the default chain) and the command that fixes it.
+ */
+export class CredentialsError extends Error {
+  override readonly name = 'CredentialsError';
+  constructor(
+    message: string,
+    /** The profile that failed; undefined for the SDK's default credential chain. */
+    readonly profile: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,7 +1,7 @@
 /**
  * The deployed order API as the CLI finds and changes it: its REST API id (by the name
  * from the naming module) and the stage-wide throttle (what the stack sets, and what the
- * drill's outage sets to 0 and back). One place for both, used by the sandbox seeder,
+ * drill's outage sets to 0 and back). One place for both, used by
  * the drill and the sandbox's API Gateway stand-in.
  */
 import type { PatchOperation } from '@aws-sdk/client-api-gateway';

@@ -8,7 +8,8 @@
  * carries the measured number of sequential levels (src/core/call-trace.ts).
  *
  * A region that does not answer is shown as unreachable with its error; everything
- * else is still shown, and `unreachable` lists it (the CLI exits 5).
+ * else is still shown, and `unreachable` lists it (the CLI exits 5). Missing or expired
+ * credentials throw `CredentialsError` once level 1 has settled (the CLI exits 6).
  */
 import type { AwsClients } from '../aws/clients.js';
 import type { DrConfig } from '../config/schema.js';
@@ -299,6 +300,8 @@ export async function collectStatus(options: StatusOptions): Promise<StatusResul
     Promise.all(firing),
     Promise.all(mappings),
   ]);
+  // Missing or expired credentials: nothing could be read, so nothing is shown (exit 6).
+  unreachable.throwIfCredentials();
 
   // ---- level 2, all at once after level 1 (the barrier keeps the levels apart, so the
   // trace counts them exactly): DNS records and health-check status, S3 metrics ---------

@@ -1,8 +1,10 @@
 /**
  * `dr verify-sync`: the deploy gate. Runs the shared sync checks (./checks) against both
  * regions with the config's objectives as limits. Failed checks are a result, not an
- * exception (the CLI prints every one and exits 3); a region that does not answer throws
- * `RegionUnreachableError` (exit 5): nothing about sync can be said then.
+ * exception (the CLI prints every one and exits 3; so does a check that could not be
+ * evaluated, shown as unknown); a region that does not answer throws
+ * `RegionUnreachableError` (exit 5), missing or expired credentials `CredentialsError`
+ * (exit 6): nothing about sync can be said then.
  */
 import type { AwsClients } from '../aws/clients.js';
 import type { DrConfig } from '../config/schema.js';
@@ -26,6 +28,8 @@ export interface VerifySyncResult {
   readonly limits: SyncLimits;
   readonly passed: number;
   readonly failed: number;
+  /** Checks that could not be evaluated (a read failed): not failed, but not proven either. */
+  readonly unknown: number;
   readonly checks: CheckResult[];
   readonly ms: number;
 }
@@ -33,9 +37,13 @@ export interface VerifySyncResult {
 /** A check failed: carries the whole result, so a caller (the failover gate) can show every check. */
 export class SyncCheckFailedError extends CheckFailedError {
   constructor(readonly result: VerifySyncResult) {
-    const failed = result.checks.filter((c) => !c.ok);
+    const failed = result.checks.filter((c) => c.status === 'fail');
+    const unknown = result.checks.filter((c) => c.status === 'unknown');
+    const names = (checks: CheckResult[]) => checks.map((c) => c.name).join(', ');
     super(
-      `${failed.length} of ${result.checks.length} sync checks failed (${failed.map((c) => c.name).join(', ')}): fix them and run \`dr verify-sync\` again`,
+      failed.length > 0
+        ? `${failed.length} of ${result.checks.length} sync checks failed (${names(failed)})${unknown.length > 0 ? ` and ${unknown.length} could not be evaluated (${names(unknown)})` : ''}: fix them and run \`dr verify-sync\` again`
+        : `sync not proven: ${unknown.length} of ${result.checks.length} sync checks could not be evaluated (${names(unknown)}): each check's detail names the read that could not be made; fix it and run \`dr verify-sync\` again`,
     );
   }
 }
@@ -57,20 +65,25 @@ export async function verifySync(options: VerifySyncOptions): Promise<VerifySync
     const also = more.length > 0 ? ` (also ${more.map((d) => d.region).join(', ')})` : '';
     throw new RegionUnreachableError(`${down.message}${also}; sync cannot be verified`, down.region);
   }
-  const failed = run.checks.filter((c) => !c.ok).length;
+  const failed = run.checks.filter((c) => c.status === 'fail').length;
+  const unknown = run.checks.filter((c) => c.status === 'unknown').length;
   return {
     ok: run.ok,
     regions: config.regions,
     activeRegion: run.activeRegion.region,
     limits: run.limits,
-    passed: run.checks.length - failed,
+    passed: run.checks.filter((c) => c.status === 'pass').length,
     failed,
+    unknown,
     checks: run.checks,
     ms: run.ms,
   };
 }
 
-/** Throws `SyncCheckFailedError` (exit 3) unless every check passed: the gate before a failover. */
+/**
+ * Throws `SyncCheckFailedError` (exit 3) unless every check passed: the gate before a
+ * failover. A check that could not be evaluated keeps the gate shut too.
+ */
 export function requireInSync(result: VerifySyncResult): VerifySyncResult {
   if (!result.ok) throw new SyncCheckFailedError(result);
   return result;

@@ -1,5 +1,5 @@
 /**
- * Every name of every resource comes from here, so the stacks, the sandbox seeder,
+ * Every name of every resource comes from here, so the stacks, the sandbox,
  * `dr status` and the Lambdas agree on what things are called. No cdktf import: the
  * CLI's core modules and the Lambdas use it without paying for the provider.
  */

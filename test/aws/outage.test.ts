@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createClients } from '../../src/aws/clients.js';
 import { RegionUnreachableError } from '../../src/core/errors.js';
-import { setOutage } from '../../src/core/sandbox/emulator.js';
+import { setOutage } from '../../src/sandbox/emulator.js';
 import { useEmulator } from '../emulator/client.js';
 
 const endpoint = useEmulator();

@@ -2,8 +2,8 @@
  * `dr deploy` as a runbook runs it: the built CLI as a process (run
  * `npx tsc -p tsconfig.build.json` first), no terminal, the fake-terraform STAND-IN as
  * the binary (PATH is set to a folder without any terraform or tofu, so a real one on
- * this machine is never used), and the emulator (DR_ENDPOINT) seeded as a deployed
- * platform for the verify-sync gate.
+ * this machine is never used), and the deployed sandbox (test/sandbox/deployed.ts: the
+ * synthesized stacks applied by real Terraform, as DR_ENDPOINT) for the verify-sync gate.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,13 +13,12 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
 import type { DeployResult } from '../../src/core/deploy/deploy.js';
-import { seedPatiently } from '../core/failover-helpers.js';
 import { Naming } from '../../src/infra/naming.js';
-import { useEmulator } from '../emulator/client.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { installFakeTerraform, readCalls, span, subcommandsByStack } from '../fixtures/fake-terraform.js';
 import { runCli } from '../harness/cli.js';
 
-const endpoint = useEmulator();
+const { endpoint } = useDeployedPlatform();
 const input = {
   app: 'trading',
   dns: { domain: 'trading.example.com' },
@@ -56,8 +55,7 @@ beforeEach(async () => {
   mkdirSync(cwd);
   writeFileSync(join(cwd, 'dr.config.json'), JSON.stringify(input));
   record = join(cwd, 'calls.jsonl');
-  // A deployed, in-sync platform: seeded, and the secondary reporting 200 ms of lag.
-  await seedPatiently(endpoint, { config });
+  // The deployed platform, in sync: the secondary reporting 200 ms of lag.
   await clients.cloudwatch('us-east-2').putMetricData({
     Namespace: 'AWS/RDS',
     MetricData: [

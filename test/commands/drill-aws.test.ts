@@ -11,15 +11,15 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SandboxPlatform } from '../../src/core/drill/platform.js';
-import { startApiGateway } from '../../src/core/sandbox/api-gateway.js';
-import { useEmulator } from '../emulator/client.js';
+import { SandboxPlatform } from '../../src/sandbox/drill/platform.js';
+import { startApiGateway } from '../../src/sandbox/api-gateway.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { ordersDatabase, type OrdersDatabase } from '../core/sandbox-runtime-helpers.js';
 import { REPO_ROOT, runCli } from '../harness/cli.js';
-import { config, emulatorClients, secondary, seedDrillPlatform } from '../core/failover-helpers.js';
+import { config, emulatorClients, secondary, mapDrillDatabase } from '../core/failover-helpers.js';
 
 describe('dr drill on AWS (CLI, emulator)', () => {
-  const endpoint = useEmulator();
+  const { endpoint } = useDeployedPlatform();
   const clients = emulatorClients(endpoint, 3000);
   let orders: OrdersDatabase;
   let cwd: string;
@@ -35,8 +35,8 @@ describe('dr drill on AWS (CLI, emulator)', () => {
   });
 
   it('runs the planned scenario through signed orders and the Data API, writes the report, exit 0', async () => {
-    // Given a deployed platform (the repository's config, seeded) and its orders database
-    await seedDrillPlatform(clients, endpoint, orders.url);
+    // Given the deployed platform (the repository's config) and its orders database
+    await mapDrillDatabase(clients, endpoint, orders.url);
     const platform = await SandboxPlatform.start({
       clients,
       config,

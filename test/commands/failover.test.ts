@@ -10,19 +10,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { acquireLease } from '../../src/core/failover/lease.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
-import { configureEmulator } from '../../src/core/sandbox/emulator.js';
+import { configureEmulator } from '../../src/sandbox/emulator.js';
 import { CLI, runCli } from '../harness/cli.js';
-import { useEmulator } from '../emulator/client.js';
-import {
-  emulatorClients,
-  naming,
-  platformState,
-  primary,
-  secondary,
-  seedWithMachines,
-} from '../core/failover-helpers.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
+import { emulatorClients, naming, platformState, primary, secondary } from '../core/failover-helpers.js';
 
-const endpoint = useEmulator();
+const { endpoint } = useDeployedPlatform();
 const clients = emulatorClients(endpoint);
 let dir = '';
 before(async () => {
@@ -59,8 +52,6 @@ describe('dr failover / failback (CLI, emulator)', () => {
   });
 
   it('--dry-run prints the plan and changes nothing (state compared before and after)', async () => {
-    // Given a seeded platform
-    await seedWithMachines(clients);
     const before = await platformState(clients);
 
     // When a dry run of each kind runs
@@ -95,7 +86,6 @@ describe('dr failover / failback (CLI, emulator)', () => {
 
   it('a second operator is refused with exit 4 naming the holder', async () => {
     // Given alice holds the lease in us-east-2
-    await seedWithMachines(clients);
     await acquireLease({
       ddb: clients.dynamodb(secondary),
       table: naming.leaseTable(),
@@ -119,7 +109,6 @@ describe('dr failover / failback (CLI, emulator)', () => {
 
   it('an injected step failure (bogus mapping UUID: moto accepts the update, verify refuses it) fails, releases the lease and says so: exit 1', async () => {
     // Given the target's event source mapping UUID in SSM points nowhere
-    await seedWithMachines(clients);
     await clients.ssm(secondary).putParameter({
       Name: naming.ssmRegional('event-source-mapping-uuid'),
       Value: '00000000-0000-0000-0000-000000000000',
@@ -140,7 +129,6 @@ describe('dr failover / failback (CLI, emulator)', () => {
 
   it('killed mid-run and started again, it re-attaches to the running execution and completes', async () => {
     // Given a slow promotion (4 s), and a CLI killed while the execution runs
-    await seedWithMachines(clients);
     await configureEmulator(endpoint, { switchoverSeconds: 4 });
     const child = spawn(
       process.execPath,

@@ -7,19 +7,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setOutage } from '../../src/core/sandbox/emulator.js';
+import { setOutage } from '../../src/sandbox/emulator.js';
 import { runCli } from '../harness/cli.js';
-import { useEmulator } from '../emulator/client.js';
-import {
-  emulatorClients,
-  naming,
-  platformState,
-  primary,
-  secondary,
-  seedWithMachines,
-} from '../core/failover-helpers.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
+import { emulatorClients, naming, platformState, primary, secondary } from '../core/failover-helpers.js';
 
-const endpoint = useEmulator();
+const { endpoint } = useDeployedPlatform();
 const clients = emulatorClients(endpoint);
 let dir = '';
 before(async () => {
@@ -44,7 +37,6 @@ const dr = (args: string[]) =>
 describe('dr sandbox watchdog (CLI, emulator)', () => {
   it('with us-east-1 out and auto-failover on, --once fails over to us-east-2: exit 0, JSON only', async () => {
     // Given auto-failover on and us-east-1 taken down by the outage switch
-    await seedWithMachines(clients);
     await clients.ssm(secondary).putParameter({
       Name: naming.ssmShared('auto-failover'),
       Value: 'on',

@@ -11,9 +11,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT, runCli } from '../harness/cli.js';
 import { INSTALL_HINT } from '../../src/core/deploy/terraform-bin.js';
-import { startEmulator, stopEmulator } from '../../src/core/sandbox/emulator.js';
-import type { UpResult } from '../../src/core/sandbox/sandbox.js';
-import { processAlive, writeSandboxState } from '../../src/core/sandbox/state.js';
+import { startEmulator, stopEmulator } from '../../src/sandbox/emulator.js';
+import type { ResetResult, UpResult } from '../../src/sandbox/sandbox.js';
+import { createClients } from '../../src/aws/clients.js';
+import { parseConfig } from '../../src/config/load.js';
+import { Naming } from '../../src/infra/naming.js';
+import { processAlive, writeSandboxState } from '../../src/sandbox/state.js';
 import { installFakeTerraform } from '../fixtures/fake-terraform.js';
 import { processesUsing } from '../harness/processes.js';
 import { deployedSandbox } from '../sandbox/deployed.js';
@@ -48,20 +51,47 @@ describe('dr sandbox (CLI)', () => {
     assert.equal(result.stderr, 'dr: no sandbox is running; start one with `dr sandbox up`\n');
   });
 
-  it('up on the deployed sandbox reuses it and plans every stack again: nothing to change', async () => {
+  it('up on the deployed sandbox reuses it without running Terraform: the stacks are unchanged, the gate passes', async () => {
     // Given the sandbox this run deployed (test/sandbox/deployed.ts) / When `up` runs again there
     const again = await runCli(['sandbox', 'up', '--json'], { cwd: shared.dir, timeoutMs: 180_000 });
-    // Then the running one is reused, every stack planned, none changed, the gate passed
+    // Then the running one is reused; the stacks' fingerprint is the one applied, so no stack
+    // is planned (`dr deploy --sandbox` plans them: test/sandbox/deployed-platform.test.ts)
     assert.equal(again.code, 0, again.stderr);
     const result = JSON.parse(again.stdout) as UpResult;
     assert.equal(result.pid, shared.up.pid);
     assert.equal(result.reused, true);
     assert.equal(result.deploy.outcome, 'deployed');
+    assert.ok(result.deploy.unchangedSince, 'the time of the apply the stacks match');
     assert.deepEqual(
-      result.deploy.stacks.map((s) => [s.name, s.plan?.line]),
-      shared.up.deploy.stacks.map((s) => [s.name, 'No changes.']),
+      result.deploy.stacks.map((s) => [s.name, s.status]),
+      shared.up.deploy.stacks.map((s) => [s.name, 'not-run']),
     );
     assert.equal(result.deploy.gate?.failed, 0);
+  });
+
+  it('reset puts the platform back as deployed from the snapshot up took, in seconds', async () => {
+    // Given the deployed sandbox after a change to its data (the active region flipped)
+    const clients = createClients({ endpoint: shared.endpoint, maxAttempts: 1, timeoutMs: 5000 });
+    try {
+      const ssm = clients.ssm('us-east-1');
+      const name = new Naming(
+        parseConfig(JSON.parse(await readFile(join(shared.dir, 'dr.config.json'), 'utf8'))),
+      ).ssmActiveRegion();
+      const deployed = (await ssm.getParameter({ Name: name, WithDecryption: true })).Parameter;
+      const before = deployed?.Value;
+      await ssm.putParameter({ Name: name, Value: 'us-east-2', Overwrite: true, Type: deployed?.Type });
+      // When it is reset
+      const reset = await runCli(['sandbox', 'reset', '--json'], { cwd: shared.dir, timeoutMs: 60_000 });
+      // Then the snapshot was put back (no redeploy) and the value is the deployed one again
+      assert.equal(reset.code, 0, reset.stderr);
+      const result = JSON.parse(reset.stdout) as ResetResult;
+      assert.equal(result.how, 'snapshot');
+      assert.equal(result.deploy, undefined);
+      assert.equal(before, 'us-east-1');
+      assert.equal((await ssm.getParameter({ Name: name, WithDecryption: true })).Parameter?.Value, before);
+    } finally {
+      clients.destroy();
+    }
   });
 
   it('outage checks the region, takes it down and restore brings it back', async () => {

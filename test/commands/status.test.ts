@@ -1,22 +1,20 @@
 /**
- * `dr status` as a process against the test emulator (DR_ENDPOINT), the way a runbook
- * calls it: the built CLI (run `npx tsc -p tsconfig.build.json` first).
+ * `dr status` as a process against the deployed sandbox (DR_ENDPOINT; restored as deployed
+ * before each test), the way a runbook calls it: the built CLI (run
+ * `npx tsc -p tsconfig.build.json` first).
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { configSchema } from '../../src/config/schema.js';
-import { freePort, setOutage } from '../../src/core/sandbox/emulator.js';
-import { seedPatiently } from '../core/failover-helpers.js';
+import { after, before, describe, it } from 'node:test';
+import { freePort, setOutage } from '../../src/sandbox/emulator.js';
 import type { StatusResult } from '../../src/core/status.js';
-import { useEmulator } from '../emulator/client.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { runCli } from '../harness/cli.js';
 
-const endpoint = useEmulator();
+const { endpoint } = useDeployedPlatform();
 const input = { app: 'trading', dns: { domain: 'trading.example.com' } };
-const config = configSchema.parse(input);
 let cwd: string;
 
 before(async () => {
@@ -26,16 +24,12 @@ before(async () => {
 });
 after(() => rm(cwd, { recursive: true, force: true }));
 
-beforeEach(async () => {
-  await seedPatiently(endpoint, { config });
-});
-
 const dr = (args: string[], env: Record<string, string> = {}) =>
   runCli(args, { cwd, env: { DR_ENDPOINT: endpoint, ...env }, timeoutMs: 30_000 });
 
 describe('dr status (CLI)', () => {
   it('--json prints the status object only, exit 0', async () => {
-    // Given a seeded platform / When
+    // Given the deployed platform / When
     const result = await dr(['status', '--json']);
     // Then stdout is the JSON status, nothing else
     assert.equal(result.code, 0, result.stderr);

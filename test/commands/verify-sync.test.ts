@@ -9,14 +9,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
-import { setOutage } from '../../src/core/sandbox/emulator.js';
-import { seedPatiently } from '../core/failover-helpers.js';
+import { setOutage } from '../../src/sandbox/emulator.js';
 import type { VerifySyncResult } from '../../src/core/verify-sync.js';
 import { Naming } from '../../src/infra/naming.js';
-import { useEmulator } from '../emulator/client.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { runCli } from '../harness/cli.js';
 
-const endpoint = useEmulator();
+const { endpoint } = useDeployedPlatform();
 const input = {
   app: 'trading',
   dns: { domain: 'trading.example.com' },
@@ -34,7 +33,6 @@ after(() => rm(cwd, { recursive: true, force: true }));
 
 /** Seeds; with `lagMs`, also the lag datapoint a healthy secondary publishes. */
 async function given(lagMs?: number) {
-  await seedPatiently(endpoint, { config });
   const clients = createClients({ endpoint, maxAttempts: 1 });
   try {
     if (lagMs !== undefined) {
@@ -108,6 +106,6 @@ describe('dr verify-sync (CLI)', () => {
     const result = await dr(['verify-sync', '--fast']);
     assert.equal(result.code, 2);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /^dr: .*fast.* \(see --help\)\n$/);
+    assert.match(result.stderr, /^dr: .*fast.* \(see `dr verify-sync --help`\)\n$/);
   });
 });

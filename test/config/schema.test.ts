@@ -1,19 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConfig, ConfigError } from '../../src/config/load.js';
+import { parseConfig } from '../../src/config/load.js';
 import { rtoBudget } from '../../src/core/rto-budget.js';
-
-const minimal = { app: 'trading', dns: { domain: 'trading.example.com' } };
-
-function problemsOf(raw: unknown): string[] {
-  try {
-    parseConfig(raw);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return error.problems;
-  }
-  assert.fail('expected the config to be rejected');
-}
+import { minimal, problemsOf } from './problems.js';
 
 describe('config schema', () => {
   it('fills the documented defaults from a minimal file', () => {

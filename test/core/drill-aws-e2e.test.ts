@@ -23,25 +23,18 @@ import { SANDBOX_CREDENTIALS } from '../../src/aws/sdk-config.js';
 import { AwsTarget } from '../../src/core/drill/aws-target.js';
 import { runDrill } from '../../src/core/drill/drill.js';
 import type { DrillReport } from '../../src/core/drill/model.js';
-import { SandboxPlatform } from '../../src/core/drill/platform.js';
+import { SandboxPlatform } from '../../src/sandbox/drill/platform.js';
 import { writerRegion } from '../../src/core/drill/scenario.js';
-import { startApiGateway, type RunningApiGateway } from '../../src/core/sandbox/api-gateway.js';
-import { startWatchdogSchedule } from '../../src/core/sandbox/watchdog-schedule.js';
+import { startApiGateway, type RunningApiGateway } from '../../src/sandbox/api-gateway.js';
+import { startWatchdogSchedule } from '../../src/sandbox/watchdog-schedule.js';
 import { ORDER_API_THROTTLE } from '../../src/infra/platform-definitions.js';
-import { useEmulator } from '../emulator/client.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { ordersDatabase, type OrdersDatabase } from './sandbox-runtime-helpers.js';
 import { restApiId } from './sandbox-runtime-helpers.js';
-import {
-  config,
-  emulatorClients,
-  naming,
-  primary,
-  secondary,
-  seedDrillPlatform,
-} from './failover-helpers.js';
+import { config, emulatorClients, naming, primary, secondary, mapDrillDatabase } from './failover-helpers.js';
 
 describe('drill on AWS, end to end against the emulator (both scenarios)', () => {
-  const endpoint = useEmulator();
+  const { endpoint } = useDeployedPlatform();
   const clients = emulatorClients(endpoint, 3000);
   let orders: OrdersDatabase;
   let dir: string;
@@ -56,8 +49,13 @@ describe('drill on AWS, end to end against the emulator (both scenarios)', () =>
   });
 
   it('blacks out the primary, the watchdog fails over, orders flow through the secondary, all is undone', async () => {
-    // Given a deployed platform (seeded), its orders database, the Data API on it
-    await seedDrillPlatform(clients, endpoint, orders.url);
+    // Given the deployed platform, its orders database, the Data API on it
+    await mapDrillDatabase(clients, endpoint, orders.url);
+    const deployedConcurrency = (
+      await clients
+        .lambda(primary)
+        .getFunctionConcurrency({ FunctionName: naming.lambda(primary, 'trade-processor') })
+    ).ReservedConcurrentExecutions;
     // And what AWS runs: Lambda, Route 53's checkers, API Gateway, the watchdog's schedule
     const platform = await SandboxPlatform.start({
       clients,
@@ -144,7 +142,7 @@ describe('drill on AWS, end to end against the emulator (both scenarios)', () =>
     const concurrency = await clients
       .lambda(primary)
       .getFunctionConcurrency({ FunctionName: naming.lambda(primary, 'trade-processor') });
-    assert.equal(concurrency.ReservedConcurrentExecutions, undefined);
+    assert.equal(concurrency.ReservedConcurrentExecutions, deployedConcurrency);
     assert.equal(existsSync(undoFile), false);
     assert.equal(await writerRegion(clients, config, secondary), primary);
   });

@@ -18,11 +18,11 @@ import { DataPlaneOutage, readUndo } from '../../src/core/drill/aws/data-plane-o
 import { SignedIntake } from '../../src/core/drill/aws/signed-intake.js';
 import { awaitWatchdogExecution } from '../../src/core/drill/aws/automatic-trigger.js';
 import { ORDER_API_THROTTLE } from '../../src/infra/platform-definitions.js';
-import { useEmulator } from '../emulator/client.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { restApiId } from './sandbox-runtime-helpers.js';
-import { config, emulatorClients, naming, primary, secondary, seedWithMachines } from './failover-helpers.js';
+import { config, emulatorClients, naming, primary, secondary } from './failover-helpers.js';
 
-const endpoint = useEmulator();
+const { endpoint } = useDeployedPlatform();
 const clients = emulatorClients(endpoint, 5000);
 after(() => clients.destroy());
 
@@ -43,7 +43,6 @@ const concurrency = async (region: string) =>
 describe('drill on AWS: the data-plane outage (emulator)', () => {
   let dir: string;
   beforeEach(async () => {
-    await seedWithMachines(clients);
     dir = await mkdtemp(join(tmpdir(), 'dr-outage-'));
   });
   after(async () => {
@@ -58,7 +57,9 @@ describe('drill on AWS: the data-plane outage (emulator)', () => {
       rate: ORDER_API_THROTTLE.rateLimit,
       burst: ORDER_API_THROTTLE.burstLimit,
     });
-    assert.equal(await concurrency(primary), undefined);
+    // (the stack reserves the trade processor's concurrency)
+    const deployedConcurrency = await concurrency(primary);
+    assert.equal(typeof deployedConcurrency, 'number');
 
     // When the outage is injected in the primary
     await outage.inject(primary);
@@ -71,12 +72,12 @@ describe('drill on AWS: the data-plane outage (emulator)', () => {
       rate: ORDER_API_THROTTLE.rateLimit,
       burst: ORDER_API_THROTTLE.burstLimit,
     });
-    assert.equal(await concurrency(secondary), undefined);
+    assert.equal(await concurrency(secondary), deployedConcurrency);
     // And the undo record holds what was there before
     const undo = JSON.parse(await readFile(undoFile, 'utf8')) as Record<string, unknown>;
     assert.equal(undo.region, primary);
     assert.deepEqual(undo.throttle, ORDER_API_THROTTLE);
-    assert.equal(undo.reservedConcurrency, null);
+    assert.equal(undo.reservedConcurrency, deployedConcurrency);
     // And a second outage is refused while this one is not undone
     await assert.rejects(outage.inject(secondary), /never undone: run `dr drill --restore-outage`/);
     assert.deepEqual(await stageThrottle(secondary), {
@@ -93,7 +94,7 @@ describe('drill on AWS: the data-plane outage (emulator)', () => {
       rate: ORDER_API_THROTTLE.rateLimit,
       burst: ORDER_API_THROTTLE.burstLimit,
     });
-    assert.equal(await concurrency(primary), undefined);
+    assert.equal(await concurrency(primary), deployedConcurrency);
     assert.equal(existsSync(undoFile), false);
     assert.equal(await readUndo(undoFile), null);
     assert.equal(await outage.restore(), null);
@@ -115,7 +116,6 @@ describe('drill on AWS: the data-plane outage (emulator)', () => {
 
 describe('drill on AWS: the watchdog execution (emulator)', () => {
   it('finds the failover the watchdog started after the outage, and only such a one', async () => {
-    await seedWithMachines(clients);
     const arn = (
       await clients
         .ssm(secondary)

@@ -12,22 +12,15 @@ import { after, before, describe, it } from 'node:test';
 import { runDrill } from '../../src/core/drill/drill.js';
 import { objectives, ordersSummary } from '../../src/core/drill/measure.js';
 import type { DrillReport, RtoComponent } from '../../src/core/drill/model.js';
-import { SandboxPlatform } from '../../src/core/drill/platform.js';
-import { SandboxTarget } from '../../src/core/drill/sandbox-target.js';
+import { SandboxPlatform } from '../../src/sandbox/drill/platform.js';
+import { SandboxTarget } from '../../src/sandbox/drill/sandbox-target.js';
 import { writerRegion } from '../../src/core/drill/scenario.js';
 import { readLease } from '../../src/core/failover/lease.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
 import { writeReport } from '../../src/core/report/write.js';
-import { useEmulator } from '../emulator/client.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { ordersDatabase, type OrdersDatabase } from './sandbox-runtime-helpers.js';
-import {
-  config,
-  emulatorClients,
-  naming,
-  primary,
-  secondary,
-  seedDrillPlatform,
-} from './failover-helpers.js';
+import { config, emulatorClients, naming, primary, secondary, mapDrillDatabase } from './failover-helpers.js';
 
 describe('drill measurements (pure)', () => {
   const attempt = (id: string, region: string, accepted: boolean) => ({
@@ -93,7 +86,7 @@ describe('drill measurements (pure)', () => {
 });
 
 describe('drill against the emulator (both scenarios)', () => {
-  const endpoint = useEmulator();
+  const { endpoint } = useDeployedPlatform();
   const clients = emulatorClients(endpoint, 3000);
   let orders: OrdersDatabase;
   before(async () => {
@@ -105,9 +98,9 @@ describe('drill against the emulator (both scenarios)', () => {
   });
 
   it('fails over and back in both scenarios, and the report says what the platform says', async () => {
-    // Given a seeded sandbox (lag metric on, as `dr sandbox up` does) and the orders database
+    // Given the deployed sandbox (lag metric on, as `dr sandbox up` leaves it) and the orders database
     // And the emulator's RDS Data API running its SQL there, for both clusters (the fence step)
-    await seedDrillPlatform(clients, endpoint, orders.url);
+    await mapDrillDatabase(clients, endpoint, orders.url);
     const platform = await SandboxPlatform.start({
       clients,
       config,
@@ -189,7 +182,7 @@ describe('drill against the emulator (both scenarios)', () => {
     assert.ok(outage?.timeline.some((x) => x.id === 'fault:outage'));
     assert.ok((outage?.components.find((c) => c.name === 'detection')?.measuredMs ?? -1) >= 0);
 
-    // And the platform is back where it started: primary writes, lease free, auto-failover as seeded
+    // And the platform is back where it started: primary writes, lease free, auto-failover as deployed
     assert.equal(await writerRegion(clients, config, secondary), primary);
     assert.equal(await readLease(clients.dynamodb(secondary), naming.leaseTable(), LEASE_ID), undefined);
     const auto = await clients

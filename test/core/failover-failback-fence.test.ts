@@ -6,25 +6,24 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { configureEmulator, restoreRegion } from '../../src/core/sandbox/emulator.js';
+import { configureEmulator, restoreRegion } from '../../src/sandbox/emulator.js';
 import { findStaleRegion } from '../../src/core/failover/fence-returned.js';
 import { operate } from '../../src/core/failover/operate.js';
 import { planOperation } from '../../src/core/failover/plan.js';
 import { executePlan } from '../../src/core/failover/run.js';
 import { requireInSync, verifySync } from '../../src/core/verify-sync.js';
 import type { Reporter } from '../../src/core/reporter.js';
-import { useEmulator } from '../emulator/client.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
 import {
   config,
   emulatorClients,
   platformState,
   primary,
   secondary,
-  seedThenUnplannedFailover,
-  seedWithMachines,
+  unplannedFailover,
 } from './failover-helpers.js';
 
-const endpoint = useEmulator();
+const { endpoint } = useDeployedPlatform();
 const clients = emulatorClients(endpoint);
 after(() => clients.destroy());
 
@@ -50,7 +49,7 @@ function recordingReporter() {
 /** Seeds (the lag metric published, as in the sandbox), then fails over to us-east-2 unplanned with us-east-1 refusing. */
 async function givenUnplannedFailoverThenRestore(): Promise<void> {
   await configureEmulator(endpoint, { replicationLagMs: 20 });
-  await seedThenUnplannedFailover(clients, endpoint);
+  await unplannedFailover(clients, endpoint);
   await restoreRegion(endpoint, primary);
 }
 
@@ -123,7 +122,6 @@ describe('failback fences the region back from an unplanned failover (emulator)'
 
   it('finds nothing stale after a planned failover (nothing to fence)', async () => {
     // Given a planned failover to us-east-2 (both regions fenced by the operation itself)
-    await seedWithMachines(clients);
     const plan = await planOperation({
       clients,
       config,

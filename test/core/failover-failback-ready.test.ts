@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { RDSClient, RemoveFromGlobalClusterCommand } from '@aws-sdk/client-rds';
-import { restoreRegion } from '../../src/core/sandbox/emulator.js';
+import { restoreRegion } from '../../src/sandbox/emulator.js';
 import { CheckFailedError } from '../../src/core/errors.js';
 import {
   awaitFailbackReady,
@@ -16,7 +16,8 @@ import {
   readMembership,
 } from '../../src/core/failover/failback-ready.js';
 import { operate } from '../../src/core/failover/operate.js';
-import { testClient, useEmulator } from '../emulator/client.js';
+import { testClient } from '../emulator/client.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
 import {
   config,
   emulatorClients,
@@ -24,10 +25,10 @@ import {
   platformState,
   primary,
   secondary,
-  seedThenUnplannedFailover,
+  unplannedFailover,
 } from './failover-helpers.js';
 
-const endpoint = useEmulator();
+const { endpoint } = useDeployedPlatform();
 const clients = emulatorClients(endpoint);
 after(() => clients.destroy());
 
@@ -46,7 +47,7 @@ function gateThatPassesAfter(failures: number) {
 describe('failback readiness (emulator)', () => {
   it('waits while the old primary is pending-resync, then until the gate passes (gate faked)', async () => {
     // Given an unplanned failover with us-east-1 still down
-    await seedThenUnplannedFailover(clients, endpoint);
+    await unplannedFailover(clients, endpoint);
     const before = await readMembership({ clients, config, region: primary, readFrom: secondary });
     assert.equal(before.state, 'pending-resync');
 
@@ -66,7 +67,7 @@ describe('failback readiness (emulator)', () => {
 
   it('dr failback (operate) after an unplanned failover re-joins, waits for sync, then switches back', async () => {
     // Given an unplanned failover, then us-east-1 back
-    await seedThenUnplannedFailover(clients, endpoint);
+    await unplannedFailover(clients, endpoint);
     await restoreRegion(endpoint, primary);
     const gate = gateThatPassesAfter(1);
 
@@ -99,7 +100,7 @@ describe('failback readiness (emulator)', () => {
 
   it('times out naming the checks still failing, and changes nothing', async () => {
     // Given an unplanned failover, us-east-1 back, and a gate that never passes
-    await seedThenUnplannedFailover(clients, endpoint);
+    await unplannedFailover(clients, endpoint);
     await restoreRegion(endpoint, primary);
     const gate = gateThatPassesAfter(Number.POSITIVE_INFINITY);
 
@@ -132,9 +133,9 @@ describe('failback readiness (emulator)', () => {
 
   it('stops at once on a detached old primary, saying how to re-create it', async () => {
     // Given an unplanned failover, us-east-1 back, and its cluster removed from the global cluster
-    await seedThenUnplannedFailover(clients, endpoint);
+    await unplannedFailover(clients, endpoint);
     await restoreRegion(endpoint, primary);
-    const rds = testClient(RDSClient, primary);
+    const rds = testClient(RDSClient, primary, { endpoint });
     const arn = (
       await clients.rds(primary).describeDBClusters({ DBClusterIdentifier: naming.dbCluster(primary) })
     ).DBClusters?.[0]?.DBClusterArn;

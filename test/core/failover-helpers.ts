@@ -1,23 +1,19 @@
 /**
- * Shared by the failover tests: a seeded emulator with the real failover/failback
- * definitions, and readers of what a failover changes (writer, active-region, epoch,
- * event source mappings, lease).
+ * Shared by the failover tests, which run on the deployed sandbox (test/sandbox/deployed.ts:
+ * the synthesized stacks applied by Terraform, restored before each test): readers of what a
+ * failover changes (writer, active-region, epoch, event source mappings, lease).
  */
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { DrConfig } from '../../src/config/schema.js';
-import { seedPlatform, type SeedOptions, type SeedResult } from '../../src/core/sandbox/seed.js';
-import { drDefinition } from '../../src/infra/constructs/regional/state-machine-definition.js';
 import { Naming } from '../../src/infra/naming.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
 import { readLease } from '../../src/core/failover/lease.js';
 import { planOperation } from '../../src/core/failover/plan.js';
 import { executePlan } from '../../src/core/failover/run.js';
-import { configureEmulator, setOutage } from '../../src/core/sandbox/emulator.js';
-import { mapDataApiToDatabase } from '../../src/core/drill/sandbox-drill.js';
+import { setOutage } from '../../src/sandbox/emulator.js';
+import { mapDataApiToDatabase } from '../../src/sandbox/drill/sandbox-drill.js';
 import assert from 'node:assert/strict';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 export const config: DrConfig = parseConfig({
   app: 'trading',
@@ -31,34 +27,8 @@ export function emulatorClients(endpoint: string, timeoutMs = 2000): AwsClients 
   return createClients({ endpoint, maxAttempts: 1, timeoutMs });
 }
 
-/**
- * Seeds with its own, patient clients: the emulator's first calls import moto's backends,
- * which on a loaded 2-core machine takes longer than a test's short client timeout.
- */
-export async function seedPatiently(
-  endpoint: string | undefined,
-  options: Omit<SeedOptions, 'clients'>,
-): Promise<SeedResult> {
-  const seeding = createClients({ ...(endpoint ? { endpoint } : {}), maxAttempts: 1, timeoutMs: 30_000 });
-  try {
-    return await seedPlatform({ clients: seeding, ...options });
-  } finally {
-    seeding.destroy();
-  }
-}
-
-/** The platform seeded with the real failover/failback definitions. */
-export async function seedWithMachines(clients: AwsClients): Promise<void> {
-  await seedPatiently(clients.endpoint, {
-    config,
-    lambdaDir: join(tmpdir(), 'dr-no-lambdas'),
-    stateMachineDefinition: drDefinition,
-  });
-}
-
-/** Seeds, then fails over to the secondary unplanned while the primary refuses everything. */
-export async function seedThenUnplannedFailover(clients: AwsClients, endpoint: string): Promise<void> {
-  await seedWithMachines(clients);
+/** Fails over to the secondary unplanned while the primary refuses everything. */
+export async function unplannedFailover(clients: AwsClients, endpoint: string): Promise<void> {
   await setOutage(endpoint, primary, 'refuse');
   const plan = await planOperation({
     clients,
@@ -121,13 +91,11 @@ export async function platformState(
 }
 
 /**
- * A deployed platform as a drill finds it: seeded (the lag metric on, as `dr sandbox up`
- * does), and the emulator's RDS Data API running its SQL on the orders database at
- * `dbUrl` (sandbox-runtime-helpers' ordersDatabase) for both clusters: the failover
- * machine's fence step, the AWS drill's order counts.
+ * The deployed platform as a drill finds it: the emulator's RDS Data API running its SQL on
+ * the orders database at `dbUrl` (sandbox-runtime-helpers' ordersDatabase) for both
+ * clusters: the failover machine's fence step, the AWS drill's order counts. (The lag
+ * metric is on: `dr sandbox up` switched it on before the snapshot was taken.)
  */
-export async function seedDrillPlatform(clients: AwsClients, endpoint: string, dbUrl: string): Promise<void> {
-  await seedWithMachines(clients);
-  await configureEmulator(endpoint, { replicationLagMs: 20 });
+export async function mapDrillDatabase(clients: AwsClients, endpoint: string, dbUrl: string): Promise<void> {
   await mapDataApiToDatabase(clients, config, endpoint, dbUrl);
 }

@@ -6,22 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { setHealthCheckStatus, setOutage } from '../../src/core/sandbox/emulator.js';
-import { sandboxHealthProbe, sandboxWatchdog } from '../../src/core/failover/watchdog-sandbox.js';
+import { setHealthCheckStatus, setOutage } from '../../src/sandbox/emulator.js';
+import { sandboxHealthProbe, sandboxWatchdog } from '../../src/sandbox/watchdog.js';
 import { UsageError } from '../../src/core/errors.js';
 import { createClients } from '../../src/aws/clients.js';
-import { useEmulator } from '../emulator/client.js';
-import {
-  config,
-  emulatorClients,
-  naming,
-  platformState,
-  primary,
-  secondary,
-  seedWithMachines,
-} from './failover-helpers.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
+import { config, emulatorClients, naming, platformState, primary, secondary } from './failover-helpers.js';
 
-const endpoint = useEmulator();
+const { endpoint } = useDeployedPlatform();
 const clients = emulatorClients(endpoint);
 after(() => clients.destroy());
 
@@ -43,8 +35,6 @@ async function primaryHealthCheckId(): Promise<string> {
 
 describe('sandbox watchdog (emulator)', () => {
   it('probes: healthy, then 503 when the health check is forced to Failure, then down in an outage', async () => {
-    // Given a seeded platform
-    await seedWithMachines(clients);
     const probe = sandboxHealthProbe({ clients, config, watched: primary });
     // Then the probe follows the emulator's switches
     assert.equal((await probe()).ok, true);
@@ -59,7 +49,6 @@ describe('sandbox watchdog (emulator)', () => {
 
   it('auto-failover on: a forced-Failure primary makes it start and finish the unplanned failover in us-east-2', async () => {
     // Given auto-failover on and a healthy primary
-    await seedWithMachines(clients);
     await setAutoFailover('on');
     const calm = await sandboxWatchdog({ clients, config, periods: 2, intervalMs: 0 });
     assert.equal(calm.decision.action, 'none');
@@ -81,8 +70,7 @@ describe('sandbox watchdog (emulator)', () => {
   });
 
   it('approval: with us-east-1 out it only asks, and nothing moves', async () => {
-    // Given approval mode (the seeded default) and us-east-1 down
-    await seedWithMachines(clients);
+    // Given approval mode (the deployed default) and us-east-1 down
     await setOutage(endpoint, primary, 'refuse');
     // When the watchdog runs one period
     const out = await sandboxWatchdog({ clients, config, periods: 1, intervalMs: 0 });

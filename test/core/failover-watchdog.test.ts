@@ -15,7 +15,7 @@ import {
   GetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { setOutage } from '../../src/core/sandbox/emulator.js';
+import { setOutage } from '../../src/sandbox/emulator.js';
 import { LockHeldError } from '../../src/core/errors.js';
 import { followExecution } from '../../src/core/failover/execution.js';
 import { acquireLease, releaseLease } from '../../src/core/failover/lease.js';
@@ -34,18 +34,11 @@ import {
 import { readWatchdogConfig } from '../../src/core/failover/watchdog-config.js';
 import { watchdogConfigJson, watchdogTiming } from '../../src/core/failover/watchdog-env.js';
 import { silentReporter } from '../../src/core/reporter.js';
-import { testClient, useEmulator } from '../emulator/client.js';
-import {
-  config,
-  emulatorClients,
-  naming,
-  platformState,
-  primary,
-  secondary,
-  seedWithMachines,
-} from './failover-helpers.js';
+import { testClient } from '../emulator/client.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
+import { config, emulatorClients, naming, platformState, primary, secondary } from './failover-helpers.js';
 
-const endpoint = useEmulator();
+const { endpoint } = useDeployedPlatform();
 const clients = emulatorClients(endpoint);
 after(() => clients.destroy());
 
@@ -247,8 +240,7 @@ const setAutoFailover = (value: string) =>
 
 describe('runWatchdog (emulator; the primary /health is a local HTTP stand-in)', () => {
   it('fires the unplanned failover from us-east-2 when the primary health goes bad, with us-east-1 down', async () => {
-    // Given a seeded platform with auto-failover on, a healthy primary, and the watchdog in us-east-2
-    await seedWithMachines(clients);
+    // Given the deployed platform with auto-failover on, a healthy primary, and the watchdog in us-east-2
     await setAutoFailover('on');
     let status = 200;
     const health = await primaryHealth(() => status);
@@ -324,10 +316,9 @@ describe('runWatchdog (emulator; the primary /health is a local HTTP stand-in)',
   });
 
   it('with approval required it asks on the alarm topic instead of failing over', async () => {
-    // Given approval mode (the seeded default), a failing primary, and a queue subscribed to the alarm topic
-    await seedWithMachines(clients);
-    const sqs = testClient(SQSClient, secondary);
-    const sns = testClient(SNSClient, secondary);
+    // Given approval mode (the deployed default), a failing primary, and a queue subscribed to the alarm topic
+    const sqs = testClient(SQSClient, secondary, { endpoint });
+    const sns = testClient(SNSClient, secondary, { endpoint });
     const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'approval-inbox' }))).QueueUrl ?? '';
     const queueArn =
       (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] })))

@@ -4,27 +4,19 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { setOutage, type OutageMode } from '../../src/core/sandbox/emulator.js';
+import { setOutage, type OutageMode } from '../../src/sandbox/emulator.js';
 import { planOperation } from '../../src/core/failover/plan.js';
 import { executePlan } from '../../src/core/failover/run.js';
-import { useEmulator } from '../emulator/client.js';
-import {
-  config,
-  emulatorClients,
-  platformState,
-  primary,
-  secondary,
-  seedWithMachines,
-} from './failover-helpers.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
+import { config, emulatorClients, platformState, primary, secondary } from './failover-helpers.js';
 
-const endpoint = useEmulator();
+const { endpoint } = useDeployedPlatform();
 const clients = emulatorClients(endpoint);
 after(() => clients.destroy());
 
 describe('failover and failback (emulator)', () => {
   it('planned failover to us-east-2, then failback to us-east-1: writer, active-region, epoch and mappings after each', async () => {
-    // Given a seeded platform, us-east-1 primary at epoch 1
-    await seedWithMachines(clients);
+    // Given the deployed platform, us-east-1 primary at epoch 1
     const before = await platformState(clients);
     assert.equal(before.writer, primary);
     assert.deepEqual(before.regions[secondary], { activeRegion: primary, epoch: '1', mappingEnabled: false });
@@ -90,8 +82,7 @@ describe('failover and failback (emulator)', () => {
 
   for (const mode of ['refuse', 'hang'] as OutageMode[]) {
     it(`unplanned failover completes from us-east-2 alone while us-east-1 is down (${mode})`, async () => {
-      // Given a seeded platform, and us-east-1 down: every call signed for it (the state machine's own too) fails
-      await seedWithMachines(clients);
+      // Given the deployed platform, and us-east-1 down: every call signed for it (the state machine's own too) fails
       await setOutage(endpoint, primary, mode);
 
       // When an unplanned failover to us-east-2 runs

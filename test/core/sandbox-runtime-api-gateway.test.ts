@@ -1,5 +1,5 @@
 /**
- * The API Gateway stand-in (src/core/sandbox/api-gateway.ts) over a seeded sandbox: the
+ * The API Gateway stand-in (src/sandbox/api-gateway.ts) over the deployed sandbox: the
  * order API as the emulator holds it, served on 127.0.0.1. A SigV4-signed POST /orders
  * lands in the region's queue; unsigned, badly scoped, unknown, invalid or throttled
  * requests are refused as API Gateway refuses them; GET /health is the health Lambda's
@@ -9,12 +9,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../../src/core/drill/aws/signed-intake.js';
-import { startApiGateway, type RunningApiGateway } from '../../src/core/sandbox/api-gateway.js';
+import { startApiGateway, type RunningApiGateway } from '../../src/sandbox/api-gateway.js';
 import { syntheticOrder } from '../../src/core/drill/orders.js';
-import { setOutage } from '../../src/core/sandbox/emulator.js';
+import { setOutage } from '../../src/sandbox/emulator.js';
 import { ORDER_API_THROTTLE } from '../../src/infra/platform-definitions.js';
-import { useEmulator } from '../emulator/client.js';
-import { config, emulatorClients, naming, primary, secondary, seedWithMachines } from './failover-helpers.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
+import { config, emulatorClients, naming, primary, secondary } from './failover-helpers.js';
 import {
   BLACKOUT,
   ordersDatabase,
@@ -24,7 +24,7 @@ import {
   type OrdersDatabase,
 } from './sandbox-runtime-helpers.js';
 
-const endpoint = useEmulator();
+const { endpoint } = useDeployedPlatform();
 const clients = emulatorClients(endpoint, 3000);
 let orders: OrdersDatabase;
 before(async () => {
@@ -74,7 +74,6 @@ function order(id: string): string {
 describe('API Gateway stand-in', () => {
   let gateway: RunningApiGateway | undefined;
   const start = async (options: { validateOrders?: boolean } = {}) => {
-    await seedWithMachines(clients);
     gateway = await startApiGateway({ clients, config, dbUrl: orders.url, ...options });
     return gateway;
   };
@@ -86,7 +85,7 @@ describe('API Gateway stand-in', () => {
 
   it('puts a signed POST /orders in the region queue; refuses unsigned, badly scoped, unknown and invalid requests', async () => {
     try {
-      // Given the stand-in over a seeded sandbox
+      // Given the stand-in over the deployed sandbox
       const gw = await start();
       const base = gw.baseUrl(primary);
       assert.match(
@@ -105,11 +104,13 @@ describe('API Gateway stand-in', () => {
       assert.equal(answer.accepted, true);
       assert.match(answer.messageId, /\S/);
       assert.equal(ok.headers.get('x-amzn-requestid'), answer.requestId);
-      // And the body is in the primary's orders queue, with the request id attribute
+      // And the body is in the primary's orders queue, with the request id attribute (a short
+      // poll: the deployed queue long-polls 20 s by default)
       const got = await clients.sqs(primary).receiveMessage({
         QueueUrl: queueUrl,
         MaxNumberOfMessages: 10,
         MessageAttributeNames: ['All'],
+        WaitTimeSeconds: 0,
       });
       assert.equal(got.Messages?.length, 1);
       assert.equal(got.Messages?.[0]?.MessageId, answer.messageId);
@@ -159,7 +160,9 @@ describe('API Gateway stand-in', () => {
       });
       assert.equal(malformed.status, 403);
       // Nothing else reached the queue
-      const rest = await clients.sqs(primary).receiveMessage({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 });
+      const rest = await clients
+        .sqs(primary)
+        .receiveMessage({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 });
       assert.equal(rest.Messages?.length ?? 0, 0);
       assert.deepEqual(
         gw.requests.slice(0, 2).map((r) => [r.region, r.method, r.path, r.status]),
@@ -175,7 +178,7 @@ describe('API Gateway stand-in', () => {
 
   it('answers 429 on a stage throttled to 0 and GET /health from the health Lambda handler; resets in an outage', async () => {
     try {
-      // Given the stand-in over a seeded sandbox
+      // Given the stand-in over the deployed sandbox
       const gw = await start();
       const base = gw.baseUrl(primary);
       // GET /health → the handler's 200 and body (unsigned: the route is NONE)

@@ -6,12 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { HealthCheckers } from '../../src/core/drill/health-checkers.js';
-import { sandboxHealthProbe } from '../../src/core/failover/watchdog-sandbox.js';
-import { setOutage } from '../../src/core/sandbox/emulator.js';
+import { HealthCheckers } from '../../src/sandbox/health-checkers.js';
+import { sandboxHealthProbe } from '../../src/sandbox/watchdog.js';
+import { setOutage } from '../../src/sandbox/emulator.js';
 import { ORDER_API_THROTTLE } from '../../src/infra/platform-definitions.js';
-import { useEmulator } from '../emulator/client.js';
-import { config, emulatorClients, primary, secondary, seedWithMachines } from './failover-helpers.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
+import { config, emulatorClients, primary, secondary } from './failover-helpers.js';
 import {
   BLACKOUT,
   healthCheckFailing,
@@ -22,7 +22,7 @@ import {
   type OrdersDatabase,
 } from './sandbox-runtime-helpers.js';
 
-const endpoint = useEmulator();
+const { endpoint } = useDeployedPlatform();
 const clients = emulatorClients(endpoint, 3000);
 let orders: OrdersDatabase;
 before(async () => {
@@ -35,8 +35,7 @@ after(async () => {
 
 describe('health checkers: a stage throttled to 0', () => {
   it('fails the primary after the threshold (health check forced to Failure), and heals when the throttle is back', async () => {
-    // Given the Route 53 stand-in over a seeded sandbox, both regions healthy
-    await seedWithMachines(clients);
+    // Given the Route 53 stand-in over the deployed sandbox, both regions healthy
     const checkers = await HealthCheckers.create({
       clients,
       config,
@@ -91,8 +90,7 @@ describe('health checkers: a stage throttled to 0', () => {
 
 describe('watchdog probe: a stage throttled to 0', () => {
   it('fails with 429 while the stage is throttled to 0, answers 200 once restored, and does not answer in an outage', async () => {
-    // Given a seeded sandbox
-    await seedWithMachines(clients);
+    // Given the deployed sandbox
     const probe = sandboxHealthProbe({ clients, config, watched: primary });
     assert.equal((await probe()).ok, true);
     // When the primary's stage is throttled to 0
@@ -113,8 +111,7 @@ describe('watchdog probe: a stage throttled to 0', () => {
   });
 
   it('counts a burst limit of 0 alone as throttled', async () => {
-    // Given a seeded sandbox
-    await seedWithMachines(clients);
+    // Given the deployed sandbox
     const probe = sandboxHealthProbe({ clients, config, watched: primary });
     // When only the burst limit is 0
     await throttleStage(clients, primary, { rateLimit: ORDER_API_THROTTLE.rateLimit, burstLimit: 0 });

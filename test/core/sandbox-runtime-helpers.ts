@@ -8,7 +8,7 @@ import type { AwsClients } from '../../src/aws/clients.js';
 import { findRestApiId, stageThrottlePatch } from '../../src/core/order-api.js';
 import { seedFence } from '../../src/core/db-fence.js';
 import { applyMigrations, loadMigrations } from '../../src/core/db-migrations.js';
-import { startPostgres } from '../../src/core/sandbox/postgres.js';
+import { startPostgres } from '../../src/sandbox/postgres.js';
 import { config, naming, primary } from './failover-helpers.js';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { processedRows } from '../../src/core/drill/orders.js';
-import { SandboxPlatform } from '../../src/core/drill/platform.js';
-import { useEmulator } from '../emulator/client.js';
-import { config, emulatorClients, naming, primary, seedWithMachines } from './failover-helpers.js';
+import { SandboxPlatform } from '../../src/sandbox/drill/platform.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
+import { config, emulatorClients, naming, primary } from './failover-helpers.js';
 import {
   ordersDatabase,
   sleep,
@@ -18,7 +18,7 @@ import {
   type OrdersDatabase,
 } from './sandbox-runtime-helpers.js';
 
-const endpoint = useEmulator();
+const { endpoint } = useDeployedPlatform();
 const clients = emulatorClients(endpoint, 3000);
 let orders: OrdersDatabase;
 before(async () => {
@@ -44,7 +44,6 @@ const order = (id: string) =>
 describe('order pump: reserved concurrency', () => {
   it('invokes nothing while the trade processor reserves 0, and processes the queued orders once it is deleted', async () => {
     // Given the sandbox platform running, and the primary's trade processor at reserved concurrency 0
-    await seedWithMachines(clients);
     const platform = await SandboxPlatform.start({
       clients,
       config,

@@ -1,5 +1,5 @@
 /**
- * The watchdog's EventBridge schedule in-process (src/core/sandbox/watchdog-schedule.ts),
+ * The watchdog's EventBridge schedule in-process (src/sandbox/watchdog-schedule.ts),
  * against the emulator: the AWS drill's blackout of the primary (its order API stage
  * throttled to 0) makes the schedule start the unplanned failover in the secondary when
  * auto-failover is on, and nothing when it is off.
@@ -8,21 +8,13 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { followExecution } from '../../src/core/failover/execution.js';
 import { silentReporter } from '../../src/core/reporter.js';
-import { restoreRegion, setOutage } from '../../src/core/sandbox/emulator.js';
-import { WatchdogSchedule, startWatchdogSchedule } from '../../src/core/sandbox/watchdog-schedule.js';
-import { useEmulator } from '../emulator/client.js';
-import {
-  config,
-  emulatorClients,
-  naming,
-  platformState,
-  primary,
-  secondary,
-  seedWithMachines,
-} from './failover-helpers.js';
+import { restoreRegion, setOutage } from '../../src/sandbox/emulator.js';
+import { WatchdogSchedule, startWatchdogSchedule } from '../../src/sandbox/watchdog-schedule.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
+import { config, emulatorClients, naming, platformState, primary, secondary } from './failover-helpers.js';
 import { BLACKOUT, sleep, throttleStage, until } from './sandbox-runtime-helpers.js';
 
-const endpoint = useEmulator();
+const { endpoint } = useDeployedPlatform();
 const clients = emulatorClients(endpoint, 3000);
 after(() => clients.destroy());
 
@@ -46,7 +38,6 @@ async function failoverExecutions(): Promise<number> {
 describe('watchdog schedule (emulator)', () => {
   it('auto-failover on: with the primary throttled to 0 it starts the unplanned failover in the secondary, once', async () => {
     // Given auto-failover on and the primary's stage throttled to 0
-    await seedWithMachines(clients);
     await setAutoFailover('on');
     await throttleStage(clients, primary, BLACKOUT);
 
@@ -86,7 +77,6 @@ describe('watchdog schedule (emulator)', () => {
 
   it('auto-failover off: the runs see the failures and start nothing; runs never overlap', async () => {
     // Given auto-failover off and the primary's stage throttled to 0
-    await seedWithMachines(clients);
     await setAutoFailover('off');
     await throttleStage(clients, primary, BLACKOUT);
 
@@ -121,7 +111,6 @@ describe('watchdog schedule (emulator)', () => {
 
   it('records a failed run and goes on', async () => {
     // Given the secondary (where it runs) in outage
-    await seedWithMachines(clients);
     await setAutoFailover('off');
     await setOutage(endpoint, secondary, 'refuse');
     const schedule = startWatchdogSchedule({ clients, config, everyMs: 50, probeIntervalMs: 0 });

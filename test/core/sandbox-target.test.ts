@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { UsageError } from '../../src/core/errors.js';
-import { NO_SANDBOX_MESSAGE, resolveAwsTarget } from '../../src/core/sandbox/target.js';
-import { readSandboxState, writeSandboxState } from '../../src/core/sandbox/state.js';
+import { NO_SANDBOX_MESSAGE, resolveAwsTarget } from '../../src/sandbox/target.js';
+import { readSandboxState, writeSandboxState } from '../../src/sandbox/state.js';
 
 let cwd: string;
 before(async () => {

@@ -1,5 +1,5 @@
 /**
- * collectStatus against the emulator over HTTP, on a seeded platform: what it reports,
+ * collectStatus against the emulator over HTTP, on the deployed platform: what it reports,
  * in how many sequential levels, and what it shows when a region does not answer.
  */
 import assert from 'node:assert/strict';
@@ -7,13 +7,13 @@ import { after, beforeEach, describe, it } from 'node:test';
 import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
-import { setHealthCheckStatus, setOutage } from '../../src/core/sandbox/emulator.js';
-import { seedPatiently } from './failover-helpers.js';
+import { setHealthCheckStatus, setOutage } from '../../src/sandbox/emulator.js';
 import { collectStatus, READINESS_METRIC } from '../../src/core/status.js';
 import { Naming } from '../../src/infra/naming.js';
-import { testClient, useEmulator } from '../emulator/client.js';
+import { testClient } from '../emulator/client.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
 
-const endpoint = useEmulator();
+const { endpoint } = useDeployedPlatform();
 const config = configSchema.parse({ app: 'trading', dns: { domain: 'trading.example.com' } });
 const naming = new Naming(config);
 const [E1, E2] = ['us-east-1', 'us-east-2'];
@@ -22,12 +22,11 @@ let clients: AwsClients;
 beforeEach(async () => {
   clients?.destroy();
   clients = createClients({ endpoint, maxAttempts: 1, timeoutMs: 1500 });
-  await seedPatiently(endpoint, { config });
 });
 after(() => clients?.destroy());
 
 describe('collectStatus against the emulator', () => {
-  it('shows the seeded platform, in at most two sequential levels', async () => {
+  it('shows the deployed platform, in at most two sequential levels', async () => {
     // Given lag and a readiness result published, and one alarm firing in us-east-2
     await clients.cloudwatch(E2).putMetricData({
       Namespace: 'AWS/RDS',
@@ -43,7 +42,7 @@ describe('collectStatus against the emulator', () => {
       Namespace: naming.metricsNamespace(),
       MetricData: [{ MetricName: READINESS_METRIC, Dimensions: [{ Name: 'Region', Value: E2 }], Value: 1 }],
     });
-    await testClient(CloudWatchClient, E2).send(
+    await testClient(CloudWatchClient, E2, { endpoint }).send(
       new SetAlarmStateCommand({
         AlarmName: naming.alarm(E2, 'dlq-depth'),
         StateValue: 'ALARM',

@@ -15,7 +15,7 @@ import { after, beforeEach } from 'node:test';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../../src/core/drill/aws/signed-intake.js';
-import { resetEmulator } from '../../src/core/sandbox/emulator.js';
+import { resetEmulator } from '../../src/sandbox/emulator.js';
 
 export const TEST_CREDENTIALS = Object.freeze({ accessKeyId: 'test', secretAccessKey: 'test' });
 
@@ -33,13 +33,15 @@ export function testEndpoint(): string {
 export interface TestClientOptions {
   /** Per-attempt connection and request timeout, ms. @default 5000 */
   readonly timeoutMs?: number;
+  /** Another emulator (the deployed sandbox's). @default - the run's emulator (DR_TEST_ENDPOINT) */
+  readonly endpoint?: string;
 }
 
 /** The config for any SDK v3 client: `new S3Client(awsTestConfig('us-east-1'))`. */
 export function awsTestConfig(region: string, options: TestClientOptions = {}) {
   const timeoutMs = options.timeoutMs ?? 5000;
   return {
-    endpoint: testEndpoint(),
+    endpoint: options.endpoint ?? testEndpoint(),
     region,
     credentials: { ...TEST_CREDENTIALS },
     forcePathStyle: true,
@@ -76,10 +78,13 @@ export function testClient<T extends Destroyable>(
 export function useEmulator(): string {
   const endpoint = testEndpoint();
   beforeEach(() => resetEmulator(endpoint));
-  after(() => {
-    for (const client of made.splice(0)) client.destroy();
-  });
+  after(destroyTestClients);
   return endpoint;
+}
+
+/** Closes the clients made with `testClient` (useEmulator and useDeployedPlatform do, after the file). */
+export function destroyTestClients(): void {
+  for (const client of made.splice(0)) client.destroy();
 }
 
 export interface SignedRequest {

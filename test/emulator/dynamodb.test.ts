@@ -15,7 +15,7 @@ import {
   UpdateItemCommand,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import { configureEmulator, restoreRegion, setOutage } from '../../src/core/sandbox/emulator.js';
+import { configureEmulator, restoreRegion, setOutage } from '../../src/sandbox/emulator.js';
 import { testClient, useEmulator } from './client.js';
 
 const endpoint = useEmulator();

@@ -1,5 +1,5 @@
 /**
- * The launcher (src/core/sandbox/emulator.ts) as `dr sandbox` uses it: a detached
+ * The launcher (src/sandbox/emulator.ts) as `dr sandbox` uses it: a detached
  * emulator that outlives its starter and is stopped by pid, and the control endpoint's
  * input checks. (The shared emulator of the run was itself started by the launcher.)
  */
@@ -14,7 +14,7 @@ import {
   setOutage,
   startEmulator,
   stopEmulator,
-} from '../../src/core/sandbox/emulator.js';
+} from '../../src/sandbox/emulator.js';
 import { testEndpoint } from './client.js';
 
 function alive(pid: number): boolean {

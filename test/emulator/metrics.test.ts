@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateDBClusterCommand, CreateGlobalClusterCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { configureEmulator, setOutage } from '../../src/core/sandbox/emulator.js';
+import { configureEmulator, setOutage } from '../../src/sandbox/emulator.js';
 import { testClient, useEmulator } from './client.js';
 
 const endpoint = useEmulator();

@@ -15,7 +15,7 @@ import {
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { listOutages, restoreRegion, setOutage } from '../../src/core/sandbox/emulator.js';
+import { listOutages, restoreRegion, setOutage } from '../../src/sandbox/emulator.js';
 import { testClient, useEmulator } from './client.js';
 
 const endpoint = useEmulator();

@@ -17,7 +17,7 @@ import {
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import pg from 'pg';
-import { configureEmulator, mapDataApi, setOutage } from '../../src/core/sandbox/emulator.js';
+import { configureEmulator, mapDataApi, setOutage } from '../../src/sandbox/emulator.js';
 import { freshDatabase } from '../fixtures/postgres-db.js';
 import { testClient, useEmulator } from './client.js';
 import { GLOBAL, givenGlobalCluster } from './global-cluster.js';

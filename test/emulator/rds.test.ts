@@ -12,7 +12,7 @@ import {
   RDSClient,
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds';
-import { configureEmulator, restoreRegion, setOutage } from '../../src/core/sandbox/emulator.js';
+import { configureEmulator, restoreRegion, setOutage } from '../../src/sandbox/emulator.js';
 import { useEmulator } from './client.js';
 import { GLOBAL, givenGlobalCluster } from './global-cluster.js';
 

@@ -13,7 +13,7 @@ import {
   TestDNSAnswerCommand,
   type ResourceRecordSet,
 } from '@aws-sdk/client-route-53';
-import { setHealthCheckStatus, setOutage } from '../../src/core/sandbox/emulator.js';
+import { setHealthCheckStatus, setOutage } from '../../src/sandbox/emulator.js';
 import { testClient, useEmulator } from './client.js';
 
 const endpoint = useEmulator();

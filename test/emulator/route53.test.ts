@@ -9,7 +9,7 @@ import {
   GetHealthCheckStatusCommand,
   Route53Client,
 } from '@aws-sdk/client-route-53';
-import { setHealthCheckStatus } from '../../src/core/sandbox/emulator.js';
+import { setHealthCheckStatus } from '../../src/sandbox/emulator.js';
 import { testClient, useEmulator } from './client.js';
 
 const endpoint = useEmulator();

@@ -7,7 +7,7 @@
  * declaration: no list to maintain when someone adds a test that needs AWS.
  */
 import { relative, resolve, sep } from 'node:path';
-import { startEmulator } from '../../src/core/sandbox/emulator.js';
+import { startEmulator } from '../../src/sandbox/emulator.js';
 import type { ServiceDefinition } from '../harness/services.js';
 import { sourceMatches } from '../harness/source.js';
 

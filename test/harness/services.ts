@@ -21,16 +21,41 @@ export interface ServiceDefinition {
   start(): Promise<{ env: Record<string, string>; stop(): Promise<void> }>;
 }
 
-const SERVICES: readonly ServiceDefinition[] = [emulatorService, postgresService, deployedSandboxService];
+/** Quick to start (seconds): started before any test file runs. */
+const SERVICES: readonly ServiceDefinition[] = [emulatorService, postgresService];
 
-export async function startServices(files: readonly string[]): Promise<RunningServices> {
+/**
+ * Slow to start (the deployed sandbox: minutes, mostly the provider waiting on its own
+ * timers): started in the background while the files that do not need it run.
+ */
+export const BACKGROUND_SERVICES: readonly ServiceDefinition[] = [deployedSandboxService];
+
+/** The files that need none of the background services, and those that need one. */
+export function splitByBackground(files: readonly string[]): { now: string[]; later: string[] } {
+  const later = files.filter((f) => BACKGROUND_SERVICES.some((service) => service.needs(f)));
+  return { now: files.filter((f) => !later.includes(f)), later };
+}
+
+export function startServices(files: readonly string[]): Promise<RunningServices> {
+  return startAll(SERVICES, files);
+}
+
+/** Starts the background services the files need; the promise settles when they are up. */
+export function startBackgroundServices(files: readonly string[]): Promise<RunningServices> {
+  return startAll(BACKGROUND_SERVICES, files);
+}
+
+async function startAll(
+  services: readonly ServiceDefinition[],
+  files: readonly string[],
+): Promise<RunningServices> {
   const stops: Array<() => Promise<void>> = [];
   const env: Record<string, string> = {};
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => {});
   };
   try {
-    for (const service of SERVICES) {
+    for (const service of services) {
       if (!files.some((f) => service.needs(f))) continue;
       const started = await service.start();
       stops.push(started.stop);

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../src/config/load.js';
 import { findTerraform } from '../../src/core/deploy/terraform-bin.js';
-import { prepareSandboxStacks, type PreparedSandboxStacks } from '../../src/core/sandbox/deploy.js';
+import { prepareSandboxStacks, type PreparedSandboxStacks } from '../../src/sandbox/deploy.js';
 import { baseConfig } from './synth-helpers.js';
 
 function terraform(

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { syntheticOrder } from '../../src/core/drill/orders.js';
-import { checkKeywords, validates, type JsonSchema } from '../../src/core/sandbox/api-gateway.js';
+import { checkKeywords, validates, type JsonSchema } from '../../src/sandbox/api-gateway.js';
 import { ORDER_MODEL } from '../../src/infra/platform-definitions.js';
 import { parseOrderMessage } from '../../src/lambdas/trade-processor/order.js';
 

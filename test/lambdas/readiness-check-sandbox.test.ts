@@ -1,7 +1,7 @@
 /**
  * The readiness check against the emulator over HTTP, wired as the Lambda is: the
  * verify-sync checks from src/core/checks, limits from the shared SSM parameters the
- * stacks (and the seeder) write, metrics published with PutMetricData, and read back
+ * stacks write, metrics published with PutMetricData, and read back
  * the way `dr status` reads them.
  */
 import assert from 'node:assert/strict';
@@ -9,16 +9,16 @@ import { after, beforeEach, describe, it } from 'node:test';
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readLatest } from '../../src/core/checks/metrics.js';
-import { seedPatiently } from '../core/failover-helpers.js';
 import { collectStatus } from '../../src/core/status.js';
 import { Naming } from '../../src/infra/naming.js';
 import { readinessDeps } from '../../src/lambdas/readiness-check/deps.js';
 import { CHECK_METRIC, checkReadiness } from '../../src/lambdas/readiness-check/readiness.js';
 import { lambdaRuntime } from '../../src/lambdas/shared/runtime.js';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { testClient, useEmulator } from '../emulator/client.js';
+import { testClient } from '../emulator/client.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
 
-const endpoint = useEmulator();
+const { endpoint } = useDeployedPlatform();
 const config = configSchema.parse({
   app: 'trading',
   dns: { domain: 'trading.example.com' },
@@ -39,7 +39,6 @@ let clients: AwsClients;
 beforeEach(async () => {
   clients?.destroy();
   clients = createClients({ endpoint, maxAttempts: 1, timeoutMs: 2000 });
-  await seedPatiently(endpoint, { config });
 });
 after(() => clients?.destroy());
 
@@ -58,7 +57,7 @@ async function putLag(ms: number) {
 
 describe('readiness-check against the emulator', () => {
   it('in sync: publishes FailoverReadiness 1 and a 1 per check, which dr status then shows', async () => {
-    // Given a seeded platform with 100 ms of lag
+    // Given the deployed platform with 100 ms of lag
     await putLag(100);
 
     // When the readiness check runs in us-east-2
@@ -90,7 +89,7 @@ describe('readiness-check against the emulator', () => {
     );
     assert.deepEqual([perCheck.c0?.value, perCheck.c1?.value], [1, 1]);
     // And the report is in the region's audit-log bucket
-    const s3 = testClient(S3Client, REGION);
+    const s3 = testClient(S3Client, REGION, { endpoint });
     const bucket = naming.bucket(REGION, 'audit-logs');
     const listed = await s3.send(
       new ListObjectsV2Command({ Bucket: bucket, Prefix: `readiness/${REGION}/` }),

@@ -4,10 +4,18 @@ import type {
   ResetResult,
   SandboxDeploySummary,
   UpResult,
-} from '../../core/sandbox/sandbox.js';
+} from '../../sandbox/sandbox.js';
 import { color } from '../style.js';
 
 function deployLines(deploy: SandboxDeploySummary): string[] {
+  if (deploy.unchangedSince) {
+    const gate = deploy.gate
+      ? `; verify-sync ${deploy.gate.passed} passed, ${deploy.gate.failed} failed`
+      : '';
+    return [
+      `The stacks are unchanged since their apply at ${deploy.unchangedSince}: not planned again (\`dr deploy --sandbox\` plans them)${gate}`,
+    ];
+  }
   const stacks = deploy.stacks.map((stack) => {
     const plan = stack.plan;
     const changed = plan ? plan.add + plan.change + plan.destroy + plan.import : undefined;
@@ -30,7 +38,7 @@ function deployLines(deploy: SandboxDeploySummary): string[] {
 export function renderUp(result: UpResult): string {
   const lines = [
     result.reused
-      ? `${color.bold('Sandbox already running')} at ${result.endpoint} (pid ${result.pid}, since ${result.startedAt}): reused, its stacks planned again`
+      ? `${color.bold('Sandbox already running')} at ${result.endpoint} (pid ${result.pid}, since ${result.startedAt}): reused`
       : `${color.bold('Sandbox running')} at ${result.endpoint} (pid ${result.pid})`,
     ...deployLines(result.deploy),
     '',
@@ -48,9 +56,13 @@ export function renderDown(result: DownResult): string {
 }
 
 export function renderReset(result: ResetResult): string {
+  const how =
+    result.how === 'snapshot'
+      ? `the platform put back as deployed in ${(result.ms / 1000).toFixed(1)} s (\`dr sandbox reset --redeploy\` deploys it again from scratch)`
+      : 'emptied and deployed again';
   return [
-    `${color.bold('Sandbox reset')} at ${result.endpoint} (pid ${result.pid})`,
-    ...deployLines(result.deploy),
+    `${color.bold('Sandbox reset')} at ${result.endpoint} (pid ${result.pid}): ${how}`,
+    ...(result.deploy ? deployLines(result.deploy) : []),
   ].join('\n');
 }
 

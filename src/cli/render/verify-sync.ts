@@ -10,7 +10,12 @@ function value(v: CheckResult['observed'], unit: CheckResult['unit']): string {
 /** One row per check: status, name, observed vs limit, detail. */
 export function renderVerifySync(result: VerifySyncResult): string {
   const rows = result.checks.map((c) => ({
-    mark: c.ok ? color.green('PASS') : color.red('FAIL'),
+    mark:
+      c.status === 'pass'
+        ? color.green('PASS')
+        : c.status === 'fail'
+          ? color.red('FAIL')
+          : color.yellow('UNKN'),
     name: c.name,
     observed: value(c.observed, c.unit),
     limit: value(c.limit, c.unit),
@@ -36,9 +41,13 @@ export function renderVerifySync(result: VerifySyncResult): string {
       ? color.green(
           `In sync: ${result.passed} of ${result.checks.length} checks passed (active ${result.activeRegion}, ${(result.ms / 1000).toFixed(1)} s)`,
         )
-      : color.red(
-          `Not in sync: ${result.failed} of ${result.checks.length} checks failed (active ${result.activeRegion}, ${(result.ms / 1000).toFixed(1)} s)`,
-        ),
+      : result.failed > 0
+        ? color.red(
+            `Not in sync: ${result.failed} of ${result.checks.length} checks failed${result.unknown > 0 ? `, ${result.unknown} unknown` : ''} (active ${result.activeRegion}, ${(result.ms / 1000).toFixed(1)} s)`,
+          )
+        : color.yellow(
+            `Sync not proven: ${result.unknown} of ${result.checks.length} checks could not be evaluated (active ${result.activeRegion}, ${(result.ms / 1000).toFixed(1)} s)`,
+          ),
   ];
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
-import { DrCommand } from '../../cli/base-command.js';
-import type { DownResult } from '../../core/sandbox/sandbox.js';
+import { DrLocalCommand } from '../../cli/base-command.js';
+import type { DownResult } from '../../sandbox/sandbox.js';
 
-export default class SandboxDown extends DrCommand<DownResult> {
+export default class SandboxDown extends DrLocalCommand<DownResult> {
   static override summary = 'Stop the local sandbox and remove .dr/sandbox.json.';
   static override description =
     'Ends the emulator process recorded in .dr/sandbox.json (SIGTERM, then SIGKILL) and waits until it is gone. Nothing running is not an error.';
@@ -10,7 +10,7 @@ export default class SandboxDown extends DrCommand<DownResult> {
   async run(): Promise<DownResult> {
     await this.parse(SandboxDown);
     const reporter = await this.reporter();
-    const { sandboxDown } = await import('../../core/sandbox/sandbox.js');
+    const { sandboxDown } = await import('../../sandbox/sandbox.js');
     const result = await sandboxDown({ reporter });
     if (!this.jsonEnabled()) {
       const { renderDown } = await import('../../cli/render/sandbox.js');

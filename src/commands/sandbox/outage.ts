@@ -1,8 +1,8 @@
 import { Args, Flags } from '@oclif/core';
-import { DrCommand } from '../../cli/base-command.js';
-import type { OutageResult } from '../../core/sandbox/sandbox.js';
+import { DrLocalCommand } from '../../cli/base-command.js';
+import type { OutageResult } from '../../sandbox/sandbox.js';
 
-export default class SandboxOutage extends DrCommand<OutageResult> {
+export default class SandboxOutage extends DrLocalCommand<OutageResult> {
   static override summary = 'Take a sandbox region down, to rehearse losing it.';
   static override description =
     'Every request signed for REGION fails until `dr sandbox restore REGION`: the connection is refused, or with --hang held without an answer (what a region lost to a network partition looks like). Global control planes that sign for us-east-1 (Route 53, IAM) go down with it, as they would on AWS.';
@@ -24,7 +24,7 @@ export default class SandboxOutage extends DrCommand<OutageResult> {
 
   async run(): Promise<OutageResult> {
     const { args, flags } = await this.parse(SandboxOutage);
-    const { sandboxOutage } = await import('../../core/sandbox/sandbox.js');
+    const { sandboxOutage } = await import('../../sandbox/sandbox.js');
     const result = await sandboxOutage({ region: args.region, mode: flags.hang ? 'hang' : 'refuse' });
     if (!this.jsonEnabled()) {
       const { renderOutages } = await import('../../cli/render/sandbox.js');

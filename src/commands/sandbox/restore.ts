@@ -1,8 +1,8 @@
 import { Args } from '@oclif/core';
-import { DrCommand } from '../../cli/base-command.js';
-import type { OutageResult } from '../../core/sandbox/sandbox.js';
+import { DrLocalCommand } from '../../cli/base-command.js';
+import type { OutageResult } from '../../sandbox/sandbox.js';
 
-export default class SandboxRestore extends DrCommand<OutageResult> {
+export default class SandboxRestore extends DrLocalCommand<OutageResult> {
   static override summary = 'Bring a sandbox region back after `dr sandbox outage`.';
   static override examples = ['<%= config.bin %> sandbox restore us-east-1'];
 
@@ -12,7 +12,7 @@ export default class SandboxRestore extends DrCommand<OutageResult> {
 
   async run(): Promise<OutageResult> {
     const { args } = await this.parse(SandboxRestore);
-    const { sandboxRestore } = await import('../../core/sandbox/sandbox.js');
+    const { sandboxRestore } = await import('../../sandbox/sandbox.js');
     const result = await sandboxRestore({ region: args.region });
     if (!this.jsonEnabled()) {
       const { renderOutages } = await import('../../cli/render/sandbox.js');

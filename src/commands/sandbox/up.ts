@@ -1,7 +1,7 @@
-import { DrCommand } from '../../cli/base-command.js';
-import type { UpResult } from '../../core/sandbox/sandbox.js';
+import { DrLocalCommand } from '../../cli/base-command.js';
+import type { UpResult } from '../../sandbox/sandbox.js';
 
-export default class SandboxUp extends DrCommand<UpResult> {
+export default class SandboxUp extends DrLocalCommand<UpResult> {
   static override summary =
     'Start the local two-region sandbox and deploy the synthesized stacks into it with Terraform.';
   static override description =
@@ -16,7 +16,7 @@ export default class SandboxUp extends DrCommand<UpResult> {
     const { loadConfig } = await import('../../config/load.js');
     const { config, file } = await loadConfig(flags.config);
     const reporter = await this.reporter();
-    const { sandboxUp } = await import('../../core/sandbox/sandbox.js');
+    const { sandboxUp } = await import('../../sandbox/sandbox.js');
     const result = await sandboxUp({ config, configFile: file, reporter });
     if (!this.jsonEnabled()) {
       const { renderUp } = await import('../../cli/render/sandbox.js');

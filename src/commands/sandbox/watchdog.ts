@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { DrCommand } from '../../cli/base-command.js';
-import type { SandboxWatchdogResult } from '../../core/failover/watchdog-sandbox.js';
+import type { SandboxWatchdogResult } from '../../sandbox/watchdog.js';
 
 export default class SandboxWatchdog extends DrCommand<SandboxWatchdogResult> {
   static override summary = 'Run the failover watchdog against the sandbox, in-process.';
@@ -28,7 +28,7 @@ export default class SandboxWatchdog extends DrCommand<SandboxWatchdogResult> {
       { timeoutMs: 3000, maxAttempts: 1 },
     );
     try {
-      const { sandboxWatchdog } = await import('../../core/failover/watchdog-sandbox.js');
+      const { sandboxWatchdog } = await import('../../sandbox/watchdog.js');
       const result = await sandboxWatchdog({
         clients,
         config,

@@ -58,16 +58,18 @@ export interface AlarmDefinition {
   readonly definition: Readonly<Record<string, unknown>>;
 }
 
+/** `ok`: true (pass), false (fail), or `unknown` when what it needed could not be read. */
 const result = (
   name: CheckName,
-  ok: boolean,
+  ok: boolean | 'unknown',
   observed: CheckValue,
   limit: CheckValue,
   detail: string,
   extra: { unit?: CheckResult['unit']; region?: string } = {},
 ): CheckResult => ({
   name,
-  ok,
+  ok: ok === true,
+  status: ok === 'unknown' ? 'unknown' : ok ? 'pass' : 'fail',
   observed,
   limit,
   ...(extra.unit ? { unit: extra.unit } : {}),
@@ -75,7 +77,7 @@ const result = (
   ...(extra.region ? { region: extra.region } : {}),
 });
 
-/** `label: error` for every failed outcome. */
+/** `label: error` for every failed outcome (a check that has any and nothing else is unknown). */
 function failures(entries: ReadonlyArray<readonly [string, Outcome<unknown> | undefined]>): string[] {
   return entries.flatMap(([label, o]) =>
     !o ? [`${label}: not read`] : o.ok ? [] : [`${label}: ${o.unreachable ? 'unreachable' : o.error}`],
@@ -105,7 +107,7 @@ export function evaluateReplicationLag(
     });
   }
   const broken = failures(readers.map((r) => [r, lag[r]] as const));
-  if (broken.length > 0) return result(name, false, null, limitMs, list(broken), { unit: 'ms' });
+  if (broken.length > 0) return result(name, 'unknown', null, limitMs, list(broken), { unit: 'ms' });
   const silent = readers.filter((r) => {
     const o = lag[r];
     return o?.ok === true && o.value === undefined;
@@ -142,7 +144,7 @@ export function evaluateMembersAvailable(
 ): CheckResult {
   const name = 'aurora-members-available';
   const broken = failures([['global cluster', global], ...regions.map((r) => [r, clusters[r]] as const)]);
-  if (broken.length > 0) return result(name, false, null, 'available', list(broken));
+  if (broken.length > 0) return result(name, 'unknown', null, 'available', list(broken));
   const view = (global as { value: GlobalClusterView | undefined }).value;
   if (!view) return result(name, false, null, 'available', 'the global cluster does not exist');
   const problems: string[] = [];
@@ -175,8 +177,9 @@ export function evaluateReplicasActive(
 ): CheckResult {
   const name = 'dynamodb-replicas-active';
   const problems: string[] = [];
+  const unread: string[] = [];
   for (const [table, byRegion] of Object.entries(tables)) {
-    problems.push(...failures(regions.map((r) => [`${table} in ${r}`, byRegion[r]] as const)));
+    unread.push(...failures(regions.map((r) => [`${table} in ${r}`, byRegion[r]] as const)));
     for (const region of regions) {
       const o = byRegion[region];
       if (!o?.ok) continue;
@@ -194,6 +197,8 @@ export function evaluateReplicasActive(
       }
     }
   }
+  if (problems.length === 0 && unread.length > 0)
+    return result(name, 'unknown', null, 'ACTIVE', list(unread));
   const count = Object.keys(tables).length;
   return problems.length === 0
     ? result(
@@ -203,7 +208,7 @@ export function evaluateReplicasActive(
         'ACTIVE',
         `${count} tables ACTIVE with replicas in ${regions.join(' and ')}`,
       )
-    : result(name, false, 'not ACTIVE', 'ACTIVE', list([...new Set(problems)]));
+    : result(name, false, 'not ACTIVE', 'ACTIVE', list([...new Set([...problems, ...unread])]));
 }
 
 /**
@@ -216,8 +221,9 @@ export function evaluatePitr(
 ): CheckResult {
   const name = 'dynamodb-pitr-enabled';
   const problems: string[] = [];
+  const unread: string[] = [];
   for (const [table, byRegion] of Object.entries(pitr)) {
-    problems.push(...failures(regions.map((r) => [`${table} in ${r}`, byRegion[r]] as const)));
+    unread.push(...failures(regions.map((r) => [`${table} in ${r}`, byRegion[r]] as const)));
     for (const region of regions) {
       const o = byRegion[region];
       if (o?.ok && o.value !== undefined && o.value !== 'ENABLED') {
@@ -225,9 +231,11 @@ export function evaluatePitr(
       }
     }
   }
+  if (problems.length === 0 && unread.length > 0)
+    return result(name, 'unknown', null, 'ENABLED', list(unread));
   return problems.length === 0
     ? result(name, true, 'ENABLED', 'ENABLED', `PITR on for every table in ${regions.join(' and ')}`)
-    : result(name, false, 'not ENABLED', 'ENABLED', list(problems));
+    : result(name, false, 'not ENABLED', 'ENABLED', list([...problems, ...unread]));
 }
 
 // ---- canaries -----------------------------------------------------------------------
@@ -242,7 +250,7 @@ export function evaluateCanary(
   if (!canary.ok) {
     return result(
       name,
-      false,
+      'unknown',
       null,
       timeoutMs,
       `${what}: ${canary.unreachable ? 'unreachable' : canary.error}`,
@@ -291,10 +299,11 @@ export function evaluateReplicationEnabled(
 ): CheckResult {
   const name = 's3-replication-enabled';
   const problems: string[] = [];
+  const unread: string[] = [];
   for (const want of expected) {
     const o = rules[want.sourceBucket];
     if (!o?.ok) {
-      problems.push(...failures([[want.sourceBucket, o]]));
+      unread.push(...failures([[want.sourceBucket, o]]));
       continue;
     }
     const rule = o.value.find((r) => r.destinationBucket === want.destinationBucket);
@@ -302,6 +311,8 @@ export function evaluateReplicationEnabled(
     else if (rule.status !== 'Enabled')
       problems.push(`${want.sourceBucket}: rule ${rule.id} is ${rule.status}`);
   }
+  if (problems.length === 0 && unread.length > 0)
+    return result(name, 'unknown', null, 'Enabled', list(unread));
   return problems.length === 0
     ? result(
         name,
@@ -310,7 +321,7 @@ export function evaluateReplicationEnabled(
         'Enabled',
         `${expected.length} replication rules enabled (both directions)`,
       )
-    : result(name, false, 'not Enabled', 'Enabled', list(problems));
+    : result(name, false, 'not Enabled', 'Enabled', list([...problems, ...unread]));
 }
 
 /**
@@ -324,7 +335,7 @@ export function evaluatePendingOperations(
 ): CheckResult {
   const name = 's3-pending-operations';
   const broken = failures(Object.entries(pending));
-  if (broken.length > 0) return result(name, false, null, limit, list(broken), { unit: 'operations' });
+  if (broken.length > 0) return result(name, 'unknown', null, limit, list(broken), { unit: 'operations' });
   const values = Object.entries(pending).map(([rule, o]) => ({
     rule,
     value: (o as { value: Datapoint | undefined }).value?.value ?? 0,
@@ -355,10 +366,11 @@ export function evaluateCodeEqual(
 ): CheckResult {
   const name = 'lambda-code-equal';
   const problems: string[] = [];
+  const unread: string[] = [];
   for (const [fn, byRegion] of Object.entries(functions)) {
     const broken = failures(regions.map((r) => [`${fn} in ${r}`, byRegion[r]] as const));
     if (broken.length > 0) {
-      problems.push(...broken);
+      unread.push(...broken);
       continue;
     }
     const hashes = regions.map((r) => (byRegion[r] as { value: string | undefined }).value);
@@ -369,9 +381,10 @@ export function evaluateCodeEqual(
     }
   }
   const count = Object.keys(functions).length;
+  if (problems.length === 0 && unread.length > 0) return result(name, 'unknown', null, 'equal', list(unread));
   return problems.length === 0
     ? result(name, true, 'equal', 'equal', `${count} functions, same CodeSha256 in ${regions.join(' and ')}`)
-    : result(name, false, 'differs', 'equal', list(problems));
+    : result(name, false, 'differs', 'equal', list([...problems, ...unread]));
 }
 
 // ---- SSM ----------------------------------------------------------------------------
@@ -388,7 +401,7 @@ export function evaluateParametersEqual(
 ): CheckResult {
   const name = 'ssm-parameters-equal';
   const broken = failures(regions.map((r) => [r, parameters[r]] as const));
-  if (broken.length > 0) return result(name, false, null, 'equal', list(broken));
+  if (broken.length > 0) return result(name, 'unknown', null, 'equal', list(broken));
   const views = regions.map((r) => (parameters[r] as { value: Readonly<Record<string, string>> }).value);
   const regional = `${regionalPrefix}/`;
   const names = [...new Set(views.flatMap((v) => Object.keys(v)))]
@@ -474,7 +487,7 @@ export function evaluateAlarmsEqual(
 ): CheckResult {
   const name = 'alarm-definitions-equal';
   const broken = failures(regions.map((r) => [r, alarms[r]] as const));
-  if (broken.length > 0) return result(name, false, null, 'equal', list(broken));
+  if (broken.length > 0) return result(name, 'unknown', null, 'equal', list(broken));
   const views = regions.map(
     (r) =>
       new Map((alarms[r] as { value: readonly AlarmDefinition[] }).value.map((a) => [a.key, a.definition])),
@@ -527,7 +540,7 @@ export function evaluateMappingGuard(
   const name = 'event-source-mapping-guard';
   const limit = `enabled only in ${activeRegion}`;
   const broken = failures(regions.map((r) => [r, mappings[r]] as const));
-  if (broken.length > 0) return result(name, false, null, limit, list(broken));
+  if (broken.length > 0) return result(name, 'unknown', null, limit, list(broken));
   const states = regions.map((region) => {
     const found = (mappings[region] as { value: readonly MappingView[] }).value;
     return { region, found, enabled: found.some((m) => mappingConsumes(m.state)) };

@@ -6,6 +6,7 @@
  *
  * A region that does not answer is not a failed check: it is reported in `unreachable`
  * (the CLI exits 5, the Lambda reports "not ready"), and the checks that needed it say so.
+ * Missing or expired credentials throw `CredentialsError` once every read has settled.
  */
 import type { AwsClients } from '../../aws/clients.js';
 import { Naming, type LambdaFunctionName } from '../../infra/naming.js';
@@ -66,7 +67,7 @@ export interface SyncCheckRun {
   readonly ok: boolean;
   readonly activeRegion: ActiveRegion;
   readonly limits: SyncLimits;
-  /** Regions that did not answer (the checks needing them failed). */
+  /** Regions that did not answer (the checks needing them are unknown). */
   readonly unreachable: Unreachable[];
   readonly ms: number;
 }
@@ -144,16 +145,20 @@ export async function runSyncChecks(options: SyncCheckOptions): Promise<SyncChec
   const mappings = perRegion((r) => readMappings(clients.lambda(r), naming.lambda(r, 'trade-processor')));
 
   // ---- level 2: S3 pending operations per rule (needs the rule ids) --------------------
+  // A bucket whose rules could not be read leaves its pending operations unknown.
+  const unreadRules: Record<string, Outcome<never>> = {};
   const pending = Promise.all(
     expectedRules.map(async (e) => {
-      const found = valueOf(await rules[e.sourceBucket]) ?? [];
+      const read = await rules[e.sourceBucket];
+      if (read && !read.ok) unreadRules[`${e.sourceBucket} replication rules`] = read;
+      const found = valueOf(read) ?? [];
       return found
         .filter((rule) => rule.destinationBucket === e.destinationBucket)
         .map((rule) => ({ ...e, rule }));
     }),
   ).then(async (found) => {
     const byRegion = regions.map((region) => found.flat().filter((f) => f.region === region));
-    const out: Record<string, Outcome<Datapoint | undefined>> = {};
+    const out: Record<string, Outcome<Datapoint | undefined>> = { ...unreadRules };
     await Promise.all(
       byRegion.map(async (list) => {
         if (list.length === 0) return;
@@ -199,6 +204,14 @@ export async function runSyncChecks(options: SyncCheckOptions): Promise<SyncChec
     const from = regions.includes(active.region as (typeof regions)[number]) ? active.region : primary;
     const to = other(from);
     const timeoutMs = limits.canaryTimeoutSeconds * 1000;
+    if (unreachable.credentials) {
+      const skipped: Outcome<never> = {
+        ok: false,
+        error: 'skipped: no usable credentials',
+        unreachable: false,
+      };
+      return [skipped, skipped] as [Outcome<CanaryView>, Outcome<CanaryView>];
+    }
     const dark = [from, to].find((r) => unreachable.has(r));
     if (dark) {
       // Writing into a region that already failed to answer would only add timeouts.
@@ -266,6 +279,8 @@ export async function runSyncChecks(options: SyncCheckOptions): Promise<SyncChec
     resolved,
     canaries,
   ]);
+  // Missing or expired credentials: no check could be evaluated (CredentialsError, exit 6).
+  unreachable.throwIfCredentials();
 
   const readers = valueOf(global)
     ?.members.filter((m) => !m.isWriter)
@@ -285,14 +300,16 @@ export async function runSyncChecks(options: SyncCheckOptions): Promise<SyncChec
     evaluateAlarmsEqual(alarmViews, regions),
     evaluateMappingGuard(mappingViews, regions, active.region),
   ];
-  const failed = checks.filter((c) => !c.ok).length;
+  const failed = checks.filter((c) => c.status === 'fail').length;
+  const unknown = checks.filter((c) => c.status === 'unknown').length;
   const down = unreachable.list();
   if (down.length > 0) step.fail(`${down.map((d) => d.region).join(', ')} unreachable`);
   else if (failed > 0) step.fail(`${failed} of ${checks.length} checks failed`);
+  else if (unknown > 0) step.fail(`${unknown} of ${checks.length} checks could not be evaluated`);
   else step.succeed(`${checks.length} checks passed`);
   return {
     checks,
-    ok: failed === 0 && down.length === 0,
+    ok: failed === 0 && unknown === 0 && down.length === 0,
     activeRegion: active,
     limits,
     unreachable: down,

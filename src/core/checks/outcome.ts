@@ -2,9 +2,11 @@
  * One AWS read's outcome, kept apart from the others so a failed read becomes a failed
  * (or "unknown") observation instead of aborting everything: `dr status` shows what did
  * answer, and a check whose table is missing says so. Only a region that did not answer
- * at all (`RegionUnreachableError`) is collected separately: it decides exit 5.
+ * at all (`RegionUnreachableError`) is collected separately: it decides exit 5. Missing or
+ * expired credentials (`CredentialsError`) are kept too: nothing could be read, and the
+ * caller throws the error once every read has settled (exit 6).
  */
-import { RegionUnreachableError } from '../errors.js';
+import { CredentialsError, RegionUnreachableError } from '../errors.js';
 
 export type Outcome<T> =
   | { readonly ok: true; readonly value: T }
@@ -15,9 +17,24 @@ export interface Unreachable {
   readonly message: string;
 }
 
-/** Where unreachable regions are collected (first error per region). */
+/** Where unreachable regions are collected (first error per region), and a credentials failure. */
 export class UnreachableRegions {
   readonly #byRegion = new Map<string, string>();
+  #credentials: CredentialsError | undefined;
+
+  /** The first credentials failure, if any read had one. */
+  get credentials(): CredentialsError | undefined {
+    return this.#credentials;
+  }
+
+  addCredentials(error: CredentialsError): void {
+    this.#credentials ??= error;
+  }
+
+  /** Throws the credentials failure, if any read had one. */
+  throwIfCredentials(): void {
+    if (this.#credentials) throw this.#credentials;
+  }
 
   add(error: RegionUnreachableError): void {
     if (!this.#byRegion.has(error.region)) this.#byRegion.set(error.region, error.message);
@@ -48,6 +65,10 @@ export async function settle<T>(read: Promise<T>, unreachable?: UnreachableRegio
     if (error instanceof RegionUnreachableError) {
       unreachable?.add(error);
       return { ok: false, error: error.message, unreachable: true, region: error.region };
+    }
+    if (error instanceof CredentialsError) {
+      unreachable?.addCredentials(error);
+      return { ok: false, error: error.message, unreachable: false };
     }
     return { ok: false, error: describeError(error), unreachable: false };
   }

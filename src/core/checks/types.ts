@@ -24,9 +24,17 @@ export type CheckName = (typeof CHECK_NAMES)[number];
 
 export type CheckValue = string | number | boolean | null;
 
+/**
+ * `pass` and `fail` are verdicts on what was observed; `unknown`: the check could not be
+ * evaluated (a read failed: access denied, a region unreachable), so nothing is claimed.
+ */
+export type CheckStatus = 'pass' | 'fail' | 'unknown';
+
 export interface CheckResult {
   readonly name: CheckName;
+  /** True only when the check passed (`status` is `pass`): an unknown check proves nothing. */
   readonly ok: boolean;
+  readonly status: CheckStatus;
   /** What was seen: a number (with `unit`), a short text, or null when nothing could be seen. */
   readonly observed: CheckValue;
   /** What it was held against. */

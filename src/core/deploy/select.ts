@@ -15,6 +15,23 @@ export interface StackSelection {
 }
 
 /**
+ * The full names of `requested` (full or short names) among `names`; an unknown or
+ * ambiguous name is a `UsageError` listing the stacks. Called before anything is
+ * synthesized too (from the names the config gives), so a typo writes nothing.
+ */
+export function resolveStackNames(names: readonly string[], requested: readonly string[]): string[] {
+  return requested.map((wanted) => {
+    const match = names.includes(wanted) ? [wanted] : names.filter((n) => n.endsWith(`-${wanted}`));
+    if (match.length !== 1) {
+      throw new UsageError(
+        `${match.length === 0 ? 'unknown' : 'ambiguous'} stack "${wanted}": the stacks are ${names.join(', ')} (short names work: ${names.map((n) => n.split('-').at(-1)).join(', ')})`,
+      );
+    }
+    return match[0] as string;
+  });
+}
+
+/**
  * Resolves `requested` names (a full stack name, or its last part: `global` for
  * `trading-prod-global`) against the synthesized stacks. No names: every stack.
  */
@@ -23,17 +40,12 @@ export function selectStacks(
   deployOrder: readonly (readonly string[])[],
   requested: readonly string[] = [],
 ): StackSelection {
-  const names = stacks.map((s) => s.name);
-  const chosen = new Set<string>();
-  for (const wanted of requested) {
-    const match = names.includes(wanted) ? [wanted] : names.filter((n) => n.endsWith(`-${wanted}`));
-    if (match.length !== 1) {
-      throw new UsageError(
-        `${match.length === 0 ? 'unknown' : 'ambiguous'} stack "${wanted}": the stacks are ${names.join(', ')} (short names work: ${names.map((n) => n.split('-').at(-1)).join(', ')})`,
-      );
-    }
-    chosen.add(match[0] as string);
-  }
+  const chosen = new Set(
+    resolveStackNames(
+      stacks.map((s) => s.name),
+      requested,
+    ),
+  );
   const all = requested.length === 0;
   const waves = deployOrder
     .map((wave) => wave.filter((n) => all || chosen.has(n)))

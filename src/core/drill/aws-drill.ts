@@ -2,7 +2,7 @@
  * `dr drill` on AWS: the Route 53 watch and the other AWS pieces (./aws-target.ts), then
  * the drill (./drill.ts) — and the outage's undo, whatever happens. Against an emulator
  * (`DR_ENDPOINT`) the same code runs; `DR_EXECUTE_API_ENDPOINT` then names the stand-in
- * that plays API Gateway (src/core/sandbox/api-gateway.ts), since no emulator serves
+ * that plays API Gateway (src/sandbox/api-gateway.ts), since no emulator serves
  * `*.execute-api.*.amazonaws.com`.
  */
 import { join } from 'node:path';

@@ -14,9 +14,8 @@ import { DataApiOrders } from './aws/data-api-orders.js';
 import { DataPlaneOutage } from './aws/data-plane-outage.js';
 import { Route53Watch } from './aws/route53-watch.js';
 import { SignedIntake, type SigningCredentials } from './aws/signed-intake.js';
-import type { DnsEvent } from './health-checkers.js';
 import type { ProcessedRow } from './orders.js';
-import type { AutomaticFailover, DrillTarget, Tuning } from './target.js';
+import type { AutomaticFailover, DnsEvent, DrillTarget, Tuning } from './target.js';
 
 export const AWS_TUNING: Tuning = {
   // Route 53's API allows 5 requests a second per account; one look is 3 of them.
@@ -41,7 +40,7 @@ export interface AwsTargetOptions {
   readonly undoFile: string;
   readonly tuning?: Tuning;
   /**
-   * An API Gateway stand-in serving `BASE/REGION/ID/STAGE` (src/core/sandbox/api-gateway.ts),
+   * An API Gateway stand-in serving `BASE/REGION/ID/STAGE` (src/sandbox/api-gateway.ts),
    * for the emulator. @default - AWS: `https://ID.execute-api.REGION.amazonaws.com/STAGE`
    */
   readonly executeApiEndpoint?: string;

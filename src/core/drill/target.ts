@@ -2,7 +2,7 @@
  * What a drill runs against. The scenario (./scenario.ts) is the same on AWS and in the
  * sandbox; a target says how each observation and each action is done there:
  *
- * | need                  | sandbox (./sandbox-target.ts)          | AWS (./aws-target.ts)                          |
+ * | need                  | sandbox (src/sandbox/drill/sandbox-target.ts) | AWS (./aws-target.ts)                   |
  * |-----------------------|----------------------------------------|------------------------------------------------|
  * | DNS answer, health    | in-process Route 53 stand-in           | Route 53 TestDNSAnswer + GetHealthCheckStatus  |
  * | order intake          | SQS SendMessage (what POST /orders does)| SigV4-signed POST /orders on the regional API |
@@ -11,8 +11,17 @@
  * |                       |                                        | trade processor's reserved concurrency 0       |
  * | automatic failover    | the watchdog's code, in-process        | the watchdog Lambda; the drill finds its run   |
  */
-import type { DnsEvent } from './health-checkers.js';
 import type { ProcessedRow } from './orders.js';
+
+/** A health flip or a change of the failover records' answer, as a drill target observed it. */
+export interface DnsEvent {
+  /** Epoch ms. */
+  readonly at: number;
+  readonly region: string;
+  readonly healthy: boolean;
+  /** The region the failover records answer with after this change. */
+  readonly answer: string;
+}
 
 export interface Tuning {
   /** Between two observations of DNS and health (and the sandbox's probe interval). */

@@ -1,5 +1,5 @@
 /**
- * The sandbox variant of the stacks (src/core/deploy/sandbox-override.ts) and where the
+ * The sandbox variant of the stacks (src/sandbox/sandbox-override.ts) and where the
  * AWS provider comes from (src/core/deploy/provider-mirror.ts), on the synthesized stacks
  * and on mirror directories made here.
  */
@@ -20,7 +20,7 @@ import {
   OLDER_PROVIDER_OMISSIONS,
   SANDBOX_ENDPOINTS,
   sandboxOverride,
-} from '../../../src/core/deploy/sandbox-override.js';
+} from '../../../src/sandbox/sandbox-override.js';
 import { synthPlatform, type TfJson } from '../../infra/synth-helpers.js';
 
 const ENDPOINT = 'http://127.0.0.1:4566';

@@ -26,6 +26,7 @@ what the DR tests and `dr sandbox` need and moto 5.2.5 lacks:
 - sqs.py:      no built-in SQS → Lambda trigger (it deleted messages no code processed)
 - acm.py:      a DNS-validated certificate is issued once its validation CNAMEs are in Route 53
 - provider.py: what the Terraform AWS provider calls and moto lacks (sandbox deploy)
+- snapshot.py: snapshots of everything held, restored per test file (one deploy per run)
 - gateway.py:  the region outage switch and the unsigned /dr-emulator/* control endpoint
 """
 

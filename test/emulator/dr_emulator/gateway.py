@@ -28,6 +28,9 @@ Control endpoint (JSON, unsigned):
                                   statements run on (rdsdata.py); null removes the mapping
   GET  /dr-emulator/rds-data      -> {"clusters": {ARN: "postgresql://user@host:port/db"}}
                                   (no passwords)
+  POST /dr-emulator/snapshot      {"name": "deployed"}: everything held, kept in memory
+  POST /dr-emulator/restore-snapshot {"name": "deployed"}: put back (snapshot.py)
+  GET  /dr-emulator/snapshots     -> {"snapshots": ["deployed"]}
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-from . import metrics, rdsdata, state
+from . import metrics, rdsdata, snapshot, state
 
 REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 PREFIX = "/dr-emulator/"
@@ -181,6 +184,18 @@ def _control(environ: dict[str, Any], start_response: Any) -> list[bytes]:
                     "replicationLagMs": config.replication_lag_ms,
                 },
             )
+    if action in ("snapshot", "restore-snapshot") and method == "POST":
+        name = body.get("name")
+        if not isinstance(name, str) or not name:
+            return _json(start_response, 400, {"error": f"need a snapshot name, got {name!r}"})
+        if action == "snapshot":
+            return _json(start_response, 200, snapshot.take(name))
+        restored = snapshot.restore(name)
+        if restored is None:
+            return _json(start_response, 404, {"error": f"no snapshot named {name!r}: take it first (POST {PREFIX}snapshot)"})
+        return _json(start_response, 200, restored)
+    if action == "snapshots" and method == "GET":
+        return _json(start_response, 200, {"snapshots": snapshot.names()})
     if action == "rds-data" and method == "GET":
         return _json(start_response, 200, rdsdata.listing())
     if action == "rds-data" and method == "POST":

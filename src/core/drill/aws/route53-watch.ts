@@ -13,7 +13,7 @@ import type { AwsClients } from '../../../aws/clients.js';
 import type { DrConfig } from '../../../config/schema.js';
 import { Naming } from '../../../infra/naming.js';
 import { readHealthChecks, readHostedZoneId } from '../../checks/read.js';
-import type { DnsEvent } from '../health-checkers.js';
+import type { DnsEvent } from '../target.js';
 
 /** Route 53's control plane. */
 const ROUTE53_REGION = 'us-east-1';

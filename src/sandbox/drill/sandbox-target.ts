@@ -1,5 +1,5 @@
 /**
- * The drill's target in the sandbox (./target.ts): the in-process platform pieces
+ * The drill's target in the sandbox (src/core/drill/target.ts): the in-process platform pieces
  * (./platform.ts) beside the emulator. Orders are SQS SendMessage to the region's orders
  * queue (what API Gateway's SQS integration does for POST /orders), processed orders are
  * read from the sandbox's PostgreSQL, the outage is the emulator's switch, and the
@@ -7,12 +7,11 @@
  */
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
-import { sandboxWatchdog } from '../failover/watchdog-sandbox.js';
-import { restoreRegion, setOutage } from '../sandbox/emulator.js';
-import type { DnsEvent } from './health-checkers.js';
-import { processedRows, type ProcessedRow } from './orders.js';
+import { sandboxWatchdog } from '../watchdog.js';
+import { restoreRegion, setOutage } from '../emulator.js';
+import { processedRows, type ProcessedRow } from '../../core/drill/orders.js';
 import type { SandboxPlatform } from './platform.js';
-import type { AutomaticFailover, DrillTarget, Tuning } from './target.js';
+import type { AutomaticFailover, DnsEvent, DrillTarget, Tuning } from '../../core/drill/target.js';
 
 export const SANDBOX_TUNING: Tuning = {
   probeIntervalMs: 200,

@@ -6,12 +6,12 @@
  * verify-sync gate runs. Nothing here prints or exits.
  */
 import { join } from 'node:path';
-import type { AwsClients } from '../../aws/clients.js';
-import { AWS_REGION, type DrConfig } from '../../config/schema.js';
-import { CheckFailedError, UsageError } from '../errors.js';
-import { silentReporter, type Reporter } from '../reporter.js';
-import type { TerraformBinary } from '../deploy/terraform-bin.js';
-import type { DeployFailure, DeployOutcome, StackResult } from '../deploy/deploy.js';
+import type { AwsClients } from '../aws/clients.js';
+import { AWS_REGION, type DrConfig } from '../config/schema.js';
+import { CheckFailedError, UsageError } from '../core/errors.js';
+import { silentReporter, type Reporter } from '../core/reporter.js';
+import type { TerraformBinary } from '../core/deploy/terraform-bin.js';
+import type { DeployFailure, DeployOutcome, StackResult } from '../core/deploy/deploy.js';
 import type { OutageMode } from './emulator.js';
 import type { SandboxDeployResult, SandboxProvider } from './deploy.js';
 import {
@@ -53,6 +53,8 @@ export interface SandboxDeploySummary {
     Pick<StackResult, 'name' | 'wave' | 'status' | 'plan' | 'durations'> & { readonly resources: number }
   >;
   readonly gate?: { readonly passed: number; readonly failed: number };
+  /** Not planned: the stacks are unchanged since their apply at this time (ISO 8601). */
+  readonly unchangedSince?: string;
   readonly ms: number;
 }
 
@@ -84,7 +86,7 @@ export interface UpResult {
 }
 
 async function sandboxClients(endpoint: string): Promise<AwsClients> {
-  const { createClients } = await import('../../aws/clients.js');
+  const { createClients } = await import('../aws/clients.js');
   return createClients({ endpoint, ...SANDBOX_CLIENT });
 }
 
@@ -109,6 +111,7 @@ function summarize(result: SandboxDeployResult): SandboxDeploySummary {
       resources: result.resources[s.name] ?? 0,
     })),
     ...(result.gate ? { gate: { passed: result.gate.passed, failed: result.gate.failed } } : {}),
+    ...(result.unchangedSince ? { unchangedSince: result.unchangedSince } : {}),
     ms: result.ms,
   };
 }
@@ -132,11 +135,12 @@ async function deployInto(
   endpoint: string,
   terraform: TerraformBinary,
   options: UpOptions,
+  skipUnchanged = false,
 ): Promise<SandboxDeploySummary> {
   const [{ deploySandbox }, { configureEmulator }, { verifySync }] = await Promise.all([
     import('./deploy.js'),
     import('./emulator.js'),
-    import('../verify-sync.js'),
+    import('../core/verify-sync.js'),
   ]);
   const clients = await sandboxClients(endpoint);
   try {
@@ -156,7 +160,13 @@ async function deployInto(
         },
       },
       gate: () => verifySync({ clients, config: options.config }),
+      skipUnchanged,
     });
+    if (result.ok)
+      await keepDeployedSnapshot(
+        endpoint,
+        result.stacks.some((s) => s.status === 'applied'),
+      );
     // Applied but not in sync: the sandbox stays up to be looked at (`dr verify-sync --sandbox`).
     if (result.outcome === 'gate-failed') throw new CheckFailedError(sandboxDeployFailure(result));
     if (!result.ok) throw new SandboxDeployError(sandboxDeployFailure(result), result.failure);
@@ -166,9 +176,23 @@ async function deployInto(
   }
 }
 
+/**
+ * The emulator snapshot of the platform as deployed (resources and data as Terraform left
+ * them): what `dr sandbox reset` puts back, and what the tests start each file from.
+ */
+export const DEPLOYED_SNAPSHOT = 'deployed';
+
+/** Takes the snapshot after an apply, or when the emulator has none yet. */
+async function keepDeployedSnapshot(endpoint: string, applied: boolean): Promise<void> {
+  const { listEmulatorSnapshots, snapshotEmulator } = await import('./emulator.js');
+  if (applied || !(await listEmulatorSnapshots(endpoint)).includes(DEPLOYED_SNAPSHOT)) {
+    await snapshotEmulator(endpoint, DEPLOYED_SNAPSHOT);
+  }
+}
+
 async function terraformFor(options: UpOptions): Promise<TerraformBinary> {
   if (options.terraform) return options.terraform;
-  const { findTerraform } = await import('../deploy/terraform-bin.js');
+  const { findTerraform } = await import('../core/deploy/terraform-bin.js');
   return findTerraform({});
 }
 
@@ -210,8 +234,8 @@ export async function sandboxUp(options: UpOptions): Promise<UpResult> {
           `it was seeded from ${existing.configFile}, not ${options.configFile}; run \`dr sandbox down\` then \`dr sandbox up\` to switch`,
         );
       }
-      // Planned again: nothing changed, nothing applied; a changed stack is applied.
-      const deployed = await deployInto(existing.endpoint, terraform, options);
+      // Unchanged stacks are not planned again (./applied.ts); a changed stack is applied.
+      const deployed = await deployInto(existing.endpoint, terraform, options, true);
       return { ...existing, stateFile, reused: true, configMismatch, deploy: deployed };
     }
     // Recorded, alive, silent: a hung emulator. The launcher only ends emulator processes.
@@ -287,15 +311,33 @@ export async function sandboxDown(options: CommonOptions = {}): Promise<DownResu
 export interface ResetResult {
   readonly endpoint: string;
   readonly pid: number;
-  readonly deploy: SandboxDeploySummary;
+  /** `snapshot`: put back as deployed (seconds); `redeploy`: emptied and deployed again. */
+  readonly how: 'snapshot' | 'redeploy';
+  /** The redeploy (absent when the snapshot was put back). */
+  readonly deploy?: SandboxDeploySummary;
+  readonly ms: number;
 }
 
-/** Wipes the running emulator (outages restored too) and deploys the platform afresh. */
-export async function sandboxReset(options: UpOptions): Promise<ResetResult> {
+/**
+ * Back to the platform as deployed, outages ended: the emulator snapshot taken after the
+ * deploy is put back (resources and data as Terraform left them). With `redeploy`, or when
+ * there is no snapshot, the emulator is emptied and the stacks deployed again from scratch.
+ */
+export async function sandboxReset(
+  options: UpOptions & { readonly redeploy?: boolean },
+): Promise<ResetResult> {
+  const started = Date.now();
   const terraform = await terraformFor(options);
   const state = await requireRunning(options.cwd);
-  const { resetEmulator } = await import('./emulator.js');
-  const step = (options.reporter ?? silentReporter).step('Resetting the emulator');
+  const reporter = options.reporter ?? silentReporter;
+  const { listEmulatorSnapshots, resetEmulator, restoreEmulatorSnapshot } = await import('./emulator.js');
+  if (!options.redeploy && (await listEmulatorSnapshots(state.endpoint)).includes(DEPLOYED_SNAPSHOT)) {
+    const step = reporter.step('Putting the platform back as deployed');
+    const restored = await restoreEmulatorSnapshot(state.endpoint, DEPLOYED_SNAPSHOT);
+    step.succeed(`${restored.backends} region backends in ${restored.ms} ms`);
+    return { endpoint: state.endpoint, pid: state.pid, how: 'snapshot', ms: Date.now() - started };
+  }
+  const step = reporter.step('Emptying the emulator');
   await resetEmulator(state.endpoint);
   await removeSandboxTerraformState(options.cwd);
   step.succeed();
@@ -303,7 +345,13 @@ export async function sandboxReset(options: UpOptions): Promise<ResetResult> {
   if (state.configFile !== options.configFile) {
     await writeSandboxState({ ...state, configFile: options.configFile }, options.cwd);
   }
-  return { endpoint: state.endpoint, pid: state.pid, deploy: deployed };
+  return {
+    endpoint: state.endpoint,
+    pid: state.pid,
+    how: 'redeploy',
+    deploy: deployed,
+    ms: Date.now() - started,
+  };
 }
 
 export interface OutageResult {

@@ -17,86 +17,16 @@
  *
  * Every flip and every change of the DNS answer is recorded with its time.
  */
-import type { AwsClients } from '../../aws/clients.js';
-import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
-import { createHealthHandler } from '../../lambdas/health/handler.js';
-import { writerRoleOf } from '../../lambdas/health/probes.js';
-import { DbPool, urlDbSettings } from '../../lambdas/shared/db.js';
-import { readSsmFence, type ParameterStore } from '../../lambdas/shared/params.js';
-import { RegionUnreachableError } from '../errors.js';
-import { OrderApiStages } from '../sandbox/api-gateway.js';
-import { setHealthCheckStatus } from '../sandbox/emulator.js';
-
-/** SSM of one region as the Lambda helpers read it (GetParameter per name; missing names absent). */
-export function emulatorParameterStore(clients: AwsClients, region: string): ParameterStore {
-  return {
-    async get(names) {
-      const values = await Promise.all(
-        names.map(async (name) => {
-          try {
-            const out = await clients.ssm(region).getParameter({ Name: name, WithDecryption: true });
-            return [name, out.Parameter?.Value] as const;
-          } catch (error) {
-            if ((error as Error).name === 'ParameterNotFound') return [name, undefined] as const;
-            throw error;
-          }
-        }),
-      );
-      return Object.fromEntries(values.filter((v): v is readonly [string, string] => v[1] !== undefined));
-    },
-  };
-}
-
-/**
- * The health Lambda's own handler for `region`, its dependencies pointed at the sandbox:
- * SSM and RDS of that region (the emulator), its orders queue, and `db` (the sandbox's
- * PostgreSQL). Shared by the Route 53 stand-in and the API Gateway stand-in.
- */
-export function sandboxHealthHandler(options: {
-  clients: AwsClients;
-  config: DrConfig;
-  region: string;
-  db: DbPool;
-}): ReturnType<typeof createHealthHandler> {
-  const { clients, config, region, db } = options;
-  const naming = new Naming(config);
-  const parameters = emulatorParameterStore(clients, region);
-  return createHealthHandler({
-    region,
-    record: naming.roleOf(region),
-    log: () => {},
-    ssmFence: () => readSsmFence(parameters, naming),
-    writer: async () => {
-      const out = await clients
-        .rds(region)
-        .describeGlobalClusters({ GlobalClusterIdentifier: naming.globalCluster() });
-      return writerRoleOf(
-        out.GlobalClusters?.[0]?.GlobalClusterMembers ?? [],
-        region,
-        naming.dbCluster(region),
-      );
-    },
-    queue: async () => {
-      const url = await clients.sqs(region).getQueueUrl({ QueueName: naming.ordersQueue(region) });
-      const out = await clients.sqs(region).getQueueAttributes({
-        QueueUrl: url.QueueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages'],
-      });
-      return { visibleMessages: Number(out.Attributes?.ApproximateNumberOfMessages ?? Number.NaN) };
-    },
-    db,
-  });
-}
-
-export interface DnsEvent {
-  /** Epoch ms. */
-  readonly at: number;
-  readonly region: string;
-  readonly healthy: boolean;
-  /** The region the failover records answer with after this change. */
-  readonly answer: string;
-}
+import type { AwsClients } from '../aws/clients.js';
+import type { DrConfig } from '../config/schema.js';
+import { Naming } from '../infra/naming.js';
+import type { createHealthHandler } from '../lambdas/health/handler.js';
+import { DbPool, urlDbSettings } from '../lambdas/shared/db.js';
+import type { DnsEvent } from '../core/drill/target.js';
+import { RegionUnreachableError } from '../core/errors.js';
+import { OrderApiStages } from './api-gateway.js';
+import { setHealthCheckStatus } from './emulator.js';
+import { sandboxHealthHandler } from './health-handler.js';
 
 export interface HealthCheckersOptions {
   readonly clients: AwsClients;

@@ -1,7 +1,7 @@
 /**
- * API Gateway for the seeded sandbox. moto stores the order API (REST API, resources,
- * methods, integrations, the stage and its method settings: see `ensureApiStage` in
- * seed.ts) but serves none of it, so this local HTTP server (node:http on 127.0.0.1)
+ * API Gateway for the sandbox. moto stores the order API (REST API, resources, methods,
+ * integrations, the stage and its method settings, as the regional stack's Terraform
+ * created them) but serves none of it, so this local HTTP server (node:http on 127.0.0.1)
  * plays it for both regions, reading from the emulator what API Gateway would act on.
  * A call AWS would send to `https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}/…`
  * goes to `http://127.0.0.1:PORT/{region}/{restApiId}/{stage}/…` (`baseUrl(region)`).
@@ -39,14 +39,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Method, MethodSetting, Resource } from '@aws-sdk/client-api-gateway';
-import type { AwsClients } from '../../aws/clients.js';
-import { errorName } from '../../aws/errors.js';
-import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
-import type { DbPool } from '../../lambdas/shared/db.js';
-import { RegionUnreachableError } from '../errors.js';
-import { findRestApiId } from '../order-api.js';
-import type { ApiGatewayProxyEvent, ApiGatewayProxyResult } from '../../lambdas/shared/events.js';
+import type { AwsClients } from '../aws/clients.js';
+import { errorName } from '../aws/errors.js';
+import type { DrConfig } from '../config/schema.js';
+import { Naming } from '../infra/naming.js';
+import type { DbPool } from '../lambdas/shared/db.js';
+import { RegionUnreachableError } from '../core/errors.js';
+import { findRestApiId } from '../core/order-api.js';
+import type { ApiGatewayProxyEvent, ApiGatewayProxyResult } from '../lambdas/shared/events.js';
 
 // ---- the stage's throttle ----------------------------------------------------------------
 
@@ -262,7 +262,7 @@ export function validates(schema: JsonSchema, value: unknown): boolean {
 
 /** The deployed Order model as a validator of a request body (its text). */
 async function orderValidator(): Promise<(body: string) => boolean> {
-  const { ORDER_MODEL } = await import('../../infra/platform-definitions.js');
+  const { ORDER_MODEL } = await import('../infra/platform-definitions.js');
   const schema = ORDER_MODEL as unknown as JsonSchema;
   checkKeywords(schema);
   return (body) => {
@@ -384,10 +384,10 @@ export async function startApiGateway(options: ApiGatewayStandInOptions): Promis
   }
   const validate = options.validateOrders === false ? undefined : await orderValidator();
   // Loaded here: the reader of the stage above is also used by the drill's Route 53
-  // stand-in and the watchdog's probe, which need neither (and health-checkers imports it).
+  // stand-in and the watchdog's probe, which need neither.
   const [{ DbPool, urlDbSettings }, { sandboxHealthHandler }] = await Promise.all([
-    import('../../lambdas/shared/db.js'),
-    import('../drill/health-checkers.js'),
+    import('../lambdas/shared/db.js'),
+    import('./health-handler.js'),
   ]);
   const pools: DbPool[] = [];
   const health = new Map<string, (event: ApiGatewayProxyEvent) => Promise<ApiGatewayProxyResult>>();

@@ -6,7 +6,7 @@
  * What differs from an AWS deployment, and only this:
  * - the state backend: a local file per stack under `.dr/sandbox/terraform-state/`
  *   (the sandbox's state must never reach a real state bucket);
- * - the provider override file beside each stack (../deploy/sandbox-override.ts):
+ * - the provider override file beside each stack (./sandbox-override.ts):
  *   endpoints, test credentials, the mirror's provider version, and the written-down
  *   attributes an older provider does not know.
  * Everything Terraform writes goes under `.dr/sandbox/`; logs under `.dr/deploy/…`.
@@ -14,17 +14,22 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { DrConfig } from '../../config/schema.js';
-import type { SynthResult } from '../synth.js';
-import type { VerifySyncResult } from '../verify-sync.js';
-import { deploy, type DeployOptions, type DeployResult } from '../deploy/deploy.js';
-import { findAwsProviderMirror, mirrorCliConfig, type ProviderMirror } from '../deploy/provider-mirror.js';
-import { SANDBOX_OVERRIDE_FILE, sandboxOverride } from '../deploy/sandbox-override.js';
-import { logDirFor } from '../deploy/select.js';
-import type { TerraformBinary } from '../deploy/terraform-bin.js';
-import { terraformEnv } from '../deploy/terraform.js';
-import { UsageError } from '../errors.js';
-import { silentReporter, type Reporter } from '../reporter.js';
+import type { DrConfig } from '../config/schema.js';
+import type { SynthResult } from '../core/synth.js';
+import type { VerifySyncResult } from '../core/verify-sync.js';
+import { deploy, type DeployOptions, type DeployResult } from '../core/deploy/deploy.js';
+import {
+  findAwsProviderMirror,
+  mirrorCliConfig,
+  type ProviderMirror,
+} from '../core/deploy/provider-mirror.js';
+import { SANDBOX_OVERRIDE_FILE, sandboxOverride } from './sandbox-override.js';
+import { logDirFor } from '../core/deploy/select.js';
+import type { TerraformBinary } from '../core/deploy/terraform-bin.js';
+import { terraformEnv } from '../core/deploy/terraform.js';
+import { readApplied, stacksFingerprint, writeApplied } from './applied.js';
+import { UsageError } from '../core/errors.js';
+import { silentReporter, type Reporter } from '../core/reporter.js';
 import { projectRoot } from './emulator.js';
 
 /** Everything the sandbox's Terraform writes, relative to the working directory. */
@@ -40,6 +45,11 @@ export interface SandboxProvider {
 
 export interface SandboxDeployResult extends DeployResult {
   readonly provider: SandboxProvider;
+  /**
+   * Set when the stacks were not planned because they are unchanged since their last
+   * apply into this emulator (./applied.ts): when that apply finished.
+   */
+  readonly unchangedSince?: string;
   /** Where the sandbox variant of the stacks was synthesized. */
   readonly outDir: string;
   /** Synthesized resources per stack. */
@@ -67,6 +77,16 @@ export interface SandboxDeployOptions {
   readonly lambdaDir?: string;
   /** Runs Terraform (tests swap it). */
   readonly exec?: DeployOptions['exec'];
+  /**
+   * Skip Terraform when the stacks are unchanged since their last apply into this emulator
+   * (the gate still runs): a second `dr sandbox up`. @default false (`dr deploy --sandbox`)
+   */
+  readonly skipUnchanged?: boolean;
+}
+
+/** Where the sandbox's stacks keep their Terraform state (and ./applied.ts its record). */
+export function sandboxStateDir(cwd?: string): string {
+  return join(resolve(cwd ?? process.cwd()), SANDBOX_TERRAFORM_DIR, 'terraform-state');
 }
 
 /** The config the sandbox synthesizes: the same platform, its state kept locally. */
@@ -104,7 +124,7 @@ export async function prepareSandboxStacks(
 
   // The functions' packages: the stacks hash them (source_code_hash), so they must exist.
   const lambdaDir = resolve(options.lambdaDir ?? join(projectRoot(), 'dist', 'lambdas'));
-  const { Naming } = await import('../../infra/naming.js');
+  const { Naming } = await import('../infra/naming.js');
   const missing = Naming.functions.filter((fn) => !existsSync(join(lambdaDir, `${fn}.zip`)));
   if (missing.length > 0) {
     throw new UsageError(
@@ -113,7 +133,7 @@ export async function prepareSandboxStacks(
   }
 
   const synthStep = reporter.step('Synthesizing the stacks for the sandbox');
-  const { synthesize } = await (await import('../synth-loader.js')).loadSynth();
+  const { synthesize } = await (await import('../core/synth-loader.js')).loadSynth();
   const synth = await synthesize({ config: sandboxConfig(options.config), outDir, lambdaDir });
 
   const mirror = options.mirror === undefined ? findAwsProviderMirror() : (options.mirror ?? undefined);
@@ -149,6 +169,55 @@ export async function deploySandbox(options: SandboxDeployOptions): Promise<Sand
   const reporter = options.reporter ?? silentReporter;
   const cwd = resolve(options.cwd ?? process.cwd());
   const { synth, env, provider } = await prepareSandboxStacks({ ...options, reporter });
+  const started = Date.now();
+  const stateDir = sandboxStateDir(cwd);
+  const fingerprint = await stacksFingerprint(synth.stacks, {
+    providerVersion: provider.version,
+    terraform: options.terraform.path,
+  });
+  const sandboxPart = {
+    provider,
+    outDir: synth.outDir,
+    resources: Object.fromEntries(synth.stacks.map((s) => [s.name, s.resourceCount])),
+  };
+  const applied = await readApplied(stateDir);
+  if (
+    options.skipUnchanged &&
+    !options.planOnly &&
+    (options.stacks ?? []).length === 0 &&
+    applied?.fingerprint === fingerprint &&
+    applied.endpoint === options.endpoint
+  ) {
+    reporter.info(
+      `The stacks are unchanged since their apply at ${applied.at}: not planned again (\`dr deploy --sandbox\` plans them)`,
+    );
+    const gateStep = reporter.step('Verify-sync gate');
+    const gate = await options.gate();
+    if (gate.ok) gateStep.succeed(`${gate.passed} of ${gate.checks.length} checks pass`);
+    else gateStep.fail(`${gate.failed} of ${gate.checks.length} checks fail`);
+    const waves = synth.deployOrder.map((wave) => [...wave]);
+    return {
+      ok: gate.ok,
+      outcome: gate.ok ? 'deployed' : 'gate-failed',
+      planOnly: false,
+      terraform: options.terraform,
+      logDir: '',
+      waves,
+      dependenciesNotSelected: [],
+      stacks: synth.stacks.map((stack) => ({
+        name: stack.name,
+        wave: waves.findIndex((w) => w.includes(stack.name)) + 1,
+        workingDirectory: stack.workingDirectory,
+        log: '',
+        status: 'not-run',
+        durations: { total: 0 },
+      })),
+      gate,
+      ms: Date.now() - started,
+      ...sandboxPart,
+      unchangedSince: applied.at,
+    };
+  }
 
   const result = await deploy({
     synth,
@@ -173,10 +242,8 @@ export async function deploySandbox(options: SandboxDeployOptions): Promise<Sand
     ...(options.afterApply ? { afterApply: options.afterApply } : {}),
     ...(options.exec ? { exec: options.exec } : {}),
   });
-  return {
-    ...result,
-    provider,
-    outDir: synth.outDir,
-    resources: Object.fromEntries(synth.stacks.map((s) => [s.name, s.resourceCount])),
-  };
+  if (result.ok && !result.planOnly && (options.stacks ?? []).length === 0) {
+    await writeApplied(stateDir, { fingerprint, endpoint: options.endpoint, at: new Date().toISOString() });
+  }
+  return { ...result, ...sandboxPart };
 }

@@ -3,8 +3,8 @@
  * `.dr/sandbox.json`; else `DR_ENDPOINT`; else real AWS (the SDK's credential chain and
  * `--profile`).
  */
-import type { AwsClients, ClientOptions } from '../../aws/clients.js';
-import { UsageError } from '../errors.js';
+import type { AwsClients, ClientOptions } from '../aws/clients.js';
+import { UsageError } from '../core/errors.js';
 import { liveSandbox } from './state.js';
 
 export const NO_SANDBOX_MESSAGE = 'no sandbox is running; start one with `dr sandbox up`';
@@ -74,7 +74,7 @@ export async function awsClientsFor(
   options: TargetOptions & Pick<ClientOptions, 'profile' | 'timeoutMs' | 'maxAttempts'>,
 ): Promise<AwsClients> {
   const target = await resolveAwsTarget(options);
-  const { createClients } = await import('../../aws/clients.js');
+  const { createClients } = await import('../aws/clients.js');
   return createClients({
     ...(options.profile ? { profile: options.profile } : {}),
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),

@@ -8,18 +8,18 @@ import pg from 'pg';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../../infra/naming.js';
-import { seedFence } from '../db-fence.js';
-import { applyMigrations, loadMigrations } from '../db-migrations.js';
-import { silentReporter, type Reporter } from '../reporter.js';
-import { startPostgres } from '../sandbox/postgres.js';
-import { mapDataApi } from '../sandbox/emulator.js';
-import { sandboxDown, sandboxUp } from '../sandbox/sandbox.js';
-import { liveSandbox } from '../sandbox/state.js';
-import { runDrill } from './drill.js';
-import type { DrillReport, ScenarioName } from './model.js';
+import { seedFence } from '../../core/db-fence.js';
+import { applyMigrations, loadMigrations } from '../../core/db-migrations.js';
+import { silentReporter, type Reporter } from '../../core/reporter.js';
+import { startPostgres } from '../postgres.js';
+import { mapDataApi } from '../emulator.js';
+import { sandboxDown, sandboxUp } from '../sandbox.js';
+import { liveSandbox } from '../state.js';
+import { runDrill } from '../../core/drill/drill.js';
+import type { DrillReport, ScenarioName } from '../../core/drill/model.js';
 import { SandboxPlatform } from './platform.js';
 import { SANDBOX_TUNING, SandboxTarget } from './sandbox-target.js';
-import type { Tuning } from './target.js';
+import type { Tuning } from '../../core/drill/target.js';
 
 export interface SandboxDrillOptions {
   readonly config: DrConfig;

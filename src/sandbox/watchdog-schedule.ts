@@ -11,10 +11,10 @@
  * invocation; a run that throws is recorded (`error`) and the schedule goes on, with no
  * Lambda retry.
  */
-import type { AwsClients } from '../../aws/clients.js';
-import type { DrConfig } from '../../config/schema.js';
-import { sandboxWatchdog } from '../failover/watchdog-sandbox.js';
-import type { WatchdogDecision } from '../failover/watchdog.js';
+import type { AwsClients } from '../aws/clients.js';
+import type { DrConfig } from '../config/schema.js';
+import { sandboxWatchdog } from './watchdog.js';
+import type { WatchdogDecision } from '../core/failover/watchdog.js';
 
 export interface WatchdogScheduleOptions {
   readonly clients: AwsClients;

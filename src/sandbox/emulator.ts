@@ -45,6 +45,18 @@ export class EmulatorStartError extends Error {
 /** A control-endpoint call failed (no answer, or an error status). */
 export class EmulatorControlError extends Error {
   override readonly name = 'EmulatorControlError';
+  constructor(
+    message: string,
+    options?: {
+      cause?: unknown;
+      /** The HTTP status the emulator answered; undefined when it did not answer. */
+      status?: number;
+    },
+  ) {
+    super(message, options);
+    this.status = options?.status;
+  }
+  readonly status: number | undefined;
 }
 
 export interface EmulatorOptions {
@@ -85,11 +97,13 @@ export interface RunningEmulator {
 const SERVER_SCRIPT = join('test', 'emulator', 'server.py');
 const INSTALL_SCRIPT = join('scripts', 'install-emulator.sh');
 const CONTROL_TIMEOUT_MS = 5000;
+/** A snapshot or restore copies every resource the platform has: seconds on a busy machine. */
+const SNAPSHOT_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 5000;
 
-/** The checkout this module belongs to: three levels above src/core/sandbox or dist/core/sandbox. */
+/** The checkout this module belongs to: two levels above src/sandbox or dist/sandbox. */
 export function projectRoot(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 }
 
 /**
@@ -352,11 +366,53 @@ export async function resetEmulator(endpoint: string): Promise<void> {
   await control(endpoint, 'POST', '/moto-api/reset');
 }
 
+/** What a snapshot call did: how many region backends it held, and how long it took. */
+export interface SnapshotResult {
+  readonly name: string;
+  readonly backends: number;
+  readonly ms: number;
+}
+
+/**
+ * Keeps everything the emulator holds under `name` (in its memory; a restart loses it):
+ * every resource and its data, and the extension's own resource state.
+ */
+export async function snapshotEmulator(endpoint: string, name: string): Promise<SnapshotResult> {
+  return (await control(
+    endpoint,
+    'POST',
+    '/dr-emulator/snapshot',
+    { name },
+    SNAPSHOT_TIMEOUT_MS,
+  )) as SnapshotResult;
+}
+
+/**
+ * Puts back what `snapshotEmulator(endpoint, name)` kept: resources and data as they were,
+ * outages and forced health-check statuses ended. Throws EmulatorControlError when there
+ * is no such snapshot.
+ */
+export async function restoreEmulatorSnapshot(endpoint: string, name: string): Promise<SnapshotResult> {
+  return (await control(
+    endpoint,
+    'POST',
+    '/dr-emulator/restore-snapshot',
+    { name },
+    SNAPSHOT_TIMEOUT_MS,
+  )) as SnapshotResult;
+}
+
+/** The names of the snapshots the emulator keeps. */
+export async function listEmulatorSnapshots(endpoint: string): Promise<string[]> {
+  return ((await control(endpoint, 'GET', '/dr-emulator/snapshots')) as { snapshots: string[] }).snapshots;
+}
+
 async function control(
   endpoint: string,
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
+  timeoutMs = CONTROL_TIMEOUT_MS,
 ): Promise<unknown> {
   let response: Response;
   try {
@@ -365,7 +421,7 @@ async function control(
       ...(body !== undefined
         ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
         : {}),
-      signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
     throw new EmulatorControlError(`the AWS emulator at ${endpoint} did not answer ${method} ${path}`, {
@@ -376,6 +432,7 @@ async function control(
   if (!response.ok) {
     throw new EmulatorControlError(
       `the AWS emulator answered ${response.status} to ${method} ${path}: ${text}`,
+      { status: response.status },
     );
   }
   try {

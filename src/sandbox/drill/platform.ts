@@ -13,8 +13,9 @@ import { readSsmFence } from '../../lambdas/shared/params.js';
 import { DbPool, urlDbSettings } from '../../lambdas/shared/db.js';
 import { cachedSsmFence } from '../../lambdas/trade-processor/fencing.js';
 import { createHandler } from '../../lambdas/trade-processor/handler.js';
-import { emulatorParameterStore, HealthCheckers } from './health-checkers.js';
-import { OrderPump } from './pump.js';
+import { HealthCheckers } from '../health-checkers.js';
+import { emulatorParameterStore } from '../health-handler.js';
+import { OrderPump } from '../pump.js';
 
 export interface SandboxPlatformOptions {
   readonly clients: AwsClients;

@@ -17,8 +17,8 @@
  * (`visibilityTimeoutSeconds`, default 2 s) instead of the queue's 180 s, so a batch
  * refused by a fence that was just moving is retried within the drill.
  */
-import type { AwsClients } from '../../aws/clients.js';
-import type { SqsBatchResponse, SqsEvent } from '../../lambdas/shared/events.js';
+import type { AwsClients } from '../aws/clients.js';
+import type { SqsBatchResponse, SqsEvent } from '../lambdas/shared/events.js';
 
 export type SqsHandler = (event: SqsEvent) => Promise<SqsBatchResponse>;
 

@@ -14,20 +14,20 @@
  *   for the /health answer; the Lambda never calls Route 53. When Route 53 does not answer
  *   (the sandbox counts it as us-east-1), only the reachability counts.
  */
-import type { AwsClients } from '../../aws/clients.js';
-import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
-import { RegionUnreachableError, UsageError } from '../errors.js';
-import { OrderApiStages } from '../sandbox/api-gateway.js';
-import { silentReporter, type Reporter } from '../reporter.js';
-import { followExecution, type ExecutionOutcome } from './execution.js';
+import type { AwsClients } from '../aws/clients.js';
+import type { DrConfig } from '../config/schema.js';
+import { Naming } from '../infra/naming.js';
+import { RegionUnreachableError, UsageError } from '../core/errors.js';
+import { OrderApiStages } from './api-gateway.js';
+import { silentReporter, type Reporter } from '../core/reporter.js';
+import { followExecution, type ExecutionOutcome } from '../core/failover/execution.js';
 import {
   runWatchdog,
   watchdogEffects,
   watchedRegion,
   type HealthSample,
   type WatchdogRun,
-} from './watchdog.js';
+} from '../core/failover/watchdog.js';
 
 /** The emulator's stand-in for an HTTPS GET of `watched`'s regional /health. */
 export function sandboxHealthProbe(options: {
