@@ -81,7 +81,9 @@ try {
     `  dr sandbox up, again (nothing changed)  ${s(second.ms).padStart(8)}   ${verdict(second.ms, BUDGET.secondUp)}`,
   );
   console.log(
-    `    ${again.deploy.stacks.map((x) => `${x.name.replace(/^.*-/, '')}: ${x.plan?.line ?? x.status}`).join('; ')}`,
+    again.deploy.unchangedSince
+      ? `    stacks unchanged since their apply at ${again.deploy.unchangedSince}: Terraform not run; verify-sync ${again.deploy.gate?.passed ?? 0} passed, ${again.deploy.gate?.failed ?? 0} failed`
+      : `    ${again.deploy.stacks.map((x) => `${x.name.replace(/^.*-/, '')}: ${x.plan?.line ?? x.status}`).join('; ')}`,
   );
 
   const drill = await dr(['drill', '--sandbox', '--yes', '--json', '--report', 'report'], cwd, {
