@@ -83,7 +83,9 @@ export async function benchSandbox(): Promise<BenchSandbox> {
   };
   if (up.code !== 0) {
     await close();
-    throw new Error(`dr sandbox up exited ${up.code}: ${up.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    // Under --json the error is on stdout: {"error": {"message": …}}.
+    const said = (up.stderr.trim() || up.stdout.trim()).split('\n').slice(-6).join(' ');
+    throw new Error(`dr sandbox up exited ${up.code}: ${said}`);
   }
   const { endpoint } = JSON.parse(up.stdout) as UpResult;
   const restore = async () => void (await restoreEmulatorSnapshot(endpoint, DEPLOYED_SNAPSHOT));

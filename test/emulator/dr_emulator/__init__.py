@@ -26,6 +26,7 @@ what the DR tests and `dr sandbox` need and moto 5.2.5 lacks:
 - sqs.py:      no built-in SQS → Lambda trigger (it deleted messages no code processed)
 - acm.py:      a DNS-validated certificate is issued once its validation CNAMEs are in Route 53
 - provider.py: what the Terraform AWS provider calls and moto lacks (sandbox deploy)
+- replay.py:   a retried SDK request gets the answer its first attempt was given
 - snapshot.py: snapshots of everything held, restored per test file (one deploy per run)
 - gateway.py:  the region outage switch and the unsigned /dr-emulator/* control endpoint
 """
@@ -43,6 +44,7 @@ from . import (
     provider,
     rds,
     rdsdata,
+    replay,
     route53,
     s3,
     secretsmanager,
@@ -56,6 +58,7 @@ from . import (
 def install() -> None:
     state.RESET_HOOKS.append(dynamodb.reset)
     state.RESET_HOOKS.append(rdsdata.reset)
+    state.RESET_HOOKS.append(replay.forget)
     gateway.install()
     rds.install()
     rdsdata.install()

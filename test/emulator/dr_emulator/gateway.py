@@ -44,7 +44,7 @@ from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-from . import metrics, rdsdata, snapshot, state
+from . import metrics, rdsdata, replay, snapshot, state
 
 REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 PREFIX = "/dr-emulator/"
@@ -223,6 +223,6 @@ def install() -> None:
             _cut(environ)
         elif mode is not None:
             _cut(environ)
-        return original_call(self, environ, start_response)
+        return replay.serve(lambda env, respond: original_call(self, env, respond), environ, start_response)
 
     DomainDispatcherApplication.__call__ = __call__  # type: ignore[method-assign]
