@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { restoreEmulatorSnapshot } from '../../src/sandbox/emulator.js';
-import { DEPLOYED_SNAPSHOT, type UpResult } from '../../src/sandbox/sandbox.js';
+import { DEPLOYED_SNAPSHOT } from '../../src/sandbox/deploy.js';
+import type { UpResult } from '../../src/sandbox/sandbox.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'bin', 'run.js');

@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import type { DrConfig } from '../config/schema.js';
 import type { SynthResult } from '../core/synth.js';
 import type { VerifySyncResult } from '../core/verify-sync.js';
-import { deploy, type DeployOptions, type DeployResult } from '../core/deploy/deploy.js';
+import { deploy, runGate, type DeployOptions, type DeployResult } from '../core/deploy/deploy.js';
 import {
   findAwsProviderMirror,
   mirrorCliConfig,
@@ -30,7 +30,7 @@ import { terraformEnv } from '../core/deploy/terraform.js';
 import { readApplied, stacksFingerprint, writeApplied } from './applied.js';
 import { UsageError } from '../core/errors.js';
 import { silentReporter, type Reporter } from '../core/reporter.js';
-import { projectRoot } from './emulator.js';
+import { listEmulatorSnapshots, projectRoot, snapshotEmulator } from './emulator.js';
 
 /** Everything the sandbox's Terraform writes, relative to the working directory. */
 export const SANDBOX_TERRAFORM_DIR = join('.dr', 'sandbox');
@@ -82,6 +82,24 @@ export interface SandboxDeployOptions {
    * (the gate still runs): a second `dr sandbox up`. @default false (`dr deploy --sandbox`)
    */
   readonly skipUnchanged?: boolean;
+}
+
+/**
+ * The emulator snapshot of the platform as deployed (resources and data as Terraform left
+ * them): what `dr sandbox reset` puts back, and what the tests start each file from. Taken
+ * beside the applied record, after every deploy that applied something (`dr sandbox up` and
+ * `dr deploy --sandbox` alike), so it never lags behind the Terraform state.
+ */
+export const DEPLOYED_SNAPSHOT = 'deployed';
+
+/** True when the emulator keeps the snapshot of the platform as deployed. */
+export async function hasDeployedSnapshot(endpoint: string): Promise<boolean> {
+  return (await listEmulatorSnapshots(endpoint)).includes(DEPLOYED_SNAPSHOT);
+}
+
+/** Takes the snapshot after an apply, or when the emulator has none yet. */
+async function keepDeployedSnapshot(endpoint: string, applied: boolean): Promise<void> {
+  if (applied || !(await hasDeployedSnapshot(endpoint))) await snapshotEmulator(endpoint, DEPLOYED_SNAPSHOT);
 }
 
 /** Where the sandbox's stacks keep their Terraform state (and ./applied.ts its record). */
@@ -191,10 +209,9 @@ export async function deploySandbox(options: SandboxDeployOptions): Promise<Sand
     reporter.info(
       `The stacks are unchanged since their apply at ${applied.at}: not planned again (\`dr deploy --sandbox\` plans them)`,
     );
-    const gateStep = reporter.step('Verify-sync gate');
-    const gate = await options.gate();
-    if (gate.ok) gateStep.succeed(`${gate.passed} of ${gate.checks.length} checks pass`);
-    else gateStep.fail(`${gate.failed} of ${gate.checks.length} checks fail`);
+    const gate = await runGate(options.gate, reporter);
+    // An emulator from before snapshots were taken has none yet.
+    if (gate.ok) await keepDeployedSnapshot(options.endpoint, false);
     const waves = synth.deployOrder.map((wave) => [...wave]);
     return {
       ok: gate.ok,
@@ -244,6 +261,10 @@ export async function deploySandbox(options: SandboxDeployOptions): Promise<Sand
   });
   if (result.ok && !result.planOnly && (options.stacks ?? []).length === 0) {
     await writeApplied(stateDir, { fingerprint, endpoint: options.endpoint, at: new Date().toISOString() });
+    await keepDeployedSnapshot(
+      options.endpoint,
+      result.stacks.some((s) => s.status === 'applied'),
+    );
   }
   return { ...result, ...sandboxPart };
 }

@@ -162,31 +162,12 @@ async function deployInto(
       gate: () => verifySync({ clients, config: options.config }),
       skipUnchanged,
     });
-    if (result.ok)
-      await keepDeployedSnapshot(
-        endpoint,
-        result.stacks.some((s) => s.status === 'applied'),
-      );
     // Applied but not in sync: the sandbox stays up to be looked at (`dr verify-sync --sandbox`).
     if (result.outcome === 'gate-failed') throw new CheckFailedError(sandboxDeployFailure(result));
     if (!result.ok) throw new SandboxDeployError(sandboxDeployFailure(result), result.failure);
     return summarize(result);
   } finally {
     clients.destroy();
-  }
-}
-
-/**
- * The emulator snapshot of the platform as deployed (resources and data as Terraform left
- * them): what `dr sandbox reset` puts back, and what the tests start each file from.
- */
-export const DEPLOYED_SNAPSHOT = 'deployed';
-
-/** Takes the snapshot after an apply, or when the emulator has none yet. */
-async function keepDeployedSnapshot(endpoint: string, applied: boolean): Promise<void> {
-  const { listEmulatorSnapshots, snapshotEmulator } = await import('./emulator.js');
-  if (applied || !(await listEmulatorSnapshots(endpoint)).includes(DEPLOYED_SNAPSHOT)) {
-    await snapshotEmulator(endpoint, DEPLOYED_SNAPSHOT);
   }
 }
 
@@ -199,11 +180,8 @@ async function terraformFor(options: UpOptions): Promise<TerraformBinary> {
 /** Forgets the Terraform state of the sandbox's stacks (its emulator was wiped or is new). */
 async function removeSandboxTerraformState(cwd?: string): Promise<void> {
   const { rm } = await import('node:fs/promises');
-  const { SANDBOX_TERRAFORM_DIR } = await import('./deploy.js');
-  await rm(join(cwd ?? process.cwd(), SANDBOX_TERRAFORM_DIR, 'terraform-state'), {
-    recursive: true,
-    force: true,
-  });
+  const { sandboxStateDir } = await import('./deploy.js');
+  await rm(sandboxStateDir(cwd), { recursive: true, force: true });
 }
 
 /** The recorded sandbox when it is alive and answers; a usage error otherwise. */
@@ -330,8 +308,9 @@ export async function sandboxReset(
   const terraform = await terraformFor(options);
   const state = await requireRunning(options.cwd);
   const reporter = options.reporter ?? silentReporter;
-  const { listEmulatorSnapshots, resetEmulator, restoreEmulatorSnapshot } = await import('./emulator.js');
-  if (!options.redeploy && (await listEmulatorSnapshots(state.endpoint)).includes(DEPLOYED_SNAPSHOT)) {
+  const [{ resetEmulator, restoreEmulatorSnapshot }, { DEPLOYED_SNAPSHOT, hasDeployedSnapshot }] =
+    await Promise.all([import('./emulator.js'), import('./deploy.js')]);
+  if (!options.redeploy && (await hasDeployedSnapshot(state.endpoint))) {
     const step = reporter.step('Putting the platform back as deployed');
     const restored = await restoreEmulatorSnapshot(state.endpoint, DEPLOYED_SNAPSHOT);
     step.succeed(`${restored.backends} region backends in ${restored.ms} ms`);

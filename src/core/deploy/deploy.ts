@@ -303,18 +303,24 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       `${migrations.applied.length} applied, ${migrations.alreadyApplied.length} already applied on ${migrations.writer}`,
     );
 
-  const gateStep = reporter.step('verify-sync gate');
-  let gate: VerifySyncResult;
+  const gate = await runGate(options.gate, reporter);
+  return done({ outcome: gate.ok ? 'deployed' : 'gate-failed', migrations, gate });
+}
+
+/** The verify-sync gate as one reported step; an error it throws fails the step and is rethrown. */
+export async function runGate(
+  gate: () => Promise<VerifySyncResult>,
+  reporter: Reporter,
+): Promise<VerifySyncResult> {
+  const step = reporter.step('verify-sync gate');
+  let result: VerifySyncResult;
   try {
-    gate = await options.gate();
+    result = await gate();
   } catch (error) {
-    gateStep.fail((error as Error).message);
+    step.fail((error as Error).message);
     throw error;
   }
-  if (!gate.ok) {
-    gateStep.fail(`${gate.failed} of ${gate.checks.length} checks failed`);
-    return done({ outcome: 'gate-failed', migrations, gate });
-  }
-  gateStep.succeed(`${gate.passed} of ${gate.checks.length} checks passed`);
-  return done({ outcome: 'deployed', migrations, gate });
+  if (result.ok) step.succeed(`${result.passed} of ${result.checks.length} checks passed`);
+  else step.fail(`${result.failed} of ${result.checks.length} checks failed`);
+  return result;
 }
