@@ -101,6 +101,8 @@ export function classifyError(error: unknown, command?: string): ClassifiedError
         message: firstLine(err.message),
         details: { profile: (err as { profile?: string }).profile ?? null },
       };
+    case 'InterruptedError':
+      return { exitCode: ExitCode.Interrupted, code: 'INTERRUPTED', message: firstLine(err.message) };
     case 'RegionUnreachableError':
       return {
         exitCode: ExitCode.RegionUnreachable,
@@ -153,6 +155,23 @@ export abstract class DrLocalCommand<T> extends Command {
   }
 
   abstract override run(): Promise<T>;
+
+  private exitWhenDone = false;
+
+  /**
+   * Ends the process once this command has finished, instead of waiting for the event
+   * loop to drain: after a signal, calls still in flight (a region holding connections)
+   * would keep `dr` alive until their timeouts.
+   */
+  protected exitWhenFinished(): void {
+    this.exitWhenDone = true;
+  }
+
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    const result = await super.finally(error);
+    if (this.exitWhenDone) process.stdout.write('', () => process.stderr.write('', () => process.exit()));
+    return result;
+  }
 
   protected override async catch(error: Interfaces.CommandError): Promise<void> {
     const classified = classifyError(error, this.id?.replaceAll(':', ' '));

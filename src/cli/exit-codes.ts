@@ -9,6 +9,7 @@ export const ExitCode = {
   LockHeld: 4,
   RegionUnreachable: 5,
   Credentials: 6,
+  Interrupted: 130,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -21,4 +22,5 @@ export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCodeValue, string]> = 
   [ExitCode.LockHeld, 'lock held by another operator'],
   [ExitCode.RegionUnreachable, 'a region is unreachable'],
   [ExitCode.Credentials, 'AWS credentials missing, expired or rejected (e.g. run aws sso login)'],
+  [ExitCode.Interrupted, 'interrupted (SIGINT/SIGTERM); the message says what was left and how to go on'],
 ];

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { DrCommand } from '../cli/base-command.js';
 import { ExitCode } from '../cli/exit-codes.js';
-import { UsageError } from '../core/errors.js';
+import { InterruptedError, UsageError } from '../core/errors.js';
 import { silentReporter } from '../core/reporter.js';
 import type { StatusResult } from '../core/status.js';
 
@@ -63,38 +63,46 @@ A region that does not answer is shown as unreachable with its error while the r
     if (first) this.logToStderr(`dr: ${first.message}; showing what answered`);
   }
 
-  /** Redraws every `seconds` until SIGINT/SIGTERM; returns the last result. */
+  /**
+   * Redraws every `seconds` until SIGINT/SIGTERM; returns the last result. A signal ends
+   * it at once, also in the middle of a read (a region holding connections must not keep
+   * an SRE's terminal, or a runbook's timeout, waiting).
+   */
   private async watch(
     seconds: number,
     once: () => Promise<StatusResult>,
     render: (result: StatusResult) => string,
   ): Promise<StatusResult> {
-    let stopped = false;
-    let wake: (() => void) | undefined;
-    const stop = () => {
-      stopped = true;
-      wake?.();
-    };
+    let stop = () => {};
+    const stopped = new Promise<undefined>((resolve) => {
+      stop = () => {
+        this.exitWhenFinished();
+        resolve(undefined);
+      };
+    });
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    let last: StatusResult | undefined;
     try {
       for (;;) {
-        const result = await once();
+        const result = await Promise.race([once(), stopped]);
+        if (result === undefined) break;
+        last = result;
         const clear = process.stdout.isTTY ? '\x1b[2J\x1b[H' : '';
         this.log(`${clear}${render(result)}\nRefreshing every ${seconds} s; Ctrl-C to stop.`);
-        if (stopped) return result;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, seconds * 1000);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
+        let timer: NodeJS.Timeout | undefined;
+        const tick = new Promise<true>((resolve) => {
+          timer = setTimeout(() => resolve(true), seconds * 1000);
         });
-        if (stopped) return result;
+        const next = await Promise.race([tick, stopped]);
+        clearTimeout(timer);
+        if (next === undefined) break;
       }
     } finally {
       process.removeListener('SIGINT', stop);
       process.removeListener('SIGTERM', stop);
     }
+    if (last) return last;
+    throw new InterruptedError('status --watch stopped before the first answer; nothing was changed');
   }
 }

@@ -53,3 +53,11 @@ export class CredentialsError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * The operator interrupted a command (SIGINT, SIGTERM). Exit 130, as a shell reports a
+ * process ended by SIGINT. The message says what was left and how to go on.
+ */
+export class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+}

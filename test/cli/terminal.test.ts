@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spinnerFits } from '../../src/cli/progress.js';
@@ -57,11 +57,15 @@ describe(
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
 
-    it('status --watch 1: plain lines, bounded output, and SIGTERM ends it within 2 s', async () => {
-      // Given `dr status --watch 1` under script (pty of 0×0), every region refusing connections
+    /**
+     * Runs `dr status --watch 1` under script against `endpoint`, waits for its first
+     * screen (bounded: a slow runner takes seconds to load), then for `beforeSignal`, sends
+     * dr SIGTERM and measures how long it takes to be gone.
+     */
+    async function watchThenTerminate(endpoint: string, beforeSignal: () => Promise<void>) {
       const env: Record<string, string | undefined> = {
         ...process.env,
-        DR_ENDPOINT: `http://127.0.0.1:${await closedPort()}`,
+        DR_ENDPOINT: endpoint,
         NO_COLOR: '1',
         CI: undefined,
         TERM: 'xterm',
@@ -73,38 +77,81 @@ describe(
       });
       let bytes = 0;
       let text = '';
+      let drawn = () => {};
+      const firstScreen = new Promise<void>((resolve) => (drawn = resolve));
       child.stdout.on('data', (d: Buffer) => {
         bytes += d.length;
         if (text.length < 20_000) text += d.toString();
+        if (/Active region/.test(text)) drawn();
       });
       child.stderr.on('data', (d: Buffer) => (bytes += d.length));
       const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-      // When it has run for 2.5 s (two redraws) and gets SIGTERM
-      await new Promise((resolve) => setTimeout(resolve, 2500));
-      const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' })
-        .trim()
-        .split(/\s+/)
-        .filter(Boolean)
-        .map(Number);
-      assert.ok(pids.length > 0, 'dr runs under script');
-      const signalled = Date.now();
-      for (const pid of pids) process.kill(pid, 'SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killer);
-      const took = Date.now() - signalled;
-      for (const pid of pids) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // gone, as it should be
+      const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+      try {
+        const startedAt = Date.now();
+        const drew = await Promise.race([firstScreen.then(() => true), exited.then(() => false)]);
+        assert.ok(drew, `no status screen after ${Date.now() - startedAt} ms: ${text.slice(0, 400)}`);
+        await beforeSignal();
+        const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' })
+          .trim()
+          .split(/\s+/)
+          .filter(Boolean)
+          .map(Number);
+        assert.ok(pids.length > 0, 'dr runs under script');
+        const signalled = Date.now();
+        for (const pid of pids) process.kill(pid, 'SIGTERM');
+        await exited;
+        const took = Date.now() - signalled;
+        for (const pid of pids) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // gone, as it should be
+          }
         }
+        return { took, bytes, text, ms: Date.now() - startedAt };
+      } finally {
+        clearTimeout(killer);
+        child.kill('SIGKILL');
       }
-      // Then it is gone within 2 s, wrote a few kB (no spinner frames), and showed the status
-      assert.ok(took < 2000, `exited ${took} ms after SIGTERM`);
-      assert.ok(bytes < 100_000, `${bytes} bytes in 2.5 s`);
-      assert.match(text, /Active region/);
-      assert.ok(!text.includes('\u001b[1A'), 'no spinner redraws (cursor-up)');
+    }
+
+    it('status --watch 1: plain lines, bounded output, and SIGTERM ends it within 2 s', async () => {
+      // Given `dr status --watch 1` under script (pty of 0×0), every region refusing connections
+      // When it has drawn its first screen and gets SIGTERM
+      const run = await watchThenTerminate(`http://127.0.0.1:${await closedPort()}`, async () => {});
+      // Then it is gone within 2 s, and wrote a few kB (no spinner frames)
+      assert.ok(run.took < 2000, `exited ${run.took} ms after SIGTERM`);
+      assert.ok(run.bytes < 100_000, `${run.bytes} bytes in ${run.ms} ms`);
+      assert.ok(!run.text.includes('\u001b[1A'), 'no spinner redraws (cursor-up)');
+    });
+
+    it('SIGTERM in the middle of a read that a region holds ends it within 2 s', async () => {
+      // Given every region accepting connections and never answering (each read waits 2 × 2.5 s)
+      const held: Socket[] = [];
+      let connected = () => {};
+      const server = createServer((socket) => {
+        held.push(socket);
+        connected();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      try {
+        // When its second read has begun (a connection after the first screen) and it gets SIGTERM
+        const run = await watchThenTerminate(`http://127.0.0.1:${port}`, async () => {
+          const before = held.length;
+          await new Promise<void>((resolve) => {
+            connected = () => {
+              if (held.length > before) resolve();
+            };
+          });
+        });
+        // Then it does not wait for the held read to time out
+        assert.ok(run.took < 2000, `exited ${run.took} ms after SIGTERM`);
+      } finally {
+        for (const socket of held) socket.destroy();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
     });
   },
 );
