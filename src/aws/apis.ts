@@ -85,6 +85,7 @@ export interface DynamoDbApi {
   putItem(input: ddb.PutItemCommandInput): Promise<ddb.PutItemCommandOutput>;
   getItem(input: ddb.GetItemCommandInput): Promise<ddb.GetItemCommandOutput>;
   deleteItem(input: ddb.DeleteItemCommandInput): Promise<ddb.DeleteItemCommandOutput>;
+  updateItem(input: ddb.UpdateItemCommandInput): Promise<ddb.UpdateItemCommandOutput>;
   updateTable(input: ddb.UpdateTableCommandInput): Promise<ddb.UpdateTableCommandOutput>;
   describeTable(input: ddb.DescribeTableCommandInput): Promise<ddb.DescribeTableCommandOutput>;
   updateContinuousBackups(

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { DrCommand } from '../cli/base-command.js';
 import type { OperateResult } from '../core/failover/operate.js';
-import { runOperation } from './failover.js';
+import { runOperation, TAKE_OVER_FLAG } from './failover.js';
 
 export default class Failback extends DrCommand<OperateResult> {
   static override summary = 'Move the writer role back to the primary region after a failover.';
@@ -24,6 +24,7 @@ export default class Failback extends DrCommand<OperateResult> {
       max: 24 * 3600,
       default: 1800,
     }),
+    'take-over': TAKE_OVER_FLAG,
   };
 
   async run(): Promise<OperateResult> {

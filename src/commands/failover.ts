@@ -1,12 +1,20 @@
 import { Flags } from '@oclif/core';
 import { DrCommand } from '../cli/base-command.js';
 import type { OperateResult } from '../core/failover/operate.js';
+import { InterruptedError } from '../core/errors.js';
+
+/** Shared by failover and failback. */
+export const TAKE_OVER_FLAG = Flags.boolean({
+  summary:
+    "Take over the DR lease of another operator's operation that nothing runs any more (its process is gone, no execution in flight); recorded in the lease and the audit log.",
+  default: false,
+});
 
 export default class Failover extends DrCommand<OperateResult> {
   static override summary =
     'Move the writer role to another region (planned, or unplanned while a region is lost).';
   static override description =
-    'Prints the plan (the steps the state machine runs), asks for confirmation on a terminal (without one it refuses unless --yes), takes the lease (exit 4 when another operator holds it), starts the execution in the target region and follows it step by step, then prints how long each step took. --planned (default): gate on verify-sync, fence the old primary, Aurora switchover (RPO 0). --unplanned: calls nothing outside the target region; Aurora failover with AllowDataLoss. Started again while an execution is in flight, it re-attaches to it.';
+    'Prints the plan (the steps the state machine runs), asks for confirmation on a terminal (without one it refuses unless --yes), takes the lease (exit 4 when another operator holds it), starts the execution in the target region and follows it step by step, then prints how long each step took. --planned (default): gate on verify-sync, fence the old primary, Aurora switchover (RPO 0). --unplanned: calls nothing outside the target region; Aurora failover with AllowDataLoss. Started again while an execution is in flight, it re-attaches to it; after its CLI died between fencing the old primary and the promote, it goes on with the promote; once the target already writes, consumes and is named active everywhere it exits 0 (kind "already"). SIGINT/SIGTERM end the CLI (exit 130), never the operation.';
   static override examples = [
     '<%= config.bin %> failover --to us-east-2 --planned --dry-run',
     '<%= config.bin %> failover --to us-east-2 --unplanned --yes --json',
@@ -24,6 +32,7 @@ export default class Failover extends DrCommand<OperateResult> {
       summary: 'Do not ask for confirmation (required without a terminal).',
       default: false,
     }),
+    'take-over': TAKE_OVER_FLAG,
   };
 
   async run(): Promise<OperateResult> {
@@ -46,6 +55,7 @@ export async function runOperation(
     sandbox: boolean;
     'dry-run': boolean;
     yes: boolean;
+    'take-over': boolean;
     mode: 'planned' | 'unplanned';
     operation: 'failover' | 'failback';
     to: string;
@@ -54,6 +64,7 @@ export async function runOperation(
   },
 ): Promise<OperateResult> {
   const self = command as unknown as {
+    exitWhenFinished(): void;
     loadDrConfig(path: string): ReturnType<DrCommand<OperateResult>['loadDrConfig']>;
     awsClients: DrCommand<OperateResult>['awsClients'];
     reporter: DrCommand<OperateResult>['reporter'];
@@ -69,25 +80,45 @@ export async function runOperation(
   const reporter = await self.reporter();
   const { renderPlan, renderResult } = await import('../cli/render/failover.js');
   const { confirmOrRefuse } = await import('../core/failover/confirm.js');
+  // A signal ends this process, never the operation: the executions run on in AWS, and
+  // the same command run again follows them (or goes on from where they stopped).
+  let onSignal = (_signal: NodeJS.Signals) => {};
+  const signalled = new Promise<never>((_resolve, reject) => {
+    onSignal = (signal) => {
+      self.exitWhenFinished();
+      reject(
+        new InterruptedError(
+          `${options.what} interrupted (${signal}): what was started goes on in AWS; run the same command again to follow it to the end, or to go on from where it stopped`,
+        ),
+      );
+    };
+  });
+  signalled.catch(() => undefined);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
-    const outcome = await operate({
-      clients,
-      config,
-      operation: options.operation,
-      to: options.to,
-      mode: options.mode,
-      dryRun: options['dry-run'],
-      reporter,
-      ...(options.syncTimeoutMs !== undefined ? { syncTimeoutMs: options.syncTimeoutMs } : {}),
-      confirm: async (plan) => {
-        if (!self.jsonEnabled()) self.log(renderPlan(plan));
-        return confirmOrRefuse(options.what, { yes: options.yes });
-      },
-      gate: async () => {
-        const { verifySync, requireInSync } = await import('../core/verify-sync.js');
-        requireInSync(await verifySync({ clients, config }));
-      },
-    });
+    const outcome = await Promise.race([
+      signalled,
+      operate({
+        clients,
+        config,
+        operation: options.operation,
+        to: options.to,
+        mode: options.mode,
+        dryRun: options['dry-run'],
+        reporter,
+        ...(options.syncTimeoutMs !== undefined ? { syncTimeoutMs: options.syncTimeoutMs } : {}),
+        confirm: async (plan) => {
+          if (!self.jsonEnabled()) self.log(renderPlan(plan));
+          return confirmOrRefuse(options.what, { yes: options.yes });
+        },
+        takeOver: options['take-over'],
+        gate: async () => {
+          const { verifySync, requireInSync } = await import('../core/verify-sync.js');
+          requireInSync(await verifySync({ clients, config }));
+        },
+      }),
+    ]);
     if (outcome.kind === 'dry-run') {
       if (!self.jsonEnabled()) self.log(`${renderPlan(outcome.plan)}\n\nDry run: nothing was changed.`);
       return outcome;
@@ -96,18 +127,31 @@ export async function runOperation(
       self.logToStderr('dr: cancelled; nothing was changed');
       return outcome;
     }
+    if (outcome.kind === 'already') {
+      if (!self.jsonEnabled()) self.log(outcome.message);
+      return outcome;
+    }
     const { result } = outcome;
     if (result.outcome !== 'succeeded') {
       if (!self.jsonEnabled()) self.log(renderResult(result));
       const f = result.failure;
-      self.error(
-        `${options.operation} to ${options.to} failed${f?.step ? ` at step ${f.step}` : ''}: ${f?.error ?? 'unknown'}${f?.cause ? ` (${f.cause.split('\n')[0]})` : ''}; the lease was released${result.audit ? `; audit s3://${result.audit.bucket}/${result.audit.key}` : ''}`,
-        { exit: 1 },
-      );
+      const failed = `${options.operation} to ${options.to} failed${f?.step ? ` at step ${f.step}` : ''}: ${f?.error ?? 'unknown'}${f?.cause ? ` (${f.cause.split('\n')[0]})` : ''}`;
+      const audit = result.audit ? `; audit s3://${result.audit.bucket}/${result.audit.key}` : '';
+      const r = result.recovery;
+      const again = `dr ${options.operation === 'failback' ? 'failback' : `failover --to ${options.to} --${options.mode}`}${options.sandbox ? ' --sandbox' : ''} --yes`;
+      const back = `dr failover --to ${r?.rolledBackTo ?? ''} --planned${options.sandbox ? ' --sandbox' : ''} --yes`;
+      const left = !r
+        ? `; the lease was released; fix the cause and run \`${again}\` to complete it`
+        : r.outcome === 'succeeded'
+          ? `; rolled back: ${r.rolledBackTo} consumes again (${r.position}); fix the cause and run \`${again}\` again`
+          : `; the rollback to ${r.rolledBackTo} failed too${r.failure?.step ? ` at step ${r.failure.step}` : ''} (${r.failure?.error ?? 'unknown'}), leaving ${r.position}: run \`${back}\` to restore a consumer`;
+      self.error(`${failed}${left}${audit}`, { exit: 1 });
     }
     if (!self.jsonEnabled()) self.log(renderResult(result));
     return outcome;
   } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     clients.destroy();
   }
 }

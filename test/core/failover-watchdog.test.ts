@@ -6,6 +6,7 @@
  * down through the outage switch, so nothing of it can be relied on.
  */
 import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import { after, describe, it } from 'node:test';
 import {
@@ -18,7 +19,7 @@ import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { setOutage } from '../../src/sandbox/emulator.js';
 import { LockHeldError } from '../../src/core/errors.js';
 import { followExecution } from '../../src/core/failover/execution.js';
-import { acquireLease, releaseLease } from '../../src/core/failover/lease.js';
+import { acquireLease, readLease, releaseLease } from '../../src/core/failover/lease.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
 import {
   decideAutoFailover,
@@ -280,6 +281,16 @@ describe('runWatchdog (emulator; the primary /health is a local HTTP stand-in)',
       assert.deepEqual(held.samples, []);
       await releaseLease(lease.ddb, lease.table, lease.id, 'alice');
 
+      // And a lease left by bob's CLI that died (its process gone from this host) does not hold it back
+      await acquireLease({
+        ...lease,
+        holder: 'bob',
+        operation: 'failback',
+        operationId: 'failback-y',
+        ttlSeconds: 3600,
+        session: `${hostname()}:999999999:gone`,
+      });
+
       // When the primary's health goes bad and us-east-1 goes dark
       status = 503;
       await setOutage(endpoint, primary, 'hang');
@@ -288,6 +299,8 @@ describe('runWatchdog (emulator; the primary /health is a local HTTP stand-in)',
       // Then the watchdog started the failover, and it completes in us-east-2
       assert.equal(fired.decision.action, 'failover', fired.decision.reason);
       assert.ok(fired.executionArn);
+      const taken = await readLease(lease.ddb, lease.table, lease.id);
+      assert.equal(taken?.takenOverFrom, 'bob', 'the takeover of the dead lease is recorded');
       const outcome = await followExecution({
         sfn: clients.sfn(secondary),
         executionArn: fired.executionArn,

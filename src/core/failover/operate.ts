@@ -7,7 +7,9 @@ import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { UsageError } from '../errors.js';
-import { planOperation, type OperationPlan, type Timing } from './plan.js';
+import { planOperation, planResume, type OperationPlan, type Timing } from './plan.js';
+import { describePosition, isDone, readPosition, type Position } from './position.js';
+import { findInterrupted } from './resume.js';
 import { attachInFlight, executePlan, findInFlight, operatorIdentity, type OperationResult } from './run.js';
 import type { FailoverMode, OperationKind } from './steps.js';
 import { awaitFailbackReady } from './failback-ready.js';
@@ -31,12 +33,16 @@ export interface OperateOptions {
   readonly syncTimeoutMs?: number;
   /** Failback: between those checks. @default 15 s (1 s against the emulator) */
   readonly syncPollMs?: number;
+  /** Take over a lease that nothing runs any more, held by someone else (recorded). */
+  readonly takeOver?: boolean;
 }
 
 export type OperateResult =
   | { readonly kind: 'dry-run'; readonly plan: OperationPlan }
   | { readonly kind: 'cancelled'; readonly plan: OperationPlan }
-  | { readonly kind: 'done'; readonly plan?: OperationPlan; readonly result: OperationResult };
+  | { readonly kind: 'done'; readonly plan?: OperationPlan; readonly result: OperationResult }
+  /** `to` already writes, consumes and is named active everywhere: nothing to do (exit 0). */
+  | { readonly kind: 'already'; readonly to: string; readonly message: string; readonly position: Position };
 
 export async function operate(options: OperateOptions): Promise<OperateResult> {
   const { clients, config, operation, to, mode } = options;
@@ -55,6 +61,48 @@ export async function operate(options: OperateOptions): Promise<OperateResult> {
     }
   }
   const startedBy = await operatorIdentity(clients, to);
+  // An operation of the same kind and target whose CLI died: the holder's re-run (or a
+  // --take-over) goes on with it rather than starting another.
+  const interrupted = options.dryRun ? undefined : await findInterrupted({ clients, config, operation, to });
+  const takeOver = options.takeOver === true || interrupted?.lease.holder === startedBy;
+  if (interrupted?.stage === 'demoted' && takeOver) {
+    const plan = await planResume({
+      clients,
+      config,
+      demoteInput: interrupted.demote.input,
+      holder: startedBy,
+    });
+    reporter.info(
+      `Resuming ${plan.operationId}: ${plan.from} was fenced, then its CLI stopped (${interrupted.why}); going on with the promote in ${plan.to}`,
+    );
+    const result = await executePlan({
+      clients,
+      config,
+      plan,
+      reporter,
+      takeOver: true,
+      resumed: true,
+      ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+    });
+    return { kind: 'done', plan, result };
+  }
+  const { primary, secondary } = config.regions;
+  const from = to === primary ? secondary : primary;
+  const position = await readPosition(clients, config, mode === 'planned' ? [to, from] : [to]);
+  if (isDone(position, to)) {
+    const epoch = position.regions.find((r) => r.region === to)?.epoch ?? 0;
+    return {
+      kind: 'already',
+      to,
+      position,
+      message: `${to} is already the active region (epoch ${epoch}): it writes, consumes, and every region names it; nothing to ${operation === 'failback' ? 'fail back' : 'fail over'}`,
+    };
+  }
+  // Nothing consumes (an earlier operation stopped half-way): the gate would only say so.
+  const stranded = position.regions.every((r) => !r.consuming);
+  if (stranded) {
+    reporter.info(`No region consumes orders (${describePosition(position)}): completing the move to ${to}`);
+  }
   const plan = await planOperation({
     clients,
     config,
@@ -62,6 +110,7 @@ export async function operate(options: OperateOptions): Promise<OperateResult> {
     to,
     mode,
     startedBy,
+    repair: stranded,
     ...(options.timing ? { timing: options.timing } : {}),
   });
   if (options.dryRun) return { kind: 'dry-run', plan };
@@ -70,7 +119,7 @@ export async function operate(options: OperateOptions): Promise<OperateResult> {
     // A region back from an unplanned failover learns it was failed away from first.
     await fenceIfStale({ clients, config, reporter, ...(options.pollMs ? { pollMs: options.pollMs } : {}) });
   }
-  if (operation === 'failback' && options.gate) {
+  if (operation === 'failback' && options.gate && !stranded) {
     // The old primary must re-join and catch up first: wait for both, bounded.
     await awaitFailbackReady({
       clients,
@@ -80,7 +129,7 @@ export async function operate(options: OperateOptions): Promise<OperateResult> {
       ...(options.syncTimeoutMs !== undefined ? { timeoutMs: options.syncTimeoutMs } : {}),
       pollMs: options.syncPollMs ?? (clients.endpoint !== undefined ? 1000 : 15_000),
     });
-  } else if (mode === 'planned' && options.gate) {
+  } else if (mode === 'planned' && options.gate && !stranded) {
     const step = reporter.step('Gate: verify-sync');
     try {
       await options.gate();
@@ -95,6 +144,7 @@ export async function operate(options: OperateOptions): Promise<OperateResult> {
     config,
     plan,
     reporter,
+    takeOver,
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
   });
   return { kind: 'done', plan, result };

@@ -159,6 +159,11 @@ export interface PlanOptions {
   readonly startedBy: string;
   readonly timing?: Timing;
   readonly now?: Date;
+  /**
+   * Plan it even though SSM already names `to` in every region: the last operation
+   * moved SSM but left no region consuming (a repair, see `operate`).
+   */
+  readonly repair?: boolean;
 }
 
 export async function planOperation(options: PlanOptions): Promise<OperationPlan> {
@@ -176,7 +181,7 @@ export async function planOperation(options: PlanOptions): Promise<OperationPlan
     readRegionContext(clients, naming, to),
     mode === 'planned' ? readRegionContext(clients, naming, from) : Promise.resolve(undefined),
   ]);
-  if (target.activeRegion === to && (source === undefined || source.activeRegion === to)) {
+  if (!options.repair && target.activeRegion === to && (source === undefined || source.activeRegion === to)) {
     throw new UsageError(
       `${to} is already the active region (epoch ${target.epoch}); nothing to ${operation === 'failback' ? 'fail back' : 'fail over'}`,
     );
@@ -252,5 +257,59 @@ export async function planOperation(options: PlanOptions): Promise<OperationPlan
       region: s.phase === 'demote' ? from : to,
       detail: s.describe(ctx),
     })),
+  };
+}
+
+/**
+ * The rest of an operation whose CLI died after its demote succeeded: the promote in the
+ * target region, with the demote's operation id, epoch and input, under a lease this
+ * process takes over (`holder`).
+ */
+export async function planResume(options: {
+  clients: AwsClients;
+  config: DrConfig;
+  demoteInput: ExecutionInput;
+  holder: string;
+  now?: Date;
+}): Promise<OperationPlan> {
+  const { clients, config, demoteInput: input } = options;
+  const naming = new Naming(config);
+  const target = await readRegionContext(clients, naming, input.to);
+  const nowSeconds = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  const promoteInput: ExecutionInput = {
+    ...input,
+    phase: 'promote',
+    mapping: { uuid: target.mappingUuid },
+    lease: {
+      ...input.lease,
+      holder: options.holder,
+      now: String(nowSeconds),
+      expiresAt: String(nowSeconds + LEASE_TTL_SECONDS),
+    },
+  };
+  const ctx = { mode: input.mode, from: input.from, to: input.to, epoch: input.epochNumber };
+  return {
+    operation: input.operation,
+    mode: input.mode,
+    operationId: input.operationId,
+    from: input.from,
+    to: input.to,
+    epoch: input.epochNumber,
+    previousEpoch: input.epochNumber - 1,
+    startedBy: options.holder,
+    lease: { table: input.lease.table, id: input.lease.id, region: input.to, ttlSeconds: LEASE_TTL_SECONDS },
+    timing: input.timing,
+    phases: [
+      {
+        phase: 'promote',
+        region: input.to,
+        stateMachineArn: target.stateMachineArns[input.operation],
+        executionName: `${input.operationId}-promote`,
+        input: promoteInput,
+      },
+    ],
+    steps: stepsFor(input.mode)
+      .filter((s) => s.phase === 'promote')
+      .map((s) => ({ id: s.id, title: s.title, region: input.to, detail: s.describe(ctx) })),
   };
 }

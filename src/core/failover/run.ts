@@ -10,7 +10,7 @@ import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../../infra/naming.js';
 import { silentReporter, type Reporter } from '../reporter.js';
-import { acquireLease, releaseLease, type LeaseRecord } from './lease.js';
+import { acquireLease, keepLeaseAlive, releaseLease, type LeaseRecord } from './lease.js';
 import {
   findRunning,
   followExecution,
@@ -20,7 +20,8 @@ import {
   type StepResult,
 } from './execution.js';
 import type { ExecutionInput } from './input.js';
-import { readRegionContext, type OperationPlan, type PhasePlan } from './plan.js';
+import { planOperation, readRegionContext, type OperationPlan, type PhasePlan } from './plan.js';
+import { describePosition, readPosition } from './position.js';
 import type { FailoverMode, OperationKind } from './steps.js';
 
 export interface OperationResult {
@@ -44,6 +45,17 @@ export interface OperationResult {
   readonly lease?: { readonly takenOverFrom?: string; readonly released: boolean };
   readonly failure?: { readonly step?: string; readonly error: string; readonly cause: string };
   readonly audit?: { readonly bucket: string; readonly key: string; readonly region: string };
+  /**
+   * After a promote failed on the planned path (the region being left was already
+   * fenced): the operation run back to `to`, so a region consumes again, and where the
+   * platform stands after it.
+   */
+  readonly recovery?: {
+    readonly rolledBackTo: string;
+    readonly outcome: 'succeeded' | 'failed';
+    readonly failure?: { readonly step?: string; readonly error: string; readonly cause: string };
+    readonly position: string;
+  };
 }
 
 /** Who runs this: `DR_OPERATOR`, else the caller's AWS identity, else user@host. */
@@ -98,6 +110,12 @@ export interface ExecuteOptions {
   readonly plan: OperationPlan;
   readonly reporter?: Reporter;
   readonly pollMs?: number;
+  /** Take over a lease whose process is gone (`--take-over`, or the holder resuming). */
+  readonly takeOver?: boolean;
+  /** This run goes on with an interrupted operation (its result says `reattached`). */
+  readonly resumed?: boolean;
+  /** Roll back when the promote fails after the demote (default true; false for the rollback itself). */
+  readonly rollBack?: boolean;
 }
 
 export interface AttachOptions {
@@ -160,6 +178,9 @@ export async function executePlan(options: ExecuteOptions): Promise<OperationRes
       operation: plan.operation,
       operationId: plan.operationId,
       ttlSeconds: plan.lease.ttlSeconds,
+      to: plan.to,
+      mode: plan.mode,
+      takeOver: options.takeOver === true,
       // The planned path may read the other replica (that region is up); never the unplanned one.
       ...(plan.mode === 'planned' ? { otherReplica: clients.dynamodb(plan.from) } : {}),
     });
@@ -168,8 +189,14 @@ export async function executePlan(options: ExecuteOptions): Promise<OperationRes
     throw error;
   }
   leaseStep.succeed(
-    lease.takenOverFrom ? `taken over from ${lease.takenOverFrom} (expired)` : plan.startedBy,
+    lease.takenOverFrom ? `taken over from ${lease.takenOverFrom} (its process is gone)` : plan.startedBy,
   );
+  // While this process runs the operation, its heartbeat says so (`leaseLiveness`).
+  const stopHeartbeat = keepLeaseAlive({
+    ddb: clients.dynamodb(plan.lease.region),
+    table: plan.lease.table,
+    id: plan.lease.id,
+  });
   let released = false;
   try {
     for (const phase of plan.phases) {
@@ -177,6 +204,7 @@ export async function executePlan(options: ExecuteOptions): Promise<OperationRes
       if (outcome.status !== 'SUCCEEDED') break;
     }
   } finally {
+    stopHeartbeat();
     const last = progress.outcomes.at(-1);
     // The promote execution releases the lease itself (also when it fails); anything
     // else that stops the operation releases it here.
@@ -192,15 +220,73 @@ export async function executePlan(options: ExecuteOptions): Promise<OperationRes
       released = true;
     }
   }
+  const recovery =
+    options.rollBack !== false ? await rollBackAfterFailedPromote(options, progress) : undefined;
   return finish(
     options.clients,
     plan.phases.at(-1)?.input ?? (plan.phases[0]?.input as ExecutionInput),
     progress,
     {
-      reattached: false,
+      reattached: options.resumed === true,
       lease: { ...(lease.takenOverFrom ? { takenOverFrom: lease.takenOverFrom } : {}), released },
+      ...(recovery ? { recovery } : {}),
     },
   );
+}
+
+/**
+ * A promote that failed after the demote succeeded leaves no region consuming (the
+ * region being left is fenced, the target never enabled). The region being left is up
+ * (planned path), so the operation is run back to it — fence the target, promote the
+ * old primary again (an Aurora switchover back if the writer had moved), enable its
+ * mapping — without the gate: a consumer now matters more than the checks. Its outcome
+ * and where the platform stands go into the result, which the CLI's error line names.
+ */
+async function rollBackAfterFailedPromote(
+  options: ExecuteOptions,
+  progress: Progress,
+): Promise<OperationResult['recovery']> {
+  const { clients, config, plan } = options;
+  const demoted = progress.outcomes.some(
+    (o) => o.region === plan.from && o.status === 'SUCCEEDED' && o.executionArn.includes('-demote'),
+  );
+  const last = progress.outcomes.at(-1);
+  if (
+    plan.mode !== 'planned' ||
+    !demoted ||
+    !last ||
+    last.region !== plan.to ||
+    last.status === 'SUCCEEDED'
+  ) {
+    return undefined;
+  }
+  const reporter = options.reporter ?? silentReporter;
+  reporter.warn(
+    `${plan.operation} to ${plan.to} failed after ${plan.from} was fenced: rolling back to ${plan.from} so a region consumes`,
+  );
+  let outcome: OperationResult['outcome'] = 'failed';
+  let failure: OperationResult['failure'];
+  try {
+    const back = await planOperation({
+      clients,
+      config,
+      operation: plan.operation,
+      to: plan.from,
+      mode: 'planned',
+      startedBy: plan.startedBy,
+      repair: true,
+      timing: plan.timing,
+    });
+    const result = await executePlan({ ...options, plan: back, rollBack: false, resumed: false });
+    outcome = result.outcome;
+    failure = result.failure;
+  } catch (error) {
+    failure = { error: (error as Error).name, cause: (error as Error).message };
+  }
+  const position = await readPosition(clients, config, [plan.from, plan.to])
+    .then(describePosition)
+    .catch((error: Error) => `unknown (${error.message})`);
+  return { rolledBackTo: plan.from, outcome, ...(failure ? { failure } : {}), position };
 }
 
 /** Re-attaches to an execution in flight; after a demote it goes on with the promote. */
@@ -250,7 +336,7 @@ async function finish(
   clients: AwsClients,
   input: ExecutionInput,
   progress: Progress,
-  extra: { reattached: boolean; lease?: OperationResult['lease'] },
+  extra: { reattached: boolean; lease?: OperationResult['lease']; recovery?: OperationResult['recovery'] },
 ): Promise<OperationResult> {
   const last = progress.outcomes.at(-1);
   const ok = last?.status === 'SUCCEEDED' && last.region === input.to;
@@ -270,6 +356,7 @@ async function finish(
     totalMs: Date.now() - progress.started,
     ...(extra.lease ? { lease: extra.lease } : {}),
     ...(failure ? { failure } : {}),
+    ...(extra.recovery ? { recovery: extra.recovery } : {}),
   };
   return { ...result, audit: await writeAudit(clients, input, result) };
 }
@@ -297,6 +384,7 @@ export async function writeAudit(
     reattached: result.reattached,
     lease: result.lease,
     failure: result.failure,
+    recovery: result.recovery,
     executions: result.executions,
     steps: result.steps.map((s) => ({
       step: s.id,

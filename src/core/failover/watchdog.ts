@@ -14,7 +14,7 @@ import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../../infra/naming.js';
 import { startExecution } from './execution.js';
-import { acquireLease, readLease } from './lease.js';
+import { acquireLease, leaseLiveness, readLease } from './lease.js';
 import { LEASE_ID, planOperation } from './plan.js';
 import { findInFlight } from './run.js';
 import { LockHeldError } from '../errors.js';
@@ -234,15 +234,19 @@ export function watchdogEffects(options: {
     readSetting: async () => parseAutoFailoverSetting(await read(naming.ssmShared('auto-failover'))),
     readActiveRegion: () => read(naming.ssmActiveRegion()),
     // A failover to here in flight, or any operation holding the DR lease (this region's
-    // replica: the other region is the one that may be lost).
+    // replica: the other region is the one that may be lost) whose process still runs. A
+    // lease left by a CLI that died (a laptop closed mid-failback) does not hold back the
+    // automatic failover for the rest of its hour: the watchdog takes it over, recorded.
     inFlight: async () => {
       const [running, lease] = await Promise.all([
         findInFlight({ clients, config, operation: 'failover', to: region, askSource: false }),
         readLease(clients.dynamodb(region), naming.leaseTable(), LEASE_ID),
       ]);
-      return (
-        running !== undefined || (lease !== undefined && lease.expiresAt >= Math.floor(Date.now() / 1000))
-      );
+      const held =
+        lease !== undefined &&
+        lease.expiresAt >= Math.floor(Date.now() / 1000) &&
+        leaseLiveness(lease).running;
+      return running !== undefined || held;
     },
     startFailover: async () => {
       const plan = await planOperation({
@@ -261,6 +265,10 @@ export function watchdogEffects(options: {
         operation: 'failover',
         operationId: plan.operationId,
         ttlSeconds: plan.lease.ttlSeconds,
+        to: region,
+        mode: 'unplanned',
+        // Only a lease whose process is gone (see inFlight); a running one still refuses.
+        takeOver: true,
       });
       const phase = plan.phases[0];
       if (!phase) throw new Error('an unplanned failover has one phase');
