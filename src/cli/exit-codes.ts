@@ -18,7 +18,7 @@ export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCodeValue, string]> = 
   [ExitCode.Ok, 'ok'],
   [ExitCode.Failed, 'failed'],
   [ExitCode.Usage, 'bad usage or config (nothing was changed)'],
-  [ExitCode.CheckFailed, 'a check failed: not in sync / not ready'],
+  [ExitCode.CheckFailed, 'a check failed: not in sync / not ready / an unsafe state (dr status)'],
   [ExitCode.LockHeld, 'lock held by another operator'],
   [ExitCode.RegionUnreachable, 'a region is unreachable'],
   [ExitCode.Credentials, 'AWS credentials missing, expired or rejected (e.g. run aws sso login)'],

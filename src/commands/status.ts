@@ -12,7 +12,9 @@ export default class Status extends DrCommand<StatusResult> {
   static override summary = 'Where things stand: active region, replication, alarms, readiness, RTO budget.';
   static override description = `One screen, read-only: the active region (SSM active-region and epoch in each region, Route 53 failover records and their health checks), the Aurora global cluster (writer, members, replication lag), DynamoDB replicas and PITR, S3 replication rules with pending operations, bytes and latency, alarms in ALARM per region, the trade processor's event source mappings, the last readiness result (FailoverReadiness) and the RTO budget computed from the config. Every call is made at once (at most two sequential levels).
 
-A region that does not answer is shown as unreachable with its error while the rest is still shown; the exit code is 5 then, 0 otherwise.`;
+It also shows the DR lease (holder, operation, whether its process still runs) and the failover/failback executions in flight, and names every unsafe state with the command that repairs it where there is one: NO_CONSUMER (no region consumes orders), TWO_CONSUMERS (split brain), SSM_DISAGREE (the regions' active-region/epoch copies differ), DNS_NOT_WRITER (DNS answers a region other than the Aurora writer's for longer than health-check interval × threshold + TTL), LEASE_ORPHANED (the lease is held by nothing running). They are reported also while an operation is in flight (marked so).
+
+Exit codes: 5 when a region does not answer (the rest is still shown, and the unsafe states evaluable from what answered are listed); else 3 when any unsafe state is seen; else 0. --watch exits with the last read's code.`;
   static override examples = [
     '<%= config.bin %> status',
     '<%= config.bin %> status --watch 10',
@@ -40,7 +42,13 @@ A region that does not answer is shown as unreachable with its error while the r
     const reporter = this.jsonEnabled() ? silentReporter : await this.reporter();
     const once = async () => {
       const result = await collectStatus({ clients, config, reporter });
-      process.exitCode = result.unreachable.length > 0 ? ExitCode.RegionUnreachable : ExitCode.Ok;
+      // An unreachable region wins (what it holds is unknown); then any unsafe state.
+      process.exitCode =
+        result.unreachable.length > 0
+          ? ExitCode.RegionUnreachable
+          : result.unsafe.length > 0
+            ? ExitCode.CheckFailed
+            : ExitCode.Ok;
       return result;
     };
     try {
@@ -49,6 +57,7 @@ A region that does not answer is shown as unreachable with its error while the r
         if (render) {
           this.log(render(result));
           this.warnUnreachable(result);
+          this.warnUnsafe(result);
         }
         return result;
       }
@@ -61,6 +70,11 @@ A region that does not answer is shown as unreachable with its error while the r
   private warnUnreachable(result: StatusResult): void {
     const [first] = result.unreachable;
     if (first) this.logToStderr(`dr: ${first.message}; showing what answered`);
+  }
+
+  private warnUnsafe(result: StatusResult): void {
+    if (result.unreachable.length > 0 || result.unsafe.length === 0) return;
+    this.logToStderr(`dr: unsafe: ${result.unsafe.map((u) => u.code).join(', ')} (see "Unsafe" above)`);
   }
 
   /**

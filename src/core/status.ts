@@ -7,6 +7,10 @@
  * replication metrics the rule ids). The client calls are traced, and the result
  * carries the measured number of sequential levels (src/core/call-trace.ts).
  *
+ * Level 1 also reads the operation lease from both replicas and the failover/failback
+ * state machine ARNs; level 2 lists their RUNNING executions. `unsafe` names the unsafe
+ * states those reads show (src/core/status-unsafe.ts; the CLI exits 3).
+ *
  * A region that does not answer is shown as unreachable with its error; everything
  * else is still shown, and `unreachable` lists it (the CLI exits 5). Missing or expired
  * credentials throw `CredentialsError` once level 1 has settled (the CLI exits 6).
@@ -15,7 +19,7 @@ import type { AwsClients } from '../aws/clients.js';
 import type { DrConfig } from '../config/schema.js';
 import { Naming } from '../infra/naming.js';
 import { CallTrace, traceClients, type TraceSummary } from './call-trace.js';
-import { mappingConsumes, resolveActiveRegion } from './checks/evaluate.js';
+import { resolveActiveRegion } from './checks/evaluate.js';
 import { readLatest, type Datapoint, type MetricQuery } from './checks/metrics.js';
 import {
   errorOf,
@@ -32,13 +36,19 @@ import {
   readHealthChecks,
   readHostedZoneId,
   readMappings,
-  readParameters,
+  readParametersDated,
   readPitr,
   readReplicationRules,
   readTable,
 } from './checks/read.js';
+import { leaseLiveness, readLease, type LeaseRecord } from './failover/lease.js';
+import { LEASE_ID } from './failover/plan.js';
+import type { FailoverMode, OperationKind } from './failover/steps.js';
 import { silentReporter, type Reporter } from './reporter.js';
 import { rtoBudget, type RtoBudget } from './rto-budget.js';
+import { evaluateUnsafe, mappingTakesOrders, type UnsafeFinding } from './status-unsafe.js';
+
+export type { UnsafeCode, UnsafeFinding } from './status-unsafe.js';
 
 /** The metric the readiness-check Lambda publishes (1 ready, 0 not), per region. */
 export const READINESS_METRIC = 'FailoverReadiness';
@@ -151,6 +161,43 @@ export interface ReadinessStatus {
   readonly error?: string;
 }
 
+export interface LeaseStatus {
+  readonly holder: string;
+  readonly operation: LeaseRecord['operation'];
+  readonly operationId: string;
+  readonly startedAt: string;
+  /** ISO. */
+  readonly expiresAt: string;
+  readonly expired: boolean;
+  readonly to?: string;
+  readonly mode?: FailoverMode;
+  readonly session?: string;
+  /** ISO time of the holder's last heartbeat. */
+  readonly heartbeatAt?: string;
+  /** Whether the process holding it still runs (`leaseLiveness`), and why. */
+  readonly running: boolean;
+  readonly reason: string;
+  /** The replicas that answered with this item. */
+  readonly readFrom: string[];
+}
+
+export interface ExecutionInFlight {
+  readonly region: string;
+  readonly operation: OperationKind;
+  readonly execution: string;
+  readonly executionArn: string;
+  readonly startedAt: string | null;
+}
+
+export interface OperationsStatus {
+  /** The DR lease (either replica: the most recent item); null when no replica holds one. */
+  readonly lease: LeaseStatus | null;
+  /** RUNNING failover/failback executions in the regions that answered. */
+  readonly inFlight: ExecutionInFlight[];
+  /** Per region, what could not be read (lease, state machines, executions). */
+  readonly errors: ReadonlyArray<{ readonly region: string; readonly error: string }>;
+}
+
 export interface StatusResult {
   readonly generatedAt: string;
   readonly regions: { readonly primary: string; readonly secondary: string };
@@ -172,6 +219,9 @@ export interface StatusResult {
   readonly eventSourceMappings: MappingStatus[];
   readonly readiness: ReadinessStatus[];
   readonly rto: RtoBudget;
+  readonly operations: OperationsStatus;
+  /** Unsafe states seen (empty: none); the CLI exits 3 when there is any. */
+  readonly unsafe: UnsafeFinding[];
   readonly unreachable: Unreachable[];
   readonly trace: TraceSummary;
 }
@@ -202,7 +252,7 @@ export async function collectStatus(options: StatusOptions): Promise<StatusResul
   const step = reporter.step(`Reading ${primary} and ${secondary}`);
 
   // ---- level 1 --------------------------------------------------------------------------
-  const control = perRegion((r) => readParameters(clients.ssm(r), naming.ssmPrefix(), false));
+  const control = perRegion((r) => readParametersDated(clients.ssm(r), naming.ssmPrefix(), false));
   const route53 = clients.route53(GLOBAL_REGION);
   const domain = config.dns.domain;
   const zone = s(
@@ -267,6 +317,17 @@ export async function collectStatus(options: StatusOptions): Promise<StatusResul
   );
   const firing = perRegion((r) => readAlarms(clients.cloudwatch(r), naming.regional(r, ''), 'ALARM'));
   const mappings = perRegion((r) => readMappings(clients.lambda(r), naming.lambda(r, 'trade-processor')));
+  const leases = perRegion((r) => readLease(clients.dynamodb(r), naming.leaseTable(), LEASE_ID));
+  const operationKinds: readonly OperationKind[] = ['failover', 'failback'];
+  const machines = perRegion((r) =>
+    Promise.all(
+      operationKinds.map(async (operation) => {
+        const name = naming.ssmRegional(`${operation}-state-machine-arn`);
+        const out = await clients.ssm(r).getParameter({ Name: name, WithDecryption: true });
+        return { operation, arn: out.Parameter?.Value ?? '' };
+      }),
+    ),
+  );
 
   // ---- level 1 ends: every read above has answered or failed ---------------------------
   const [
@@ -281,6 +342,8 @@ export async function collectStatus(options: StatusOptions): Promise<StatusResul
     bucketRead,
     firingRead,
     mappingRead,
+    leaseRead,
+    machineRead,
   ] = await Promise.all([
     Promise.all(control),
     zone,
@@ -299,6 +362,8 @@ export async function collectStatus(options: StatusOptions): Promise<StatusResul
     Promise.all(buckets.map(async (b) => ({ ...b, rules: await b.rules }))),
     Promise.all(firing),
     Promise.all(mappings),
+    Promise.all(leases),
+    Promise.all(machines),
   ]);
   // Missing or expired credentials: nothing could be read, so nothing is shown (exit 6).
   unreachable.throwIfCredentials();
@@ -372,15 +437,41 @@ export async function collectStatus(options: StatusOptions): Promise<StatusResul
     );
     return out;
   })();
-  const [recordRead, healthRead, replicationRead] = await Promise.all([
+  // RUNNING executions of each region's failover and failback state machines.
+  const executions = Promise.all(
+    machineRead.map(async ({ region, outcome }) => {
+      if (!outcome.ok) return { region, outcome };
+      const listed = await s(
+        Promise.all(
+          outcome.value
+            .filter((m) => m.arn)
+            .map(async (m) => {
+              const out = await clients
+                .sfn(region)
+                .listExecutions({ stateMachineArn: m.arn, statusFilter: 'RUNNING', maxResults: 10 });
+              return (out.executions ?? []).map((e): ExecutionInFlight => ({
+                region,
+                operation: m.operation,
+                execution: e.name ?? '',
+                executionArn: e.executionArn ?? '',
+                startedAt: e.startDate ? new Date(e.startDate).toISOString() : null,
+              }));
+            }),
+        ),
+      );
+      return { region, outcome: listed.ok ? { ok: true as const, value: listed.value.flat() } : listed };
+    }),
+  );
+  const [recordRead, healthRead, replicationRead, executionRead] = await Promise.all([
     records,
     healthStatus,
     replicationMetrics,
+    executions,
   ]);
 
   // Active region: SSM per region, highest epoch wins.
   const byRegion: RegionControl[] = controlRead.map(({ region, outcome }) => {
-    const values = valueOf(outcome);
+    const values = valueOf(outcome)?.values;
     const epoch = Number(values?.[naming.ssmEpoch()]);
     return {
       region,
@@ -391,7 +482,12 @@ export async function collectStatus(options: StatusOptions): Promise<StatusResul
   });
   const answered = controlRead.filter((c) => c.outcome.ok);
   const active = resolveActiveRegion(
-    Object.fromEntries(controlRead.map((c) => [c.region, c.outcome])),
+    Object.fromEntries(
+      controlRead.map((c) => [
+        c.region,
+        c.outcome.ok ? { ok: true as const, value: c.outcome.value.values } : c.outcome,
+      ]),
+    ),
     { activeRegion: naming.ssmActiveRegion(), epoch: naming.ssmEpoch() },
     primary,
   );
@@ -453,6 +549,78 @@ export async function collectStatus(options: StatusOptions): Promise<StatusResul
     };
   });
 
+  // The operation lease (the most recent item of the replicas that answered) and what runs.
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const leaseSeen = leaseRead.flatMap(({ region, outcome }) => {
+    const lease = valueOf(outcome);
+    return lease ? [{ region, lease }] : [];
+  });
+  const freshness = (l: LeaseRecord) => l.heartbeatAt ?? Math.floor(Date.parse(l.startedAt) / 1000);
+  const newest = [...leaseSeen].sort((a, b) => freshness(b.lease) - freshness(a.lease))[0]?.lease;
+  const leaseStatus: LeaseStatus | null = newest
+    ? (() => {
+        const liveness = leaseLiveness(newest, now);
+        return {
+          holder: newest.holder,
+          operation: newest.operation,
+          operationId: newest.operationId,
+          startedAt: newest.startedAt,
+          expiresAt: new Date(newest.expiresAt * 1000).toISOString(),
+          expired: newest.expiresAt < nowSeconds,
+          ...(newest.to ? { to: newest.to } : {}),
+          ...(newest.mode ? { mode: newest.mode } : {}),
+          ...(newest.session ? { session: newest.session } : {}),
+          ...(newest.heartbeatAt !== undefined
+            ? { heartbeatAt: new Date(newest.heartbeatAt * 1000).toISOString() }
+            : {}),
+          running: liveness.running,
+          reason: liveness.reason,
+          readFrom: leaseSeen
+            .filter(
+              (l) => l.lease.operationId === newest.operationId && l.lease.startedAt === newest.startedAt,
+            )
+            .map((l) => l.region),
+        };
+      })()
+    : null;
+  const inFlight = executionRead.flatMap(({ outcome }) => valueOf(outcome) ?? []);
+  const operationErrors = regions.flatMap((region) => {
+    const found = [
+      leaseRead.find((l) => l.region === region)?.outcome,
+      machineRead.find((m) => m.region === region)?.outcome,
+      executionRead.find((e) => e.region === region)?.outcome,
+    ]
+      .map((o) => errorOf(o))
+      .find((e) => e !== undefined);
+    return found ? [{ region, error: found }] : [];
+  });
+  const movedAt =
+    controlRead
+      .map((c) => valueOf(c.outcome)?.modified[naming.ssmActiveRegion()])
+      .filter((t): t is string => t !== undefined)
+      .sort()
+      .at(-1) ?? null;
+  const writerRegion = globalView?.members.find((m) => m.isWriter)?.region ?? null;
+  const unsafe = evaluateUnsafe({
+    config,
+    now,
+    regions,
+    activeRegion: answered.length > 0 ? active.region : null,
+    control: byRegion.filter((c) => !c.error),
+    parameterNames: { activeRegion: naming.ssmActiveRegion(), epoch: naming.ssmEpoch() },
+    movedAt,
+    mappings: mappingRead.map(({ region, outcome }) => ({
+      region,
+      ...(outcome.ok ? { mappings: outcome.value } : {}),
+    })),
+    dnsServingRegion: servingRegion,
+    dnsName: apiName,
+    writerRegion,
+    lease: leaseStatus,
+    inFlight,
+    executionsUnknown: executionRead.filter((e) => !e.outcome.ok).map((e) => e.region),
+  });
+
   const result: StatusResult = {
     generatedAt: now.toISOString(),
     regions: { primary, secondary },
@@ -466,7 +634,7 @@ export async function collectStatus(options: StatusOptions): Promise<StatusResul
     dns: { name: apiName, records: dnsRecords, servingRegion, ...(dnsError ? { error: dnsError } : {}) },
     aurora: {
       globalCluster: naming.globalCluster(),
-      writerRegion: globalView?.members.find((m) => m.isWriter)?.region ?? null,
+      writerRegion,
       members,
       ...(globalError ? { error: globalError } : {}),
     },
@@ -534,7 +702,7 @@ export async function collectStatus(options: StatusOptions): Promise<StatusResul
       return {
         region,
         states: (found ?? []).map((m) => m.state),
-        consuming: found ? found.some((m) => mappingConsumes(m.state)) : null,
+        consuming: found ? found.some((m) => mappingTakesOrders(m.state)) : null,
         ...err(outcome),
       };
     }),
@@ -543,11 +711,14 @@ export async function collectStatus(options: StatusOptions): Promise<StatusResul
       return { region, ready: point ? point.value >= 1 : null, at: point?.at ?? null, ...err(outcome) };
     }),
     rto: rtoBudget(config),
+    operations: { lease: leaseStatus, inFlight, errors: operationErrors },
+    unsafe,
     unreachable: unreachable.list(),
     trace: trace.summary(),
   };
   const down = result.unreachable.map((u) => u.region);
   if (down.length > 0) step.fail(`${down.join(', ')} unreachable`);
+  else if (unsafe.length > 0) step.fail(`unsafe: ${unsafe.map((u) => u.code).join(', ')}`);
   else step.succeed(`${result.trace.calls} calls in ${result.trace.levels} levels`);
   return result;
 }

@@ -8,19 +8,28 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { freePort, setOutage } from '../../src/sandbox/emulator.js';
 import type { StatusResult } from '../../src/core/status.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { runCli } from '../harness/cli.js';
+import { PlatformState } from '../core/status-helpers.js';
 
-const { endpoint } = useDeployedPlatform();
+const { endpoint, config } = useDeployedPlatform();
 const input = { app: 'trading', dns: { domain: 'trading.example.com' } };
+/** DNS budget 10 s × 1 + 1 s TTL = 11 s: a test waits for it to pass instead of 50 s. */
+const fastDns = {
+  ...input,
+  dns: { ...input.dns, ttlSeconds: 1, healthCheck: { intervalSeconds: 10, failureThreshold: 1 } },
+};
+const platform = new PlatformState(endpoint, config);
 let cwd: string;
 
 before(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'dr-status-cli-'));
   await writeFile(join(cwd, 'dr.config.json'), JSON.stringify(input));
   await writeFile(join(cwd, 'bad.config.json'), JSON.stringify({ ...input, app: 'Not Valid' }));
+  await writeFile(join(cwd, 'fast-dns.config.json'), JSON.stringify(fastDns));
 });
 after(() => rm(cwd, { recursive: true, force: true }));
 
@@ -36,8 +45,99 @@ describe('dr status (CLI)', () => {
     const status = JSON.parse(result.stdout) as StatusResult;
     assert.equal(status.active.region, 'us-east-1');
     assert.deepEqual(status.unreachable, []);
+    assert.deepEqual(status.unsafe, []);
     assert.ok(status.trace.levels <= 2);
     assert.equal(result.stderr, '');
+  });
+
+  const json = async (args: string[] = [], env: Record<string, string> = {}) => {
+    const result = await dr(['status', '--json', ...args], env);
+    return { result, status: JSON.parse(result.stdout) as StatusResult };
+  };
+  const codes = (status: StatusResult) => status.unsafe.map((u) => u.code);
+
+  it('no region consuming: exit 3, NO_CONSUMER', async () => {
+    // Given both mappings disabled
+    await platform.setConsuming('us-east-1', false);
+    // When
+    const { result, status } = await json();
+    // Then
+    assert.equal(result.code, 3, result.stderr);
+    assert.deepEqual(codes(status), ['NO_CONSUMER']);
+  });
+
+  it('both regions consuming: exit 3, TWO_CONSUMERS', async () => {
+    await platform.setConsuming('us-east-2', true);
+    const { result, status } = await json();
+    assert.equal(result.code, 3, result.stderr);
+    assert.deepEqual(codes(status), ['TWO_CONSUMERS']);
+  });
+
+  it('SSM active-region differing between the regions: exit 3, SSM_DISAGREE', async () => {
+    await platform.putActiveRegion('us-east-2', 'us-east-2');
+    const { result, status } = await json();
+    assert.equal(result.code, 3, result.stderr);
+    assert.ok(codes(status).includes('SSM_DISAGREE'), JSON.stringify(status.unsafe));
+  });
+
+  it('DNS answering a region other than the writer past the budget: exit 3, DNS_NOT_WRITER', async () => {
+    // Given DNS answering us-east-2 while us-east-1 holds the writer
+    await platform.failPrimaryHealthCheck();
+    // And the config's DNS budget (11 s) passed since active-region was last written
+    const written = Math.max(
+      ...(await Promise.all(
+        ['us-east-1', 'us-east-2'].map(async (r) => (await platform.activeRegionWrittenAt(r)).getTime()),
+      )),
+    );
+    const deadline = Date.now() + 20_000;
+    while (Date.now() <= written + 12_000 && Date.now() < deadline) await delay(200);
+    // When
+    const { result, status } = await json(['--config', 'fast-dns.config.json']);
+    // Then
+    assert.equal(result.code, 3, result.stderr);
+    assert.deepEqual(codes(status), ['DNS_NOT_WRITER']);
+    assert.match(status.unsafe[0]?.message ?? '', /budget 11 s/);
+  });
+
+  it('a lease held by a dead session: exit 3, LEASE_ORPHANED, and the screen shows it', async () => {
+    // Given the lease of a failover whose CLI died on this host
+    const { pid } = await platform.putDeadLease('us-east-1');
+    // When (JSON)
+    const { result, status } = await json();
+    // Then
+    assert.equal(result.code, 3, result.stderr);
+    assert.deepEqual(codes(status), ['LEASE_ORPHANED']);
+    assert.equal(status.operations.lease?.running, false);
+    // When (for people)
+    const screen = await dr(['status']);
+    // Then the unsafe block names it and how to go on, and the lease is shown as not running
+    assert.equal(screen.code, 3, screen.stderr);
+    assert.match(screen.stdout, /^Unsafe \(1\)$/m);
+    assert.match(
+      screen.stdout,
+      /LEASE_ORPHANED: alice@example.com holds the DR lease .* but nothing runs it/,
+    );
+    assert.match(
+      screen.stdout,
+      /repair: as alice@example.com, re-run `dr failover --to us-east-2 --planned` .* `dr failover --to us-east-2 --planned --take-over`/,
+    );
+    assert.match(
+      screen.stdout,
+      new RegExp(`held by nothing running: its process \\(pid ${pid} on .*\\) is gone`),
+    );
+    assert.match(screen.stderr, /^dr: unsafe: LEASE_ORPHANED/m);
+  });
+
+  it('an unreachable region wins over an unsafe state (exit 5); what answered is still evaluated', async () => {
+    // Given a dead session's lease (in both replicas) and us-east-1 not answering
+    await platform.putDeadLease('us-east-2');
+    await setOutage(endpoint, 'us-east-1', 'refuse');
+    // When
+    const { result, status } = await json();
+    // Then
+    assert.equal(result.code, 5, result.stderr);
+    assert.deepEqual(codes(status), ['LEASE_ORPHANED']);
+    assert.match(status.unsafe[0]?.message ?? '', /executions in us-east-1 could not be listed/);
   });
 
   it('renders one screen for people, exit 0', async () => {

@@ -12,12 +12,15 @@ import { collectStatus, READINESS_METRIC } from '../../src/core/status.js';
 import { Naming } from '../../src/infra/naming.js';
 import { testClient } from '../emulator/client.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
+import { PlatformState } from './status-helpers.js';
 
 const { endpoint } = useDeployedPlatform();
 const config = configSchema.parse({ app: 'trading', dns: { domain: 'trading.example.com' } });
 const naming = new Naming(config);
 const [E1, E2] = ['us-east-1', 'us-east-2'];
 let clients: AwsClients;
+const platform = new PlatformState(endpoint, config);
+const codes = (status: { unsafe: ReadonlyArray<{ code: string }> }) => status.unsafe.map((u) => u.code);
 
 beforeEach(async () => {
   clients?.destroy();
@@ -103,6 +106,9 @@ describe('collectStatus against the emulator', () => {
     );
     assert.equal(status.rto.totalSeconds, 55);
     assert.equal(status.rto.withinObjective, true);
+    // And nothing unsafe: one consumer, SSM agreed, DNS on the writer, no lease
+    assert.deepEqual(status.unsafe, []);
+    assert.deepEqual(status.operations, { lease: null, inFlight: [], errors: [] });
     // And the measured call graph is at most two levels deep
     assert.ok(status.trace.calls >= 30, `${status.trace.calls} calls`);
     assert.ok(status.trace.levels <= 2, `${status.trace.levels} levels`);
@@ -122,6 +128,115 @@ describe('collectStatus against the emulator', () => {
     const status = await collectStatus({ clients, config });
     assert.equal(status.dns.records[0]?.healthy, false);
     assert.equal(status.dns.servingRegion, E2);
+  });
+
+  describe('unsafe states', () => {
+    it("no region consuming: NO_CONSUMER, repaired by enabling the active region's mapping", async () => {
+      // Given the trade processor's mapping disabled in both regions
+      const [uuid] = await platform.setConsuming(E1, false);
+      // When
+      const status = await collectStatus({ clients, config });
+      // Then
+      assert.deepEqual(codes(status), ['NO_CONSUMER']);
+      const [finding] = status.unsafe;
+      assert.match(finding?.message ?? '', /no region consumes orders/);
+      assert.equal(finding?.duringOperation, false);
+      assert.equal(
+        finding?.repair,
+        `aws lambda update-event-source-mapping --region ${E1} --uuid ${uuid} --enabled`,
+      );
+    });
+
+    it("both regions consuming: TWO_CONSUMERS, repaired by disabling the standby's mapping", async () => {
+      // Given us-east-2's mapping enabled next to us-east-1's
+      const [uuid] = await platform.setConsuming(E2, true);
+      // When
+      const status = await collectStatus({ clients, config });
+      // Then
+      assert.deepEqual(codes(status), ['TWO_CONSUMERS']);
+      assert.match(status.unsafe[0]?.message ?? '', /split brain: us-east-1 and us-east-2 both consume/);
+      assert.equal(
+        status.unsafe[0]?.repair,
+        `aws lambda update-event-source-mapping --region ${E2} --uuid ${uuid} --no-enabled`,
+      );
+    });
+
+    it('SSM copies disagreeing: SSM_DISAGREE, naming both copies', async () => {
+      // Given us-east-2's copy naming itself active at the same epoch
+      await platform.putActiveRegion(E2, E2);
+      // When
+      const status = await collectStatus({ clients, config });
+      // Then
+      assert.ok(codes(status).includes('SSM_DISAGREE'), JSON.stringify(status.unsafe));
+      const finding = status.unsafe.find((u) => u.code === 'SSM_DISAGREE');
+      assert.match(
+        finding?.message ?? '',
+        /us-east-1 says active-region us-east-1, epoch 1; us-east-2 says active-region us-east-2, epoch 1/,
+      );
+      assert.match(
+        finding?.repair ?? '',
+        new RegExp(`--region ${E2} --name ${naming.ssmActiveRegion()} --value ${E1}`),
+      );
+    });
+
+    it('DNS answering another region than the writer: DNS_NOT_WRITER only once past the DNS budget', async () => {
+      // Given the platform just moved (active-region written now) and DNS answering us-east-2
+      await platform.putActiveRegion(E1, E1);
+      const movedAt = await platform.activeRegionWrittenAt(E1);
+      await platform.failPrimaryHealthCheck();
+      // When read within the budget (interval 10 s × 3 + TTL 20 s = 50 s)
+      const early = await collectStatus({ clients, config, now: new Date(movedAt.getTime() + 10_000) });
+      // Then DNS is still allowed to catch up
+      assert.equal(early.dns.servingRegion, E2);
+      assert.deepEqual(codes(early), []);
+      // When read past it
+      const late = await collectStatus({ clients, config, now: new Date(movedAt.getTime() + 51_000) });
+      // Then it is unsafe, with the budget named
+      assert.deepEqual(codes(late), ['DNS_NOT_WRITER']);
+      assert.match(
+        late.unsafe[0]?.message ?? '',
+        /answers us-east-2 but the Aurora writer is in us-east-1, 51 s after/,
+      );
+      assert.match(
+        late.unsafe[0]?.message ?? '',
+        /budget 50 s \(10 s health-check interval × 3 failures \+ 20 s TTL\)/,
+      );
+    });
+
+    it('a lease held by a dead process, nothing in flight: LEASE_ORPHANED, shown as not running', async () => {
+      // Given a lease whose CLI (a pid on this host) is gone
+      const { pid } = await platform.putDeadLease(E2);
+      // When
+      const status = await collectStatus({ clients, config });
+      // Then the lease is shown as held by nothing running…
+      const lease = status.operations.lease;
+      assert.equal(lease?.holder, 'alice@example.com');
+      assert.equal(lease?.running, false);
+      assert.equal(lease?.expired, false);
+      assert.match(lease?.reason ?? '', new RegExp(`pid ${pid} .* is gone`));
+      assert.deepEqual(status.operations.inFlight, []);
+      // …and named unsafe, with how to resume or take it over
+      assert.deepEqual(codes(status), ['LEASE_ORPHANED']);
+      const [finding] = status.unsafe;
+      assert.match(
+        finding?.message ?? '',
+        /alice@example.com holds the DR lease \(failover failover-dead-1, .*\) but nothing runs it/,
+      );
+      assert.equal(
+        finding?.repair,
+        'as alice@example.com, re-run `dr failover --to us-east-2 --planned` to resume it; anyone else: `dr failover --to us-east-2 --planned --take-over`',
+      );
+    });
+
+    it('a lease whose process still runs is not unsafe', async () => {
+      // Given a lease held by this (running) process with a fresh heartbeat
+      await platform.putLiveLease(E1);
+      // When
+      const status = await collectStatus({ clients, config });
+      // Then
+      assert.equal(status.operations.lease?.running, true);
+      assert.deepEqual(status.unsafe, []);
+    });
   });
 
   for (const mode of ['refuse', 'hang'] as const) {
@@ -145,6 +260,8 @@ describe('collectStatus against the emulator', () => {
       assert.equal(status.aurora.members[1]?.status, 'available');
       assert.equal(status.aurora.writerRegion, E1, 'us-east-2 still describes the global cluster');
       assert.deepEqual(status.eventSourceMappings[1], { region: E2, states: ['Disabled'], consuming: false });
+      // And nothing is guessed about what only us-east-1 could say (its mapping, its SSM copy)
+      assert.deepEqual(status.unsafe, []);
       assert.ok(status.s3.filter((r) => r.region === E2).every((r) => r.status === 'Enabled'));
       assert.ok(status.trace.levels <= 2);
     });

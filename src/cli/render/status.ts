@@ -14,6 +14,18 @@ function section(title: string, lines: string[]): string[] {
 export function renderStatus(result: StatusResult): string {
   const out: string[] = [];
   const { active, dns, aurora } = result;
+  // First, so it is what an SRE sees: each unsafe state, and the command that repairs it.
+  if (result.unsafe.length > 0) {
+    out.push(
+      ...section(
+        color.red(`Unsafe (${result.unsafe.length})`),
+        result.unsafe.flatMap((u) => [
+          `${color.red(color.bold(u.code))}${u.duringOperation ? color.yellow(' (an operation is in flight)') : ''}: ${u.message}`,
+          ...(u.repair ? [`  repair: ${u.repair}`] : []),
+        ]),
+      ),
+    );
+  }
   const activeLine = active.region
     ? `${color.bold(active.region)} (epoch ${or(active.epoch)})${active.agreed ? '' : color.yellow('  regions disagree')}`
     : color.red('unknown');
@@ -83,6 +95,23 @@ export function renderStatus(result: StatusResult): string {
           `${m.region.padEnd(10)} ${m.error ? problem(m.error) : `${m.states.join('/') || 'none'}${m.consuming ? ' (consuming)' : ''}`}`,
       ),
     ),
+  );
+  const { lease, inFlight, errors } = result.operations;
+  out.push(
+    ...section('Operation lease and executions', [
+      lease
+        ? `lease: ${lease.holder}, ${lease.operation} ${lease.operationId}${lease.to ? ` to ${lease.to}` : ''}${lease.mode ? ` (${lease.mode})` : ''}, since ${lease.startedAt}, ${lease.expired ? color.yellow(`expired ${lease.expiresAt}`) : `expires ${lease.expiresAt}`}`
+        : `lease: ${color.green('free')}`,
+      ...(lease
+        ? [
+            `  ${lease.running ? color.green(`its process runs: ${lease.reason}`) : color.red(`held by nothing running: ${lease.reason}`)}${!lease.running && inFlight.length > 0 ? ' (an execution still runs it: re-run the same command to re-attach)' : ''}`,
+          ]
+        : []),
+      inFlight.length === 0
+        ? 'executions in flight: none'
+        : `executions in flight: ${inFlight.map((e) => `${e.operation} ${e.execution} in ${e.region}${e.startedAt ? ` since ${e.startedAt}` : ''}`).join('; ')}`,
+      ...errors.map((e) => `  ${e.region}: ${problem(e.error)}`),
+    ]),
   );
   out.push(
     ...section(

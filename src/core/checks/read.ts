@@ -45,6 +45,36 @@ export async function readParameters(
   return out;
 }
 
+/**
+ * Every parameter under `path` (paginated, SecureStrings decrypted): name → value, and
+ * name → when it was last written (ISO; absent when the service does not say).
+ */
+export async function readParametersDated(
+  ssm: SsmApi,
+  path: string,
+  recursive = true,
+): Promise<{ values: Record<string, string>; modified: Record<string, string> }> {
+  const values: Record<string, string> = {};
+  const modified: Record<string, string> = {};
+  let token: string | undefined;
+  do {
+    const page = await ssm.getParametersByPath({
+      Path: path,
+      Recursive: recursive,
+      WithDecryption: true,
+      MaxResults: 10,
+      NextToken: token,
+    });
+    for (const p of page.Parameters ?? []) {
+      if (!p.Name || p.Value === undefined) continue;
+      values[p.Name] = p.Value;
+      if (p.LastModifiedDate) modified[p.Name] = new Date(p.LastModifiedDate).toISOString();
+    }
+    token = page.NextToken;
+  } while (token);
+  return { values, modified };
+}
+
 /** The id of the public hosted zone `domain`, or undefined when there is none. */
 export async function readHostedZoneId(route53: Route53Api, domain: string): Promise<string | undefined> {
   const out = await route53.listHostedZonesByName({ DNSName: domain, MaxItems: 1 });
