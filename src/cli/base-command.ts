@@ -101,8 +101,15 @@ export function classifyError(error: unknown, command?: string): ClassifiedError
         message: firstLine(err.message),
         details: { profile: (err as { profile?: string }).profile ?? null },
       };
-    case 'InterruptedError':
-      return { exitCode: ExitCode.Interrupted, code: 'INTERRUPTED', message: firstLine(err.message) };
+    case 'InterruptedError': {
+      const details = (err as { details?: Record<string, unknown> }).details;
+      return {
+        exitCode: ExitCode.Interrupted,
+        code: 'INTERRUPTED',
+        message: firstLine(err.message),
+        ...(details ? { details } : {}),
+      };
+    }
     case 'RegionUnreachableError':
       return {
         exitCode: ExitCode.RegionUnreachable,

@@ -31,7 +31,9 @@ With --sandbox it starts the sandbox when none runs (and stops it again), starts
 
 On AWS the outage is a data-plane blackout of the primary: its order API stage throttled to 0 (every request answers 429, so Route 53's health checks and the watchdog's probes fail) and its trade processor's reserved concurrency set to 0. The failover-watchdog Lambda must act on its own (auto-failover is switched on for the drill). Orders are SigV4-signed POST /orders on the regional APIs; processed orders are counted through the RDS Data API. The outage is undone before the failback; if a drill dies mid-outage, --restore-outage undoes it (the undo record is .dr/drill-outage.json).
 
-Exit 0 when every objective passes, 3 when a measured objective fails, 1 when the drill could not run to its end, 2 without a terminal and without --yes, 4 when another operation holds the lease.`;
+SIGINT or SIGTERM (Ctrl-C) stops the drill at its next wait: a failover or failback already running is let finish (its state machine execution runs server-side and is never stopped midway; if it outlasts the settle timeout the message names the command that re-attaches to it), the outage the drill made is ended, auto-failover and the lease are given back, everything the drill started is stopped (PostgreSQL and its temp dir, the order pumps, the health checkers, a sandbox it started), and a partial report says where it stopped ("interrupted" in report.json). It prints "dr: drill interrupted at <step> (<signal>): <what was put back>; partial report <dir>" and exits 130; if the platform is left failed over the line says to run dr failback. A second signal while it puts things back is ignored (with a message): stopping halfway would leave a region dark or PostgreSQL running; SIGKILL still ends it at once, leaving them.
+
+Exit 0 when every objective passes, 3 when a measured objective fails, 1 when the drill could not run to its end, 2 without a terminal and without --yes, 4 when another operation holds the lease, 130 when interrupted.`;
   static override examples = [
     '<%= config.bin %> drill --sandbox',
     '<%= config.bin %> drill --sandbox --scenario region-outage --report ./game-day --yes',
@@ -59,6 +61,11 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
       summary: 'Do not ask for confirmation (required without a terminal).',
       default: false,
     }),
+    'take-over': Flags.boolean({
+      summary:
+        "Take over the DR lease of another operator's operation that nothing runs any more (its process is gone); recorded in the lease.",
+      default: false,
+    }),
   };
 
   async run(): Promise<DrillResult> {
@@ -82,11 +89,36 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
       this.logToStderr('dr: cancelled; nothing was changed');
       return { kind: 'cancelled' };
     }
-    const { report, startedSandbox } = flags.sandbox
-      ? await this.sandboxDrill(flags, config, scenarios)
-      : { report: await this.awsDrill(flags, config, scenarios), startedSandbox: false };
+    const { signal, dispose } = await this.interruptOnSignals();
+    let run: { report: DrillReport; startedSandbox: boolean };
+    try {
+      run = flags.sandbox
+        ? await this.sandboxDrill(flags, config, scenarios, signal)
+        : { report: await this.awsDrill(flags, config, scenarios, signal), startedSandbox: false };
+    } catch (error) {
+      // Not interrupted: nothing is left to put back, signals act as usual again. After an
+      // interrupt the handler stays, so a second signal cannot cut the partial report short.
+      if (!signal.aborted) dispose();
+      if ((error as Error).name !== 'DrillInterruptedEarly') throw error;
+      const early = error as Error & { signal: string; atStep: string; restored: readonly string[] };
+      const { InterruptedError } = await import('../core/errors.js');
+      throw new InterruptedError(
+        `drill interrupted at ${early.atStep} (${early.signal}): ${early.restored.join(', ') || 'nothing to put back'}; no report (no scenario had begun)`,
+        { details: { signal: early.signal, atStep: early.atStep, restored: early.restored } },
+      );
+    }
+    if (!signal.aborted) dispose();
+    const { report, startedSandbox } = run;
     const { writeReport } = await import('../core/report/write.js');
     const files = await writeReport(report, flags.report);
+    if (report.interrupted) {
+      const { InterruptedError } = await import('../core/errors.js');
+      const { atStep, signal: name, restored, left } = report.interrupted;
+      throw new InterruptedError(
+        `drill interrupted at ${atStep} (${name}): ${restored.join(', ') || 'nothing to put back'}${left.length > 0 ? `; ${left.join('; ')}` : ''}; partial report ${files.dir}`,
+        { details: { interrupted: report.interrupted, files } },
+      );
+    }
     if (!this.jsonEnabled()) {
       const { renderDrillReport } = await import('../cli/render/drill.js');
       this.log(renderDrillReport(report, files));
@@ -107,10 +139,44 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
     return { kind: 'done', report, files, startedSandbox };
   }
 
+  /**
+   * The first SIGINT/SIGTERM aborts the returned signal (reason: an `Interrupt`): the
+   * drill stops at its next wait and puts back what it changed. Later ones are ignored
+   * with a message: stopping the clean-up halfway is what left a region dark and
+   * PostgreSQL running. The process exits once the command is done.
+   */
+  private async interruptOnSignals(): Promise<{ signal: AbortSignal; dispose: () => void }> {
+    const { Interrupt } = await import('../core/drill/interrupt.js');
+    const controller = new AbortController();
+    let first: string | undefined;
+    const onSignal = (name: NodeJS.Signals) => {
+      if (first) {
+        this.logToStderr(
+          `dr: ${name} ignored: still putting back what the drill changed after ${first} (ending the outage, stopping what it started); SIGKILL would leave that half-done`,
+        );
+        return;
+      }
+      first = name;
+      this.exitWhenFinished();
+      this.logToStderr(
+        `dr: ${name}: stopping the drill at its next step, then putting back what it changed (a second signal is ignored)`,
+      );
+      controller.abort(new Interrupt(name));
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const dispose = () => {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    };
+    return { signal: controller.signal, dispose };
+  }
+
   private async sandboxDrill(
-    flags: { config: string },
+    flags: { config: string; 'take-over': boolean },
     config: DrConfig,
     scenarios: ScenarioName[],
+    signal: AbortSignal,
   ): Promise<{ report: DrillReport; startedSandbox: boolean }> {
     const [{ runSandboxDrill }, { createClients }] = await Promise.all([
       import('../sandbox/drill/sandbox-drill.js'),
@@ -122,13 +188,16 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
       scenarios,
       reporter: await this.reporter(),
       clientsFor: async (endpoint) => createClients({ endpoint, timeoutMs: 3000, maxAttempts: 1 }),
+      signal,
+      ...(flags['take-over'] ? { takeOver: true } : {}),
     });
   }
 
   private async awsDrill(
-    flags: { profile?: string },
+    flags: { profile?: string; 'take-over': boolean },
     config: DrConfig,
     scenarios: ScenarioName[],
+    signal: AbortSignal,
   ): Promise<DrillReport> {
     const { runAwsDrill } = await import('../core/drill/aws-drill.js');
     const clients = await this.awsClients(flags, { timeoutMs: 5000, maxAttempts: 2 });
@@ -138,7 +207,9 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
         config,
         scenarios,
         reporter: await this.reporter(),
+        signal,
         ...(flags.profile ? { profile: flags.profile } : {}),
+        ...(flags['take-over'] ? { takeOver: true } : {}),
       });
     } finally {
       clients.destroy();

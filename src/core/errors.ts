@@ -60,4 +60,16 @@ export class CredentialsError extends Error {
  */
 export class InterruptedError extends Error {
   override readonly name = 'InterruptedError';
+  constructor(
+    message: string,
+    options?: {
+      cause?: unknown;
+      /** Extra fields for the `--json` error object (e.g. where a partial report went). */
+      details?: Record<string, unknown>;
+    },
+  ) {
+    super(message, options);
+    this.details = options?.details;
+  }
+  readonly details: Record<string, unknown> | undefined;
 }

@@ -92,6 +92,8 @@ export interface SandboxWatchdogOptions {
   readonly follow?: boolean;
   readonly followTimeoutMs?: number;
   readonly reporter?: Reporter;
+  /** Stop watching at the next period once aborted (a started failover is not stopped). */
+  readonly signal?: AbortSignal;
 }
 
 export interface SandboxWatchdogResult extends WatchdogRun {
@@ -129,7 +131,7 @@ export async function sandboxWatchdog(options: SandboxWatchdogOptions): Promise<
   let run: WatchdogRun | undefined;
   let period = 0;
   const step = reporter.step(`Watching ${watched} from ${region}`);
-  while (period < periods) {
+  while (period < periods && !options.signal?.aborted) {
     if (period > 0) await effects.sleep(intervalMs);
     period += 1;
     run = await runWatchdog({

@@ -35,6 +35,10 @@ export interface AwsDrillOptions {
   readonly tuning?: Tuning;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly triggerTimeoutMs?: number;
+  /** SIGINT/SIGTERM: see DrillOptions.signal (./drill.ts). */
+  readonly signal?: AbortSignal;
+  /** See DrillOptions.takeOver (./drill.ts). */
+  readonly takeOver?: boolean;
 }
 
 function signingCredentials(clients: AwsClients, profile: string | undefined): SigningCredentials {
@@ -89,6 +93,8 @@ export async function runAwsDrill(options: AwsDrillOptions): Promise<DrillReport
       target,
       scenarios: options.scenarios,
       reporter,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.takeOver ? { takeOver: true } : {}),
     });
   } finally {
     await target.restoreOutage().catch(() => {});

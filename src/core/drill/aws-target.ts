@@ -139,7 +139,7 @@ export class AwsTarget implements DrillTarget {
     return `The outage: ${from}'s order API stage was throttled to 0 (every request answered 429, /health included) and its trade processor's reserved concurrency set to 0; Route 53's health checks of ${from} failed, and the failover-watchdog Lambda in ${to} (auto-failover on) started the unplanned failover. Both changes were undone before the failback.`;
   }
 
-  awaitAutomaticFailover(region: string, since: number): Promise<AutomaticFailover> {
+  awaitAutomaticFailover(region: string, since: number, signal?: AbortSignal): Promise<AutomaticFailover> {
     const timing = watchdogTiming(this.options.config);
     return awaitWatchdogExecution({
       clients: this.options.clients,
@@ -148,6 +148,7 @@ export class AwsTarget implements DrillTarget {
       since,
       timeoutMs: this.options.triggerTimeoutMs ?? 2 * 60_000 + timing.timeoutSeconds * 1000,
       pollMs: this.tuning.probeIntervalMs,
+      ...(signal ? { signal } : {}),
     });
   }
 }

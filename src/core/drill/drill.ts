@@ -20,8 +20,9 @@ import { operatorIdentity } from '../failover/run.js';
 import { LockHeldError, UsageError } from '../errors.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { rtoBudget } from '../rto-budget.js';
-import type { DrillReport, ScenarioName, ScenarioReport } from './model.js';
-import { runScenario, writerRegion } from './scenario.js';
+import { interruptOf } from './interrupt.js';
+import type { DrillInterruption, DrillReport, ScenarioName, ScenarioReport } from './model.js';
+import { runScenario, writerRegion, type InterruptionLog } from './scenario.js';
 import type { DrillTarget } from './target.js';
 
 export interface DrillOptions {
@@ -32,6 +33,17 @@ export interface DrillOptions {
   readonly scenarios: readonly ScenarioName[];
   readonly reporter?: Reporter;
   readonly timing?: Timing;
+  /**
+   * Aborted (reason: an `Interrupt`, ./interrupt.ts) on SIGINT/SIGTERM: the scenario stops
+   * at its next wait, lets what runs server-side finish, ends its outage, and the drill
+   * gives auto-failover and the lease back and returns a partial report (`interrupted`).
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * Take over a DR lease that nothing runs any more, held by another operator (recorded).
+   * The holder's own lease, left by a drill whose CLI died, is taken over without it.
+   */
+  readonly takeOver?: boolean;
 }
 
 /** How long a released lease may still show in the other replica. */
@@ -71,6 +83,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       operationId: drillId,
       ttlSeconds: LEASE_TTL_SECONDS,
       otherReplica: clients.dynamodb(primary),
+      ...(options.takeOver ? { takeOver: true } : { takeOverOwn: true }),
     });
   // Taking it back after an execution released it: the release reaches the other
   // replica through global-table replication (about a second on AWS), so a holder that
@@ -122,8 +135,17 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   await putAuto(regions.map(() => 'on'));
 
   const scenarios: ScenarioReport[] = [];
+  const { signal } = options;
+  const interruption: InterruptionLog = { restored: [], left: [], executionRunning: false };
+  let interruptedAt: number | undefined;
+  const noteInterrupt = () => {
+    interruptedAt ??= Date.now();
+  };
+  signal?.addEventListener('abort', noteInterrupt, { once: true });
+  if (signal?.aborted) noteInterrupt();
   try {
     for (const name of options.scenarios) {
+      if (signal?.aborted) break;
       scenarios.push(
         await runScenario(
           {
@@ -136,6 +158,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
             budget,
             takeLease,
             dropLease,
+            ...(signal ? { signal } : {}),
+            interruption,
           },
           name,
         ),
@@ -143,8 +167,51 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       if (scenarios.at(-1)?.error) break; // the platform may not be back in its designed state
     }
   } finally {
-    await putAuto(autoBefore).catch(() => {});
-    await dropLease();
+    signal?.removeEventListener('abort', noteInterrupt);
+    const restoredAuto = await putAuto(autoBefore).then(
+      () => true,
+      () => false,
+    );
+    // An execution still running holds the lease under the drill's holder: leave it to
+    // release it at its end instead of opening the lease under it.
+    if (!interruption.executionRunning) await dropLease();
+    if (interruptedAt !== undefined) {
+      if (restoredAuto)
+        interruption.restored.push(`auto-failover set back to ${[...new Set(autoBefore)].join('/')}`);
+      interruption.restored.push(
+        interruption.executionRunning ? 'lease left to the running execution' : 'lease released',
+      );
+    }
+  }
+
+  let interrupted: DrillInterruption | undefined;
+  const interrupt = interruptOf(signal);
+  if (interrupt && interruptedAt !== undefined) {
+    const stopped = scenarios.find((s) => s.interrupted);
+    const next = options.scenarios[scenarios.length];
+    // Where the platform was left: back in its designed state, or failed over.
+    const [writerNow, activeNow] = await Promise.all([
+      writerRegion(clients, config, secondary).catch(() => null),
+      clients
+        .ssm(secondary)
+        .getParameter({ Name: naming.ssmActiveRegion(), WithDecryption: true })
+        .then((o) => o.Parameter?.Value ?? null)
+        .catch(() => null),
+    ]);
+    const left = [...interruption.left];
+    if (!interruption.executionRunning && (writerNow !== primary || activeNow !== primary)) {
+      left.push(
+        `the platform is left failed over (writer ${writerNow ?? 'unknown'}, active-region ${activeNow ?? 'unknown'}): run \`dr failback${target.kind === 'sandbox' ? ' --sandbox' : ''} --yes\` to return to ${primary}`,
+      );
+    }
+    interrupted = {
+      signal: interrupt.signal,
+      at: new Date(interruptedAt).toISOString(),
+      scenario: stopped?.name ?? next ?? null,
+      atStep: stopped?.interrupted?.atStep ?? (next ? `before ${next}` : 'after the last scenario'),
+      restored: interruption.restored,
+      left,
+    };
   }
 
   const finished = Date.now();
@@ -182,5 +249,6 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     },
     scenarios,
     simplifications: target.simplifications,
+    ...(interrupted ? { interrupted } : {}),
   };
 }

@@ -138,8 +138,25 @@ export interface ScenarioReport {
   readonly timeline: readonly TimelineStep[];
   /** What went wrong, when the scenario did not run to its end. */
   readonly error?: string;
+  /** Set when SIGINT/SIGTERM stopped the scenario: the step it was in. */
+  readonly interrupted?: { readonly signal: string; readonly atStep: string };
   /** Sandbox-specific notes (what the sandbox stands in for). */
   readonly notes: readonly string[];
+}
+
+/** How an interrupted drill (SIGINT/SIGTERM) ended: where it stopped, what it put back. */
+export interface DrillInterruption {
+  readonly signal: string;
+  /** ISO time the signal arrived. */
+  readonly at: string;
+  /** The scenario it stopped in; null when none had begun. */
+  readonly scenario: ScenarioName | null;
+  /** The drill step it stopped at (`region-outage: waiting for the watchdog in us-east-2`). */
+  readonly atStep: string;
+  /** What the drill undid and stopped on the way out, in order. */
+  readonly restored: readonly string[];
+  /** What it could not finish and what the operator runs next; empty when nothing is left. */
+  readonly left: readonly string[];
 }
 
 export interface DrillReport {
@@ -170,4 +187,6 @@ export interface DrillReport {
   readonly scenarios: readonly ScenarioReport[];
   /** How the environment differs from AWS (sandbox simplifications). */
   readonly simplifications: readonly string[];
+  /** Present when SIGINT/SIGTERM stopped the drill: a partial report. */
+  readonly interrupted?: DrillInterruption;
 }

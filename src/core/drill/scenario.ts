@@ -14,7 +14,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../../infra/naming.js';
-import { followExecution } from '../failover/execution.js';
+import { findRunning, followExecution } from '../failover/execution.js';
 import { fenceReturnedRegion } from '../failover/fence-returned.js';
 import { operate, type OperateResult } from '../failover/operate.js';
 import type { OperationPlan, Timing } from '../failover/plan.js';
@@ -23,6 +23,7 @@ import { readLatest } from '../checks/metrics.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import type { RtoBudget } from '../rto-budget.js';
 import { verifySync } from '../verify-sync.js';
+import { abortable, interruptOf, sleep, StepTracker, throwIfInterrupted, within } from './interrupt.js';
 import { executionTimeline, objectives, ordersSummary, rtoComponents } from './measure.js';
 import type { ChecksSummary, RpoMeasure, ScenarioName, ScenarioReport, TimelineStep } from './model.js';
 import { OrderLedger, OrderStream, type ProcessedRow } from './orders.js';
@@ -45,21 +46,35 @@ export interface ScenarioContext {
   readonly takeLease: () => Promise<void>;
   /** Hands the lease over (to the watchdog). */
   readonly dropLease: () => Promise<void>;
+  /** Aborted (reason: an `Interrupt`) when SIGINT/SIGTERM stops the drill. */
+  readonly signal?: AbortSignal;
+  /** Where an interrupted scenario writes what it put back and what it left. */
+  readonly interruption?: InterruptionLog;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Filled by an interrupted scenario on its way out. */
+export interface InterruptionLog {
+  readonly restored: string[];
+  readonly left: string[];
+  /** A failover/failback execution was still running when the drill stopped waiting. */
+  executionRunning: boolean;
+}
 
-/** Polls `cond` every `everyMs` until true or `timeoutMs`; true when it held. */
+/**
+ * Polls `cond` every `everyMs` until true or `timeoutMs`; true when it held. Rejects with
+ * the Interrupt as soon as `signal` aborts.
+ */
 export async function until(
   cond: () => boolean | Promise<boolean>,
   timeoutMs: number,
   everyMs = 50,
+  signal?: AbortSignal,
 ): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await cond()) return true;
+    if (await abortable(Promise.resolve(cond()), signal)) return true;
     if (Date.now() > deadline) return false;
-    await sleep(everyMs);
+    await sleep(everyMs, signal);
   }
 }
 
@@ -102,9 +117,10 @@ async function runOperation(
   ctx: ScenarioContext,
   operation: 'failover' | 'failback',
   to: string,
+  inFlight: Array<Promise<unknown>>,
   gate?: () => Promise<void>,
 ): Promise<OperationResult> {
-  const outcome: OperateResult = await operate({
+  const running: Promise<OperateResult> = operate({
     clients: ctx.clients,
     config: ctx.config,
     operation,
@@ -116,7 +132,9 @@ async function runOperation(
     pollMs: 100,
     syncTimeoutMs: ctx.target.tuning.settleTimeoutMs,
     syncPollMs: 250,
+    // Interrupted before anything changed: the operation does not start.
     confirm: async (plan: OperationPlan) => {
+      if (ctx.signal?.aborted) return false;
       const promote = plan.phases.find((p) => p.phase === 'promote');
       if (promote) {
         ctx.target.promoteStarted(
@@ -127,16 +145,33 @@ async function runOperation(
       }
       return true;
     },
-    ...(gate ? { gate } : {}),
+    // An interrupt while the failback waits for sync ends the wait (nothing started yet).
+    ...(gate
+      ? {
+          gate: async () => {
+            throwIfInterrupted(ctx.signal);
+            await gate();
+          },
+        }
+      : {}),
   });
-  if (outcome.kind !== 'done') throw new Error(`the ${operation} did not run (${outcome.kind})`);
+  // An interrupt does not stop the operation midway (its executions run server-side and
+  // the CLI starts the next phase): the scenario waits for it on the way out.
+  inFlight.push(running);
+  const outcome = await abortable(running, ctx.signal);
+  if (outcome.kind !== 'done') {
+    throwIfInterrupted(ctx.signal);
+    throw new Error(`the ${operation} did not run (${outcome.kind})`);
+  }
   return outcome.result;
 }
 
 export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Promise<ScenarioReport> {
-  const { clients, config, target } = ctx;
+  const { clients, config, target, signal } = ctx;
   const tuning = target.tuning;
-  const reporter = ctx.reporter ?? silentReporter;
+  const tracker = new StepTracker(ctx.reporter ?? silentReporter);
+  const reporter: Reporter = tracker;
+  ctx = { ...ctx, reporter };
   const naming = new Naming(config);
   const from = config.regions.primary;
   const to = config.regions.secondary;
@@ -160,8 +195,15 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
   let writerAfterFailover: string | null = null;
   let writerAfterFailback: string | null = null;
   let outageAt: number | undefined;
+  let outageStarted = false;
   let restoredAt: number | undefined;
   let error: string | undefined;
+  let interrupted: ScenarioReport['interrupted'];
+  // Where the scenario is, for an interrupted run's report and message.
+  let phase = 'pre-checks (verify-sync)';
+  // Work an interrupt must not cut midway: operations (their executions run server-side),
+  // the in-process watchdog (it may be starting the failover), fencing the returned region.
+  const inFlight: Array<Promise<unknown>> = [];
   const rpo = {
     lagAtCutMs: null as number | null,
     lagAt: undefined as string | undefined,
@@ -171,17 +213,19 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
   };
   let writerWatch: Promise<void> = Promise.resolve();
   let watching = false;
-  const rows = () => target.processedRows(ledger.prefix);
+  const rows = () => abortable(target.processedRows(ledger.prefix), signal);
   const allProcessed = async (regions: readonly string[]) => {
     const done = new Set((await rows()).map((r) => r.id));
     return ledger.accepted((a) => regions.includes(a.region)).every((a) => done.has(a.id));
   };
+  const wait = (cond: () => boolean | Promise<boolean>) => until(cond, tuning.settleTimeoutMs, 50, signal);
 
   try {
+    throwIfInterrupted(signal);
     // ---- pre-checks -------------------------------------------------------------------
     const preStep = reporter.step(`${name}: pre-checks (verify-sync)`);
     const preStart = Date.now();
-    preChecks = await runChecks(ctx);
+    preChecks = await abortable(runChecks(ctx), signal);
     spans.push({
       id: 'checks:pre',
       title: 'Pre-checks (verify-sync)',
@@ -197,40 +241,46 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
     preStep.succeed(`${preChecks.passed} checks in sync`);
 
     // ---- canaries: committed on the writer before the cut ------------------------------
+    phase = `canary orders through ${from}`;
     const canaryStep = reporter.step(`${name}: canary orders through ${from}`);
     const canaryIds: string[] = [];
     for (let i = 0; i < tuning.canaries; i += 1) {
-      const a = await ledger.send(target.answer(), { canary: true });
+      const a = await abortable(ledger.send(target.answer(), { canary: true }), signal);
       if (a.accepted) canaryIds.push(a.id);
     }
-    await until(async () => {
+    await wait(async () => {
       const ids = new Set((await rows()).map((r) => r.id));
       return canaryIds.every((id) => ids.has(id));
-    }, tuning.settleTimeoutMs);
+    });
     const committed = new Set((await rows()).map((r) => r.id));
     rpo.canariesWritten = canaryIds.filter((id) => committed.has(id)).length;
     canaryStep.succeed(`${rpo.canariesWritten}/${tuning.canaries} committed`);
 
     // ---- the lag the promoted cluster reports, newest before the cut ------------------
-    const lag = await readLatest(
-      clients.cloudwatch(to),
-      [
-        {
-          id: 'lag',
-          namespace: 'AWS/RDS',
-          metricName: 'AuroraGlobalDBReplicationLag',
-          dimensions: { DBClusterIdentifier: naming.dbCluster(to) },
-          stat: 'Maximum',
-        },
-      ],
-      300,
+    phase = 'replication lag before the cut';
+    const lag = await abortable(
+      readLatest(
+        clients.cloudwatch(to),
+        [
+          {
+            id: 'lag',
+            namespace: 'AWS/RDS',
+            metricName: 'AuroraGlobalDBReplicationLag',
+            dimensions: { DBClusterIdentifier: naming.dbCluster(to) },
+            stat: 'Maximum',
+          },
+        ],
+        300,
+      ),
+      signal,
     );
     rpo.lagAtCutMs = lag.lag?.value ?? null;
     rpo.lagAt = lag.lag?.at;
 
     // ---- orders flowing, then the cut --------------------------------------------------
+    phase = 'orders flowing before the cut';
     stream.start();
-    await sleep(tuning.orderEveryMs * 5);
+    await sleep(tuning.orderEveryMs * 5, signal);
     cut = Date.now();
     watching = true;
     writerWatch = (async () => {
@@ -242,12 +292,13 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
     })();
 
     if (name === 'planned') {
+      phase = `switchover ${from} → ${to}`;
       const step = reporter.step(`${name}: switchover ${from} → ${to}`);
       const processedAtCut = new Set((await rows()).map((r) => r.id));
       rpo.strandedAtCut = ledger.accepted(
         (a) => a.region === from && a.at <= cut && !processedAtCut.has(a.id),
       ).length;
-      const result = await runOperation(ctx, 'failover', to);
+      const result = await runOperation(ctx, 'failover', to, inFlight);
       executions.push(
         ...result.executions.map((e) => ({ region: e.region, arn: e.arn, lane: 'failover' as const })),
       );
@@ -266,24 +317,33 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
         );
       }
       step.succeed(`${(result.totalMs / 1000).toFixed(1)} s`);
-      await ctx.takeLease();
+      await abortable(ctx.takeLease(), signal);
     } else {
+      phase = `${from} stops answering; waiting for the watchdog in ${to}`;
       const step = reporter.step(`${name}: ${from} stops answering; waiting for the watchdog in ${to}`);
       await ctx.dropLease();
+      throwIfInterrupted(signal);
+      // Marked before the call: an interrupt during it still restores the region.
+      outageStarted = true;
       await target.injectOutage(from);
       outageAt = Date.now();
+      reporter.info(`${name}: ${from} is down (outage injected)`);
       const processedAtCut = new Set((await rows()).map((r) => r.id));
       rpo.strandedAtCut = ledger.accepted(
         (a) => a.region === from && a.at <= cut && !processedAtCut.has(a.id),
       ).length;
-      const watch = await target.awaitAutomaticFailover(to, outageAt);
+      const watchdogRun = target.awaitAutomaticFailover(to, outageAt, signal);
+      inFlight.push(watchdogRun);
+      const watch = await abortable(watchdogRun, signal);
       detectedAt = Date.now();
       detection = { by: watch.by, reason: watch.reason, probes: watch.probes };
       if (!watch.executionArn) {
+        throwIfInterrupted(signal);
         step.fail(watch.reason);
         throw new Error(`the watchdog did not fail over: ${watch.reason}`);
       }
       step.succeed(watch.reason);
+      phase = `unplanned failover to ${to} (started by the watchdog)`;
       const described = await clients.sfn(to).describeExecution({ executionArn: watch.executionArn });
       // Detected when the watchdog started the failover (its notification comes after).
       if (described.startDate) detectedAt = Math.min(detectedAt, described.startDate.getTime());
@@ -293,14 +353,17 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
         startedBy?: string;
       };
       target.promoteStarted(to, watch.executionArn, { activeRegion: to, epoch: input.epochNumber ?? 0 });
-      const outcome = await followExecution({
-        sfn: clients.sfn(to),
-        executionArn: watch.executionArn,
-        region: to,
-        reporter,
-        pollMs: 100,
-        timeoutMs: 120_000,
-      });
+      const outcome = await abortable(
+        followExecution({
+          sfn: clients.sfn(to),
+          executionArn: watch.executionArn,
+          region: to,
+          reporter,
+          pollMs: 100,
+          timeoutMs: 120_000,
+        }),
+        signal,
+      );
       executions.push({ region: to, arn: watch.executionArn, lane: 'failover' });
       failover = {
         operationId: input.operationId ?? '',
@@ -312,31 +375,31 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
       };
       if (outcome.status !== 'SUCCEEDED')
         throw new Error(`the automatic failover ended ${outcome.status}: ${outcome.failure?.error ?? ''}`);
-      await ctx.takeLease();
+      await abortable(ctx.takeLease(), signal);
     }
 
     // ---- the new primary takes and processes orders -------------------------------------
+    phase = `orders through ${to}`;
     const settle = reporter.step(`${name}: orders through ${to}`);
-    await until(() => target.answer() === to, tuning.settleTimeoutMs);
-    await until(() => writerPromotedAt !== undefined, tuning.settleTimeoutMs);
-    await until(
-      async () => (await rows()).some((r) => r.region === to && r.at >= cut),
-      tuning.settleTimeoutMs,
-    );
+    await wait(() => target.answer() === to);
+    await wait(() => writerPromotedAt !== undefined);
+    await wait(async () => (await rows()).some((r) => r.region === to && r.at >= cut));
     await stream.stop();
-    await until(() => allProcessed([to]), tuning.settleTimeoutMs);
-    writerAfterFailover = await writerRegion(clients, config, to);
+    await wait(() => allProcessed([to]));
+    writerAfterFailover = await abortable(writerRegion(clients, config, to), signal);
     const afterCut = new Set((await rows()).map((r) => r.id));
     rpo.canariesMissing = canaryIds.filter((id) => committed.has(id) && !afterCut.has(id)).length;
     settle.succeed(`${ledger.accepted((a) => a.region === to).length} accepted by ${to}`);
 
     // ---- failback -----------------------------------------------------------------------
     if (name === 'region-outage') {
+      phase = `restoring ${from} and fencing it`;
+      throwIfInterrupted(signal);
       await target.restoreOutage(from);
       restoredAt = Date.now();
       const arn = failover?.executions[0]?.arn;
       if (arn) {
-        const fenced = await fenceReturnedRegion({
+        const fencing = fenceReturnedRegion({
           clients,
           config,
           survivor: to,
@@ -344,11 +407,14 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
           reporter,
           pollMs: 100,
         });
+        inFlight.push(fencing);
+        const fenced = await abortable(fencing, signal);
         executions.push({ ...fenced, lane: 'failback' });
       }
     }
+    phase = `failback to ${from}`;
     const backStep = reporter.step(`${name}: failback to ${from}`);
-    const back = await runOperation(ctx, 'failback', from, async () => {
+    const back = await runOperation(ctx, 'failback', from, inFlight, async () => {
       const { requireInSync } = await import('../verify-sync.js');
       requireInSync(await verifySync({ clients, config }));
     });
@@ -363,8 +429,9 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
       );
     }
     backStep.succeed(`${(back.totalMs / 1000).toFixed(1)} s`);
-    await ctx.takeLease();
-    const dnsBack = await until(() => target.answer() === from, tuning.settleTimeoutMs);
+    await abortable(ctx.takeLease(), signal);
+    phase = `DNS back to ${from}, every order processed`;
+    const dnsBack = await wait(() => target.answer() === from);
     if (dnsBack)
       spans.push({
         id: 'traffic:back',
@@ -374,13 +441,14 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
         end: Date.now(),
         outcome: 'succeeded',
       });
-    await until(() => allProcessed([from, to]), tuning.settleTimeoutMs);
-    writerAfterFailback = await writerRegion(clients, config, from);
+    await wait(() => allProcessed([from, to]));
+    writerAfterFailback = await abortable(writerRegion(clients, config, from), signal);
 
     // ---- post-checks ----------------------------------------------------------------------
+    phase = 'post-checks (verify-sync)';
     const postStep = reporter.step(`${name}: post-checks (verify-sync)`);
     const postStart = Date.now();
-    postChecks = await runChecks(ctx);
+    postChecks = await abortable(runChecks(ctx), signal);
     spans.push({
       id: 'checks:post',
       title: 'Post-checks (verify-sync)',
@@ -392,14 +460,25 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
     if (postChecks.ok) postStep.succeed(`${postChecks.passed} checks in sync`);
     else postStep.fail(postChecks.failedChecks.join(', '));
   } catch (caught) {
-    error = (caught as Error).message;
+    const interrupt = interruptOf(signal);
+    if (interrupt) {
+      interrupted = { signal: interrupt.signal, atStep: `${name}: ${phase}` };
+      error = `interrupted (${interrupt.signal}) at ${name}: ${phase}`;
+      tracker.failOpen(`interrupted (${interrupt.signal})`);
+    } else {
+      error = (caught as Error).message;
+    }
   } finally {
     watching = false;
     await stream.stop();
     await writerWatch;
-    if (name === 'region-outage' && outageAt !== undefined && restoredAt === undefined) {
+    if (interrupted) {
+      await settleAfterInterrupt(ctx, inFlight, outageStarted && restoredAt === undefined);
+    }
+    if (name === 'region-outage' && outageStarted && restoredAt === undefined) {
       await target.restoreOutage(from).catch(() => {});
       restoredAt = Date.now();
+      ctx.interruption?.restored.push(`${from} answering again (outage ended)`);
     }
   }
 
@@ -523,6 +602,65 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
     objectives: verdicts,
     timeline,
     ...(error ? { error } : {}),
+    ...(interrupted ? { interrupted } : {}),
     notes,
   };
+}
+
+/**
+ * After an interrupt, before anything is stopped: the operations the scenario started are
+ * let finish (bounded by the target's settle timeout), and so is every failover or
+ * failback execution still running in a region that answers. A state machine execution
+ * is never stopped midway: aborting one between the fence and the promotion would leave
+ * no writer. What still runs when the bound is reached is named in `left`.
+ */
+async function settleAfterInterrupt(
+  ctx: ScenarioContext,
+  inFlight: ReadonlyArray<Promise<unknown>>,
+  outageUp: boolean,
+): Promise<void> {
+  const { clients, config, target } = ctx;
+  const log = ctx.interruption;
+  const deadline = Date.now() + target.tuning.settleTimeoutMs;
+  const left = () => Math.max(0, deadline - Date.now());
+  const { primary, secondary } = config.regions;
+  if (inFlight.length > 0) {
+    const settled = await within(Promise.allSettled(inFlight), left());
+    if (settled === undefined)
+      log?.left.push('an operation the drill started was still running when it stopped waiting');
+  }
+  const naming = new Naming(config);
+  // The primary is not asked while the drill's outage cuts it (the unplanned path never
+  // runs there); it is restored right after this.
+  const regions = outageUp ? [secondary] : [secondary, primary];
+  for (const region of regions) {
+    for (const operation of ['failover', 'failback'] as const) {
+      const running = await (async () => {
+        const arn = await clients
+          .ssm(region)
+          .getParameter({ Name: naming.ssmRegional(`${operation}-state-machine-arn`), WithDecryption: true });
+        return arn.Parameter?.Value ? findRunning(clients.sfn(region), arn.Parameter.Value) : undefined;
+      })().catch(() => undefined);
+      if (!running) continue;
+      const finished = await until(
+        async () => {
+          const d = await clients
+            .sfn(region)
+            .describeExecution({ executionArn: running.executionArn })
+            .catch(() => undefined);
+          return d !== undefined && d.status !== 'RUNNING';
+        },
+        left(),
+        250,
+      );
+      if (finished) {
+        log?.restored.push(`let the ${operation} execution ${running.name} in ${region} finish`);
+      } else if (log) {
+        log.executionRunning = true;
+        log.left.push(
+          `the ${operation} execution ${running.name} is still running in ${region} (server-side; it holds the lease and releases it at its end): \`dr ${operation === 'failover' ? `failover --to ${region}` : 'failback'}${target.kind === 'sandbox' ? ' --sandbox' : ''} --yes\` re-attaches to it`,
+        );
+      }
+    }
+  }
 }

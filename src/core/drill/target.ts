@@ -68,6 +68,9 @@ export interface DrillTarget {
   restoreOutage(region: string): Promise<void>;
   /** One sentence for the report: what the outage was here. */
   outageNote(from: string, to: string): string;
-  /** Waits (bounded) for the automatic trigger in `region` to act on the outage. */
-  awaitAutomaticFailover(region: string, since: number): Promise<AutomaticFailover>;
+  /**
+   * Waits (bounded) for the automatic trigger in `region` to act on the outage. When
+   * `signal` aborts it stops watching at its next probe (what it already started goes on).
+   */
+  awaitAutomaticFailover(region: string, since: number, signal?: AbortSignal): Promise<AutomaticFailover>;
 }

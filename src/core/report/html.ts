@@ -242,6 +242,11 @@ export function renderHtml(report: DrillReport): string {
 <div class="meta">${h(env.regions.primary)} (primary) ↔ ${h(env.regions.secondary)} (secondary) · ${h(where)}${env.endpoint ? ` at ${h(env.endpoint.replace(/^https?:\/\//, ''))}` : ''}<br>
 ${h(utc(report.startedAt))} → ${h(utc(report.finishedAt))} · by ${h(env.operator)} on ${h(env.host)} · Node ${h(env.node)}</div></div>
 <main>
+${
+  report.interrupted
+    ? `<section class="interrupted" id="interrupted" data-signal="${h(report.interrupted.signal)}"><p class="error">Partial report: interrupted (${h(report.interrupted.signal)}) at ${h(report.interrupted.atStep)} (${h(utc(report.interrupted.at))}).</p><p class="note">Put back: ${h(report.interrupted.restored.join('; ') || 'nothing to put back')}.${report.interrupted.left.length > 0 ? ` Left for the operator: ${h(report.interrupted.left.join('; '))}.` : ''}</p></section>`
+    : ''
+}
 <div class="summary">${summaryCards}</div>
 <p class="note">RTO budget from the config: ${report.budget.items.map((i) => `${h(i.name)} ${i.seconds} s (${h(i.basis)})`).join(' + ')}. Lease ${h(report.lease.table)}: ${h(report.lease.notes)}.</p>
 ${report.scenarios.map((s) => scenarioSection(s, report)).join('\n')}

@@ -79,6 +79,18 @@ function scenario(s: ScenarioReport): string[] {
   return lines;
 }
 
+/** The banner of a partial report: where SIGINT/SIGTERM stopped the drill, what it put back. */
+function interruptedLines(report: DrillReport): string[] {
+  const i = report.interrupted;
+  if (!i) return [];
+  return [
+    `> **Partial report: interrupted (${i.signal}) at ${i.atStep}** (${utc(i.at)}).`,
+    `> Put back: ${i.restored.join('; ') || 'nothing to put back'}.`,
+    ...(i.left.length > 0 ? [`> Left for the operator: ${i.left.join('; ')}.`] : []),
+    '',
+  ];
+}
+
 export function renderMarkdown(report: DrillReport): string {
   const env = report.environment;
   const lines = [
@@ -87,6 +99,7 @@ export function renderMarkdown(report: DrillReport): string {
     `${env.app}-${env.stage}, ${env.regions.primary} (primary) ↔ ${env.regions.secondary} (secondary), on **${env.target === 'sandbox' ? `the local sandbox (${env.endpoint ?? ''})` : 'AWS'}**.`,
     `Started ${utc(report.startedAt)}, finished ${utc(report.finishedAt)} (${seconds(report.wallMs)}), by ${env.operator} on ${env.host}, Node ${env.node}.`,
     '',
+    ...interruptedLines(report),
     '| Scenario | Verdict | Order intake | Writer promotion | RPO | Post-checks |',
     '|---|---|---|---|---|---|',
     ...report.scenarios.map((s) => {

@@ -20,6 +20,7 @@ import type { DrillReport, ScenarioName } from '../../core/drill/model.js';
 import { SandboxPlatform } from './platform.js';
 import { SANDBOX_TUNING, SandboxTarget } from './sandbox-target.js';
 import type { Tuning } from '../../core/drill/target.js';
+import { Interrupt, interruptOf } from '../../core/drill/interrupt.js';
 
 export interface SandboxDrillOptions {
   readonly config: DrConfig;
@@ -31,6 +32,27 @@ export interface SandboxDrillOptions {
   readonly tuning?: Tuning;
   /** Builds clients for the sandbox endpoint (the command's factory). */
   readonly clientsFor: (endpoint: string) => Promise<AwsClients>;
+  /**
+   * SIGINT/SIGTERM (reason: an `Interrupt`): the drill stops at its next wait and puts
+   * back what it changed (src/core/drill/drill.ts); everything started here is stopped as
+   * after any run, and the partial report's `interrupted.restored` says so. Before the
+   * drill began: `DrillInterruptedEarly`, after stopping what was started.
+   */
+  readonly signal?: AbortSignal;
+  /** See DrillOptions.takeOver (src/core/drill/drill.ts). */
+  readonly takeOver?: boolean;
+}
+
+/** Interrupted while the sandbox pieces were starting: no scenario ran, no report. */
+export class DrillInterruptedEarly extends Error {
+  override readonly name = 'DrillInterruptedEarly';
+  constructor(
+    readonly signal: string,
+    readonly atStep: string,
+    readonly restored: readonly string[],
+  ) {
+    super(`interrupted (${signal}) at ${atStep}`);
+  }
 }
 
 export interface SandboxDrillResult {
@@ -101,19 +123,35 @@ export async function runSandboxDrill(options: SandboxDrillOptions): Promise<San
     endpoint = up.endpoint;
     startedSandbox = !up.reused;
   }
+  const { signal } = options;
   const cleanups: Array<() => Promise<unknown>> = [];
+  // What the cleanups stopped, for an interrupted drill's report (in the order stopped).
+  const stopped: string[] = [];
+  let report: DrillReport | undefined;
+  let sandboxStopped = false;
+  let atStep = 'starting PostgreSQL for the in-process trade processor';
   try {
     const clients = await options.clientsFor(endpoint);
     cleanups.push(async () => clients.destroy());
     const dbStep = reporter.step('Starting PostgreSQL for the in-process trade processor');
     let database: Awaited<ReturnType<typeof startPostgres>>;
     try {
-      database = await startPostgres({ database: options.config.database.databaseName });
+      // Its own process group: a Ctrl-C in the terminal reaches `dr` only, which stops
+      // PostgreSQL after what still needs it (a failover's fence step) has finished.
+      database = await startPostgres({
+        database: options.config.database.databaseName,
+        ownProcessGroup: true,
+      });
     } catch (error) {
       dbStep.fail((error as Error).message);
       throw error;
     }
-    cleanups.push(() => database.stop());
+    cleanups.push(async () => {
+      await database.stop();
+      stopped.push(`PostgreSQL stopped (pid ${database.pid ?? '?'}) and its temp dir removed`);
+    });
+    atStep = 'preparing the database (migrations, fence, Data API)';
+    interrupted(signal, dbStep);
     const admin = new pg.Client({ connectionString: database.url });
     admin.on('error', () => {}); // a dropped connection fails the pending query; no crash
     await admin.connect();
@@ -125,7 +163,9 @@ export async function runSandboxDrill(options: SandboxDrillOptions): Promise<San
     }
     const clusterArns = await mapDataApiToDatabase(clients, options.config, endpoint, database.url);
     cleanups.push(() => Promise.all(clusterArns.map((arn) => mapDataApi(endpoint, arn, null))));
+    interrupted(signal, dbStep);
     dbStep.succeed(`127.0.0.1:${database.port}, migrations applied, fence seeded, Data API mapped`);
+    atStep = 'starting the order pumps and health checkers';
     const platform = await SandboxPlatform.start({
       clients,
       config: options.config,
@@ -133,8 +173,12 @@ export async function runSandboxDrill(options: SandboxDrillOptions): Promise<San
       dbUrl: database.url,
       healthIntervalMs: (options.tuning ?? SANDBOX_TUNING).probeIntervalMs,
     });
-    cleanups.push(() => platform.close());
-    const report = await runDrill({
+    cleanups.push(async () => {
+      await platform.close();
+      stopped.push('order pumps and health checkers stopped');
+    });
+    interrupted(signal);
+    report = await runDrill({
       clients,
       config: options.config,
       target: new SandboxTarget(
@@ -146,10 +190,39 @@ export async function runSandboxDrill(options: SandboxDrillOptions): Promise<San
       ),
       scenarios: options.scenarios,
       reporter,
+      ...(signal ? { signal } : {}),
+      ...(options.takeOver ? { takeOver: true } : {}),
     });
-    return { report, startedSandbox };
+  } catch (error) {
+    if (!(error instanceof Interrupt)) throw error;
+    await cleanUp();
+    throw new DrillInterruptedEarly(error.signal, atStep, stopped);
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-    if (startedSandbox) await sandboxDown({ ...(options.cwd ? { cwd: options.cwd } : {}) }).catch(() => {});
+    await cleanUp();
   }
+  if (report.interrupted) {
+    report = {
+      ...report,
+      interrupted: { ...report.interrupted, restored: [...report.interrupted.restored, ...stopped] },
+    };
+  }
+  return { report, startedSandbox };
+
+  async function cleanUp(): Promise<void> {
+    // Each runs once: a cleanup is taken off the list before it runs.
+    for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) await cleanup().catch(() => {});
+    if (startedSandbox && !sandboxStopped) {
+      sandboxStopped = true;
+      await sandboxDown({ ...(options.cwd ? { cwd: options.cwd } : {}) }).catch(() => {});
+      stopped.push('the sandbox this drill started stopped');
+    }
+  }
+}
+
+/** Throws the Interrupt when `signal` aborted (a setup step in progress is failed first). */
+function interrupted(signal: AbortSignal | undefined, step?: { fail(d?: string): void }): void {
+  const interrupt = interruptOf(signal);
+  if (!interrupt) return;
+  step?.fail(`interrupted (${interrupt.signal})`);
+  throw interrupt;
 }

@@ -81,7 +81,11 @@ export class SandboxTarget implements DrillTarget {
     return `The outage: every AWS call signed for ${from} is refused (the emulator's outage switch); the Route 53 stand-in finds ${from}'s /health failing and forces its health check to Failure after ${this.config.dns.healthCheck.failureThreshold} failures; the watchdog (the Lambda's code, in-process, auto-failover on) fires the unplanned failover from ${to}.`;
   }
 
-  async awaitAutomaticFailover(region: string): Promise<AutomaticFailover> {
+  async awaitAutomaticFailover(
+    region: string,
+    _since: number,
+    signal?: AbortSignal,
+  ): Promise<AutomaticFailover> {
     const periods = Math.ceil(
       this.tuning.settleTimeoutMs /
         (this.tuning.probeIntervalMs * this.config.dns.healthCheck.failureThreshold),
@@ -93,6 +97,7 @@ export class SandboxTarget implements DrillTarget {
       periods,
       intervalMs: this.tuning.probeIntervalMs,
       follow: false,
+      ...(signal ? { signal } : {}),
     });
     return {
       ...(watch.executionArn ? { executionArn: watch.executionArn } : {}),

@@ -17,6 +17,8 @@ export interface AutomaticTriggerOptions {
   readonly since: number;
   readonly timeoutMs: number;
   readonly pollMs: number;
+  /** Stops looking once aborted (the Lambda and what it started go on). */
+  readonly signal?: AbortSignal;
 }
 
 export async function awaitWatchdogExecution(options: AutomaticTriggerOptions): Promise<AutomaticFailover> {
@@ -54,7 +56,7 @@ export async function awaitWatchdogExecution(options: AutomaticTriggerOptions): 
         probes: 0,
       };
     }
-    if (Date.now() >= deadline) {
+    if (Date.now() >= deadline || options.signal?.aborted) {
       return {
         by,
         reason: `no failover execution in ${region} within ${Math.round(options.timeoutMs / 1000)} s of the outage (${polls} looks): is auto-failover on and the watchdog's schedule enabled?`,

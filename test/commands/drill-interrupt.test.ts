@@ -1,0 +1,304 @@
+/**
+ * SIGINT/SIGTERM on `dr drill --sandbox` (issue 13), the built CLI as a process against the
+ * deployed sandbox: the signal is sent when the emulator shows the drill's outage or its
+ * failover running (a condition, never a fixed sleep), then everything the drill changed
+ * or started must be back or gone: the region answers, no process of the drill is left,
+ * its temp dir is gone, the lease is released, and the partial report says where it stopped.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createClients, type AwsClients } from '../../src/aws/clients.js';
+import { readLease } from '../../src/core/failover/lease.js';
+import { LEASE_ID } from '../../src/core/failover/plan.js';
+import { Naming } from '../../src/infra/naming.js';
+import { listOutages } from '../../src/sandbox/emulator.js';
+import { CLI } from '../harness/cli.js';
+import { processesUsing } from '../harness/processes.js';
+import { useDeployedPlatform } from '../sandbox/deployed.js';
+
+interface Running {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  readonly exited: Promise<number | null>;
+}
+
+function startDrill(args: readonly string[], cwd: string, env: Record<string, string>): Running {
+  const child = spawn(process.execPath, [CLI, 'drill', ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', CI: 'true', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Polls `cond` until true; fails after `timeoutMs` or when the drill ended first. */
+async function waitFor(
+  what: string,
+  cond: () => boolean | Promise<boolean>,
+  drill: Running,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (drill.child.exitCode !== null) {
+      throw new Error(
+        `the drill ended (${drill.child.exitCode}) before ${what}:\n${drill.stderr().slice(-2000)}`,
+      );
+    }
+    if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Bounded wait for the drill's exit; SIGKILL (its own process) when it does not end. */
+async function exitCode(drill: Running, timeoutMs = 120_000): Promise<number | null> {
+  const timer = setTimeout(() => drill.child.kill('SIGKILL'), timeoutMs);
+  try {
+    return await drill.exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Every process below `pid` (Linux /proc), as they are now. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  const walk = (p: number) => {
+    for (const c of children.get(p) ?? []) {
+      found.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+/** Running (not gone, not a zombie waiting for its reaper). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** The RUNNING executions of the failover and failback machines in both regions. */
+async function runningExecutions(clients: AwsClients, naming: Naming, regions: string[]): Promise<string[]> {
+  const names: string[] = [];
+  for (const region of regions) {
+    for (const op of ['failover', 'failback']) {
+      const arn = (
+        await clients
+          .ssm(region)
+          .getParameter({ Name: naming.ssmRegional(`${op}-state-machine-arn`), WithDecryption: true })
+      ).Parameter?.Value;
+      const out = await clients.sfn(region).listExecutions({ stateMachineArn: arn, statusFilter: 'RUNNING' });
+      names.push(...(out.executions ?? []).map((e) => e.name ?? '?'));
+    }
+  }
+  return names;
+}
+
+describe('dr drill interrupted (SIGINT/SIGTERM, CLI against the deployed sandbox)', () => {
+  const platform = useDeployedPlatform();
+  const naming = new Naming(platform.config);
+  const { primary, secondary } = platform.config.regions;
+  let clients: AwsClients;
+  let cwd: string;
+  before(async () => {
+    clients = createClients({ endpoint: platform.endpoint, maxAttempts: 1, timeoutMs: 5000 });
+    cwd = await mkdtemp(join(tmpdir(), 'dr-drill-int-'));
+    // PostgreSQL runs as the `postgres` user when the tests run as root: it must reach its data.
+    chmodSync(cwd, 0o755);
+  });
+  after(async () => {
+    clients.destroy();
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  /** The drill's own TMPDIR (PostgreSQL's data goes there) and report directory. */
+  const dirsFor = (name: string) => {
+    const tmp = join(cwd, `${name}-tmp`);
+    mkdirSync(tmp);
+    chmodSync(tmp, 0o755);
+    return { tmp, report: join(cwd, `${name}-report`) };
+  };
+
+  it('SIGINT during the region outage: region back, PostgreSQL and its temp dir gone, lease released, partial report, exit 130; a second SIGINT is ignored', async () => {
+    // Given a region-outage drill running in the sandbox
+    const { tmp, report } = dirsFor('outage');
+    const drill = startDrill(
+      ['--sandbox', '--yes', '--scenario', 'region-outage', '--report', report],
+      platform.dir,
+      {
+        TMPDIR: tmp,
+      },
+    );
+    // When the emulator reports the drill's outage of the primary
+    await waitFor(
+      `outage of ${primary}`,
+      async () => (await listOutages(platform.endpoint)).outages[primary] !== undefined,
+      drill,
+    );
+    const started = descendants(drill.child.pid ?? 0);
+    assert.ok(started.length > 0, 'the drill runs PostgreSQL below it');
+    assert.ok(
+      readdirSync(tmp).some((d) => d.startsWith('dr-pg-')),
+      'PostgreSQL has its temp dir in TMPDIR',
+    );
+    // and SIGINT arrives, then a second one while the drill puts things back
+    drill.child.kill('SIGINT');
+    await waitFor(
+      'the stopping notice',
+      () => /dr: SIGINT: stopping the drill/.test(drill.stderr()),
+      drill,
+      10_000,
+    );
+    drill.child.kill('SIGINT');
+    const code = await exitCode(drill);
+
+    // Then it exits 130 with one line saying where it stopped, what it put back, and where the report is
+    assert.equal(code, 130, drill.stderr().slice(-3000));
+    assert.match(drill.stderr(), /dr: SIGINT ignored: still putting back what the drill changed/);
+    const last = drill.stderr().trim().split('\n').at(-1) ?? '';
+    assert.match(
+      last,
+      new RegExp(
+        `^dr: drill interrupted at region-outage: .+ \\(SIGINT\\): .*${primary} answering again \\(outage ended\\).*lease released.*PostgreSQL stopped.*; partial report ${report}$`,
+      ),
+    );
+    assert.equal(drill.stdout().includes('Drill passed'), false);
+    // And the region answers again: the emulator has no outage
+    assert.deepEqual((await listOutages(platform.endpoint)).outages, {});
+    // And no process the drill started is left, nor its temp dir
+    assert.deepEqual(started.filter(alive), []);
+    assert.deepEqual(processesUsing(tmp), []);
+    assert.deepEqual(readdirSync(tmp), []);
+    // And the lease is released in both replicas, no failover/failback execution is still running
+    for (const region of [primary, secondary]) {
+      assert.equal(await readLease(clients.dynamodb(region), naming.leaseTable(), LEASE_ID), undefined);
+    }
+    assert.deepEqual(await runningExecutions(clients, naming, [primary, secondary]), []);
+    // And the partial report says where it stopped, in all three files
+    const json = JSON.parse(await readFile(join(report, 'report.json'), 'utf8')) as {
+      verdict: string;
+      interrupted: { signal: string; atStep: string; scenario: string; restored: string[]; left: string[] };
+      scenarios: Array<{ name: string; interrupted?: { signal: string; atStep: string } }>;
+    };
+    assert.equal(json.verdict, 'fail');
+    assert.equal(json.interrupted.signal, 'SIGINT');
+    assert.equal(json.interrupted.scenario, 'region-outage');
+    assert.match(json.interrupted.atStep, /^region-outage: /);
+    assert.deepEqual(json.scenarios[0]?.interrupted, { signal: 'SIGINT', atStep: json.interrupted.atStep });
+    assert.ok(last.includes(json.interrupted.atStep));
+    // (a failover that had started was let finish: then the report and the line say to fail back)
+    const writer = (
+      await clients.ssm(secondary).getParameter({ Name: naming.ssmActiveRegion(), WithDecryption: true })
+    ).Parameter?.Value;
+    if (writer === secondary) assert.match(last, /run `dr failback --sandbox --yes`/);
+    const md = await readFile(join(report, 'report.md'), 'utf8');
+    assert.ok(md.includes(`**Partial report: interrupted (SIGINT) at ${json.interrupted.atStep}**`));
+    assert.match(
+      await readFile(join(report, 'report.html'), 'utf8'),
+      /id="interrupted" data-signal="SIGINT"/,
+    );
+  });
+
+  it('SIGTERM while the planned switchover runs, under --json: the switchover finishes, the INTERRUPTED error object, exit 130, nothing left', async () => {
+    // Given a planned drill under --json
+    const { tmp, report } = dirsFor('planned');
+    const failoverMachine = (
+      await clients
+        .ssm(primary)
+        .getParameter({ Name: naming.ssmRegional('failover-state-machine-arn'), WithDecryption: true })
+    ).Parameter?.Value;
+    const before = new Set(
+      (
+        (await clients.sfn(primary).listExecutions({ stateMachineArn: failoverMachine })).executions ?? []
+      ).map((e) => e.executionArn),
+    );
+    const drill = startDrill(
+      ['--sandbox', '--yes', '--json', '--scenario', 'planned', '--report', report],
+      platform.dir,
+      {
+        TMPDIR: tmp,
+      },
+    );
+    // When the switchover's first execution (the demote in the primary) has started
+    await waitFor(
+      'the switchover execution',
+      async () =>
+        (
+          (await clients.sfn(primary).listExecutions({ stateMachineArn: failoverMachine })).executions ?? []
+        ).some((e) => !before.has(e.executionArn)),
+      drill,
+    );
+    const started = descendants(drill.child.pid ?? 0);
+    assert.ok(started.length > 0);
+    // and SIGTERM arrives (a runbook's timeout)
+    drill.child.kill('SIGTERM');
+    const code = await exitCode(drill);
+
+    // Then stdout is the error object of the contract, and the exit code 130
+    assert.equal(code, 130, drill.stderr().slice(-3000));
+    const out = JSON.parse(drill.stdout()) as {
+      error: {
+        code: string;
+        exitCode: number;
+        message: string;
+        interrupted: { signal: string; atStep: string; restored: string[]; left: string[] };
+        files: { dir: string; json: string };
+      };
+    };
+    assert.equal(out.error.code, 'INTERRUPTED');
+    assert.equal(out.error.exitCode, 130);
+    assert.match(
+      out.error.message,
+      /^drill interrupted at planned: .+ \(SIGTERM\): .*lease released.*; partial report /,
+    );
+    assert.equal(out.error.interrupted.signal, 'SIGTERM');
+    assert.match(out.error.interrupted.atStep, /^planned: /);
+    // And the switchover in flight was let finish, not cut: nothing runs, the platform is
+    // in one piece (failed over, with the way back in the message) or back
+    assert.deepEqual(await runningExecutions(clients, naming, [primary, secondary]), []);
+    const active = (
+      await clients.ssm(secondary).getParameter({ Name: naming.ssmActiveRegion(), WithDecryption: true })
+    ).Parameter?.Value;
+    if (active === secondary) assert.match(out.error.message, /run `dr failback --sandbox --yes`/);
+    // And nothing of the drill is left
+    assert.deepEqual(started.filter(alive), []);
+    assert.deepEqual(readdirSync(tmp), []);
+    for (const region of [primary, secondary]) {
+      assert.equal(await readLease(clients.dynamodb(region), naming.leaseTable(), LEASE_ID), undefined);
+    }
+    // And the partial report is where the error object says
+    assert.ok(existsSync(out.error.files.json));
+    const json = JSON.parse(await readFile(out.error.files.json, 'utf8')) as {
+      interrupted: { atStep: string };
+    };
+    assert.equal(json.interrupted.atStep, out.error.interrupted.atStep);
+  });
+});
