@@ -134,26 +134,12 @@ export function classifyError(error: unknown, command?: string): ClassifiedError
 }
 
 /**
- * A `dr` command that never talks to AWS (synth, the sandbox's own commands): `--json`
- * and `--config` only, since `--profile` and `--sandbox` would be ignored there.
+ * The base of every `dr` command: `--json`, progress, and the error-to-exit-code contract.
+ * Alone, for commands that read no config (the sandbox's controls, which act on the
+ * sandbox recorded in ./.dr/sandbox.json).
  */
-export abstract class DrLocalCommand<T> extends Command {
+export abstract class DrBaseCommand<T> extends Command {
   static override enableJsonFlag = true;
-
-  static override baseFlags = {
-    config: Flags.string({
-      summary: 'Path of the config file.',
-      default: 'dr.config.json',
-      helpGroup: 'GLOBAL',
-    }),
-  };
-
-  /** Loads and validates the config named by `--config`. */
-  protected async loadDrConfig(path: string): Promise<DrConfig> {
-    const { loadConfig } = await import('../config/load.js');
-    const { config } = await loadConfig(path);
-    return config;
-  }
 
   /** Progress on stderr as spinners, or nothing under `--json`. */
   protected async reporter(): Promise<Reporter> {
@@ -202,6 +188,28 @@ export abstract class DrLocalCommand<T> extends Command {
       return;
     }
     this.logToStderr(`dr: ${classified.message}`);
+  }
+}
+
+/**
+ * A `dr` command that reads the config but never talks to AWS (synth, sandbox up and
+ * reset): `--json` and `--config` only, since `--profile` and `--sandbox` would be
+ * ignored there.
+ */
+export abstract class DrLocalCommand<T> extends DrBaseCommand<T> {
+  static override baseFlags = {
+    config: Flags.string({
+      summary: 'Path of the config file.',
+      default: 'dr.config.json',
+      helpGroup: 'GLOBAL',
+    }),
+  };
+
+  /** Loads and validates the config named by `--config`. */
+  protected async loadDrConfig(path: string): Promise<DrConfig> {
+    const { loadConfig } = await import('../config/load.js');
+    const { config } = await loadConfig(path);
+    return config;
   }
 }
 

@@ -117,19 +117,29 @@ describe('unknown commands, help and completion (CLI process)', () => {
     // Then AWS commands offer --profile and --sandbox; synth and the sandbox's own commands do not
     assert.ok(flagsOf('status').includes('--profile'));
     assert.ok(flagsOf('status').includes('--sandbox'));
-    for (const id of ['synth', 'sandbox:up', 'sandbox:down', 'sandbox:reset']) {
+    for (const id of ['synth', 'sandbox:up', 'sandbox:reset']) {
       assert.ok(flagsOf(id).includes('--config'), id);
       assert.ok(!flagsOf(id).includes('--profile'), `${id} offers --profile`);
       assert.ok(!flagsOf(id).includes('--sandbox'), `${id} offers --sandbox`);
     }
+    // The sandbox's controls act on ./.dr/sandbox.json and read no config
+    for (const id of ['sandbox:down', 'sandbox:outage', 'sandbox:restore']) {
+      assert.ok(flagsOf(id).includes('--json'), id);
+      for (const flag of ['--config', '--profile', '--sandbox']) {
+        assert.ok(!flagsOf(id).includes(flag), `${id} offers ${flag}`);
+      }
+    }
   });
 
-  it('synth and sandbox up refuse the flags they would ignore', async () => {
+  it('synth, sandbox up and sandbox down refuse the flags they would ignore', async () => {
     const synth = await runCli(['synth', '--profile', 'x']);
     assert.equal(synth.code, 2);
     assert.match(oneLine(synth.stderr), /Nonexistent flag: --profile/);
     const up = await runCli(['sandbox', 'up', '--sandbox']);
     assert.equal(up.code, 2);
     assert.match(oneLine(up.stderr), /Nonexistent flag: --sandbox/);
+    const down = await runCli(['sandbox', 'down', '--config', 'other.json']);
+    assert.equal(down.code, 2);
+    assert.match(oneLine(down.stderr), /Nonexistent flag: --config/);
   });
 });

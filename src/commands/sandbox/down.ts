@@ -1,7 +1,7 @@
-import { DrLocalCommand } from '../../cli/base-command.js';
+import { DrBaseCommand } from '../../cli/base-command.js';
 import type { DownResult } from '../../sandbox/sandbox.js';
 
-export default class SandboxDown extends DrLocalCommand<DownResult> {
+export default class SandboxDown extends DrBaseCommand<DownResult> {
   static override summary = 'Stop the local sandbox and remove .dr/sandbox.json.';
   static override description =
     'Ends the emulator process recorded in .dr/sandbox.json (SIGTERM, then SIGKILL) and waits until it is gone. Nothing running is not an error.';

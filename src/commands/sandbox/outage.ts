@@ -1,8 +1,8 @@
 import { Args, Flags } from '@oclif/core';
-import { DrLocalCommand } from '../../cli/base-command.js';
+import { DrBaseCommand } from '../../cli/base-command.js';
 import type { OutageResult } from '../../sandbox/sandbox.js';
 
-export default class SandboxOutage extends DrLocalCommand<OutageResult> {
+export default class SandboxOutage extends DrBaseCommand<OutageResult> {
   static override summary = 'Take a sandbox region down, to rehearse losing it.';
   static override description =
     'Every request signed for REGION fails until `dr sandbox restore REGION`: the connection is refused, or with --hang held without an answer (what a region lost to a network partition looks like). Global control planes that sign for us-east-1 (Route 53, IAM) go down with it, as they would on AWS.';

@@ -1,8 +1,8 @@
 import { Args } from '@oclif/core';
-import { DrLocalCommand } from '../../cli/base-command.js';
+import { DrBaseCommand } from '../../cli/base-command.js';
 import type { OutageResult } from '../../sandbox/sandbox.js';
 
-export default class SandboxRestore extends DrLocalCommand<OutageResult> {
+export default class SandboxRestore extends DrBaseCommand<OutageResult> {
   static override summary = 'Bring a sandbox region back after `dr sandbox outage`.';
   static override examples = ['<%= config.bin %> sandbox restore us-east-1'];
 

@@ -1,0 +1,20 @@
+import { DrBaseCommand } from '../../cli/base-command.js';
+import type { SandboxEnv } from '../../sandbox/env.js';
+
+export default class SandboxEnvCommand extends DrBaseCommand<SandboxEnv> {
+  static override summary = 'Print `export` lines that point the AWS CLI and SDKs at the running sandbox.';
+  static override description =
+    'For an administrator of the sandbox account: AWS_ENDPOINT_URL (the emulator), AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_REGION and AWS_DEFAULT_REGION (the primary region). Reads ./.dr/sandbox.json; no sandbox running is exit 2. --json prints them as an object.';
+  static override examples = [
+    'eval "$(<%= config.bin %> sandbox env)"; aws rds describe-global-clusters',
+    '<%= config.bin %> sandbox env --json',
+  ];
+
+  async run(): Promise<SandboxEnv> {
+    await this.parse(SandboxEnvCommand);
+    const { sandboxEnv, exportLines } = await import('../../sandbox/env.js');
+    const env = await sandboxEnv();
+    if (!this.jsonEnabled()) this.log(exportLines(env));
+    return env;
+  }
+}
