@@ -141,7 +141,7 @@ export async function runOperation(
       const again = `dr ${options.operation === 'failback' ? 'failback' : `failover --to ${options.to} --${options.mode}`}${options.sandbox ? ' --sandbox' : ''} --yes`;
       const back = `dr failover --to ${r?.rolledBackTo ?? ''} --planned${options.sandbox ? ' --sandbox' : ''} --yes`;
       const left = !r
-        ? `; the lease was released; fix the cause and run \`${again}\` to complete it`
+        ? `; the lease was released; left: ${result.left ?? 'unknown'}; fix the cause and run \`${again}\` to complete it`
         : r.outcome === 'succeeded'
           ? `; rolled back: ${r.rolledBackTo} consumes again (${r.position}); fix the cause and run \`${again}\` again`
           : `; the rollback to ${r.rolledBackTo} failed too${r.failure?.step ? ` at step ${r.failure.step}` : ''} (${r.failure?.error ?? 'unknown'}), leaving ${r.position}: run \`${back}\` to restore a consumer`;

@@ -124,6 +124,12 @@ describe('dr failover / failback (CLI, emulator)', () => {
     assert.equal(out.stderr.split('\n').filter((l) => l.startsWith('dr: ')).length, 1);
     assert.match(out.stderr, /failed at step verify: lambda.ResourceNotFoundException/);
     assert.match(out.stderr, /lease was released/);
+    // And it names the state it left (read back) and the command that completes it
+    assert.match(
+      out.stderr,
+      /left: us-east-2 not consuming, naming us-east-2 at epoch \d+; writer us-east-2/,
+    );
+    assert.match(out.stderr, /run `dr failover --to us-east-2 --unplanned --yes` to complete it/);
     assert.equal((await platformState(clients, [secondary])).leaseHolder, undefined);
   });
 

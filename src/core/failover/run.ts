@@ -50,6 +50,8 @@ export interface OperationResult {
    * fenced): the operation run back to `to`, so a region consumes again, and where the
    * platform stands after it.
    */
+  /** A failed operation without a rollback: where it left the platform (regions that answered). */
+  readonly left?: string;
   readonly recovery?: {
     readonly rolledBackTo: string;
     readonly outcome: 'succeeded' | 'failed';
@@ -224,6 +226,7 @@ export async function executePlan(options: ExecuteOptions): Promise<OperationRes
     options.rollBack !== false ? await rollBackAfterFailedPromote(options, progress) : undefined;
   return finish(
     options.clients,
+    options.config,
     plan.phases.at(-1)?.input ?? (plan.phases[0]?.input as ExecutionInput),
     progress,
     {
@@ -329,11 +332,12 @@ export async function attachInFlight(options: AttachOptions): Promise<OperationR
       ).catch(() => false);
     }
   }
-  return finish(clients, input, progress, { reattached: true });
+  return finish(clients, options.config, input, progress, { reattached: true });
 }
 
 async function finish(
   clients: AwsClients,
+  config: DrConfig,
   input: ExecutionInput,
   progress: Progress,
   extra: { reattached: boolean; lease?: OperationResult['lease']; recovery?: OperationResult['recovery'] },
@@ -358,6 +362,14 @@ async function finish(
     ...(failure ? { failure } : {}),
     ...(extra.recovery ? { recovery: extra.recovery } : {}),
   };
+  if (!ok && !extra.recovery) {
+    // The unplanned path reads nothing outside the target region (the other may be dark).
+    const regions = input.mode === 'planned' ? [input.from, input.to] : [input.to];
+    const left = await readPosition(clients, config, regions)
+      .then(describePosition)
+      .catch((error: Error) => `unknown (${error.message})`);
+    return { ...result, left, audit: await writeAudit(clients, input, { ...result, left }) };
+  }
   return { ...result, audit: await writeAudit(clients, input, result) };
 }
 
@@ -385,6 +397,7 @@ export async function writeAudit(
     lease: result.lease,
     failure: result.failure,
     recovery: result.recovery,
+    left: result.left,
     executions: result.executions,
     steps: result.steps.map((s) => ({
       step: s.id,
