@@ -301,4 +301,68 @@ describe('dr drill interrupted (SIGINT/SIGTERM, CLI against the deployed sandbox
     };
     assert.equal(json.interrupted.atStep, out.error.interrupted.atStep);
   });
+
+  it('SIGKILL during the planned switchover, then the same command again: it puts back what the killed drill left (PostgreSQL, auto-failover, the failover) and drills', async () => {
+    const autoName = naming.ssmShared('auto-failover');
+    const autoBefore = (await clients.ssm(secondary).getParameter({ Name: autoName, WithDecryption: true }))
+      .Parameter?.Value;
+    const failoverMachine = (
+      await clients
+        .ssm(primary)
+        .getParameter({ Name: naming.ssmRegional('failover-state-machine-arn'), WithDecryption: true })
+    ).Parameter?.Value;
+    const before = new Set(
+      (
+        (await clients.sfn(primary).listExecutions({ stateMachineArn: failoverMachine })).executions ?? []
+      ).map((e) => e.executionArn),
+    );
+    // Given a planned drill killed (SIGKILL: nothing can be put back) once its switchover started
+    const { tmp, report } = dirsFor('killed');
+    const args = ['--sandbox', '--yes', '--scenario', 'planned', '--report', report];
+    const killed = startDrill(args, platform.dir, { TMPDIR: tmp, DR_OPERATOR: 'erin' });
+    await waitFor(
+      'the switchover execution',
+      async () =>
+        (
+          (await clients.sfn(primary).listExecutions({ stateMachineArn: failoverMachine })).executions ?? []
+        ).some((e) => !before.has(e.executionArn)),
+      killed,
+    );
+    const leftRunning = descendants(killed.child.pid ?? 0);
+    killed.child.kill('SIGKILL');
+    await exitCode(killed);
+    assert.ok(leftRunning.some(alive), 'the killed drill left its PostgreSQL running');
+
+    // When erin runs the same command again
+    const again = startDrill(args, platform.dir, { TMPDIR: tmp, DR_OPERATOR: 'erin' });
+    const code = await exitCode(again, 240_000);
+
+    // Then it put back what the killed drill left, then drilled: exit 0
+    assert.equal(code, 0, again.stderr().slice(-3000));
+    assert.match(again.stderr(), /erin's last drill stopped without finishing/);
+    assert.match(again.stderr(), /Stopped the PostgreSQL a killed drill left running/);
+    assert.deepEqual(leftRunning.filter(alive), [], "the killed drill's PostgreSQL is gone");
+    assert.deepEqual(readdirSync(tmp), []);
+    // And the platform is as designed: the primary writes, consumes and is named by SSM in both regions
+    const state = await Promise.all(
+      [primary, secondary].map(async (r) => ({
+        active: (await clients.ssm(r).getParameter({ Name: naming.ssmActiveRegion(), WithDecryption: true }))
+          .Parameter?.Value,
+        auto: (await clients.ssm(r).getParameter({ Name: autoName, WithDecryption: true })).Parameter?.Value,
+      })),
+    );
+    assert.deepEqual(
+      state.map((s) => s.active),
+      [primary, primary],
+    );
+    // And auto-failover is back to what it was before the killed drill switched it on
+    assert.deepEqual(
+      state.map((s) => s.auto),
+      [autoBefore, autoBefore],
+    );
+    for (const region of [primary, secondary]) {
+      assert.equal(await readLease(clients.dynamodb(region), naming.leaseTable(), LEASE_ID), undefined);
+    }
+    assert.deepEqual((await listOutages(platform.endpoint)).outages, {});
+  });
 });

@@ -21,6 +21,7 @@ import { LockHeldError, UsageError } from '../errors.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { rtoBudget } from '../rto-budget.js';
 import { interruptOf } from './interrupt.js';
+import { clearAutoFailoverRecord, recoverKilledDrill, writeAutoFailoverRecord } from './recover.js';
 import type { DrillInterruption, DrillReport, ScenarioName, ScenarioReport } from './model.js';
 import { runScenario, writerRegion, type InterruptionLog } from './scenario.js';
 import type { DrillTarget } from './target.js';
@@ -44,6 +45,8 @@ export interface DrillOptions {
    * The holder's own lease, left by a drill whose CLI died, is taken over without it.
    */
   readonly takeOver?: boolean;
+  /** Where the drill keeps its records (`.dr/` below it): see ./recover.ts. @default the working directory */
+  readonly stateDir?: string;
 }
 
 /** How long a released lease may still show in the other replica. */
@@ -59,6 +62,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const timing = options.timing ?? timingFor(config, { emulated: clients.endpoint !== undefined });
   const budget = rtoBudget(config);
 
+  const holder = await operatorIdentity(clients, secondary);
+  const stateDir = options.stateDir ?? process.cwd();
+  // The same operator's drill that was killed: put back what it left, then drill.
+  await recoverKilledDrill({ clients, config, target, reporter, holder, timing, stateDir });
+
   // The drill starts from the designed state: the primary writes and is active.
   const [writer, active] = await Promise.all([
     writerRegion(clients, config, secondary),
@@ -70,7 +78,6 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     );
   }
 
-  const holder = await operatorIdentity(clients, secondary);
   const drillId = newOperationId('failover', secondary).replace(/^failover/, 'drill');
   const table = naming.leaseTable();
   const acquire = () =>
@@ -132,6 +139,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
               .putParameter({ Name: autoName, Value: values[i], Type: 'SecureString', Overwrite: true }),
       ),
     );
+  // Recorded first: a drill killed while it is on is set back by the next one (./recover.ts).
+  await writeAutoFailoverRecord(stateDir, { regions, values: autoBefore });
   await putAuto(regions.map(() => 'on'));
 
   const scenarios: ScenarioReport[] = [];
@@ -172,6 +181,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       () => true,
       () => false,
     );
+    if (restoredAuto) await clearAutoFailoverRecord(stateDir);
     // An execution still running holds the lease under the drill's holder: leave it to
     // release it at its end instead of opening the lease under it.
     if (!interruption.executionRunning) await dropLease();
