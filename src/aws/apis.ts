@@ -180,6 +180,7 @@ export interface SecretsManagerApi {
   createSecret(input: sm.CreateSecretCommandInput): Promise<sm.CreateSecretCommandOutput>;
   describeSecret(input: sm.DescribeSecretCommandInput): Promise<sm.DescribeSecretCommandOutput>;
   getSecretValue(input: sm.GetSecretValueCommandInput): Promise<sm.GetSecretValueCommandOutput>;
+  putSecretValue(input: sm.PutSecretValueCommandInput): Promise<sm.PutSecretValueCommandOutput>;
 }
 
 export interface ApiGatewayApi {

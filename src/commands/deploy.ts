@@ -130,6 +130,13 @@ Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL U
           migrate.migrateOrders({
             target,
             writer: () => migrate.readWriter(clients, naming, config.regions),
+            credentials: async (sql) =>
+              (await import('../core/db-credentials.js')).applyDbCredentials({
+                clients,
+                naming,
+                secretRegion: config.regions.primary,
+                sql,
+              }),
           }),
         gate: async () => {
           const { verifySync } = await import('../core/verify-sync.js');

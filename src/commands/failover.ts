@@ -78,7 +78,7 @@ export async function runOperation(
   requireRegion(config, options.to);
   const clients = await self.awsClients(options, { timeoutMs: 3000, maxAttempts: 1 });
   const reporter = await self.reporter();
-  const { renderPlan, renderResult } = await import('../cli/render/failover.js');
+  const { renderAuditWarning, renderPlan, renderResult } = await import('../cli/render/failover.js');
   const { confirmOrRefuse } = await import('../core/failover/confirm.js');
   // A signal ends this process, never the operation: the executions run on in AWS, and
   // the same command run again follows them (or goes on from where they stopped).
@@ -132,11 +132,14 @@ export async function runOperation(
       return outcome;
     }
     const { result } = outcome;
+    const auditWarning = renderAuditWarning(result);
+    if (auditWarning) self.logToStderr(auditWarning);
     if (result.outcome !== 'succeeded') {
       if (!self.jsonEnabled()) self.log(renderResult(result));
       const f = result.failure;
       const failed = `${options.operation} to ${options.to} failed${f?.step ? ` at step ${f.step}` : ''}: ${f?.error ?? 'unknown'}${f?.cause ? ` (${f.cause.split('\n')[0]})` : ''}`;
-      const audit = result.audit ? `; audit s3://${result.audit.bucket}/${result.audit.key}` : '';
+      const audit =
+        result.audit && !result.audit.error ? `; audit s3://${result.audit.bucket}/${result.audit.key}` : '';
       const r = result.recovery;
       const again = `dr ${options.operation === 'failback' ? 'failback' : `failover --to ${options.to} --${options.mode}`}${options.sandbox ? ' --sandbox' : ''} --yes`;
       const back = `dr failover --to ${r?.rolledBackTo ?? ''} --planned${options.sandbox ? ' --sandbox' : ''} --yes`;

@@ -82,6 +82,18 @@ export const configSchema = z
       .object({
         /** Hosted zone the platform creates and owns, e.g. `trading.example.com`. */
         domain: z.string().regex(DOMAIN, 'must be a fully qualified domain name such as trading.example.com'),
+        /**
+         * An existing public hosted zone of `domain` (e.g. `Z0123456789ABCDEFGHIJ`), already
+         * delegated from the parent: the stacks look it up instead of creating one, so the
+         * first deploy's ACM DNS validation succeeds in the same apply. DNSSEC signing and
+         * query logging of that zone stay with its owner.
+         * @default - none: the global stack creates the zone (with DNSSEC and query logs),
+         * and the parent domain must delegate to its name servers before ACM can validate
+         */
+        hostedZoneId: z
+          .string()
+          .regex(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ')
+          .optional(),
         /** Label of the order API under the zone. @default - `api` → `api.<domain>` */
         apiSubdomain: z.string().regex(NAME, 'must be a DNS label').default('api'),
         /**

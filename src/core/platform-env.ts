@@ -46,3 +46,23 @@ export function readPlatformEnv(
     regionRole: role,
   };
 }
+
+/**
+ * The RDS CA bundle (every RDS/Aurora root CA, all regions) that `npm run build:lambdas`
+ * packs next to `index.mjs` in the zip of each function that connects to Aurora. Node.js
+ * Lambda runtimes from nodejs20.x on load no CA beyond Node's own (the Amazon CAs in
+ * /var/runtime/ca-cert.pem only when NODE_EXTRA_CA_CERTS points there), and AWS advises
+ * packaging just the certificates a function needs: "CA certificate loading",
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html
+ */
+export const DB_CA_BUNDLE_FILE = 'rds-ca-bundle.pem';
+/** Where Lambda unpacks a zip (LAMBDA_TASK_ROOT). */
+export const LAMBDA_TASK_ROOT = '/var/task';
+/** The functions that open a PostgreSQL connection to Aurora (see src/lambdas/shared/db.ts). */
+export const DB_FUNCTIONS = ['trade-processor', 'health'] as const;
+/**
+ * What the stacks add to a DB function's environment: Node loads the bundle at start
+ * (so any TLS client in the function trusts RDS), and db.ts verifies Aurora against
+ * exactly that file.
+ */
+export const DB_CA_ENV = { NODE_EXTRA_CA_CERTS: `${LAMBDA_TASK_ROOT}/${DB_CA_BUNDLE_FILE}` } as const;

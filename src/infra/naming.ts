@@ -94,6 +94,15 @@ export class Naming {
   dbAppSecret(): string {
     return `${this.prefix}/db/${Naming.dbAppUser}`;
   }
+  /**
+   * PostgreSQL user the failover/failback state machines write the `dr_fence` row as
+   * (RDS Data API): INSERT/UPDATE/SELECT on dr_fence only (migration 004).
+   */
+  static readonly dbFenceUser = 'dr_fence_writer';
+  /** Secrets Manager secret of the fence writer, replicated to the secondary region. */
+  dbFenceSecret(): string {
+    return `${this.prefix}/db/${Naming.dbFenceUser}`;
+  }
   /** Key attributes and TTL attribute of the global tables (a contract with their readers). */
   static readonly sessionsTableKey = 'session_id';
   static readonly leaseTableKey = 'lease_id';
@@ -130,6 +139,10 @@ export class Naming {
   /** ARN of the application DB user's secret in that region (the replica in the secondary). */
   ssmDbSecretArn(): string {
     return `${this.ssmRegionalPrefix()}/db-secret-arn`;
+  }
+  /** ARN of the fence writer's secret in that region (the replica in the secondary). */
+  ssmDbFenceSecretArn(): string {
+    return `${this.ssmRegionalPrefix()}/db-fence-secret-arn`;
   }
   /** Shared settings live under this prefix and must be equal in both regions. */
   ssmSharedPrefix(): string {

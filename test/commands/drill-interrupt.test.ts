@@ -17,7 +17,9 @@ import { readLease } from '../../src/core/failover/lease.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
 import { Naming } from '../../src/infra/naming.js';
 import { listOutages } from '../../src/sandbox/emulator.js';
+import { DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CLI } from '../harness/cli.js';
+import { testClient } from '../emulator/client.js';
 import { processesUsing } from '../harness/processes.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 
@@ -355,11 +357,19 @@ describe('dr drill interrupted (SIGINT/SIGTERM, CLI against the deployed sandbox
       state.map((s) => s.active),
       [primary, primary],
     );
-    // And auto-failover is back to what it was before the killed drill switched it on
+    // And auto-failover is back to what it was before the killed drill switched it on, still
+    // under the platform's regional key (an overwrite without KeyId re-keys it to aws/ssm)
     assert.deepEqual(
       state.map((s) => s.auto),
       [autoBefore, autoBefore],
     );
+    for (const region of [primary, secondary]) {
+      const ssm = testClient(SSMClient, region, { endpoint: platform.endpoint });
+      const described = await ssm.send(
+        new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Values: [autoName] }] }),
+      );
+      assert.equal(described.Parameters?.[0]?.KeyId, naming.kmsAlias(region), region);
+    }
     for (const region of [primary, secondary]) {
       assert.equal(await readLease(clients.dynamodb(region), naming.leaseTable(), LEASE_ID), undefined);
     }

@@ -141,7 +141,7 @@ describe('a planned failover whose CLI is killed, then run again (CLI, deployed 
       // When the same command runs again
       const rerun = await killAndRerun(at);
       // Then it exits 0 and the platform has failed over, once
-      assert.equal(rerun.code, 0, rerun.stderr);
+      assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
       await assertFailedOver(where);
     });
   }
@@ -170,7 +170,7 @@ describe('a planned failover whose CLI is killed, then run again (CLI, deployed 
     const rerun = await dr([...FAILOVER, '--json']);
 
     // Then it goes on from the demote (no second demote, no gate), and the failover completes
-    assert.equal(rerun.code, 0, rerun.stderr);
+    assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
     const body = JSON.parse(rerun.stdout) as {
       kind: string;
       result: { reattached: boolean; outcome: string; lease?: { takenOverFrom?: string } };
@@ -179,6 +179,34 @@ describe('a planned failover whose CLI is killed, then run again (CLI, deployed 
     assert.equal(body.result.reattached, true);
     assert.equal((await executions(primary)).filter((e) => e.name.endsWith('-demote')).length, 1);
     await assertFailedOver('resumed after the demote');
+  });
+
+  it('a failback killed between its demote and its promote: the re-run finishes it', async () => {
+    // Given the platform failed over to us-east-2, and a failback whose promote in us-east-1 never gets started
+    const over = await dr(FAILOVER);
+    assert.equal(over.code, 0, over.stdout + over.stderr);
+    const run = start(['failback', '--yes', '--sync-timeout', '60']);
+    await run.line(/Lease for carol/);
+    await setOutage(endpoint, primary, 'hang');
+    try {
+      await run.line(/Fence the old primary \(us-east-2\)/);
+      run.child.kill('SIGKILL');
+      await run.exited;
+    } finally {
+      await restoreRegion(endpoint, primary);
+    }
+    // When carol runs the same command again
+    const rerun = await dr(['failback', '--yes', '--sync-timeout', '60', '--json']);
+    // Then us-east-1 is back: the one consumer, named by SSM in both regions, writing
+    assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
+    const state = await platformState(clients);
+    assert.equal(state.writer, primary);
+    assert.equal(state.regions[primary]?.mappingEnabled, true);
+    assert.equal(state.regions[secondary]?.mappingEnabled, false);
+    assert.equal(state.regions[primary]?.activeRegion, primary);
+    assert.equal(state.regions[secondary]?.activeRegion, primary);
+    assert.equal(state.regions[primary]?.epoch, state.regions[secondary]?.epoch);
+    assert.equal(state.leaseHolder, undefined);
   });
 
   it('SIGINT: exits 130 saying what goes on and how to follow it; the re-run finishes it', async () => {
@@ -195,7 +223,7 @@ describe('a planned failover whose CLI is killed, then run again (CLI, deployed 
     );
     // When the same command runs again, it finishes the operation
     const rerun = await dr([...FAILOVER, '--json']);
-    assert.equal(rerun.code, 0, rerun.stderr);
+    assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
     await assertFailedOver('after SIGINT');
   });
 });
@@ -236,12 +264,12 @@ describe('the lease belongs to an operation (CLI, deployed sandbox)', () => {
     // When bob fails over
     const refused = await dr(FAILOVER, 'bob');
     // Then exit 4, naming alice, that nothing runs it, and --take-over
-    assert.equal(refused.code, 4, refused.stderr);
+    assert.equal(refused.code, 4, refused.stdout + refused.stderr);
     assert.match(refused.stderr, /alice holds the DR lease .* but nothing runs it: .*--take-over/);
     // When bob takes it over explicitly
     const taken = await dr([...FAILOVER, '--take-over', '--json'], 'bob');
     // Then the failover runs, and the result records whose lease it took
-    assert.equal(taken.code, 0, taken.stderr);
+    assert.equal(taken.code, 0, taken.stdout + taken.stderr);
     const body = JSON.parse(taken.stdout) as { result: { lease?: { takenOverFrom?: string } } };
     assert.equal(body.result.lease?.takenOverFrom, 'alice');
     await assertFailedOver('taken over');
@@ -249,11 +277,11 @@ describe('the lease belongs to an operation (CLI, deployed sandbox)', () => {
 
   it('a re-run of a finished failover exits 0 saying so (idempotent for runbooks)', async () => {
     const done = await dr(FAILOVER);
-    assert.equal(done.code, 0, done.stderr);
+    assert.equal(done.code, 0, done.stdout + done.stderr);
     // When the runbook runs it again
     const again = await dr([...FAILOVER, '--json']);
     // Then exit 0, kind "already", nothing started
-    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
     const body = JSON.parse(again.stdout) as { kind: string; message: string };
     assert.equal(body.kind, 'already');
     assert.match(body.message, /us-east-2 is already the active region/);
@@ -273,7 +301,7 @@ describe('a failed step leaves a serving platform (CLI, deployed sandbox)', () =
     // When a planned failover runs
     const out = await dr(FAILOVER);
     // Then it fails (exit 1) on one line that says it rolled back and what to run
-    assert.equal(out.code, 1, out.stderr);
+    assert.equal(out.code, 1, out.stdout + out.stderr);
     const errors = out.stderr.split('\n').filter((l) => l.startsWith('dr: '));
     assert.equal(errors.length, 1, out.stderr);
     assert.match(

@@ -59,12 +59,12 @@ describe('deploy: orders database step', () => {
 
     // Then the first applied both files and seeded the fence
     assert.equal(first.status, 'applied', first.reason);
-    assert.deepEqual(first.applied, [1, 2, 3]);
+    assert.deepEqual(first.applied, [1, 2, 3, 4]);
     assert.deepEqual(first.fence, { activeRegion: 'us-east-1', epoch: 1 });
     assert.deepEqual(await tables(url), ['dr_fence', 'orders', 'schema_migrations']);
     // And the second applied nothing and left the fence as it was (the seed never overwrites)
     assert.equal(second.status, 'applied');
-    assert.deepEqual([second.applied, second.alreadyApplied], [[], [1, 2, 3]]);
+    assert.deepEqual([second.applied, second.alreadyApplied], [[], [1, 2, 3, 4]]);
     assert.deepEqual(second.fence, { activeRegion: 'us-east-1', epoch: 1 });
   });
 

@@ -6,7 +6,7 @@
  * Needs the harness's PostgreSQL (test/fixtures/postgres-service.ts).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import { CreateDBClusterCommand, RDSClient, SwitchoverGlobalClusterCommand } from '@aws-sdk/client-rds';
 import { ExecuteStatementCommand, RDSDataClient, type SqlParameter } from '@aws-sdk/client-rds-data';
 import {
@@ -16,6 +16,7 @@ import {
   StartExecutionCommand,
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import pg from 'pg';
 import { configureEmulator, mapDataApi, setOutage } from '../../src/sandbox/emulator.js';
 import { freshDatabase } from '../fixtures/postgres-db.js';
@@ -23,7 +24,8 @@ import { testClient, useEmulator } from './client.js';
 import { GLOBAL, givenGlobalCluster } from './global-cluster.js';
 
 const endpoint = useEmulator();
-const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:trading-db-AbCdEf';
+/** The database user's secret the statements name (the Data API runs them as its user). */
+let SECRET: string;
 
 let dbUrl: string;
 let db: pg.Client;
@@ -32,6 +34,19 @@ before(async () => {
   dbUrl = await freshDatabase('emulator_rds_data');
   db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
+});
+
+/** A secret holding `{username, password}`, as the Data API reads it; returns its ARN. */
+async function givenSecret(name: string, username: string, password = 'not-a-secret-2'): Promise<string> {
+  const out = await testClient(SecretsManagerClient, 'us-east-1').send(
+    new CreateSecretCommand({ Name: name, SecretString: JSON.stringify({ username, password }) }),
+  );
+  return out.ARN!;
+}
+
+// After useEmulator's reset: the superuser of the test database, as the statements' user.
+beforeEach(async () => {
+  SECRET = await givenSecret('trading-db', decodeURIComponent(new URL(dbUrl).username));
 });
 
 after(async () => {
@@ -269,6 +284,73 @@ describe('emulator: RDS Data API ExecuteStatement on PostgreSQL', () => {
       message:
         /column "traded_at" is of type timestamp without time zone but expression is of type character varying/,
     });
+    assert.deepEqual(await symbols(), []);
+  });
+
+  it("runs each statement as the database user of the secret named by secretArn, with that user's rights", async () => {
+    // Given a mapped cluster, a trades table, and a role that may only read it, with its secret
+    await givenTradesTable();
+    await db.query(`INSERT INTO trades (symbol) VALUES ('ACME')`);
+    await db.query(`DO $$ BEGIN
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'trades_reader') THEN CREATE ROLE trades_reader LOGIN; END IF;
+    END $$`);
+    await db.query('GRANT SELECT ON trades TO trades_reader');
+    const readerSecret = await givenSecret('trades-reader', 'trades_reader');
+    const arn = await givenStandaloneCluster();
+    const client = dataApi('us-east-1');
+    const run = (secretArn: string, sql: string, parameters?: SqlParameter[]) =>
+      client.send(
+        new ExecuteStatementCommand({
+          resourceArn: arn,
+          secretArn,
+          sql,
+          ...(parameters ? { parameters } : {}),
+        }),
+      );
+
+    // When each secret's user asks who it is, reads, and writes
+    const asReader = await run(readerSecret, 'SELECT current_user AS who, count(*) AS n FROM trades');
+    const asOwner = await run(SECRET, 'SELECT current_user AS who');
+
+    // Then each ran as its secret's user: the reader reads, and PostgreSQL refuses its write
+    assert.deepEqual(asReader.records, [[{ stringValue: 'trades_reader' }, { longValue: 1 }]]);
+    assert.deepEqual(asOwner.records, [[{ stringValue: decodeURIComponent(new URL(dbUrl).username) }]]);
+    await assert.rejects(() => run(readerSecret, INSERT_SQL, insertTrade('NOPE')), {
+      name: 'BadRequestException',
+      message: /permission denied for table trades; SQLState: 42501/,
+    });
+    await run(SECRET, INSERT_SQL, insertTrade('OWNED'));
+    assert.deepEqual(await symbols(), ['ACME', 'OWNED']);
+  });
+
+  it('refuses a statement whose secret is missing, has no value, or holds no username/password', async () => {
+    // Given a mapped cluster, a secret without a value and one that is not the Data API's JSON
+    await givenTradesTable();
+    const arn = await givenStandaloneCluster();
+    const secrets = testClient(SecretsManagerClient, 'us-east-1');
+    const empty = (await secrets.send(new CreateSecretCommand({ Name: 'no-value' }))).ARN!;
+    const plain = (await secrets.send(new CreateSecretCommand({ Name: 'plain', SecretString: 'hunter2' })))
+      .ARN!;
+    const missing = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:no-such-secret-AbCdEf';
+    const client = dataApi('us-east-1');
+
+    // When a write names each of them
+    // Then each is a BadRequestException about the secret, and nothing ran
+    for (const secretArn of [missing, empty, plain]) {
+      await assert.rejects(
+        () =>
+          client.send(
+            new ExecuteStatementCommand({
+              resourceArn: arn,
+              secretArn,
+              sql: INSERT_SQL,
+              parameters: insertTrade('X'),
+            }),
+          ),
+        { name: 'BadRequestException', message: /^Error fetching secret/ },
+        secretArn,
+      );
+    }
     assert.deepEqual(await symbols(), []);
   });
 

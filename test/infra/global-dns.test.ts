@@ -5,7 +5,7 @@ import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
 import { ApiGatewayDomainName } from '@cdktf/provider-aws/lib/api-gateway-domain-name/index.js';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate/index.js';
-import { resourcesOf } from './synth-helpers.js';
+import { resourcesOf, type TfJson } from './synth-helpers.js';
 import { regionalSource, synthApp } from './global-fixture.js';
 
 type Res = Record<string, unknown>;
@@ -149,5 +149,58 @@ describe('global stack: DNS failover', () => {
       assert.equal(stage?.stack, region);
       assert.match(api?.expression ?? '', /aws_api_gateway_rest_api\..+\.id/);
     }
+  });
+});
+
+describe('global stack: hosted zone, created or existing (dns.hostedZoneId)', () => {
+  const dnsWith = (extra: Record<string, unknown>) =>
+    ({ domain: 'trading.example.com', ...extra }) as NonNullable<Parameters<typeof synthApp>[0]>['dns'];
+
+  it('by default creates the zone with DNSSEC and query logging, and validates the certificates in it', () => {
+    // Given no hostedZoneId / When synthesized
+    const app = synthApp();
+    // Then the stack owns the zone, and the validation records are written into it
+    const zones = resourcesOf(app.json.global, 'aws_route53_zone');
+    assert.equal(Object.keys(zones).length, 1);
+    assert.equal(Object.values(zones)[0]?.name, 'trading.example.com');
+    assert.equal(Object.keys(resourcesOf(app.json.global, 'aws_route53_hosted_zone_dnssec')).length, 1);
+    const validation = Object.values(resourcesOf(app.json.global, 'aws_route53_record')).filter(
+      (r) => r.for_each,
+    );
+    for (const r of validation) assert.match(String(r.zone_id), /^\$\{aws_route53_zone\.[\w-]+\.zone_id\}$/);
+  });
+
+  it('with dns.hostedZoneId looks up that zone and creates none, so ACM validates in the first apply', () => {
+    // Given an existing, delegated zone / When synthesized
+    const app = synthApp({ dns: dnsWith({ hostedZoneId: 'Z0123456789ABCDEFGHIJ' }) });
+    const json = app.json.global as TfJson & { data?: Record<string, Record<string, Res>> };
+    // Then no zone, DNSSEC key or query log is created: the zone's owner keeps those
+    for (const type of [
+      'aws_route53_zone',
+      'aws_route53_key_signing_key',
+      'aws_route53_hosted_zone_dnssec',
+      'aws_route53_query_log',
+    ]) {
+      assert.equal(Object.keys(resourcesOf(app.json.global, type)).length, 0, type);
+    }
+    // ...the zone is a data source on its id (public)
+    const lookups = Object.entries(json.data?.aws_route53_zone ?? {});
+    assert.equal(lookups.length, 1);
+    const [name, lookup] = lookups[0] as [string, Res];
+    assert.equal(lookup.zone_id, 'Z0123456789ABCDEFGHIJ');
+    assert.equal(lookup.private_zone, false);
+    // ...and every record (certificate validation, failover, regional names) goes into it
+    const records = Object.values(resourcesOf(app.json.global, 'aws_route53_record'));
+    assert.ok(records.length >= 4);
+    for (const r of records) assert.equal(r.zone_id, `\${data.aws_route53_zone.${name}.zone_id}`);
+    // ...still with the two certificate validations
+    assert.equal(Object.keys(resourcesOf(app.json.global, 'aws_acm_certificate_validation')).length, 2);
+  });
+
+  it('refuses a hostedZoneId that is not a Route 53 zone id, naming the field', () => {
+    assert.throws(
+      () => synthApp({ dns: dnsWith({ hostedZoneId: 'trading.example.com' }) }),
+      /dns\.hostedZoneId|hostedZoneId/,
+    );
   });
 });

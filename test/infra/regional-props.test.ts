@@ -102,6 +102,7 @@ describe('regional constructs: helpers', () => {
           role: 'secondary',
           primaryRegion: 'us-east-1',
           secondaryRegion: 'us-east-2',
+          parametersKeyId: 'arn:aws:kms:us-east-2:123456789012:key/test',
         }),
       );
       // Then it validates as ASL and is clearly marked

@@ -6,7 +6,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Testing } from 'cdktf';
 import { resourcesOf, onlyResource, synthPlatform, type TfJson } from './synth-helpers.js';
-import { PLATFORM_ENV_KEYS } from '../../src/core/platform-env.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DB_CA_BUNDLE_FILE, DB_FUNCTIONS, PLATFORM_ENV_KEYS } from '../../src/core/platform-env.js';
 import { Naming } from '../../src/infra/naming.js';
 import { ORDER_MODEL } from '../../src/infra/platform-definitions.js';
 
@@ -173,7 +175,8 @@ describe('regional stacks: Lambda functions', () => {
           (k) =>
             k === 'DR_ORDERS_QUEUE_URL' ||
             k === 'DR_ORDERS_DLQ_URL' ||
-            (fn === 'failover-watchdog' && k === 'DR_WATCHDOG_CONFIG'),
+            (fn === 'failover-watchdog' && k === 'DR_WATCHDOG_CONFIG') ||
+            ((DB_FUNCTIONS as readonly string[]).includes(fn) && k === 'NODE_EXTRA_CA_CERTS'),
         ),
         `${fn}: ${extras.join()}`,
       );
@@ -182,6 +185,36 @@ describe('regional stacks: Lambda functions', () => {
         (s.environment as { variables: Record<string, string> }).variables.DR_REGION_ROLE,
         'secondary',
       );
+    }
+  });
+
+  it('points NODE_EXTRA_CA_CERTS of every function that connects to Aurora at the RDS CA bundle in its zip', () => {
+    // Given the functions whose code opens a PostgreSQL pool (imports lambdas/shared/db.ts)
+    const connecting = Naming.functions.filter((fn) => {
+      const dir = join('src', 'lambdas', fn);
+      return readdirSync(dir).some(
+        (f) => f.endsWith('.ts') && /shared\/db\.js['"]/.test(readFileSync(join(dir, f), 'utf8')),
+      );
+    });
+    // Then they are the ones build:lambdas packs the bundle into
+    assert.deepEqual([...connecting].sort(), [...DB_FUNCTIONS].sort());
+    for (const fn of Naming.functions) {
+      for (const [stack, region] of [
+        [primary, P],
+        [secondary, S],
+      ] as const) {
+        const vars = (
+          byName(stack, 'aws_lambda_function', 'function_name', naming.lambda(region, fn)).environment as {
+            variables: Record<string, string>;
+          }
+        ).variables;
+        // And each of them (only them) has NODE_EXTRA_CA_CERTS on the bundle, where Lambda unpacks the zip
+        assert.equal(
+          vars.NODE_EXTRA_CA_CERTS,
+          connecting.includes(fn) ? `/var/task/${DB_CA_BUNDLE_FILE}` : undefined,
+          `${fn} in ${region}`,
+        );
+      }
     }
   });
 

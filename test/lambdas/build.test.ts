@@ -10,7 +10,9 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 import { after, test } from 'node:test';
+import { X509Certificate } from 'node:crypto';
 import { Naming } from '../../src/infra/naming.js';
+import { DB_CA_BUNDLE_FILE, DB_FUNCTIONS } from '../../src/core/platform-env.js';
 import { buildLambdas, lambdaFunctions, ZIP_BUDGET_BYTES } from '../../scripts/build-lambdas.js';
 
 const dirs: string[] = [];
@@ -61,14 +63,34 @@ test('two builds give byte-identical zips, one per function, each within 1 MB, w
   );
   for (const f of first) {
     assert.ok(f.bytes <= ZIP_BUDGET_BYTES, `${f.name}.zip is ${f.bytes} bytes`);
-    // And each zip holds just index.mjs with the fixed 1980-01-01 00:00 timestamp
+    // And each zip holds index.mjs (plus the RDS CA bundle for the functions that connect
+    // to Aurora) with the fixed 1980-01-01 00:00 timestamp
     const entries = zipEntries(await readFile(f.path));
+    const db = (DB_FUNCTIONS as readonly string[]).includes(f.name);
     assert.deepEqual(
       entries.map((e) => e.name),
-      ['index.mjs'],
+      db ? ['index.mjs', DB_CA_BUNDLE_FILE] : ['index.mjs'],
     );
-    assert.equal(entries[0]?.dosDate, ((1980 - 1980) << 9) | (1 << 5) | 1);
-    assert.equal(entries[0]?.dosTime, 0);
+    for (const e of entries) {
+      assert.equal(e.dosDate, ((1980 - 1980) << 9) | (1 << 5) | 1);
+      assert.equal(e.dosTime, 0);
+    }
+    if (db) {
+      // And the bundle is PEM certificates that include the RDS roots of both platform regions
+      const pem = entries[1]?.data.toString('utf8') ?? '';
+      const certs = pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+      const subjects = certs.map((c) => new X509Certificate(c).subject);
+      assert.ok(certs.length > 50, `${f.name}: ${certs.length} certificates`);
+      for (const region of ['us-east-1', 'us-east-2']) {
+        for (const kind of ['RSA2048', 'RSA4096', 'ECC384']) {
+          const cn = `CN=Amazon RDS ${region} Root CA ${kind} G1`;
+          assert.ok(
+            subjects.some((s) => s.split('\n').includes(cn)),
+            `${f.name}: ${cn}`,
+          );
+        }
+      }
+    }
   }
 
   // And every bundle loads as ESM and exports `handler` (pg bundled; only the AWS SDK,
@@ -76,7 +98,8 @@ test('two builds give byte-identical zips, one per function, each within 1 MB, w
   const runDir = tempDir();
   symlinkSync(resolve('node_modules'), join(runDir, 'node_modules'), 'dir');
   for (const f of first) {
-    const code = zipEntries(await readFile(f.path))[0]?.data ?? Buffer.alloc(0);
+    const code =
+      zipEntries(await readFile(f.path)).find((e) => e.name === 'index.mjs')?.data ?? Buffer.alloc(0);
     assert.doesNotMatch(code.toString(), /from\s*["']pg["']/, `${f.name} must bundle pg, not import it`);
     mkdirSync(join(runDir, f.name));
     writeFileSync(join(runDir, f.name, 'index.mjs'), code);

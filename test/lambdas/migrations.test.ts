@@ -36,7 +36,7 @@ test('the shipped migrations apply once, in order, and a second run applies noth
   const migrations = loadMigrations();
   assert.deepEqual(
     migrations.map((m) => m.version),
-    [1, 2, 3],
+    [1, 2, 3, 4],
   );
 
   // When the runner runs twice
@@ -44,8 +44,8 @@ test('the shipped migrations apply once, in order, and a second run applies noth
   const second = await applyMigrations(client, migrations);
 
   // Then the first run applied both, the second none, and the tables exist
-  assert.deepEqual(first, { applied: [1, 2, 3], alreadyApplied: [] });
-  assert.deepEqual(second, { applied: [], alreadyApplied: [1, 2, 3] });
+  assert.deepEqual(first, { applied: [1, 2, 3, 4], alreadyApplied: [] });
+  assert.deepEqual(second, { applied: [], alreadyApplied: [1, 2, 3, 4] });
   const tables = await client.query(
     `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
   );
@@ -97,9 +97,9 @@ test('two deploys running at once take turns: every migration is applied exactly
   ]);
 
   // Then between them each version was applied once
-  assert.deepEqual([...ra.applied, ...rb.applied].sort(), [1, 2, 3]);
+  assert.deepEqual([...ra.applied, ...rb.applied].sort(), [1, 2, 3, 4]);
   const recorded = await a.query('SELECT count(*)::int AS n FROM schema_migrations');
-  assert.equal(recorded.rows[0].n, 3);
+  assert.equal(recorded.rows[0].n, 4);
 });
 
 test('a failing migration is rolled back and not recorded; the fixed file applies on the next run', async () => {

@@ -49,6 +49,15 @@ export function renderResult(result: OperationResult): string {
     ...(result.lease?.takenOverFrom
       ? [`  took over the expired lease of ${result.lease.takenOverFrom}`]
       : []),
-    ...(result.audit ? [color.dim(`  audit: s3://${result.audit.bucket}/${result.audit.key}`)] : []),
+    ...(result.audit && !result.audit.error
+      ? [color.dim(`  audit: s3://${result.audit.bucket}/${result.audit.key}`)]
+      : []),
   ].join('\n');
+}
+
+/** One stderr line when the CLI's audit record could not be written; undefined when it was. */
+export function renderAuditWarning(result: OperationResult): string | undefined {
+  const audit = result.audit;
+  if (!audit?.error) return undefined;
+  return `dr: warning: the audit record was not written to s3://${audit.bucket}/${audit.key} (${audit.region}): ${audit.error}`;
 }

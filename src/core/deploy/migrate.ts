@@ -13,6 +13,9 @@
  *   the sandbox has no database;
  * - `--skip-migrations`: skipped, with a note.
  *
+ * Then the login roles' passwords are set from their Secrets Manager secrets (a secret
+ * without a value gets a generated one first): src/core/db-credentials.ts.
+ *
  * The writer and the fence's first value come from SSM `active-region`/`epoch` (the
  * copy with the highest epoch): after a failover the writer is no longer the primary,
  * and the seed never overwrites an existing row.
@@ -47,6 +50,8 @@ export interface MigrationOutcome {
   readonly alreadyApplied: number[];
   /** The fence row after the seed. */
   readonly fence?: FenceRow;
+  /** The database users whose passwords were set from their secrets. */
+  readonly credentialsSet?: string[];
   readonly ms: number;
 }
 
@@ -145,6 +150,12 @@ export async function migrateOrders(options: {
   readonly writer: () => Promise<FenceRow>;
   /** @default - the trade processor's migrations folder */
   readonly migrations?: readonly Migration[];
+  /**
+   * After the migrations: sets the login roles' passwords from their secrets (see
+   * src/core/db-credentials.ts), on the same connection. Returns the users set.
+   * @default - roles' passwords left as they are
+   */
+  readonly credentials?: (sql: SqlClient) => Promise<string[]>;
 }): Promise<MigrationOutcome> {
   const started = Date.now();
   const { target } = options;
@@ -160,6 +171,7 @@ export async function migrateOrders(options: {
     client = await target.connect(writer);
     const result = await applyMigrations(client, migrations);
     await seedFence(client, fence);
+    const credentialsSet = options.credentials ? await options.credentials(client) : undefined;
     const row = await readFence(client);
     return {
       status: 'applied',
@@ -168,6 +180,7 @@ export async function migrateOrders(options: {
       applied: result.applied,
       alreadyApplied: result.alreadyApplied,
       ...(row ? { fence: row } : {}),
+      ...(credentialsSet ? { credentialsSet } : {}),
       ms: Date.now() - started,
     };
   } catch (error) {

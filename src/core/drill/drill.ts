@@ -21,7 +21,12 @@ import { LockHeldError, UsageError } from '../errors.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { rtoBudget } from '../rto-budget.js';
 import { interruptOf } from './interrupt.js';
-import { clearAutoFailoverRecord, recoverKilledDrill, writeAutoFailoverRecord } from './recover.js';
+import {
+  clearAutoFailoverRecord,
+  putAutoFailover,
+  recoverKilledDrill,
+  writeAutoFailoverRecord,
+} from './recover.js';
 import type { DrillInterruption, DrillReport, ScenarioName, ScenarioReport } from './model.js';
 import { runScenario, writerRegion, type InterruptionLog } from './scenario.js';
 import type { DrillTarget } from './target.js';
@@ -134,9 +139,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       regions.map((r, i) =>
         values[i] === undefined
           ? Promise.resolve()
-          : clients
-              .ssm(r)
-              .putParameter({ Name: autoName, Value: values[i], Type: 'SecureString', Overwrite: true }),
+          : putAutoFailover(clients, naming, r, values[i] as string),
       ),
     );
   // Recorded first: a drill killed while it is on is set back by the next one (./recover.ts).

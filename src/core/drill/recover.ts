@@ -40,6 +40,25 @@ export async function writeAutoFailoverRecord(stateDir: string, record: AutoFail
   await writeFile(file, JSON.stringify(record));
 }
 
+/**
+ * Sets the shared `auto-failover` setting in `region`. KeyId names the platform's regional
+ * key: without it, an overwrite re-keys the SecureString to the account's `aws/ssm` key.
+ */
+export async function putAutoFailover(
+  clients: AwsClients,
+  naming: Naming,
+  region: string,
+  value: string,
+): Promise<void> {
+  await clients.ssm(region).putParameter({
+    Name: naming.ssmShared('auto-failover'),
+    Value: value,
+    Type: 'SecureString',
+    KeyId: naming.kmsAlias(region),
+    Overwrite: true,
+  });
+}
+
 export async function clearAutoFailoverRecord(stateDir: string): Promise<void> {
   await rm(join(stateDir, AUTO_FAILOVER_RECORD), { force: true });
 }
@@ -96,15 +115,10 @@ export async function recoverKilledDrill(options: RecoverOptions): Promise<strin
   note('the outage ended (if one was on)');
   const auto = await readAutoFailoverRecord(options.stateDir);
   if (auto) {
-    const name = naming.ssmShared('auto-failover');
     await Promise.all(
       auto.regions.map((region, i) => {
         const value = auto.values[i];
-        return value === undefined
-          ? Promise.resolve()
-          : clients
-              .ssm(region)
-              .putParameter({ Name: name, Value: value, Type: 'SecureString', Overwrite: true });
+        return value === undefined ? Promise.resolve() : putAutoFailover(clients, naming, region, value);
       }),
     );
     await clearAutoFailoverRecord(options.stateDir);

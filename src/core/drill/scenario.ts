@@ -646,7 +646,8 @@ async function settleAfterInterrupt(
         async () => {
           const d = await clients
             .sfn(region)
-            .describeExecution({ executionArn: running.executionArn })
+            // Status only: no input/output, so no decryption under the machine's key.
+            .describeExecution({ executionArn: running.executionArn, includedData: 'METADATA_ONLY' })
             .catch(() => undefined);
           return d !== undefined && d.status !== 'RUNNING';
         },

@@ -137,7 +137,8 @@ export async function readRegionContext(
     },
     auditBucket: need('audit-logs-bucket'),
     bus: need('event-bus-name'),
-    dbSecretArn: need('db-secret-arn'),
+    // The fence writer's secret (not the trade processor's: it may not move the fence).
+    dbSecretArn: need('db-fence-secret-arn'),
     cluster: { id: naming.dbCluster(region), arn: cluster.DBClusterArn },
   };
 }

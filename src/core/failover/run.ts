@@ -9,6 +9,7 @@ import { hostname, userInfo } from 'node:os';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../../infra/naming.js';
+import { describeError } from '../checks/outcome.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { acquireLease, keepLeaseAlive, releaseLease, type LeaseRecord } from './lease.js';
 import {
@@ -44,7 +45,17 @@ export interface OperationResult {
   readonly totalMs: number;
   readonly lease?: { readonly takenOverFrom?: string; readonly released: boolean };
   readonly failure?: { readonly step?: string; readonly error: string; readonly cause: string };
-  readonly audit?: { readonly bucket: string; readonly key: string; readonly region: string };
+  /**
+   * The CLI's audit record: where it was written, or, with `error`, where it should have
+   * been and why it was not (the failover's outcome stands; the state machine's own audit
+   * object does not depend on it).
+   */
+  readonly audit?: {
+    readonly bucket: string;
+    readonly key: string;
+    readonly region: string;
+    readonly error?: string;
+  };
   /**
    * After a promote failed on the planned path (the region being left was already
    * fenced): the operation run back to `to`, so a region consumes again, and where the
@@ -415,8 +426,8 @@ export async function writeAudit(
       ContentType: 'application/json',
     });
     return { bucket: input.auditBucket, key, region: input.to };
-  } catch {
-    // The state machine wrote its own audit object; a missing client-side record is not a failed failover.
-    return undefined;
+  } catch (error) {
+    // Not a failed failover (the state machine wrote its own audit object), but never silent.
+    return { bucket: input.auditBucket, key, region: input.to, error: describeError(error) };
   }
 }

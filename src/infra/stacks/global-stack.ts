@@ -8,6 +8,7 @@ import { TerraformStack } from '../cdktf.js';
 import type * as ProviderModule from '@cdktf/provider-aws/lib/provider/index.js';
 import type * as DataAwsCallerIdentityModule from '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js';
 import type * as DataAwsPartitionModule from '@cdktf/provider-aws/lib/data-aws-partition/index.js';
+import type * as DataAwsRoute53ZoneModule from '@cdktf/provider-aws/lib/data-aws-route53-zone/index.js';
 import type { Construct } from 'constructs';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming, type RegionRole } from '../naming.js';
@@ -48,6 +49,9 @@ const { DataAwsPartition } = requireCjs(
   '@cdktf/provider-aws/lib/data-aws-partition/index.js',
 ) as typeof DataAwsPartitionModule;
 type DataAwsPartition = DataAwsPartitionModule.DataAwsPartition;
+const { DataAwsRoute53Zone } = requireCjs(
+  '@cdktf/provider-aws/lib/data-aws-route53-zone/index.js',
+) as typeof DataAwsRoute53ZoneModule;
 
 export interface GlobalStackProps {
   readonly config: DrConfig;
@@ -63,11 +67,15 @@ export class GlobalStack extends TerraformStack {
   /** Provider for the primary region (also Route 53, IAM: their control planes live in us-east-1). */
   readonly primaryProvider: AwsProvider;
   readonly secondaryProvider: AwsProvider;
-  readonly zone: PublicZone;
+  /** The zone the stack creates; undefined with `dns.hostedZoneId` (an existing zone). */
+  readonly zone: PublicZone | undefined;
+  /** Name servers of the zone, which the parent domain must delegate to. */
+  readonly zoneNameServers: string[];
   readonly apiDomains: Readonly<Record<RegionRole, RegionalApiDomain>>;
   readonly failoverRecords: Readonly<Record<RegionRole, HealthCheckedRecord>>;
   readonly database: AuroraGlobalDatabase;
   readonly dbSecret: ReplicatedSecret;
+  readonly dbFenceSecret: ReplicatedSecret;
   readonly sessionsTable: GlobalTable;
   readonly leaseTable: GlobalTable;
   readonly peering: CrossRegionPeering;
@@ -107,22 +115,38 @@ export class GlobalStack extends TerraformStack {
     // DNSSEC keys and query-log groups must be in us-east-1: use the platform region
     // that is us-east-1 (and its key), or a provider of its own when neither is.
     const home = ROLES.find((role) => region[role].region === ROUTE53_HOME_REGION);
-    this.zone = new PublicZone(this, 'zone', {
-      provider: home
+    const route53Provider = () =>
+      home
         ? provider[home]
         : new AwsProvider(this, 'aws-route53', {
             alias: 'route53',
             region: ROUTE53_HOME_REGION,
             defaultTags: [{ tags: { ...tags } }],
-          }),
-      region: ROUTE53_HOME_REGION,
-      domain,
-      arnContext,
-      comment: `dr: ${config.app} ${config.environment}`,
-      queryLogGroupName: naming.dnsQueryLogGroup(domain),
-      ...(home ? { logKmsKeyArn: region[home].kmsKeyArn } : {}),
-    });
-    const zoneId = this.zone.zone.zoneId;
+          });
+    let zoneId: string;
+    if (config.dns.hostedZoneId) {
+      // An existing, already delegated zone: looked up, never created or changed here.
+      const existing = new DataAwsRoute53Zone(this, 'existing-zone', {
+        provider: route53Provider(),
+        zoneId: config.dns.hostedZoneId,
+        privateZone: false,
+      });
+      this.zone = undefined;
+      this.zoneNameServers = existing.nameServers;
+      zoneId = existing.zoneId;
+    } else {
+      this.zone = new PublicZone(this, 'zone', {
+        provider: route53Provider(),
+        region: ROUTE53_HOME_REGION,
+        domain,
+        arnContext,
+        comment: `dr: ${config.app} ${config.environment}`,
+        queryLogGroupName: naming.dnsQueryLogGroup(domain),
+        ...(home ? { logKmsKeyArn: region[home].kmsKeyArn } : {}),
+      });
+      this.zoneNameServers = this.zone.zone.nameServers;
+      zoneId = this.zone.zone.zoneId;
+    }
     const apiDomains = {} as Record<RegionRole, RegionalApiDomain>;
     const failoverRecords = {} as Record<RegionRole, HealthCheckedRecord>;
     for (const role of ROLES) {
@@ -193,6 +217,18 @@ export class GlobalStack extends TerraformStack {
       replicaKmsKeyArn: props.secondary.kmsKeyArn,
     });
     const secretArn = { primary: this.dbSecret.arn, secondary: this.dbSecret.replicaArn };
+    // The failover's fence step writes dr_fence as its own least-privilege user, never as
+    // the trade processor (which may not change the fence's region or epoch).
+    this.dbFenceSecret = new ReplicatedSecret(this, 'db-fence-secret', {
+      provider: this.primaryProvider,
+      name: naming.dbFenceSecret(),
+      description: `Password of the ${Naming.dbFenceUser} database user; its value is set outside Terraform`,
+      region: props.primary.region,
+      kmsKeyArn: props.primary.kmsKeyArn,
+      replicaRegion: props.secondary.region,
+      replicaKmsKeyArn: props.secondary.kmsKeyArn,
+    });
+    const fenceSecretArn = { primary: this.dbFenceSecret.arn, secondary: this.dbFenceSecret.replicaArn };
     for (const role of ROLES) {
       const r = region[role];
       new RegionalDbAccess(this, `${role}-db-access`, {
@@ -204,6 +240,7 @@ export class GlobalStack extends TerraformStack {
         clusterEndpoint: clusters[role].endpoint,
         clusterResourceId: clusters[role].clusterResourceId,
         secretArn: secretArn[role],
+        fenceSecret: { parameterName: naming.ssmDbFenceSecretArn(), arn: fenceSecretArn[role] },
         kmsKeyArn: r.kmsKeyArn,
         dbUser: Naming.dbAppUser,
         roles: {
@@ -290,6 +327,7 @@ export class GlobalStack extends TerraformStack {
         auditLogBucketArn: r.auditLogBucket.arn,
         eventBusArn: r.eventBus.arn,
         tradeProcessorArn: r.functions['trade-processor'].arn,
+        functionNames: Naming.functions.map((fn) => naming.lambda(r.region, fn)),
         stateMachineNames: [
           naming.stateMachine(r.region, 'failover'),
           naming.stateMachine(r.region, 'failback'),
@@ -310,12 +348,22 @@ export class GlobalStack extends TerraformStack {
       metricsNamespace: naming.metricsNamespace(),
       globalClusterArn: this.database.globalCluster.arn,
       healthCheckArns: ROLES.map((role) => failoverRecords[role].healthCheck.arn),
+      hostedZoneArn: `arn:${arnContext.partition}:route53:::hostedzone/${zoneId}`,
+      autoFailoverParameterName: naming.ssmShared('auto-failover'),
       regions: [targets('primary'), targets('secondary')],
     };
     new RolePolicy(this, 'state-machine-policy', {
       policyName: 'dr-cross-region',
       roles: { primary: props.primary.stateMachineRoleName, secondary: props.secondary.stateMachineRoleName },
-      statements: stateMachineStatements(access),
+      // The state machines read the fence writer's secret only (dr-access names it
+      // `dbSecretArn`: the secret the fence step passes to the Data API).
+      statements: stateMachineStatements({
+        ...access,
+        regions: [
+          { ...targets('primary'), dbSecretArn: fenceSecretArn.primary },
+          { ...targets('secondary'), dbSecretArn: fenceSecretArn.secondary },
+        ],
+      }),
     });
     new RolePolicy(this, 'readiness-policy', {
       policyName: 'dr-cross-region-read',

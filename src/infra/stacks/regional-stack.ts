@@ -14,7 +14,7 @@ import type * as DataAwsPartitionModule from '@cdktf/provider-aws/lib/data-aws-p
 import type { Construct } from 'constructs';
 import { requireCjs } from '../cjs.js';
 import type { DrConfig } from '../../config/schema.js';
-import { PLATFORM_ENV_KEYS, type PlatformEnvKey } from '../../core/platform-env.js';
+import { DB_CA_ENV, DB_FUNCTIONS, PLATFORM_ENV_KEYS, type PlatformEnvKey } from '../../core/platform-env.js';
 import {
   WATCHDOG_CONFIG_ENV,
   WATCHDOG_SCHEDULE,
@@ -369,7 +369,12 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
           logGroupName: naming.lambdaLogGroup(region, fn),
           zipPath: zipPath(fn),
           reservedConcurrency: RESERVED_CONCURRENCY[fn],
-          environment: { ...baseEnv, ...extraEnv[fn] },
+          environment: {
+            ...baseEnv,
+            ...extraEnv[fn],
+            // The RDS CA bundle packed in the zip (scripts/build-lambdas.ts).
+            ...((DB_FUNCTIONS as readonly string[]).includes(fn) ? DB_CA_ENV : {}),
+          },
           kmsKeyArn: key.arn,
           ...(timeouts[fn] ? { timeoutSeconds: timeouts[fn] } : {}),
           ...(OUTSIDE_VPC.has(fn)
@@ -429,6 +434,7 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
     const bus = new DrEventBus(this, 'dr-bus', {
       busName: naming.eventBus(region),
       alarmArns: Object.values(alarms.alarms).map((a) => a.arn),
+      deliveryRole: { name: naming.role('dr-bus-alarms', region), accountId },
     });
     const machines = new DrStateMachines(this, 'state-machines', {
       context: {

@@ -5,9 +5,40 @@
  * (naming.ssmDbEndpoint(), naming.ssmDbSecretArn(); SecureStrings) and the
  * credentials live in Secrets Manager; tests and the bench pass a PostgreSQL URL.
  */
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 import type { Naming } from '../../infra/naming.js';
 import { MissingParameterError, type ParameterStore, type SecretStore } from './params.js';
+
+export class DbTlsConfigError extends Error {
+  override readonly name = 'DbTlsConfigError';
+}
+
+/**
+ * TLS options that verify the server's chain against the CA bundle at `caBundlePath`
+ * only (on AWS the RDS bundle packed in the zip, named by NODE_EXTRA_CA_CERTS) and its
+ * name against the host. A server whose chain does not end in that bundle is refused.
+ */
+export function verifiedTls(caBundlePath: string | undefined): ConnectionOptions {
+  if (!caBundlePath) {
+    throw new DbTlsConfigError(
+      'NODE_EXTRA_CA_CERTS is not set: the stacks point it at the RDS CA bundle in the function zip; without it Aurora TLS cannot be verified',
+    );
+  }
+  let ca: string;
+  try {
+    ca = readFileSync(caBundlePath, 'utf8');
+  } catch (error) {
+    throw new DbTlsConfigError(
+      `cannot read the RDS CA bundle ${caBundlePath} (NODE_EXTRA_CA_CERTS): ${(error as Error).message}`,
+    );
+  }
+  if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new DbTlsConfigError(`the RDS CA bundle ${caBundlePath} holds no PEM certificate`);
+  }
+  return { rejectUnauthorized: true, ca };
+}
 
 export type DbSettings = () => Promise<pg.PoolConfig>;
 
@@ -29,6 +60,11 @@ export function awsDbSettings(options: {
   naming: Naming;
   /** Database name when the secret does not name one. @default - `trading` (config default) */
   database?: string;
+  /**
+   * PEM file of the CAs Aurora's certificate must chain to.
+   * @default - `process.env.NODE_EXTRA_CA_CERTS` (the stacks' DB_CA_ENV)
+   */
+  caBundlePath?: string;
 }): DbSettings {
   return async () => {
     const endpointName = options.naming.ssmDbEndpoint();
@@ -41,6 +77,7 @@ export function awsDbSettings(options: {
         `SSM parameter(s) missing: ${[!endpoint && endpointName, !secretArn && secretName].filter(Boolean).join(', ')}`,
       );
     }
+    const ssl = verifiedTls(options.caBundlePath ?? process.env.NODE_EXTRA_CA_CERTS);
     const secret = JSON.parse(await options.secrets.getSecretString(secretArn)) as DbSecret;
     const [host, port] = endpoint.split(':');
     return {
@@ -49,9 +86,8 @@ export function awsDbSettings(options: {
       user: secret.username,
       password: secret.password,
       database: secret.dbname ?? options.database ?? 'trading',
-      // Aurora requires TLS; the runtime's CA bundle is enabled by the stack with
-      // NODE_EXTRA_CA_CERTS=/var/runtime/ca-cert.pem.
-      ssl: { rejectUnauthorized: true },
+      // Aurora requires TLS, verified against the RDS CA bundle shipped in the zip.
+      ssl,
     };
   };
 }

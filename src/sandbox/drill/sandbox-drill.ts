@@ -4,14 +4,17 @@
  * throw-away PostgreSQL for the in-process trade processor (migrations applied, fence
  * row seeded from SSM), the in-process platform pieces (./platform.ts) — then the drill.
  */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../../infra/naming.js';
 import { seedFence } from '../../core/db-fence.js';
+import { applyDbCredentials } from '../../core/db-credentials.js';
 import { applyMigrations, loadMigrations } from '../../core/db-migrations.js';
 import { silentReporter, type Reporter } from '../../core/reporter.js';
-import { startPostgres } from '../postgres.js';
+import { startPostgres, stopLeftoverPostgres } from '../postgres.js';
 import { mapDataApi } from '../emulator.js';
 import { sandboxDown, sandboxUp } from '../sandbox.js';
 import { liveSandbox } from '../state.js';
@@ -21,6 +24,9 @@ import { SandboxPlatform } from './platform.js';
 import { SANDBOX_TUNING, SandboxTarget } from './sandbox-target.js';
 import type { Tuning } from '../../core/drill/target.js';
 import { Interrupt, interruptOf } from '../../core/drill/interrupt.js';
+
+/** The drill's PostgreSQL while it runs (pid, temp dir), under the sandbox's `.dr/`. */
+export const DRILL_POSTGRES_FILE = join('.dr', 'drill-postgres.json');
 
 export interface SandboxDrillOptions {
   readonly config: DrConfig;
@@ -101,6 +107,16 @@ export async function mapDataApiToDatabase(
       return arn;
     }),
   );
+  // The Data API runs each statement as its secret's user: the roles' passwords come from
+  // the secrets the deploy created, as `dr deploy`'s database step sets them on AWS.
+  const admin = new pg.Client({ connectionString: dbUrl });
+  admin.on('error', () => {});
+  await admin.connect();
+  try {
+    await applyDbCredentials({ clients, naming, secretRegion: config.regions.primary, sql: admin });
+  } finally {
+    await admin.end();
+  }
   for (const arn of clusterArns) await mapDataApi(endpoint, arn, dbUrl);
   return clusterArns;
 }
@@ -133,6 +149,21 @@ export async function runSandboxDrill(options: SandboxDrillOptions): Promise<San
   try {
     const clients = await options.clientsFor(endpoint);
     cleanups.push(async () => clients.destroy());
+    // A drill killed with SIGKILL could not stop its PostgreSQL (its own process group
+    // outlives it): the record it left says which one to stop now.
+    const record = join(options.cwd ?? process.cwd(), DRILL_POSTGRES_FILE);
+    const leftover = await readFile(record, 'utf8').then(
+      (text) => JSON.parse(text) as { pid: number; dir: string },
+      () => undefined,
+    );
+    if (leftover) {
+      if (await stopLeftoverPostgres(leftover)) {
+        reporter.info(
+          `Stopped the PostgreSQL a killed drill left running (pid ${leftover.pid}, ${leftover.dir})`,
+        );
+      }
+      await rm(record, { force: true });
+    }
     const dbStep = reporter.step('Starting PostgreSQL for the in-process trade processor');
     let database: Awaited<ReturnType<typeof startPostgres>>;
     try {
@@ -146,8 +177,13 @@ export async function runSandboxDrill(options: SandboxDrillOptions): Promise<San
       dbStep.fail((error as Error).message);
       throw error;
     }
+    if (database.pid !== undefined) {
+      await mkdir(dirname(record), { recursive: true });
+      await writeFile(record, JSON.stringify({ pid: database.pid, dir: database.dir }));
+    }
     cleanups.push(async () => {
       await database.stop();
+      await rm(record, { force: true });
       stopped.push(`PostgreSQL stopped (pid ${database.pid ?? '?'}) and its temp dir removed`);
     });
     atStep = 'preparing the database (migrations, fence, Data API)';

@@ -42,8 +42,15 @@ What the Data API does and this does too:
   read-only transaction"). While the global cluster is switching over or failing over
   no member takes writes. A detached or standalone cluster is writable.
 
-The request's ``database`` and ``secretArn`` are not used: the mapped URL names the
-database and the credentials.
+- Credentials: a statement runs as the database user of the secret named by
+  ``secretArn`` (its ``username``/``password`` JSON, read from this emulator's Secrets
+  Manager in the secret's region), as on AWS: the mapped URL supplies host, port and
+  database only. So the user's privileges apply (a DML-only user's UPDATE of a column it
+  may not write is PostgreSQL's "permission denied"), a wrong password is PostgreSQL's
+  authentication failure, and a secret that is missing or has no value is refused
+  (``BadRequestException``) before any SQL runs.
+
+The request's ``database`` is not used: the mapped URL names the database.
 """
 
 from __future__ import annotations
@@ -56,17 +63,19 @@ import math
 import re
 import threading
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import pg8000.native
 from pg8000.exceptions import DatabaseError, InterfaceError
 from moto.core.exceptions import JsonRESTError
 from moto.rds.models import rds_backends
+from moto.secretsmanager.models import secretsmanager_backends
 from moto.rdsdata.models import RDSDataServiceBackend
 from moto.rdsdata.responses import RDSDataServiceResponse
 
 from . import state
 
+SECRET_ARN_RE = re.compile(r"^arn:aws[a-z-]*:secretsmanager:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):secret:.+$")
 CLUSTER_ARN_RE = re.compile(r"^arn:aws[a-z-]*:rds:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):cluster:([A-Za-z][A-Za-z0-9-]*)$")
 CONNECT_TIMEOUT_SECONDS = 5.0
 STATEMENT_TIMEOUT_SECONDS = 45.0  # the Data API's own limit for a synchronous call
@@ -190,9 +199,10 @@ def _link(key: str, url: str) -> _Link:
 
 
 def _drop_connection(key: str) -> None:
+    """Closes the cluster's connections (one per database user)."""
     with _links_lock:
-        link = _links.pop(key, None)
-    if link is not None:
+        dropped = [_links.pop(k) for k in list(_links) if k.split("#", 1)[0] == key]
+    for link in dropped:
         with link.lock:
             link.close()
 
@@ -500,9 +510,11 @@ def execute(arn: str, url: str, request: dict[str, Any]) -> dict[str, Any]:
     for param in request.get("parameters") or []:
         name, value, oid = _parameter(param)
         params[name], types[name] = value, oid
+    username, password = _secret_credentials(request.get("secretArn"))
     read_only = is_read_only(arn)
 
-    link = _link(_key(arn), url)
+    # One connection per cluster and database user (a new password is a new URL).
+    link = _link(f"{_key(arn)}#{username}", _as_user(url, username, password))
     with link.lock:
         for attempt in (1, 2):
             conn = link.connect()
@@ -553,6 +565,44 @@ def execute(arn: str, url: str, request: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
+def _secret_credentials(secret_arn: Any) -> tuple[str, str]:
+    """The ``username``/``password`` of the secret, as the Data API reads it for the statement."""
+    if not isinstance(secret_arn, str) or not secret_arn:
+        raise DataApiError("BadRequestException", "Secret ARN must be specified")
+    match = SECRET_ARN_RE.match(secret_arn)
+    if not match:
+        raise DataApiError("BadRequestException", f"Invalid secret ARN: {secret_arn}")
+    region, account = match.group(1), match.group(2)
+    try:
+        value = secretsmanager_backends[account][region].get_secret_value(
+            secret_id=secret_arn, version_id=None, version_stage=None
+        )
+    except Exception as error:  # noqa: BLE001 - moto's not-found/deleted/no-version errors alike
+        raise DataApiError(
+            "BadRequestException", f"Error fetching secret {secret_arn} : {getattr(error, 'message', error)}"
+        ) from error
+    try:
+        parsed = json.loads(value.get("SecretString") or "")
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict) or not isinstance(parsed.get("username"), str) or not isinstance(
+        parsed.get("password"), str
+    ):
+        raise DataApiError(
+            "BadRequestException",
+            f"Error fetching secret {secret_arn} : the secret must be JSON with string username and password",
+        )
+    return parsed["username"], parsed["password"]
+
+
+def _as_user(url: str, username: str, password: str) -> str:
+    """The mapped URL's host, port and database with the secret's user and password."""
+    parts = urlsplit(url)
+    host = parts.hostname or "127.0.0.1"
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{quote(username, safe='')}:{quote(password, safe='')}@{host}{port}{parts.path}"
+
+
 def mapped_url(arn: str | None) -> str | None:
     if not arn:
         return None
@@ -586,6 +636,7 @@ def install() -> None:
                 "resultSetOptions",
                 "transactionId",
                 "database",
+                "secretArn",
                 "schema",
                 "continueAfterTimeout",
             )

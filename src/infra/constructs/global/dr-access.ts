@@ -39,6 +39,8 @@ export interface DrRegionTargets {
   readonly auditLogBucketArn: string;
   readonly eventBusArn: string;
   readonly tradeProcessorArn: string;
+  /** Names of the platform's functions in this region (`dr verify-sync` compares their code). */
+  readonly functionNames: readonly string[];
   /** Names of the failover and failback state machines. */
   readonly stateMachineNames: readonly string[];
   /** Names of the orders queue and its DLQ. */
@@ -65,6 +67,10 @@ export interface DrAccessTargets {
   readonly metricsNamespace: string;
   readonly globalClusterArn: string;
   readonly healthCheckArns: readonly string[];
+  /** The public hosted zone's ARN (`dr status` reads the API's records there). */
+  readonly hostedZoneArn: string;
+  /** Full SSM name of the shared `auto-failover` setting (the drill switches it on and back). */
+  readonly autoFailoverParameterName: string;
   readonly regions: readonly [DrRegionTargets, DrRegionTargets];
 }
 
@@ -118,6 +124,15 @@ function readStatements(t: DrAccessTargets): PolicyStatement[] {
       resources: t.regions.flatMap((r) => r.queueNames.map((q) => arn(t.arnContext, 'sqs', r.region, q))),
     },
     { sid: 'ReadHealthChecks', actions: ['route53:GetHealthCheckStatus'], resources: [...t.healthCheckArns] },
+    // dr status finds the zone by name (ListHostedZonesByName) and the checks by their FQDN
+    // (ListHealthChecks): neither supports resource-level permissions.
+    {
+      sid: 'FindZoneAndHealthChecks',
+      actions: ['route53:ListHostedZonesByName', 'route53:ListHealthChecks'],
+      resources: ['*'],
+    },
+    // dr status reads the API's failover records (ListResourceRecordSets) in the zone only.
+    { sid: 'ReadApiRecords', actions: ['route53:ListResourceRecordSets'], resources: [t.hostedZoneArn] },
   ];
 }
 
@@ -125,8 +140,11 @@ function readStatements(t: DrAccessTargets): PolicyStatement[] {
 function canaryStatements(t: DrAccessTargets): PolicyStatement[] {
   return [
     {
+      // PutObject; HeadObject (s3:GetObject); DeleteObject with a VersionId
+      // (s3:DeleteObjectVersion): the buckets are versioned, and the clean-up deletes the
+      // exact versions so that no version or delete marker stays behind (src/core/checks/canary.ts).
       sid: 'CanaryObjects',
-      actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+      actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObjectVersion'],
       resources: t.regions.map((r) => `${r.configBucketArn}/canary/*`),
     },
     {
@@ -268,11 +286,47 @@ export function operatorStatements(t: DrAccessTargets): PolicyStatement[] {
       resources: machines.map((m) => arn(t.arnContext, 'states', m.region, `execution:${m.name}:*`)),
     },
     {
+      // Execution data of the DR machines is encrypted with the regional key: StartExecution
+      // encrypts the input (kms:GenerateDataKey); DescribeExecution and GetExecutionHistory
+      // return input and event data (kms:Decrypt), which findRunning, resume, the returned-region
+      // fence and the drill read. Only through Step Functions, only for these machines.
+      sid: 'DrExecutionData',
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: keys(t),
+      condition: {
+        StringEquals: {
+          ...via('states', t).StringEquals,
+          'kms:EncryptionContext:aws:states:stateMachineArn': machines.map((m) =>
+            arn(t.arnContext, 'states', m.region, `stateMachine:${m.name}`),
+          ),
+        },
+      },
+    },
+    {
+      // DescribeAlarms with AlarmNamePrefix `<prefix>-<region code>-` and AlarmTypes
+      // [MetricAlarm] (src/core/checks/read.ts readAlarms): a scope narrower than `*` serves
+      // metric alarms; only composite alarms need `*`.
       sid: 'ReadAlarms',
       actions: ['cloudwatch:DescribeAlarms'],
       resources: t.regions.map((r) =>
         arn(t.arnContext, 'cloudwatch', r.region, `alarm:${t.alarmNamePrefix}*`),
       ),
+    },
+    {
+      // GetFunction: verify-sync compares each function's CodeSha256 across regions
+      // (src/core/checks/read.ts readCodeSha).
+      sid: 'ReadFunctionCode',
+      actions: ['lambda:GetFunction'],
+      resources: t.regions.flatMap((r) =>
+        r.functionNames.map((fn) => arn(t.arnContext, 'lambda', r.region, `function:${fn}`)),
+      ),
+    },
+    {
+      // PutObject: the CLI's audit record of a failover/failback (src/core/failover/run.ts
+      // writeAudit), under dr-audit/ only; its KMS data key is CanaryObjectKeys' (via S3).
+      sid: 'WriteAuditRecord',
+      actions: ['s3:PutObject'],
+      resources: t.regions.map((r) => `${r.auditLogBucketArn}/dr-audit/*`),
     },
   ];
   // One Deny instead of a condition on every Allow keeps the policy well under IAM's
@@ -333,6 +387,13 @@ export function drillStatements(t: DrAccessTargets): PolicyStatement[] {
         'lambda:DeleteFunctionConcurrency',
       ],
       resources: t.regions.map((r) => r.tradeProcessorArn),
+    },
+    // The drill switches auto-failover on and back (PutParameter with the regional key as KeyId;
+    // FencingParameterKeys covers the key through SSM).
+    {
+      sid: 'SwitchAutoFailover',
+      actions: ['ssm:PutParameter'],
+      resources: ssmParameterArns(t, [t.autoFailoverParameterName]),
     },
     // None of the three supports resource-level permissions.
     {

@@ -35,6 +35,13 @@ export interface RegionalDbAccessProps {
   readonly secretArn: string;
   readonly kmsKeyArn: string;
   readonly dbUser: string;
+  /**
+   * The fence writer's secret in this region and the SSM name of its ARN parameter: the
+   * failover plan reads it and hands it to the state machine's fence step. Only the
+   * parameter is made here; the client roles get no access to it.
+   * @default - no fence secret parameter
+   */
+  readonly fenceSecret?: { readonly parameterName: string; readonly arn: string };
   /** Execution roles that get the policy, by a stable key (the construct id): trade processor, health. */
   readonly roles: Readonly<Record<string, string>>;
   /**
@@ -47,6 +54,7 @@ export interface RegionalDbAccessProps {
 export class RegionalDbAccess extends Construct {
   public readonly endpointParameter: SsmParameter;
   public readonly secretArnParameter: SsmParameter;
+  public readonly fenceSecretArnParameter?: SsmParameter;
   public readonly policies: IamRolePolicy[];
 
   constructor(scope: Construct, id: string, props: RegionalDbAccessProps) {
@@ -67,6 +75,13 @@ export class RegionalDbAccess extends Construct {
       });
     this.endpointParameter = parameter('endpoint', props.endpointParameterName, props.clusterEndpoint);
     this.secretArnParameter = parameter('secret-arn', props.secretArnParameterName, props.secretArn);
+    if (props.fenceSecret) {
+      this.fenceSecretArnParameter = parameter(
+        'fence-secret-arn',
+        props.fenceSecret.parameterName,
+        props.fenceSecret.arn,
+      );
+    }
 
     const document = policyDocument(
       [

@@ -31,7 +31,8 @@ const { SfnStateMachine } = requireCjs(
 type SfnStateMachine = SfnStateMachineModule.SfnStateMachine;
 
 export interface DrStateMachinesProps {
-  readonly context: Omit<StateMachineContext, 'kind'>;
+  /** The definition's context; its `parametersKeyId` is `kmsKeyArn`. */
+  readonly context: Omit<StateMachineContext, 'kind' | 'parametersKeyId'>;
   readonly names: Readonly<Record<StateMachineKind, string>>;
   readonly logGroupNames: Readonly<Record<StateMachineKind, string>>;
   readonly roleName: string;
@@ -111,7 +112,7 @@ export class DrStateMachines extends Construct {
         name: props.names[kind],
         type: 'STANDARD',
         roleArn: this.role.arn,
-        definition: renderDefinition(factory({ ...props.context, kind })),
+        definition: renderDefinition(factory({ ...props.context, kind, parametersKeyId: props.kmsKeyArn })),
         loggingConfiguration: {
           logDestination: `${logs[kind].arn}:*`,
           level: 'ALL',

@@ -31,6 +31,8 @@ export interface StateMachineContext {
   readonly role: 'primary' | 'secondary';
   readonly primaryRegion: string;
   readonly secondaryRegion: string;
+  /** The regional key (ARN) the fencing SecureStrings are encrypted with; PutParameter keeps it. */
+  readonly parametersKeyId: string;
 }
 
 export type DefinitionFactory = (context: StateMachineContext) => AslDefinition;
@@ -101,11 +103,16 @@ function task(
   };
 }
 
-const ssmPut = (step: StepId, nameParam: string, valuePath: string, next: string) =>
+/**
+ * PutParameter of a fencing SecureString. `KeyId` is the regional key the stack created the
+ * parameter with: without it, PutParameter with Overwrite re-encrypts the value under the
+ * account's `aws/ssm` key.
+ */
+const ssmPut = (step: StepId, nameParam: string, valuePath: string, next: string, keyId: string) =>
   task(
     step,
     SDK('ssm', 'putParameter'),
-    { 'Name.$': nameParam, 'Value.$': valuePath, Type: 'SecureString', Overwrite: true },
+    { 'Name.$': nameParam, 'Value.$': valuePath, Type: 'SecureString', KeyId: keyId, Overwrite: true },
     next,
   );
 
@@ -171,8 +178,15 @@ export const drDefinition: DefinitionFactory = (context) => {
       '$.parameters.activeRegion',
       '$.to',
       'fence-old-primary/Epoch',
+      context.parametersKeyId,
     ),
-    'fence-old-primary/Epoch': ssmPut('fence-old-primary', '$.parameters.epoch', '$.epoch', 'Demoted'),
+    'fence-old-primary/Epoch': ssmPut(
+      'fence-old-primary',
+      '$.parameters.epoch',
+      '$.epoch',
+      'Demoted',
+      context.parametersKeyId,
+    ),
     Demoted: { Type: 'Succeed', Comment: 'this region no longer consumes orders nor believes it is active' },
 
     // ---- promote (in the target region) ---------------------------------------------
@@ -204,9 +218,14 @@ export const drDefinition: DefinitionFactory = (context) => {
     ),
     'pre-checks/Evaluate': {
       Type: 'Choice',
+      Comment:
+        'planned: the switchover needs an available global cluster. unplanned: the lost region may leave it in any state; FailoverGlobalCluster (AllowDataLoss) itself refuses a state it cannot fail over from',
       Choices: [
         {
-          Not: { Variable: '$.checks.cluster.Status', StringEquals: 'available' },
+          And: [
+            { Variable: '$.mode', StringEquals: 'planned' },
+            { Not: { Variable: '$.checks.cluster.Status', StringEquals: 'available' } },
+          ],
           Next: 'pre-checks/NotAvailable',
         },
       ],
@@ -223,12 +242,14 @@ export const drDefinition: DefinitionFactory = (context) => {
       '$.parameters.activeRegion',
       '$.to',
       'fence-surviving-region/Epoch',
+      context.parametersKeyId,
     ),
     'fence-surviving-region/Epoch': ssmPut(
       'fence-surviving-region',
       '$.parameters.epoch',
       '$.epoch',
       'promote/AlreadyWriter',
+      context.parametersKeyId,
     ),
     'promote/AlreadyWriter': {
       Type: 'Choice',
@@ -238,6 +259,18 @@ export const drDefinition: DefinitionFactory = (context) => {
           And: [
             { Variable: '$.checks.writers[0]', IsPresent: true },
             { Variable: '$.checks.writers[0]', StringEqualsPath: '$.targetCluster.arn' },
+          ],
+          Next: 'wait-for-writer/Start',
+        },
+        {
+          // An unplanned re-run while the earlier run's failover to this cluster is in flight.
+          And: [
+            { Variable: '$.mode', StringEquals: 'unplanned' },
+            { Variable: '$.checks.cluster.FailoverState.ToDbClusterArn', IsPresent: true },
+            {
+              Variable: '$.checks.cluster.FailoverState.ToDbClusterArn',
+              StringEqualsPath: '$.targetCluster.arn',
+            },
           ],
           Next: 'wait-for-writer/Start',
         },
