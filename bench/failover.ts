@@ -62,6 +62,9 @@ try {
   }
 } finally {
   clients.destroy();
+  // A kept sandbox (DR_BENCH_SANDBOX_DIR) goes to the next bench as deployed, not failed over:
+  // its `dr sandbox up` gates on verify-sync.
+  await sandbox.restore().catch(() => {});
   await sandbox.close();
 }
 

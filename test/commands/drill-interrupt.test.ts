@@ -141,6 +141,21 @@ describe('dr drill interrupted (SIGINT/SIGTERM, CLI against the deployed sandbox
     await rm(cwd, { recursive: true, force: true });
   });
 
+  /** A condition: a failover execution in the primary that was not there when this was called. */
+  const newFailoverExecution = async () => {
+    const stateMachineArn = (
+      await clients
+        .ssm(primary)
+        .getParameter({ Name: naming.ssmRegional('failover-state-machine-arn'), WithDecryption: true })
+    ).Parameter?.Value;
+    const list = async () =>
+      ((await clients.sfn(primary).listExecutions({ stateMachineArn })).executions ?? []).map(
+        (e) => e.executionArn,
+      );
+    const before = new Set(await list());
+    return async () => (await list()).some((arn) => !before.has(arn));
+  };
+
   /** The drill's own TMPDIR (PostgreSQL's data goes there) and report directory. */
   const dirsFor = (name: string) => {
     const tmp = join(cwd, `${name}-tmp`);
@@ -232,16 +247,7 @@ describe('dr drill interrupted (SIGINT/SIGTERM, CLI against the deployed sandbox
   it('SIGTERM while the planned switchover runs, under --json: the switchover finishes, the INTERRUPTED error object, exit 130, nothing left', async () => {
     // Given a planned drill under --json
     const { tmp, report } = dirsFor('planned');
-    const failoverMachine = (
-      await clients
-        .ssm(primary)
-        .getParameter({ Name: naming.ssmRegional('failover-state-machine-arn'), WithDecryption: true })
-    ).Parameter?.Value;
-    const before = new Set(
-      (
-        (await clients.sfn(primary).listExecutions({ stateMachineArn: failoverMachine })).executions ?? []
-      ).map((e) => e.executionArn),
-    );
+    const switchoverStarted = await newFailoverExecution();
     const drill = startDrill(
       ['--sandbox', '--yes', '--json', '--scenario', 'planned', '--report', report],
       platform.dir,
@@ -250,14 +256,7 @@ describe('dr drill interrupted (SIGINT/SIGTERM, CLI against the deployed sandbox
       },
     );
     // When the switchover's first execution (the demote in the primary) has started
-    await waitFor(
-      'the switchover execution',
-      async () =>
-        (
-          (await clients.sfn(primary).listExecutions({ stateMachineArn: failoverMachine })).executions ?? []
-        ).some((e) => !before.has(e.executionArn)),
-      drill,
-    );
+    await waitFor('the switchover execution', switchoverStarted, drill);
     const started = descendants(drill.child.pid ?? 0);
     assert.ok(started.length > 0);
     // and SIGTERM arrives (a runbook's timeout)
@@ -308,28 +307,12 @@ describe('dr drill interrupted (SIGINT/SIGTERM, CLI against the deployed sandbox
     const autoName = naming.ssmShared('auto-failover');
     const autoBefore = (await clients.ssm(secondary).getParameter({ Name: autoName, WithDecryption: true }))
       .Parameter?.Value;
-    const failoverMachine = (
-      await clients
-        .ssm(primary)
-        .getParameter({ Name: naming.ssmRegional('failover-state-machine-arn'), WithDecryption: true })
-    ).Parameter?.Value;
-    const before = new Set(
-      (
-        (await clients.sfn(primary).listExecutions({ stateMachineArn: failoverMachine })).executions ?? []
-      ).map((e) => e.executionArn),
-    );
+    const switchoverStarted = await newFailoverExecution();
     // Given a planned drill killed (SIGKILL: nothing can be put back) once its switchover started
     const { tmp, report } = dirsFor('killed');
     const args = ['--sandbox', '--yes', '--scenario', 'planned', '--report', report];
     const killed = startDrill(args, platform.dir, { TMPDIR: tmp, DR_OPERATOR: 'erin' });
-    await waitFor(
-      'the switchover execution',
-      async () =>
-        (
-          (await clients.sfn(primary).listExecutions({ stateMachineArn: failoverMachine })).executions ?? []
-        ).some((e) => !before.has(e.executionArn)),
-      killed,
-    );
+    await waitFor('the switchover execution', switchoverStarted, killed);
     const leftRunning = descendants(killed.child.pid ?? 0);
     killed.child.kill('SIGKILL');
     await exitCode(killed);

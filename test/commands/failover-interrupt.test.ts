@@ -125,6 +125,25 @@ async function killAndRerun(at: RegExp, during?: () => Promise<void>) {
   return dr([...FAILOVER, '--json']);
 }
 
+/**
+ * Runs `args` with the target region holding every request once the lease is taken, so
+ * the CLI fences the region being left but its StartExecution of the promote never gets
+ * an answer; kills it (SIGKILL) there and brings the target back.
+ */
+async function killBeforePromote(args: string[], to: string): Promise<void> {
+  const from = to === primary ? secondary : primary;
+  const run = start(args);
+  await run.line(/Lease for carol/);
+  await setOutage(endpoint, to, 'hang');
+  try {
+    await run.line(new RegExp(`Fence the old primary \\(${from}\\)`));
+    run.child.kill('SIGKILL');
+    await run.exited;
+  } finally {
+    await restoreRegion(endpoint, to);
+  }
+}
+
 describe('a planned failover whose CLI is killed, then run again (CLI, deployed sandbox)', () => {
   const boundaries: Array<[string, RegExp]> = [
     ['after the gate, before the lease', /Gate: verify-sync/],
@@ -149,16 +168,7 @@ describe('a planned failover whose CLI is killed, then run again (CLI, deployed 
   it('killed between the demote and the promote (us-east-2 holding requests): the re-run promotes', async () => {
     // Given us-east-2 starts holding requests once the lease is taken: the CLI can fence
     // us-east-1 but its StartExecution of the promote never gets an answer
-    const run = start(FAILOVER);
-    await run.line(/Lease for carol/);
-    await setOutage(endpoint, secondary, 'hang');
-    try {
-      await run.line(/Fence the old primary \(us-east-1\)/);
-      run.child.kill('SIGKILL');
-      await run.exited;
-    } finally {
-      await restoreRegion(endpoint, secondary);
-    }
+    await killBeforePromote(FAILOVER, secondary);
     // (the stranded state the issue found: nothing consumes, SSM in us-east-1 names us-east-2)
     const stranded = await platformState(clients);
     assert.equal(stranded.regions[primary]?.mappingEnabled, false);
@@ -185,16 +195,7 @@ describe('a planned failover whose CLI is killed, then run again (CLI, deployed 
     // Given the platform failed over to us-east-2, and a failback whose promote in us-east-1 never gets started
     const over = await dr(FAILOVER);
     assert.equal(over.code, 0, over.stdout + over.stderr);
-    const run = start(['failback', '--yes', '--sync-timeout', '60']);
-    await run.line(/Lease for carol/);
-    await setOutage(endpoint, primary, 'hang');
-    try {
-      await run.line(/Fence the old primary \(us-east-2\)/);
-      run.child.kill('SIGKILL');
-      await run.exited;
-    } finally {
-      await restoreRegion(endpoint, primary);
-    }
+    await killBeforePromote(['failback', '--yes', '--sync-timeout', '60'], primary);
     // When carol runs the same command again
     const rerun = await dr(['failback', '--yes', '--sync-timeout', '60', '--json']);
     // Then us-east-1 is back: the one consumer, named by SSM in both regions, writing

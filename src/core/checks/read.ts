@@ -29,20 +29,7 @@ export async function readParameters(
   path: string,
   recursive = true,
 ): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  let token: string | undefined;
-  do {
-    const page = await ssm.getParametersByPath({
-      Path: path,
-      Recursive: recursive,
-      WithDecryption: true,
-      MaxResults: 10,
-      NextToken: token,
-    });
-    for (const p of page.Parameters ?? []) if (p.Name && p.Value !== undefined) out[p.Name] = p.Value;
-    token = page.NextToken;
-  } while (token);
-  return out;
+  return (await readParametersDated(ssm, path, recursive)).values;
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { SfnApi } from '../../aws/clients.js';
 import { errorName } from '../../aws/errors.js';
+import { RegionUnreachableError } from '../errors.js';
 import { stepOfState } from '../../infra/constructs/regional/state-machine-definition.js';
 import type { Reporter, StepReporter } from '../reporter.js';
 import type { ExecutionInput } from './input.js';
@@ -163,6 +164,9 @@ export function measureSteps(events: readonly HistoryEvent[]): {
   return { steps, status, ...(failure ? { failure } : {}), startMs, endMs };
 }
 
+/** Consecutive polls of the history that may fail (time out, drop) before the follow gives up. */
+const MAX_FAILED_POLLS = 5;
+
 export interface FollowOptions {
   readonly sfn: SfnApi;
   readonly executionArn: string;
@@ -180,8 +184,20 @@ export async function followExecution(options: FollowOptions): Promise<Execution
   const deadline = Date.now() + (options.timeoutMs ?? 2 * 3600_000);
   const open = new Map<number, StepReporter>();
   const closed = new Set<number>();
+  let failedPolls = 0;
   for (;;) {
-    const events = await history(options.sfn, options.executionArn);
+    let events: HistoryEvent[];
+    try {
+      events = await history(options.sfn, options.executionArn);
+      failedPolls = 0;
+    } catch (error) {
+      // Following is read-only and the execution runs on server-side: one slow or dropped
+      // poll is not a failed failover. Only a region that stays silent ends the follow.
+      failedPolls += 1;
+      if (!(error instanceof RegionUnreachableError) || failedPolls >= MAX_FAILED_POLLS) throw error;
+      await new Promise((r) => setTimeout(r, pollMs));
+      continue;
+    }
     const measured = measureSteps(events);
     measured.steps.forEach((step, index) => {
       const title = `${stepById(step.id).title} (${options.region})`;
