@@ -42,7 +42,7 @@ import {
   readTable,
 } from './checks/read.js';
 import { leaseLiveness, readLease, type LeaseRecord } from './failover/lease.js';
-import { LEASE_ID } from './failover/plan.js';
+import { LEASE_ID, readStateMachineArn } from './failover/plan.js';
 import type { FailoverMode, OperationKind } from './failover/steps.js';
 import { silentReporter, type Reporter } from './reporter.js';
 import { rtoBudget, type RtoBudget } from './rto-budget.js';
@@ -321,11 +321,10 @@ export async function collectStatus(options: StatusOptions): Promise<StatusResul
   const operationKinds: readonly OperationKind[] = ['failover', 'failback'];
   const machines = perRegion((r) =>
     Promise.all(
-      operationKinds.map(async (operation) => {
-        const name = naming.ssmRegional(`${operation}-state-machine-arn`);
-        const out = await clients.ssm(r).getParameter({ Name: name, WithDecryption: true });
-        return { operation, arn: out.Parameter?.Value ?? '' };
-      }),
+      operationKinds.map(async (operation) => ({
+        operation,
+        arn: await readStateMachineArn(clients, naming, r, operation),
+      })),
     ),
   );
 

@@ -100,16 +100,22 @@ async function executions(region: string): Promise<Array<{ name: string; status:
   return (out.executions ?? []).map((e) => ({ name: e.name ?? '', status: e.status ?? '' }));
 }
 
-/** Exactly one consuming region, us-east-2, named by SSM in both regions, whose cluster writes. */
-async function assertFailedOver(context: string): Promise<void> {
+/** Exactly one consuming region, `active`, named by SSM in both regions, whose cluster writes; the lease free. */
+async function assertServedBy(active: string, context: string): Promise<void> {
+  const other = active === primary ? secondary : primary;
   const state = await platformState(clients);
-  assert.equal(state.writer, secondary, `${context}: writer`);
-  assert.equal(state.regions[secondary]?.mappingEnabled, true, `${context}: ${secondary} consumes`);
-  assert.equal(state.regions[primary]?.mappingEnabled, false, `${context}: ${primary} does not consume`);
-  assert.equal(state.regions[primary]?.activeRegion, secondary, `${context}: SSM in ${primary}`);
-  assert.equal(state.regions[secondary]?.activeRegion, secondary, `${context}: SSM in ${secondary}`);
+  assert.equal(state.writer, active, `${context}: writer`);
+  assert.equal(state.regions[active]?.mappingEnabled, true, `${context}: ${active} consumes`);
+  assert.equal(state.regions[other]?.mappingEnabled, false, `${context}: ${other} does not consume`);
+  assert.equal(state.regions[primary]?.activeRegion, active, `${context}: SSM in ${primary}`);
+  assert.equal(state.regions[secondary]?.activeRegion, active, `${context}: SSM in ${secondary}`);
   assert.equal(state.regions[primary]?.epoch, state.regions[secondary]?.epoch, `${context}: epochs`);
   assert.equal(state.leaseHolder, undefined, `${context}: the lease is free`);
+}
+
+/** Failed over to us-east-2 (`assertServedBy`), by one promotion. */
+async function assertFailedOver(context: string): Promise<void> {
+  await assertServedBy(secondary, context);
   const promotes = (await executions(secondary)).filter((e) => e.name.endsWith('-promote'));
   assert.equal(promotes.length, 1, `${context}: one promotion, got ${JSON.stringify(promotes)}`);
 }
@@ -200,14 +206,7 @@ describe('a planned failover whose CLI is killed, then run again (CLI, deployed 
     const rerun = await dr(['failback', '--yes', '--sync-timeout', '60', '--json']);
     // Then us-east-1 is back: the one consumer, named by SSM in both regions, writing
     assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
-    const state = await platformState(clients);
-    assert.equal(state.writer, primary);
-    assert.equal(state.regions[primary]?.mappingEnabled, true);
-    assert.equal(state.regions[secondary]?.mappingEnabled, false);
-    assert.equal(state.regions[primary]?.activeRegion, primary);
-    assert.equal(state.regions[secondary]?.activeRegion, primary);
-    assert.equal(state.regions[primary]?.epoch, state.regions[secondary]?.epoch);
-    assert.equal(state.leaseHolder, undefined);
+    await assertServedBy(primary, 'failback resumed');
   });
 
   it('SIGINT: exits 130 saying what goes on and how to follow it; the re-run finishes it', async () => {
@@ -310,13 +309,6 @@ describe('a failed step leaves a serving platform (CLI, deployed sandbox)', () =
       /failed at step verify: .*rolled back: us-east-1 consumes again .*run `dr failover --to us-east-2 --planned --yes` again/,
     );
     // And exactly one region consumes: us-east-1, named by SSM in both regions, writing
-    const state = await platformState(clients);
-    assert.equal(state.writer, primary);
-    assert.equal(state.regions[primary]?.mappingEnabled, true);
-    assert.equal(state.regions[secondary]?.mappingEnabled, false);
-    assert.equal(state.regions[primary]?.activeRegion, primary);
-    assert.equal(state.regions[secondary]?.activeRegion, primary);
-    assert.equal(state.regions[primary]?.epoch, state.regions[secondary]?.epoch);
-    assert.equal(state.leaseHolder, undefined);
+    await assertServedBy(primary, 'rolled back');
   });
 });

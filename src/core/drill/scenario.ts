@@ -17,7 +17,7 @@ import { Naming } from '../../infra/naming.js';
 import { findRunning, followExecution } from '../failover/execution.js';
 import { fenceReturnedRegion } from '../failover/fence-returned.js';
 import { operate, type OperateResult } from '../failover/operate.js';
-import type { OperationPlan, Timing } from '../failover/plan.js';
+import { readStateMachineArn, type OperationPlan, type Timing } from '../failover/plan.js';
 import type { OperationResult } from '../failover/run.js';
 import { readLatest } from '../checks/metrics.js';
 import { silentReporter, type Reporter } from '../reporter.js';
@@ -636,10 +636,8 @@ async function settleAfterInterrupt(
   for (const region of regions) {
     for (const operation of ['failover', 'failback'] as const) {
       const running = await (async () => {
-        const arn = await clients
-          .ssm(region)
-          .getParameter({ Name: naming.ssmRegional(`${operation}-state-machine-arn`), WithDecryption: true });
-        return arn.Parameter?.Value ? findRunning(clients.sfn(region), arn.Parameter.Value) : undefined;
+        const arn = await readStateMachineArn(clients, naming, region, operation);
+        return arn ? findRunning(clients.sfn(region), arn) : undefined;
       })().catch(() => undefined);
       if (!running) continue;
       const finished = await until(

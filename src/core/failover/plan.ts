@@ -89,6 +89,19 @@ export function timingFor(config: DrConfig, options: { emulated: boolean }): Tim
   };
 }
 
+/** The ARN of `operation`'s state machine in `region`, from SSM ('' when it has none). */
+export async function readStateMachineArn(
+  clients: AwsClients,
+  naming: Naming,
+  region: string,
+  operation: OperationKind,
+): Promise<string> {
+  const out = await clients
+    .ssm(region)
+    .getParameter({ Name: naming.ssmRegional(`${operation}-state-machine-arn`), WithDecryption: true });
+  return out.Parameter?.Value ?? '';
+}
+
 export async function readRegionContext(
   clients: AwsClients,
   naming: Naming,

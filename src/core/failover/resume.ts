@@ -16,7 +16,7 @@ import { Naming } from '../../infra/naming.js';
 import type { ExecutionStatus } from './execution.js';
 import type { ExecutionInput } from './input.js';
 import { leaseLiveness, readLease, THIS_SESSION, type LeaseRecord } from './lease.js';
-import { LEASE_ID } from './plan.js';
+import { LEASE_ID, readStateMachineArn } from './plan.js';
 import type { OperationKind } from './steps.js';
 
 export interface FinishedExecution {
@@ -93,12 +93,7 @@ export async function findInterrupted(options: {
   if (liveness.running) return undefined;
   const { primary, secondary } = config.regions;
   const from = to === primary ? secondary : primary;
-  const arnOf = async (region: string) =>
-    (
-      await clients
-        .ssm(region)
-        .getParameter({ Name: naming.ssmRegional(`${operation}-state-machine-arn`), WithDecryption: true })
-    ).Parameter?.Value ?? '';
+  const arnOf = (region: string) => readStateMachineArn(clients, naming, region, operation);
   const promote = await describeByName(clients, to, await arnOf(to), `${lease.operationId}-promote`);
   // A promote that ran released the lease itself; one still held means it never started.
   if (promote) return undefined;

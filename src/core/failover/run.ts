@@ -21,7 +21,13 @@ import {
   type StepResult,
 } from './execution.js';
 import type { ExecutionInput } from './input.js';
-import { planOperation, readRegionContext, type OperationPlan, type PhasePlan } from './plan.js';
+import {
+  planOperation,
+  readRegionContext,
+  readStateMachineArn,
+  type OperationPlan,
+  type PhasePlan,
+} from './plan.js';
 import { describePosition, readPosition } from './position.js';
 import type { FailoverMode, OperationKind } from './steps.js';
 
@@ -105,11 +111,7 @@ export async function findInFlight(options: {
   const naming = new Naming(options.config);
   const { primary, secondary } = options.config.regions;
   const from = options.to === primary ? secondary : primary;
-  const arnOf = async (region: string) => {
-    const name = naming.ssmRegional(`${options.operation}-state-machine-arn`);
-    const out = await options.clients.ssm(region).getParameter({ Name: name, WithDecryption: true });
-    return out.Parameter?.Value ?? '';
-  };
+  const arnOf = (region: string) => readStateMachineArn(options.clients, naming, region, options.operation);
   const promote = await findRunning(options.clients.sfn(options.to), await arnOf(options.to));
   if (promote) return { phase: 'promote', region: options.to, execution: promote };
   if (!options.askSource) return undefined;

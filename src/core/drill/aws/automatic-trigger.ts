@@ -8,6 +8,7 @@ import type { AwsClients } from '../../../aws/clients.js';
 import type { DrConfig } from '../../../config/schema.js';
 import { Naming } from '../../../infra/naming.js';
 import type { AutomaticFailover } from '../target.js';
+import { readStateMachineArn } from '../../failover/plan.js';
 
 export interface AutomaticTriggerOptions {
   readonly clients: AwsClients;
@@ -25,10 +26,7 @@ export async function awaitWatchdogExecution(options: AutomaticTriggerOptions): 
   const { clients, config, region } = options;
   const naming = new Naming(config);
   const by = `watchdog@${region}`;
-  const parameter = await clients
-    .ssm(region)
-    .getParameter({ Name: naming.ssmRegional('failover-state-machine-arn'), WithDecryption: true });
-  const stateMachineArn = parameter.Parameter?.Value;
+  const stateMachineArn = await readStateMachineArn(clients, naming, region, 'failover');
   if (!stateMachineArn) throw new Error(`SSM has no failover-state-machine-arn in ${region}`);
   const deadline = Date.now() + options.timeoutMs;
   let polls = 0;
