@@ -245,6 +245,27 @@ export async function acquireLease(options: AcquireOptions): Promise<LeaseRecord
 }
 
 /**
+ * Throws `LockHeldError` (exit 4) when another process that still runs holds the lease:
+ * what a check that failed meanwhile is explained by (its operation is changing the platform).
+ */
+export async function refuseIfHeld(
+  ddb: DynamoDbApi,
+  table: string,
+  id: string,
+  now = new Date(),
+): Promise<void> {
+  const lease = await readLease(ddb, table, id).catch(() => undefined);
+  if (
+    lease &&
+    lease.session !== THIS_SESSION &&
+    lease.expiresAt >= Math.floor(now.getTime() / 1000) &&
+    leaseLiveness(lease, now).running
+  ) {
+    throw heldError(lease, now);
+  }
+}
+
+/**
  * Renews this process's heartbeat on the lease every `LEASE_HEARTBEAT_SECONDS` while an
  * operation runs; the returned function stops it. A failed renewal is not an error (the
  * lease may have been released by the state machine, or the region may be slow).

@@ -7,7 +7,9 @@ import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { UsageError } from '../errors.js';
-import { planOperation, planResume, type OperationPlan, type Timing } from './plan.js';
+import { LEASE_ID, planOperation, planResume, type OperationPlan, type Timing } from './plan.js';
+import { refuseIfHeld } from './lease.js';
+import { Naming } from '../../infra/naming.js';
 import { describePosition, isDone, readPosition, type Position } from './position.js';
 import { findInterrupted } from './resume.js';
 import { attachInFlight, executePlan, findInFlight, operatorIdentity, type OperationResult } from './run.js';
@@ -136,6 +138,10 @@ export async function operate(options: OperateOptions): Promise<OperateResult> {
       step.succeed('in sync');
     } catch (error) {
       step.fail((error as Error).message);
+      // Another run of an operation (a runbook fired twice) changing the platform right now
+      // is why the checks fail: say that (exit 4), not "not in sync".
+      const naming = new Naming(config);
+      await refuseIfHeld(clients.dynamodb(to), naming.leaseTable(), LEASE_ID);
       throw error;
     }
   }
