@@ -1,15 +1,21 @@
 /**
- * The test harness: starts the servers the tests need once per run (the AWS emulator,
- * PostgreSQL, the deployed sandbox: see test/harness/services.ts), runs every
- * `test/**\/*.test.ts` file with node's built-in test runner, and stops the servers again,
- * whatever happened. The files that need the deployed sandbox run last, while it comes up
- * the others run.
+ * The test harness: starts the servers the tests need (the AWS emulator, PostgreSQL, the
+ * deployed sandbox: see test/harness/services.ts), runs every `test/**\/*.test.ts` file
+ * with node's built-in test runner, and stops the servers again, whatever happened.
  *
- *   npx tsx scripts/run-tests.ts [substring…]   # only files whose path contains one
+ * The deployed sandbox takes minutes to come up, most of it the provider waiting on its
+ * own timers, so it starts first, in the background, and the files that need it run last.
+ * Those files run in lanes (test/harness/lanes.ts): each lane has a deployed sandbox and
+ * an emulator of its own, brought up side by side, and takes the next file when its last
+ * one ends. `--checks` runs lint and the typecheck while the sandboxes come up.
+ *
+ *   npx tsx scripts/run-tests.ts [--checks] [substring…]   # only files whose path contains one
+ *   DR_TEST_LANES=1 …                                      # one deployed sandbox (default 2)
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { runInLanes, summarize, type FileResult } from '../test/harness/lanes.js';
 import {
   splitByBackground,
   startBackgroundServices,
@@ -28,49 +34,69 @@ function findTests(dir: string): string[] {
   return found.sort();
 }
 
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const checks = args.includes('--checks');
+const filters = args.filter((a) => a !== '--checks');
 const files = findTests('test').filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(', ')}`);
   process.exit(1);
 }
 
-/** Runs test files with node's runner, one file at a time (they share the servers). */
-function runFiles(batch: readonly string[], env: Record<string, string>): Promise<number> {
-  if (batch.length === 0) return Promise.resolve(0);
-  return new Promise<number>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...batch],
-      { stdio: 'inherit', env: { ...process.env, ...env } },
-    );
+/** `npm run <script>`, its output passed through; resolves with its exit code. */
+function npmRun(script: string): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn('npm', ['run', '--silent', script], { stdio: 'inherit' });
     child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
   });
 }
 
-// The deployed sandbox takes minutes to come up, most of it the provider waiting on its own
-// timers: it starts first, in the background, and the files that need it run after the others.
+/** How many deployed sandboxes to bring up: one per lane (a kept sandbox is one lane). */
+function laneCount(later: readonly string[]): number {
+  if (later.length < 2 || process.env.DR_TEST_SANDBOX_DIR) return 1;
+  const asked = Number(process.env.DR_TEST_LANES ?? 2);
+  return Number.isInteger(asked) && asked >= 1 ? Math.min(asked, later.length) : 2;
+}
+
 const { now, later } = splitByBackground(files);
-const background = startBackgroundServices(later);
-// A failed background start is reported when its files run, not as an unhandled rejection.
-background.catch(() => {});
+const lanes = laneCount(later);
+const started = Date.now();
+// Each lane's servers: a deployed sandbox (background) and, from the second lane on, its
+// own emulator and PostgreSQL, so no two files running at once share a server.
+const backgrounds = Array.from({ length: later.length > 0 ? lanes : 0 }, () =>
+  startBackgroundServices(later),
+);
+const laneServices = Array.from({ length: Math.max(0, lanes - 1) }, () => startServices(later));
+// A failed start is reported when its files run, not as an unhandled rejection.
+for (const p of [...backgrounds, ...laneServices]) p.catch(() => {});
 let services: RunningServices | undefined;
+const results: FileResult[] = [];
 let code = 1;
 try {
+  let checked = 0;
+  if (checks) {
+    for (const script of ['lint', 'typecheck']) checked ||= await npmRun(script);
+  }
   services = await startServices(files);
-  const first = await runFiles(now, services.env);
-  let second = 0;
+  results.push(...(await runInLanes(now, [services.env])));
   if (later.length > 0) {
     const waitStarted = Date.now();
-    const deployed = await background;
+    const deployed = await Promise.all(backgrounds);
+    const extra = await Promise.all(laneServices);
     const waited = (Date.now() - waitStarted) / 1000;
-    if (now.length > 0)
-      process.stderr.write(`(the remaining files waited ${waited.toFixed(1)} s for their servers)\n`);
-    second = await runFiles(later, { ...services.env, ...deployed.env });
+    process.stdout.write(
+      `\n(${lanes} deployed sandbox${lanes > 1 ? 'es' : ''} up; the remaining files waited ${waited.toFixed(1)} s for them)\n`,
+    );
+    const envs = deployed.map((d, i) => ({ ...(i === 0 ? services!.env : extra[i - 1]!.env), ...d.env }));
+    // A lane whose sandbox could not be deployed takes no files, unless none could.
+    const usable = envs.filter((env) => !env.DR_TEST_SANDBOX_ERROR);
+    results.push(...(await runInLanes(later, usable.length > 0 ? usable : envs.slice(0, 1))));
   }
-  code = first || second;
+  const summary = summarize(results);
+  process.stdout.write(`\n${summary.text}\nℹ wall ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  code = checked || (summary.failed.length > 0 ? 1 : 0);
 } finally {
   await services?.stop();
-  await background.then((b) => b.stop()).catch(() => {});
+  for (const p of [...backgrounds, ...laneServices]) await p.then((b) => b.stop()).catch(() => {});
 }
 process.exit(code);
