@@ -197,6 +197,8 @@ export interface ApiGatewayApi {
 
 export interface RdsDataApi {
   executeStatement(
+  /** The region's account-wide settings (its CloudWatch role). */
+  getAccount(input: apigw.GetAccountCommandInput): Promise<apigw.GetAccountCommandOutput>;
     input: rdsData.ExecuteStatementCommandInput,
   ): Promise<rdsData.ExecuteStatementCommandOutput>;
 }

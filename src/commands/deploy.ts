@@ -8,6 +8,7 @@ const EXIT_BY_OUTCOME: Record<DeployOutcome, number> = {
   deployed: ExitCode.Ok,
   planned: ExitCode.Ok,
   cancelled: ExitCode.Ok,
+  refused: ExitCode.Usage,
   'stack-failed': ExitCode.Failed,
   'migrations-failed': ExitCode.Failed,
   'gate-failed': ExitCode.CheckFailed,
@@ -142,6 +143,12 @@ Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL U
           const { verifySync } = await import('../core/verify-sync.js');
           return verifySync({ clients, config });
         },
+        preflight: async () =>
+          (await import('../core/deploy/api-gateway-account.js')).apiGatewayAccountConflicts({
+            clients,
+            naming,
+            config,
+          }),
       };
 
       let result: DeployResult;

@@ -202,6 +202,26 @@ export const configSchema = z
   .strict()
   .superRefine((c, ctx) => {
     if (c.regions.secondary === c.regions.primary) {
+    apiGateway: z
+      .object({
+        /**
+         * The role API Gateway already writes logs with in this account (one setting per
+         * region, shared by every REST API there, e.g. `arn:aws:iam::123456789012:role/apigw-logs`):
+         * the stacks leave that setting alone, and the role must be allowed to write the order
+         * API's log groups. @default - none: the stacks point the setting at a role of their
+         * own that may write only the order API's logs, and `dr deploy` refuses when the
+         * setting already names another role (it would stop the other APIs' logs)
+         */
+        accountCloudWatchRoleArn: z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+            'must be an IAM role ARN such as arn:aws:iam::123456789012:role/apigw-logs',
+          )
+          .optional(),
+      })
+      .strict()
+      .default({}),
       ctx.addIssue({
         code: 'custom',
         path: ['regions', 'secondary'],

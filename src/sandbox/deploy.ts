@@ -70,6 +70,7 @@ export interface SandboxDeployOptions {
   readonly approve?: DeployOptions['approve'];
   readonly gate: () => Promise<VerifySyncResult>;
   readonly afterApply?: DeployOptions['afterApply'];
+  readonly preflight?: DeployOptions['preflight'];
   readonly migrate?: DeployOptions['migrate'];
   /** The mirror to install the provider from. @default - findAwsProviderMirror() */
   readonly mirror?: ProviderMirror | null;
@@ -257,6 +258,7 @@ export async function deploySandbox(options: SandboxDeployOptions): Promise<Sand
     gate: options.gate,
     env,
     ...(options.afterApply ? { afterApply: options.afterApply } : {}),
+    ...(options.preflight ? { preflight: options.preflight } : {}),
     ...(options.exec ? { exec: options.exec } : {}),
   });
   if (result.ok && !result.planOnly && (options.stacks ?? []).length === 0) {

@@ -14,6 +14,7 @@ const {
   CreateDeploymentCommand,
   GetStageCommand,
   UpdateStageCommand,
+  GetAccountCommand,
 } = requireCjs('@aws-sdk/client-api-gateway') as typeof AwsSdkClientApiGatewayModule;
 
 export function create(settings: ClientSettings): ApiGatewayApi & { destroy(): void } {
@@ -28,6 +29,7 @@ export function create(settings: ClientSettings): ApiGatewayApi & { destroy(): v
     createDeployment: (input) => client.send(new CreateDeploymentCommand(input)),
     getStage: (input) => client.send(new GetStageCommand(input)),
     updateStage: (input) => client.send(new UpdateStageCommand(input)),
+    getAccount: (input) => client.send(new GetAccountCommand(input)),
     destroy: () => client.destroy(),
   };
 }

@@ -55,6 +55,8 @@ export function deployErrorLine(result: DeployResult): string {
       const failed = result.gate?.checks.filter((c) => !c.ok).map((c) => c.name) ?? [];
       return `stacks applied, but the verify-sync gate failed (${failed.join(', ')}): the regions are not in sync; fix them and run \`dr verify-sync\``;
     }
+    case 'refused':
+      return `refused before any change: ${(result.refusals ?? []).join('; ')}`;
     case 'cancelled':
       return `cancelled; nothing more was applied (applied so far: ${
         result.stacks

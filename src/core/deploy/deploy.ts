@@ -49,7 +49,7 @@ export interface StackResult {
 }
 
 export type DeployOutcome =
-  'deployed' | 'planned' | 'stack-failed' | 'cancelled' | 'migrations-failed' | 'gate-failed';
+  'deployed' | 'planned' | 'refused' | 'stack-failed' | 'cancelled' | 'migrations-failed' | 'gate-failed';
 
 export interface DeployFailure {
   readonly stack: string;
@@ -77,6 +77,8 @@ export interface DeployResult {
   readonly dependenciesNotSelected: string[];
   readonly stacks: StackResult[];
   readonly failure?: DeployFailure;
+  /** Why the preflight refused (`refused`): nothing was run. */
+  readonly refusals?: string[];
   readonly migrations?: MigrationOutcome;
   readonly gate?: VerifySyncResult;
   readonly ms: number;
@@ -101,6 +103,11 @@ export interface DeployOptions {
    * what Terraform does not hold there); returns its one-line result.
    */
   readonly afterApply?: { readonly label: string; run(): Promise<string> };
+  /**
+   * Before any Terraform call: what in the accounts the apply would break, one line each
+   * (e.g. ./api-gateway-account.ts); any line refuses the run, nothing changed.
+   */
+  readonly preflight?: () => Promise<string[]>;
   readonly reporter?: Reporter;
   readonly exec?: TerraformExec;
   readonly env?: NodeJS.ProcessEnv;
@@ -231,7 +238,8 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   };
 
   let outcome: DeployOutcome | undefined;
-  for (const wave of selection.waves) {
+  const refusals = options.preflight ? await options.preflight() : [];
+  for (const wave of refusals.length > 0 ? [] : selection.waves) {
     if (planOnly) {
       await runWave(wave, ['init', 'plan']);
     } else if (options.approve === 'auto') {
@@ -278,6 +286,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       },
     });
   }
+  if (refusals.length > 0) return done({ outcome: 'refused', refusals });
   if (outcome === 'cancelled') return done({ outcome });
   if (planOnly) return done({ outcome: 'planned' });
 

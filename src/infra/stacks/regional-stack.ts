@@ -422,7 +422,9 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
       kmsKeyArn: key.arn,
       accessLogGroupName: naming.apiAccessLogGroup(region),
       sqsRoleName: naming.role('api-sqs', region),
-      cloudWatchRoleName: naming.role('api-cloudwatch', region),
+      cloudWatchRole: config.apiGateway.accountCloudWatchRoleArn
+        ? { existing: config.apiGateway.accountCloudWatchRoleArn }
+        : naming.role('api-cloudwatch', region),
     });
     queue.allowSendFrom([api.sqsRole.arn]);
 

@@ -124,8 +124,14 @@ export interface OrderApiProps {
   readonly accessLogGroupName: string;
   /** Role API Gateway assumes to send to the queue. */
   readonly sqsRoleName: string;
-  /** Role API Gateway (account-wide, per region) writes its logs with. */
-  readonly cloudWatchRoleName: string;
+  /**
+   * The role API Gateway writes every API's logs with: one account-wide setting per region
+   * (`aws_api_gateway_account`). A string: the name of the role this construct creates
+   * (allowed to write this API's log groups only) and makes the region's setting.
+   * `{ existing }`: the account already names a role there (shared by its other APIs);
+   * it is left as it is, and must be allowed to write this API's log groups.
+   */
+  readonly cloudWatchRole: string | { readonly existing: string };
   /** Who may post orders: `AWS_IAM` (SigV4-signed callers) or `NONE`. @default 'AWS_IAM' */
   readonly ordersAuthorization?: 'AWS_IAM' | 'NONE';
   /** JSON schema (draft 4) of an order. @default DEFAULT_ORDER_SCHEMA */
@@ -331,10 +337,6 @@ export class OrderApi extends Construct {
       dependsOn: [sendMessage, healthIntegration, ...responses],
     });
 
-    const cloudWatchRole = new IamRole(this, 'cloudwatch-role', {
-      name: props.cloudWatchRoleName,
-      assumeRolePolicy: serviceTrustPolicy('apigateway.amazonaws.com', accountId),
-    });
     this.accessLogs = new EncryptedLogGroup(this, 'access-logs', {
       name: props.accessLogGroupName,
       kmsKeyArn: props.kmsKeyArn,
@@ -344,36 +346,10 @@ export class OrderApi extends Construct {
       name: `API-Gateway-Execution-Logs_${apiId}/${props.stageName}`,
       kmsKeyArn: props.kmsKeyArn,
     });
-    const cloudWatchPolicy = new IamRolePolicy(this, 'cloudwatch-role-policy', {
-      role: cloudWatchRole.id,
-      name: 'write-api-logs',
-      policy: policyDocument(
-        [
-          {
-            sid: 'WriteApiLogs',
-            actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-            resources: [
-              this.accessLogs.arn,
-              `${this.accessLogs.arn}:*`,
-              executionLogs.arn,
-              `${executionLogs.arn}:*`,
-            ],
-          },
-          {
-            // DescribeLogGroups is authorized against the account's log-group space, not one group.
-            sid: 'FindLogGroups',
-            actions: ['logs:DescribeLogGroups'],
-            resources: [arn(props.arnContext, 'logs', props.region, 'log-group:*')],
-          },
-        ],
-        'API Gateway CloudWatch role',
-      ),
-    });
-    // Account-wide (per region) setting: API Gateway needs it to write any log.
-    const account = new ApiGatewayAccount(this, 'account', {
-      cloudwatchRoleArn: cloudWatchRole.arn,
-      dependsOn: [cloudWatchPolicy],
-    });
+    const account =
+      typeof props.cloudWatchRole === 'string'
+        ? this.accountCloudWatchRole(props.cloudWatchRole, props, [this.accessLogs.arn, executionLogs.arn])
+        : undefined;
 
     this.stage = new ApiGatewayStage(this, 'stage', {
       restApiId: apiId,
@@ -383,7 +359,7 @@ export class OrderApi extends Construct {
       // Orders must never be answered from a cache, and /health must be live.
       cacheClusterEnabled: false,
       accessLogSettings: { destinationArn: this.accessLogs.arn, format: ACCESS_LOG_FORMAT },
-      dependsOn: [account, executionLogs.logGroup],
+      dependsOn: [...(account ? [account] : []), executionLogs.logGroup],
     });
     new ApiGatewayMethodSettings(this, 'method-settings', {
       restApiId: apiId,
@@ -399,6 +375,42 @@ export class OrderApi extends Construct {
         throttlingRateLimit: rate,
         throttlingBurstLimit: burst,
       },
+    });
+  }
+
+  /**
+   * The region's account-wide API Gateway setting, pointed at a role of ours that may write
+   * `logGroupArns` only. Replaces whatever role the setting named before (see `cloudWatchRole`).
+   */
+  private accountCloudWatchRole(roleName: string, props: OrderApiProps, logGroupArns: string[]) {
+    const accountId = props.arnContext.accountId;
+    const role = new IamRole(this, 'cloudwatch-role', {
+      name: roleName,
+      assumeRolePolicy: serviceTrustPolicy('apigateway.amazonaws.com', accountId),
+    });
+    const policy = new IamRolePolicy(this, 'cloudwatch-role-policy', {
+      role: role.id,
+      name: 'write-api-logs',
+      policy: policyDocument(
+        [
+          {
+            sid: 'WriteApiLogs',
+            actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+            resources: logGroupArns.flatMap((arn) => [arn, `${arn}:*`]),
+          },
+          {
+            // DescribeLogGroups is authorized against the account's log-group space, not one group.
+            sid: 'FindLogGroups',
+            actions: ['logs:DescribeLogGroups'],
+            resources: [arn(props.arnContext, 'logs', props.region, 'log-group:*')],
+          },
+        ],
+        'API Gateway CloudWatch role',
+      ),
+    });
+    return new ApiGatewayAccount(this, 'account', {
+      cloudwatchRoleArn: role.arn,
+      dependsOn: [policy],
     });
   }
 }
