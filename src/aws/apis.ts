@@ -170,6 +170,10 @@ export interface SfnApi {
 export interface IamApi {
   createRole(input: iam.CreateRoleCommandInput): Promise<iam.CreateRoleCommandOutput>;
   getRole(input: iam.GetRoleCommandInput): Promise<iam.GetRoleCommandOutput>;
+  /** The permission check (src/core/checks/permissions.ts): may a DR role make its path's calls? */
+  simulatePrincipalPolicy(
+    input: iam.SimulatePrincipalPolicyCommandInput,
+  ): Promise<iam.SimulatePrincipalPolicyCommandOutput>;
 }
 
 export interface StsApi {
@@ -193,14 +197,24 @@ export interface ApiGatewayApi {
   createDeployment(input: apigw.CreateDeploymentCommandInput): Promise<apigw.CreateDeploymentCommandOutput>;
   getStage(input: apigw.GetStageCommandInput): Promise<apigw.GetStageCommandOutput>;
   updateStage(input: apigw.UpdateStageCommandInput): Promise<apigw.UpdateStageCommandOutput>;
+  /** The region's account-wide settings (its CloudWatch role). */
+  getAccount(input: apigw.GetAccountCommandInput): Promise<apigw.GetAccountCommandOutput>;
 }
 
 export interface RdsDataApi {
   executeStatement(
-  /** The region's account-wide settings (its CloudWatch role). */
-  getAccount(input: apigw.GetAccountCommandInput): Promise<apigw.GetAccountCommandOutput>;
     input: rdsData.ExecuteStatementCommandInput,
   ): Promise<rdsData.ExecuteStatementCommandOutput>;
+  /** Deploy's database step runs each migration file in one transaction (src/core/deploy/data-api-sql.ts). */
+  beginTransaction(
+    input: rdsData.BeginTransactionCommandInput,
+  ): Promise<rdsData.BeginTransactionCommandOutput>;
+  commitTransaction(
+    input: rdsData.CommitTransactionCommandInput,
+  ): Promise<rdsData.CommitTransactionCommandOutput>;
+  rollbackTransaction(
+    input: rdsData.RollbackTransactionCommandInput,
+  ): Promise<rdsData.RollbackTransactionCommandOutput>;
 }
 
 /** Every service the factory builds, by the getter name on `AwsClients`. */

@@ -27,7 +27,7 @@ On a terminal, each wave's plans are shown and you are asked before they are app
 
 With --sandbox the same stacks go into the running sandbox: synthesized under .dr/sandbox/ with a local state, each beside a Terraform override file that points the AWS provider at the emulator (and pins the provider version of a filesystem mirror when this machine has one, e.g. 5.100.0 offline).
 
-Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL URL (e.g. through a tunnel); otherwise, on AWS, the writer region's SSM db-endpoint and the cluster's RDS-managed master secret. Against the sandbox (no database) it is skipped with a note unless a URL is given; --skip-migrations skips it anywhere.`;
+Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL URL (e.g. through a tunnel); otherwise, on AWS, the RDS Data API on the writer region's cluster as the master user (its secret's ARN in that region's SSM db-master-secret-arn): no network path to the private endpoint needed; each migration file runs in one Data API transaction. Then the application users' passwords are set from their secrets. Against the sandbox (no database) it is skipped with a note unless a URL is given; --skip-migrations skips it anywhere.`;
   static override examples = [
     '<%= config.bin %> deploy --plan-only',
     '<%= config.bin %> deploy --auto-approve --json',

@@ -164,6 +164,11 @@ export const configSchema = z
           .default('trading'),
         /** Automated backups kept, days (1–35). @default - 7 */
         backupRetentionDays: z.number().int().min(1).max(35).default(7),
+        /**
+         * Version of the master password the apply generates: raise it to rotate (the next
+         * apply sets a new one on the writer and in the master secret). @default - 1
+         */
+        masterPasswordVersion: z.number().int().min(1).default(1),
       })
       .strict()
       .default({
@@ -171,6 +176,7 @@ export const configSchema = z
         instanceClass: 'db.r6g.large',
         databaseName: 'trading',
         backupRetentionDays: 7,
+        masterPasswordVersion: 1,
       }),
     network: z
       .object({
@@ -196,12 +202,6 @@ export const configSchema = z
       .min(1)
       .optional(),
     /** Tags on every taggable resource, on top of app/environment/managed-by. */
-    tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
-    stateBackend: stateBackendSchema.default({ type: 'local', path: 'terraform-state' }),
-  })
-  .strict()
-  .superRefine((c, ctx) => {
-    if (c.regions.secondary === c.regions.primary) {
     apiGateway: z
       .object({
         /**
@@ -222,6 +222,12 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+    stateBackend: stateBackendSchema.default({ type: 'local', path: 'terraform-state' }),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.regions.secondary === c.regions.primary) {
       ctx.addIssue({
         code: 'custom',
         path: ['regions', 'secondary'],

@@ -12,8 +12,11 @@
  *
  * Files: `NNN_name.sql` in the trade processor's migrations folder, applied in version
  * order, each in its own transaction together with its `schema_migrations` row. An
- * applied file whose text changed is an error (fix forward with a new file). A session
- * advisory lock makes two concurrent deploys take turns.
+ * applied file whose text changed is an error (fix forward with a new file). Two
+ * concurrent deploys take turns on a transaction-scoped advisory lock, taken in each
+ * file's transaction, which then checks again that no one applied the file meanwhile:
+ * no session state is needed, so the runner works through the RDS Data API too (where
+ * statements outside a transaction may run on different sessions).
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -97,18 +100,31 @@ export async function applyMigrations(
   client: SqlClient,
   migrations: readonly Migration[],
 ): Promise<MigrationResult> {
-  await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
-  try {
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+  const inTransaction = async <T>(work: () => Promise<T>): Promise<T> => {
+    await client.query('BEGIN');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+      const result = await work();
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  };
+  await inTransaction(() =>
+    client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version    integer PRIMARY KEY,
       name       text NOT NULL,
       checksum   text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()
-    )`);
+    )`),
+  );
+  const recorded = async () => {
     const { rows } = await client.query<{ version: number; name: string; checksum: string }>(
       'SELECT version, name, checksum FROM schema_migrations ORDER BY version',
     );
-    const done = new Map(rows.map((r) => [r.version, r]));
+    const done = new Map(rows.map((r) => [Number(r.version), r]));
     for (const m of migrations) {
       const row = done.get(m.version);
       if (row && row.checksum !== m.checksum) {
@@ -117,29 +133,35 @@ export async function applyMigrations(
         );
       }
     }
-    const applied: number[] = [];
-    for (const m of migrations) {
-      if (done.has(m.version)) continue;
-      await client.query('BEGIN');
-      try {
+    return done;
+  };
+  const before = await recorded();
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (before.has(m.version)) continue;
+    try {
+      const ran = await inTransaction(async () => {
+        // Under the lock: another deploy may have applied it since the first read.
+        if ((await recorded()).has(m.version)) return false;
         await client.query(m.sql);
         await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
           m.version,
           m.name,
           m.checksum,
         ]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw new MigrationError(
-          `migration ${m.file} failed and was rolled back: ${(error as Error).message}`,
-          { cause: error },
-        );
-      }
-      applied.push(m.version);
+        return true;
+      });
+      if (ran) applied.push(m.version);
+    } catch (error) {
+      if (error instanceof MigrationError) throw error;
+      throw new MigrationError(
+        `migration ${m.file} failed and was rolled back: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
-    return { applied, alreadyApplied: [...done.keys()].sort((a, b) => a - b) };
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => {});
   }
+  const alreadyApplied = [...(await recorded()).keys()].filter((v) => !applied.includes(v));
+  return { applied, alreadyApplied: alreadyApplied.sort((a, b) => a - b) };
 }

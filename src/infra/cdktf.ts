@@ -22,6 +22,7 @@ export const {
   TerraformResource,
   TerraformStack,
   Token,
+  ref,
 } = cdktf;
 
 export type App = Cdktf.App;

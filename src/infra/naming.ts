@@ -88,6 +88,15 @@ export class Naming {
   dbInstance(region: string, index = 1): string {
     return this.regional(region, `orders-db-${index}`);
   }
+  /** The cluster's master user: owns the schema; deploy's migrations run as it (RDS Data API). */
+  static readonly dbMasterUser = 'dr_admin';
+  /**
+   * Secrets Manager secret of the master user, replicated to the secondary region: the
+   * password is generated in the apply and written to it and to the cluster write-only.
+   */
+  dbMasterSecret(): string {
+    return `${this.prefix}/db/${Naming.dbMasterUser}`;
+  }
   /** PostgreSQL user the trade processor (and health check) log in as. */
   static readonly dbAppUser = 'trade_processor';
   /** Secrets Manager secret of the application DB user, replicated to the secondary region. */
@@ -139,6 +148,10 @@ export class Naming {
   /** ARN of the application DB user's secret in that region (the replica in the secondary). */
   ssmDbSecretArn(): string {
     return `${this.ssmRegionalPrefix()}/db-secret-arn`;
+  }
+  /** ARN of the master user's secret in that region (the replica in the secondary). */
+  ssmDbMasterSecretArn(): string {
+    return `${this.ssmRegionalPrefix()}/db-master-secret-arn`;
   }
   /** ARN of the fence writer's secret in that region (the replica in the secondary). */
   ssmDbFenceSecretArn(): string {

@@ -93,7 +93,7 @@ describe('dr deploy (CLI, fake-terraform stand-in, emulator gate)', () => {
 
     // Then exit 0, and the last word is "Deployed" with the gate's count
     assert.equal(out.code, 0, out.stderr);
-    assert.match(out.stdout, /Deployed: 3 stacks applied, verify-sync passed \(12 of 12 checks\)/);
+    assert.match(out.stdout, /Deployed: 3 stacks applied, verify-sync passed \(13 of 13 checks\)/);
     // And each stack ran init, plan -out, apply <planfile> in its own working directory
     const calls = readCalls(record);
     assert.deepEqual(subcommandsByStack(calls), {

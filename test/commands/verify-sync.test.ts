@@ -14,6 +14,7 @@ import type { VerifySyncResult } from '../../src/core/verify-sync.js';
 import { Naming } from '../../src/infra/naming.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { runCli } from '../harness/cli.js';
+import { removeGrant } from '../core/permission-helpers.js';
 
 const { endpoint } = useDeployedPlatform();
 const input = {
@@ -61,18 +62,18 @@ describe('dr verify-sync (CLI)', () => {
     assert.equal(result.code, 0, result.stderr);
     const out = JSON.parse(result.stdout) as VerifySyncResult;
     assert.equal(out.ok, true);
-    assert.equal(out.checks.length, 12);
+    assert.equal(out.checks.length, 13);
     assert.ok(out.checks.every((c) => c.ok && 'observed' in c && 'limit' in c && c.detail));
   });
 
-  it('a failed check: exit 3, and --json still carries all twelve results', async () => {
+  it('a failed check: exit 3, and --json still carries all thirteen results', async () => {
     // Given lag over the 1000 ms limit
     await given(5000);
     const result = await dr(['verify-sync', '--json']);
     assert.equal(result.code, 3, result.stderr);
     const out = JSON.parse(result.stdout) as VerifySyncResult;
     assert.equal(out.ok, false);
-    assert.equal(out.checks.length, 12);
+    assert.equal(out.checks.length, 13);
     assert.deepEqual(
       out.checks.filter((c) => !c.ok).map((c) => [c.name, c.observed, c.limit]),
       [['aurora-replication-lag', 5000, 1000]],
@@ -87,8 +88,34 @@ describe('dr verify-sync (CLI)', () => {
     assert.match(result.stdout, /PASS {2}event-source-mapping-guard/);
     const errors = result.stderr.split('\n').filter((l) => l.startsWith('dr: '));
     assert.deepEqual(errors, [
-      'dr: 1 of 12 sync checks failed (aurora-replication-lag): fix them and run `dr verify-sync` again',
+      'dr: 1 of 13 sync checks failed (aurora-replication-lag): fix them and run `dr verify-sync` again',
     ]);
+  });
+
+  it('a DR role missing one grant of its failover path: exit 3, naming the role, action and resource', async () => {
+    // Given us-east-2's state-machine role without its Data API grant (the fence-database step)
+    await given(100);
+    const role = naming.role('dr-state-machines', 'us-east-2');
+    await removeGrant(endpoint, role, 'dr-cross-region', 'FenceRowDataApi');
+
+    // When verify-sync runs
+    const result = await dr(['verify-sync', '--json']);
+
+    // Then only the permission check fails, naming exactly that call
+    assert.equal(result.code, 3, result.stderr);
+    const out = JSON.parse(result.stdout) as VerifySyncResult;
+    const failed = out.checks.filter((c) => !c.ok);
+    assert.deepEqual(
+      failed.map((c) => [c.name, c.observed]),
+      [['iam-permissions', 1]],
+    );
+    const cluster = `arn:aws:rds:us-east-2:123456789012:cluster:${naming.dbCluster('us-east-2')}`;
+    assert.match(
+      failed[0]?.detail ?? '',
+      new RegExp(
+        `: ${role}: rds-data:ExecuteStatement on ${cluster} \\(implicitDeny; fence-database/ExecuteStatement\\)$`,
+      ),
+    );
   });
 
   it('a region unreachable: exit 5 with one line naming it', async () => {

@@ -18,6 +18,7 @@ import { requireInSync, verifySync } from '../../src/core/verify-sync.js';
 import { Naming } from '../../src/infra/naming.js';
 import { testClient } from '../emulator/client.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
+import { removeGrant } from './permission-helpers.js';
 
 const { endpoint } = useDeployedPlatform();
 const config = configSchema.parse({
@@ -61,10 +62,14 @@ describe('verifySync against the emulator', () => {
     // When every check runs
     const result = await verifySync({ clients, config });
 
-    // Then all twelve pass, with observed values and limits
+    // Then all thirteen pass, with observed values and limits
     assert.deepEqual(failedNames(result), [], JSON.stringify(result.checks.filter((c) => !c.ok)));
     assert.equal(result.ok, true);
-    assert.equal(result.checks.length, 12);
+    assert.equal(result.checks.length, 13);
+    // (the DR roles' policies cover every call of their paths: src/core/checks/permission-paths.ts)
+    const permissions = result.checks.find((c) => c.name === 'iam-permissions');
+    assert.equal(permissions?.status, 'pass', permissions?.detail);
+    assert.match(permissions?.detail ?? '', /\((\d{3,}) simulated\)$/);
     assert.equal(result.activeRegion, E1);
     const lag = result.checks.find((c) => c.name === 'aurora-replication-lag');
     assert.deepEqual([lag?.observed, lag?.limit, lag?.region], [200, 1000, E2]);
@@ -169,7 +174,7 @@ describe('verifySync against the emulator', () => {
     const result = await verifySync({ clients, config });
     assert.deepEqual(failedNames(result), ['event-source-mapping-guard']);
     assert.match(
-      result.checks.at(-1)?.detail ?? '',
+      result.checks.find((c) => c.name === 'event-source-mapping-guard')?.detail ?? '',
       /split brain: mappings enabled in us-east-1 and us-east-2/,
     );
   });
@@ -204,6 +209,27 @@ describe('verifySync against the emulator', () => {
       assert.equal(canary?.observed, null);
       assert.match(canary?.detail ?? '', /written in us-east-1 did not appear in us-east-2 within 2000 ms/);
     }
+  });
+
+  it("a grant missing from the readiness function's role fails the permission check alone, naming it", async () => {
+    // Given us-east-1's readiness-check role without the grant to write its report
+    await putLag(200);
+    const role = naming.role('readiness-check-exec', E1);
+    await removeGrant(endpoint, role, 'execution', 'RecordReadiness');
+
+    // When checked
+    const result = await verifySync({ clients, config });
+
+    // Then iam-permissions fails with exactly that role, action and resource
+    assert.deepEqual(failedNames(result), ['iam-permissions']);
+    const check = result.checks.find((c) => c.name === 'iam-permissions');
+    assert.equal(check?.observed, 1);
+    assert.match(
+      check?.detail ?? '',
+      new RegExp(
+        `would be denied: ${role}: s3:PutObject on arn:aws:s3:::${naming.bucket(E1, 'audit-logs')}/readiness/${E1}/readiness-probe.json \\(implicitDeny; readiness record\\)$`,
+      ),
+    );
   });
 
   it('a region in an outage throws RegionUnreachableError (exit 5), and no canary stays in the live region', async () => {

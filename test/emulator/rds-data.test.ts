@@ -2,13 +2,26 @@
  * RDS Data API ExecuteStatement in the emulator: for a DB cluster mapped to a PostgreSQL
  * (`mapDataApi`), the SQL really runs there and the answer has the Data API's shape;
  * a global-cluster member that is not the writer refuses writes; the outage switch cuts
- * the call; a Step Functions aws-sdk:rdsdata task goes through the same path.
+ * the call; a Step Functions aws-sdk:rdsdata task goes through the same path;
+ * BeginTransaction/CommitTransaction/RollbackTransaction; the cluster's master user.
  * Needs the harness's PostgreSQL (test/fixtures/postgres-service.ts).
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { CreateDBClusterCommand, RDSClient, SwitchoverGlobalClusterCommand } from '@aws-sdk/client-rds';
-import { ExecuteStatementCommand, RDSDataClient, type SqlParameter } from '@aws-sdk/client-rds-data';
+import {
+  CreateDBClusterCommand,
+  ModifyDBClusterCommand,
+  RDSClient,
+  SwitchoverGlobalClusterCommand,
+} from '@aws-sdk/client-rds';
+import {
+  BeginTransactionCommand,
+  CommitTransactionCommand,
+  ExecuteStatementCommand,
+  RDSDataClient,
+  RollbackTransactionCommand,
+  type SqlParameter,
+} from '@aws-sdk/client-rds-data';
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
@@ -20,6 +33,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import pg from 'pg';
 import { configureEmulator, mapDataApi, setOutage } from '../../src/sandbox/emulator.js';
 import { freshDatabase } from '../fixtures/postgres-db.js';
+import { scramVerifier } from '../../src/core/db-credentials.js';
 import { testClient, useEmulator } from './client.js';
 import { GLOBAL, givenGlobalCluster } from './global-cluster.js';
 
@@ -633,3 +647,92 @@ async function finished(sfn: SFNClient, executionArn: string): Promise<DescribeE
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** True when `role`'s stored SCRAM verifier is the one for `password`. */
+async function storedPasswordIs(role: string, password: string): Promise<boolean> {
+  const { rows } = await db.query<{ p: string }>(
+    'SELECT rolpassword AS p FROM pg_authid WHERE rolname = $1',
+    [role],
+  );
+  const match = /^SCRAM-SHA-256\$(\d+):([^$]+)\$/.exec(rows[0]?.p ?? '');
+  if (!match) return false;
+  return scramVerifier(password, Buffer.from(match[2] as string, 'base64'), Number(match[1])) === rows[0]?.p;
+}
+
+describe('emulator: RDS Data API transactions and the master user', () => {
+  const data = () => testClient(RDSDataClient, 'us-east-1');
+  const run = (resourceArn: string, secretArn: string, sql: string, transactionId?: string) =>
+    data().send(
+      new ExecuteStatementCommand({
+        resourceArn,
+        secretArn,
+        database: 'emulator_rds_data',
+        sql,
+        formatRecordsAs: 'JSON',
+        ...(transactionId ? { transactionId } : {}),
+      }),
+    );
+
+  it('runs the statements of a transaction in one session: committed they stay, rolled back they are gone', async () => {
+    // Given a mapped cluster and a table
+    const arn = await givenStandaloneCluster();
+    await mapDataApi(endpoint, arn, dbUrl);
+    await db.query('DROP TABLE IF EXISTS tx_rows');
+    await db.query('CREATE TABLE tx_rows (v text)');
+
+    // When one transaction inserts and commits, another inserts and rolls back
+    const begin = () =>
+      data().send(
+        new BeginTransactionCommand({ resourceArn: arn, secretArn: SECRET, database: 'emulator_rds_data' }),
+      );
+    const kept = (await begin()).transactionId!;
+    await run(arn, SECRET, "INSERT INTO tx_rows VALUES ('kept')", kept);
+    // (not visible outside the transaction before its commit)
+    assert.deepEqual((await db.query('SELECT v FROM tx_rows')).rows, []);
+    const committed = await data().send(
+      new CommitTransactionCommand({ resourceArn: arn, secretArn: SECRET, transactionId: kept }),
+    );
+    const dropped = (await begin()).transactionId!;
+    await run(arn, SECRET, "INSERT INTO tx_rows VALUES ('dropped')", dropped);
+    const rolledBack = await data().send(
+      new RollbackTransactionCommand({ resourceArn: arn, secretArn: SECRET, transactionId: dropped }),
+    );
+
+    // Then only the committed row is there, and each end answered as the Data API does
+    assert.equal(committed.transactionStatus, 'Transaction Committed');
+    assert.equal(rolledBack.transactionStatus, 'Rollback Complete');
+    assert.deepEqual((await db.query('SELECT v FROM tx_rows')).rows, [{ v: 'kept' }]);
+    // And an ended transaction is not found
+    await assert.rejects(() => run(arn, SECRET, 'SELECT 1', kept), { name: 'TransactionNotFoundException' });
+  });
+
+  it("creates the cluster's master user with its MasterUserPassword, and a new password replaces it", async () => {
+    // Given a cluster created with master `trading` / not-a-secret-1, mapped to the database
+    const arn = await givenStandaloneCluster();
+    await mapDataApi(endpoint, arn, dbUrl);
+    const master = await givenSecret('trading-master', 'trading', 'not-a-secret-1');
+
+    // When a statement runs with the master secret
+    const who = await run(arn, master, 'SELECT current_user AS u');
+    // Then it runs as the master user, whose stored password is the cluster's
+    assert.deepEqual(JSON.parse(who.formattedRecords ?? '[]'), [{ u: 'trading' }]);
+    assert.equal(await storedPasswordIs('trading', 'not-a-secret-1'), true);
+
+    // When the cluster's master password is changed
+    await testClient(RDSClient, 'us-east-1').send(
+      new ModifyDBClusterCommand({
+        DBClusterIdentifier: 'trading-us-east-1',
+        MasterUserPassword: 'not-a-secret-3',
+        ApplyImmediately: true,
+      }),
+    );
+    // Then statements with a secret holding the new password run as the master user, and the
+    // role's stored password is the new one (the test server trusts local logins, so the
+    // check is on the SCRAM verifier PostgreSQL stores)
+    const renewed = await givenSecret('trading-master-2', 'trading', 'not-a-secret-3');
+    const again = await run(arn, renewed, 'SELECT current_user AS u');
+    assert.deepEqual(JSON.parse(again.formattedRecords ?? '[]'), [{ u: 'trading' }]);
+    assert.equal(await storedPasswordIs('trading', 'not-a-secret-3'), true);
+    assert.equal(await storedPasswordIs('trading', 'not-a-secret-1'), false);
+  });
+});

@@ -4,7 +4,7 @@ import { Testing } from 'cdktf';
 import { RdsGlobalCluster } from '@cdktf/provider-aws/lib/rds-global-cluster/index.js';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table/index.js';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter/index.js';
-import { resourcesOf } from './synth-helpers.js';
+import { resourcesOf, type TfJson } from './synth-helpers.js';
 import { regionalSource, synthApp } from './global-fixture.js';
 
 describe('global stack: data that spans regions', () => {
@@ -50,22 +50,69 @@ describe('global stack: data that spans regions', () => {
     assert.equal(Object.values(instances).filter((i) => i.provider === 'aws.secondary').length, 1);
   });
 
-  it('lets RDS manage the master password: no master_password in any stack', () => {
+  it('gives the writer a generated master password, write-only, from a replicated secret: none in any stack', () => {
     // Given the default platform / When synthesized
     const app = synthApp();
-    // Then the writer has a managed master secret under the primary key, the reader no credentials
-    const clusters = Object.values(resourcesOf(app.json.global, 'aws_rds_cluster'));
+    const g = app.json.global as TfJson & {
+      ephemeral?: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    const clusters = Object.values(resourcesOf(g, 'aws_rds_cluster'));
     const writer = clusters.find((c) => c.provider === 'aws');
     const reader = clusters.find((c) => c.provider === 'aws.secondary');
-    assert.equal(writer?.manage_master_user_password, true);
-    assert.equal(regionalSource(app, writer?.master_user_secret_kms_key_id)?.stack, 'primary');
+    // Then no member asks RDS to manage its password (AWS refuses it in a global database)
+    for (const member of clusters) assert.equal(member.manage_master_user_password, undefined);
+    // ...the writer's password is write-only, generated in the apply (an ephemeral resource)
+    const generated = Object.entries(g.ephemeral?.aws_secretsmanager_random_password ?? {});
+    assert.equal(generated.length, 1);
+    const [passwordId, password] = generated[0] as [string, Record<string, unknown>];
+    assert.equal(password.provider, 'aws');
+    assert.equal(password.exclude_punctuation, true);
+    const reference = `ephemeral.aws_secretsmanager_random_password.${passwordId}.random_password`;
+    assert.equal(writer?.master_username, 'dr_admin');
+    assert.equal(writer?.master_password_wo, `\${${reference}}`);
+    assert.equal(writer?.master_password_wo_version, 1);
+    assert.equal(writer?.master_password, undefined);
     assert.equal(reader?.master_username, undefined);
-    // ...and no stack's JSON holds a password attribute or a secret value
-    for (const [stack, raw] of Object.entries(app.raw)) {
-      assert.doesNotMatch(raw, /"master_password(_wo)?"/, `${stack} has a master password`);
-      assert.doesNotMatch(raw, /"secret_string"/, `${stack} has a secret value`);
+    assert.equal(reader?.master_password_wo, undefined);
+    // ...and the same value goes write-only into the master secret, {username, password} as the Data API reads it
+    const versions = Object.values(resourcesOf(g, 'aws_secretsmanager_secret_version'));
+    assert.equal(versions.length, 1);
+    const version = versions[0] as Record<string, unknown>;
+    assert.equal(version.secret_string, undefined);
+    assert.equal(version.secret_string_wo_version, 1);
+    assert.match(String(version.secret_string_wo), /jsonencode/);
+    assert.ok(String(version.secret_string_wo).includes(reference));
+    assert.ok(String(version.secret_string_wo).includes('dr_admin'));
+    // ...a secret replicated to us-east-2, whose ARN each region publishes in SSM
+    const secrets = resourcesOf(g, 'aws_secretsmanager_secret');
+    const master = Object.entries(secrets).find(([, s]) => s.name === 'trading-prod/db/dr_admin');
+    assert.ok(master, 'a master secret named by the naming module');
+    assert.equal(version.secret_id, `\${aws_secretsmanager_secret.${master[0]}.id}`);
+    assert.equal((master[1].replica as { region: string }[])[0]?.region, 'us-east-2');
+    for (const provider of ['aws', 'aws.secondary']) {
+      assert.ok(
+        Testing.toHaveResourceWithProperties(app.raw.global, SsmParameter.tfResourceType, {
+          provider,
+          name: '/trading-prod/regional/db-master-secret-arn',
+          type: 'SecureString',
+        }),
+        `master secret ARN parameter in ${provider}`,
+      );
     }
-    assert.equal(Object.keys(resourcesOf(app.json.global, 'aws_secretsmanager_secret_version')).length, 0);
+    // ...and no stack's JSON holds a password or a secret value in a stored attribute
+    for (const [stack, raw] of Object.entries(app.raw)) {
+      assert.doesNotMatch(raw, /"master_password"/, `${stack} has a master password`);
+      assert.doesNotMatch(raw, /"secret_string"/, `${stack} has a secret value`);
+      assert.doesNotMatch(raw, /"manage_master_user_password"/, `${stack} asks RDS to manage the password`);
+      for (const [key, value] of Object.entries(JSON.parse(raw) as Record<string, unknown>)) {
+        if (key === 'ephemeral') continue;
+        assert.doesNotMatch(
+          JSON.stringify(value),
+          /"(master_password_wo|secret_string_wo)":"(?!\$\{)/,
+          stack,
+        );
+      }
+    }
   });
 
   it('replicates the application DB secret to us-east-2 and publishes each region its endpoint and secret', () => {

@@ -91,6 +91,12 @@ const CALLS: Record<string, { readonly policy: Statement[]; readonly calls: read
       { method: 'listEventSourceMappings', action: 'lambda:ListEventSourceMappings', resource: '*' },
       { method: 'getMetricData', action: 'cloudwatch:GetMetricData', resource: '*' },
       { method: 'getHealthCheckStatus', action: 'route53:GetHealthCheckStatus' },
+      {
+        // the iam-permissions check (src/core/checks/permissions.ts), on each DR role
+        method: 'simulatePrincipalPolicy',
+        action: 'iam:SimulatePrincipalPolicy',
+        resource: `arn:aws:iam::123456789012:role/${naming.role('operator')}`,
+      },
       { method: 'listHostedZonesByName', action: 'route53:ListHostedZonesByName', resource: '*' },
       { method: 'listHealthChecks', action: 'route53:ListHealthChecks', resource: '*' },
       {

@@ -17,6 +17,7 @@ import { lambdaRuntime } from '../../src/lambdas/shared/runtime.js';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { testClient } from '../emulator/client.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
+import { removeGrant } from '../core/permission-helpers.js';
 
 const { endpoint } = useDeployedPlatform();
 const config = configSchema.parse({
@@ -63,9 +64,10 @@ describe('readiness-check against the emulator', () => {
     // When the readiness check runs in us-east-2
     const outcome = await checkReadiness(readinessDeps(runtime, clients));
 
-    // Then it is ready, having run the twelve verify-sync checks
+    // Then it is ready, having run the thirteen verify-sync checks, the DR roles' permissions among them
     assert.equal(outcome.ready, true, JSON.stringify(outcome.reasons));
-    assert.equal(outcome.checks?.length, 12);
+    assert.equal(outcome.checks?.length, 13);
+    assert.equal(outcome.checks?.find((c) => c.name === 'iam-permissions')?.status, 'pass');
     // And dr status reads the published result
     const status = await collectStatus({ clients, config });
     assert.deepEqual(
@@ -78,7 +80,7 @@ describe('readiness-check against the emulator', () => {
     // And one datum per check was published
     const perCheck = await readLatest(
       clients.cloudwatch(REGION),
-      ['ssm-parameters-equal', 'event-source-mapping-guard'].map((check, i) => ({
+      ['ssm-parameters-equal', 'event-source-mapping-guard', 'iam-permissions'].map((check, i) => ({
         id: `c${i}`,
         namespace: naming.metricsNamespace(),
         metricName: CHECK_METRIC,
@@ -87,7 +89,7 @@ describe('readiness-check against the emulator', () => {
       })),
       600,
     );
-    assert.deepEqual([perCheck.c0?.value, perCheck.c1?.value], [1, 1]);
+    assert.deepEqual([perCheck.c0?.value, perCheck.c1?.value, perCheck.c2?.value], [1, 1, 1]);
     // And the report is in the region's audit-log bucket
     const s3 = testClient(S3Client, REGION, { endpoint });
     const bucket = naming.bucket(REGION, 'audit-logs');
@@ -100,10 +102,14 @@ describe('readiness-check against the emulator', () => {
     );
     const report = JSON.parse((await body.Body?.transformToString()) ?? '{}') as {
       ready: boolean;
-      checks: unknown[];
+      checks: Array<{ name: string; status: string }>;
     };
     assert.equal(report.ready, true);
-    assert.equal(report.checks.length, 12);
+    assert.equal(report.checks.length, 13);
+    assert.deepEqual(
+      report.checks.filter((c) => c.name === 'iam-permissions').map((c) => c.status),
+      ['pass'],
+    );
   });
 
   it('lag over the limit the stacks wrote into SSM: not ready, 0 published, the reason named', async () => {
@@ -117,5 +123,43 @@ describe('readiness-check against the emulator', () => {
     );
     const status = await collectStatus({ clients, config });
     assert.equal(status.readiness[1]?.ready, false);
+  });
+
+  it('a grant missing from a DR role of the other region: not ready, the gap named, iam-permissions 0 published', async () => {
+    // Given us-east-1's state-machine role without its Data API grant (the fence-database step)
+    await putLag(100);
+    const role = naming.role('dr-state-machines', 'us-east-1');
+    await removeGrant(endpoint, role, 'dr-cross-region', 'FenceRowDataApi');
+
+    // When the readiness check runs in us-east-2
+    const outcome = await checkReadiness(readinessDeps(runtime, clients));
+
+    // Then it is not ready, for that call only
+    assert.equal(outcome.ready, false);
+    assert.deepEqual(
+      outcome.reasons?.map((r) => r.split(':')[0]),
+      ['iam-permissions'],
+    );
+    assert.match(
+      outcome.reasons?.[0] ?? '',
+      new RegExp(
+        `${role}: rds-data:ExecuteStatement on arn:aws:rds:us-east-1:\\d+:cluster:${naming.dbCluster('us-east-1')} \\(implicitDeny`,
+      ),
+    );
+    // And the per-check datum says so
+    const datum = await readLatest(
+      clients.cloudwatch(REGION),
+      [
+        {
+          id: 'p',
+          namespace: naming.metricsNamespace(),
+          metricName: CHECK_METRIC,
+          dimensions: { Region: REGION, Check: 'iam-permissions' },
+          stat: 'Minimum' as const,
+        },
+      ],
+      600,
+    );
+    assert.equal(datum.p?.value, 0);
   });
 });

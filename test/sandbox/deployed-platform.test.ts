@@ -63,7 +63,7 @@ describe('the sandbox: the synthesized stacks, applied by Terraform', () => {
     }
     // And the verify-sync gate passed every check
     assert.equal(deploy.gate?.failed, 0);
-    assert.equal(deploy.gate?.passed, 12);
+    assert.equal(deploy.gate?.passed, 13);
   });
 
   it('holds every synthesized resource in its Terraform state', async () => {
@@ -122,6 +122,29 @@ print(json.dumps(out))
     // And the platform's roles carry inline policies (the hand-made copy had none)
     assert.ok((seen.iam?.roles ?? 0) >= 20, `${seen.iam?.roles} roles`);
     assert.ok((seen.iam?.inlinePolicies ?? 0) >= 25, `${seen.iam?.inlinePolicies} inline policies`);
+  });
+
+  it('generated the master password in the apply: in the master secret and its replica, nowhere in any state', async () => {
+    // Given the deployed platform / When the master secret is read in both regions
+    const secret = await boto3<Record<string, string>>(`
+import boto3, json
+out = {}
+for region in ("us-east-1", "us-east-2"):
+    sm = boto3.client("secretsmanager", endpoint_url=ENDPOINT, region_name=region, aws_access_key_id="test", aws_secret_access_key="test")
+    out[region] = sm.get_secret_value(SecretId="trading-prod/db/dr_admin")["SecretString"]
+print(json.dumps(out))
+`);
+    // Then it holds the master user and a generated password, the same in the replica
+    const value = JSON.parse(secret['us-east-1'] ?? '{}') as { username?: string; password?: string };
+    assert.equal(value.username, 'dr_admin');
+    assert.ok((value.password ?? '').length >= 32, 'a generated password');
+    assert.equal(secret['us-east-2'], secret['us-east-1']);
+    // And no stack's Terraform state holds it (write-only arguments are never stored)
+    const stateDir = join(sandbox.dir, '.dr', 'sandbox', 'terraform-state');
+    for (const file of await readdir(stateDir)) {
+      const text = await readFile(join(stateDir, file), 'utf8');
+      assert.ok(!text.includes(value.password as string), `${file} holds the master password`);
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import type { IamApi } from '../apis.js';
 import { sdkConfig, type ClientSettings } from '../sdk-config.js';
 import { requireCjs } from '../cjs.js';
 
-const { IAMClient, CreateRoleCommand, GetRoleCommand } = requireCjs(
+const { IAMClient, CreateRoleCommand, GetRoleCommand, SimulatePrincipalPolicyCommand } = requireCjs(
   '@aws-sdk/client-iam',
 ) as typeof AwsSdkClientIamModule;
 
@@ -12,6 +12,7 @@ export function create(settings: ClientSettings): IamApi & { destroy(): void } {
   return {
     createRole: (input) => client.send(new CreateRoleCommand(input)),
     getRole: (input) => client.send(new GetRoleCommand(input)),
+    simulatePrincipalPolicy: (input) => client.send(new SimulatePrincipalPolicyCommand(input)),
     destroy: () => client.destroy(),
   };
 }

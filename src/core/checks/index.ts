@@ -32,6 +32,7 @@ import {
 } from './evaluate.js';
 import { readLatest, type Datapoint } from './metrics.js';
 import { settle, UnreachableRegions, valueOf, type Outcome, type Unreachable } from './outcome.js';
+import { evaluatePermissions, readPermissions } from './permissions.js';
 import {
   readAlarms,
   readCluster,
@@ -143,6 +144,18 @@ export async function runSyncChecks(options: SyncCheckOptions): Promise<SyncChec
     ),
   );
   const mappings = perRegion((r) => readMappings(clients.lambda(r), naming.lambda(r, 'trade-processor')));
+  // IAM policy simulation of every DR role's path calls (needs the regional parameters' ids).
+  const permissions = s(
+    allOf(parameters).then((read) =>
+      readPermissions(
+        clients,
+        naming,
+        Object.fromEntries(
+          Object.entries(read).map(([r, o]) => [r, valueOf(o as Outcome<Record<string, string>>)]),
+        ),
+      ),
+    ),
+  );
 
   // ---- level 2: S3 pending operations per rule (needs the rule ids) --------------------
   // A bucket whose rules could not be read leaves its pending operations unknown.
@@ -274,10 +287,11 @@ export async function runSyncChecks(options: SyncCheckOptions): Promise<SyncChec
     allOf(mappings),
   ]);
   step.update('canaries');
-  const [pendingViews, { active, limits }, [dynamoResult, s3Result]] = await Promise.all([
+  const [pendingViews, { active, limits }, [dynamoResult, s3Result], permissionsView] = await Promise.all([
     pending,
     resolved,
     canaries,
+    permissions,
   ]);
   // Missing or expired credentials: no check could be evaluated (CredentialsError, exit 6).
   unreachable.throwIfCredentials();
@@ -299,6 +313,7 @@ export async function runSyncChecks(options: SyncCheckOptions): Promise<SyncChec
     evaluateParametersEqual(params, regions, naming.ssmRegionalPrefix()),
     evaluateAlarmsEqual(alarmViews, regions),
     evaluateMappingGuard(mappingViews, regions, active.region),
+    evaluatePermissions(permissionsView),
   ];
   const failed = checks.filter((c) => c.status === 'fail').length;
   const unknown = checks.filter((c) => c.status === 'unknown').length;

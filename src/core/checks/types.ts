@@ -18,6 +18,7 @@ export const CHECK_NAMES = [
   'ssm-parameters-equal',
   'alarm-definitions-equal',
   'event-source-mapping-guard',
+  'iam-permissions',
 ] as const;
 
 export type CheckName = (typeof CHECK_NAMES)[number];

@@ -6,11 +6,12 @@
  * Where the connection comes from:
  * - `--database-url` / `DR_DATABASE_URL`: a PostgreSQL URL, e.g. through a tunnel to the
  *   writer (Aurora lives in private subnets) or a local PostgreSQL in the sandbox;
- * - otherwise, on AWS: host and port from the writer region's SSM `db-endpoint`, and the
- *   cluster's RDS-managed master secret (DDL needs the owner, not the DML-only
- *   application user), TLS verified (set NODE_EXTRA_CA_CERTS to the RDS CA bundle);
- * - against an emulator (sandbox, `DR_ENDPOINT`) without a URL: skipped, with a note:
- *   the sandbox has no database;
+ * - otherwise (AWS, or an emulator whose Data API is mapped to a database): the RDS Data
+ *   API on the writer region's cluster, the way the rest of `dr` reaches the database (no
+ *   network path to the private endpoint needed), as the user of the master secret whose
+ *   ARN that region publishes in SSM `db-master-secret-arn` (DDL needs the schema's owner,
+ *   not the DML-only application user). Each migration file runs in one Data API
+ *   transaction, statement by statement (src/core/deploy/data-api-sql.ts);
  * - `--skip-migrations`: skipped, with a note.
  *
  * Then the login roles' passwords are set from their Secrets Manager secrets (a secret
@@ -24,6 +25,7 @@ import type { AwsClients } from '../../aws/clients.js';
 import type { Naming } from '../../infra/naming.js';
 import { seedFence, readFence, type FenceRow } from '../db-fence.js';
 import { applyMigrations, loadMigrations, type Migration, type SqlClient } from '../db-migrations.js';
+import { DataApiSqlClient } from './data-api-sql.js';
 
 export interface DbConnection extends SqlClient {
   end(): Promise<void>;
@@ -104,7 +106,32 @@ export async function readWriter(
   );
 }
 
-/** The writer on AWS: SSM `db-endpoint` of its region, and the cluster's RDS-managed master secret. */
+/**
+ * The region of the global database's writer cluster, as RDS says (asked in `ask`);
+ * undefined when RDS cannot say (a region that does not answer, no writer member).
+ */
+export async function writerClusterRegion(
+  clients: AwsClients,
+  naming: Naming,
+  ask: string,
+): Promise<string | undefined> {
+  try {
+    const out = await clients
+      .rds(ask)
+      .describeGlobalClusters({ GlobalClusterIdentifier: naming.globalCluster() });
+    const arn = out.GlobalClusters?.[0]?.GlobalClusterMembers?.find((m) => m.IsWriter)?.DBClusterArn;
+    // arn:<partition>:rds:<region>:<account>:cluster:<id>
+    return arn?.split(':')[3] || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The writer through the RDS Data API: its region's cluster (by name), as the user of the
+ * master secret named by that region's SSM `db-master-secret-arn` (the replica's ARN in
+ * the secondary, so a promoted secondary needs nothing from us-east-1).
+ */
 export function awsTarget(options: {
   readonly clients: AwsClients;
   readonly naming: Naming;
@@ -113,31 +140,31 @@ export function awsTarget(options: {
   const { clients, naming } = options;
   return {
     kind: 'run',
-    describe: `the writer's SSM ${naming.ssmDbEndpoint()} with the cluster's master secret`,
-    connect: async (writer) => {
-      const endpointParam = await clients
+    describe: `the RDS Data API on the writer cluster, as the master secret's user (SSM ${naming.ssmDbMasterSecretArn()})`,
+    connect: async (fenceWriter) => {
+      // The Data API takes writes on the global database's writer cluster only. The fence
+      // names it too, except while a failover is stopped half-way (a killed CLI or drill):
+      // then RDS's own answer decides where the statements can run.
+      const writer = (await writerClusterRegion(clients, naming, fenceWriter)) ?? fenceWriter;
+      const secretParam = await clients
         .ssm(writer)
-        .getParameter({ Name: naming.ssmDbEndpoint(), WithDecryption: true });
-      const endpoint = endpointParam.Parameter?.Value;
-      if (!endpoint) throw new Error(`SSM ${naming.ssmDbEndpoint()} in ${writer} is empty`);
-      const clusters = await clients.rds(writer).describeDBClusters({
-        DBClusterIdentifier: naming.dbCluster(writer),
-      });
-      const secretArn = clusters.DBClusters?.[0]?.MasterUserSecret?.SecretArn;
-      if (!secretArn) throw new Error(`cluster ${naming.dbCluster(writer)} has no RDS-managed master secret`);
-      const secret = await clients.secretsManager(writer).getSecretValue({ SecretId: secretArn });
-      const { username, password } = JSON.parse(secret.SecretString ?? '{}') as {
-        username?: string;
-        password?: string;
-      };
-      const [host, port] = endpoint.split(':');
-      return pgConnect({
-        host,
-        port: Number(port ?? 5432),
-        user: username,
-        password,
+        .getParameter({ Name: naming.ssmDbMasterSecretArn(), WithDecryption: true })
+        .catch((error: Error) => {
+          throw new Error(
+            `cannot read SSM ${naming.ssmDbMasterSecretArn()} in ${writer} (the master secret's ARN, written by the global stack): ${error.message}`,
+          );
+        });
+      const secretArn = secretParam.Parameter?.Value;
+      if (!secretArn) throw new Error(`SSM ${naming.ssmDbMasterSecretArn()} in ${writer} is empty`);
+      const clusters = await clients
+        .rds(writer)
+        .describeDBClusters({ DBClusterIdentifier: naming.dbCluster(writer) });
+      const resourceArn = clusters.DBClusters?.[0]?.DBClusterArn;
+      if (!resourceArn) throw new Error(`cluster ${naming.dbCluster(writer)} not found in ${writer}`);
+      return new DataApiSqlClient(clients.rdsData(writer), {
+        resourceArn,
+        secretArn,
         database: options.database,
-        ssl: { rejectUnauthorized: true },
       });
     },
   };

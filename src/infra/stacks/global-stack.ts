@@ -75,6 +75,8 @@ export class GlobalStack extends TerraformStack {
   readonly failoverRecords: Readonly<Record<RegionRole, HealthCheckedRecord>>;
   readonly database: AuroraGlobalDatabase;
   readonly dbSecret: ReplicatedSecret;
+  /** The master user's credentials (deploy's migrations run as it). */
+  readonly dbMasterSecret: ReplicatedSecret;
   readonly dbFenceSecret: ReplicatedSecret;
   readonly sessionsTable: GlobalTable;
   readonly leaseTable: GlobalTable;
@@ -184,12 +186,27 @@ export class GlobalStack extends TerraformStack {
       dbSubnetGroupName: region[role].dbSubnetGroupName,
       securityGroupIds: [region[role].dbSecurityGroupId],
     });
+    // The master user's credentials: generated in the apply and written (write-only) to
+    // this secret by the database construct; the replica serves a promoted secondary.
+    this.dbMasterSecret = new ReplicatedSecret(this, 'db-master-secret', {
+      provider: this.primaryProvider,
+      name: naming.dbMasterSecret(),
+      description: `Master user ${Naming.dbMasterUser} of the orders database; its value is generated in the apply, write-only`,
+      region: props.primary.region,
+      kmsKeyArn: props.primary.kmsKeyArn,
+      replicaRegion: props.secondary.region,
+      replicaKmsKeyArn: props.secondary.kmsKeyArn,
+    });
+    const masterSecretArn = { primary: this.dbMasterSecret.arn, secondary: this.dbMasterSecret.replicaArn };
     this.database = new AuroraGlobalDatabase(this, 'database', {
       globalClusterIdentifier: naming.globalCluster(),
+      masterUsername: Naming.dbMasterUser,
+      masterSecretId: this.dbMasterSecret.secret.id,
       engineVersion: config.database.engineVersion,
       databaseName: config.database.databaseName,
       instanceClass: config.database.instanceClass,
       backupRetentionDays: config.database.backupRetentionDays,
+      masterPasswordVersion: config.database.masterPasswordVersion,
       monitoringRoleName: naming.role('rds-monitoring'),
       primary: member('primary'),
       secondary: member('secondary'),
@@ -241,6 +258,7 @@ export class GlobalStack extends TerraformStack {
         clusterResourceId: clusters[role].clusterResourceId,
         secretArn: secretArn[role],
         fenceSecret: { parameterName: naming.ssmDbFenceSecretArn(), arn: fenceSecretArn[role] },
+        masterSecret: { parameterName: naming.ssmDbMasterSecretArn(), arn: masterSecretArn[role] },
         kmsKeyArn: r.kmsKeyArn,
         dbUser: Naming.dbAppUser,
         roles: {
@@ -350,6 +368,18 @@ export class GlobalStack extends TerraformStack {
       healthCheckArns: ROLES.map((role) => failoverRecords[role].healthCheck.arn),
       hostedZoneArn: `arn:${arnContext.partition}:route53:::hostedzone/${zoneId}`,
       autoFailoverParameterName: naming.ssmShared('auto-failover'),
+      // The roles the iam-permissions check simulates (the operator's SimulateDrRoles grant).
+      simulatedRoleArns: [
+        `arn:${arnContext.partition}:iam::${arnContext.accountId}:role/${naming.role('operator')}`,
+        ...ROLES.flatMap((role) =>
+          [
+            region[role].stateMachineRoleName,
+            ...(['failover-watchdog', 'readiness-check', 'trade-processor'] as const).map(
+              (fn) => region[role].functions[fn].roleName,
+            ),
+          ].map((name) => `arn:${arnContext.partition}:iam::${arnContext.accountId}:role/${name}`),
+        ),
+      ],
       regions: [targets('primary'), targets('secondary')],
     };
     new RolePolicy(this, 'state-machine-policy', {

@@ -329,6 +329,25 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
           resources: ['*'],
           condition: { StringEquals: { 'cloudwatch:namespace': naming.metricsNamespace() } },
         },
+        {
+          // SimulatePrincipalPolicy: the iam-permissions check (src/core/checks/permissions.ts)
+          // asks IAM whether each DR role may make its failover and failback calls. IAM role
+          // ARNs carry no region; the names are the stacks' (operator; per region the state
+          // machines', the watchdog's, this function's and the trade processor's).
+          sid: 'SimulateDrRoles',
+          actions: ['iam:SimulatePrincipalPolicy'],
+          resources: [
+            `arn:${ctx.partition}:iam::${accountId}:role/${naming.role('operator')}`,
+            ...both.flatMap((r) =>
+              [
+                naming.role('dr-state-machines', r),
+                ...(['failover-watchdog', 'readiness-check', 'trade-processor'] as const).map((fn) =>
+                  naming.role(`${fn}-exec`, r),
+                ),
+              ].map((name) => `arn:${ctx.partition}:iam::${accountId}:role/${name}`),
+            ),
+          ],
+        },
       ],
       // Own region only. The machine and the bus are created after the functions (the
       // alarms need the function names), so their ARNs are built from their names here.

@@ -1,8 +1,9 @@
 /**
  * `dr drill --sandbox`: everything the drill needs on a laptop, started here and stopped
  * again — the sandbox (only when none runs; one that was running is left running), a
- * throw-away PostgreSQL for the in-process trade processor (migrations applied, fence
- * row seeded from SSM), the in-process platform pieces (./platform.ts) — then the drill.
+ * throw-away PostgreSQL for the in-process trade processor (the emulator's RDS Data API
+ * mapped to it, then `dr deploy`'s database step through that Data API: migrations, fence
+ * row seeded from SSM, the roles' passwords), the in-process platform pieces (./platform.ts) — then the drill.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -10,9 +11,8 @@ import pg from 'pg';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../../infra/naming.js';
-import { seedFence } from '../../core/db-fence.js';
 import { applyDbCredentials } from '../../core/db-credentials.js';
-import { applyMigrations, loadMigrations } from '../../core/db-migrations.js';
+import { awsTarget, migrateOrders } from '../../core/deploy/migrate.js';
 import { silentReporter, type Reporter } from '../../core/reporter.js';
 import { startPostgres, stopLeftoverPostgres } from '../postgres.js';
 import { mapDataApi } from '../emulator.js';
@@ -87,10 +87,10 @@ async function ssmFence(
 
 /**
  * Points the emulator's RDS Data API of both clusters at `dbUrl`, so it runs its SQL
- * there (the failover machine's fence step), as Aurora's Data API does on the global
- * database. Returns the cluster ARNs (to unmap them).
+ * there, as Aurora's Data API does on the global database (the emulator also makes the
+ * cluster's master user there, as RDS does). Returns the cluster ARNs (to unmap them).
  */
-export async function mapDataApiToDatabase(
+export async function mapClustersToDatabase(
   clients: AwsClients,
   config: DrConfig,
   endpoint: string,
@@ -107,6 +107,22 @@ export async function mapDataApiToDatabase(
       return arn;
     }),
   );
+  for (const arn of clusterArns) await mapDataApi(endpoint, arn, dbUrl);
+  return clusterArns;
+}
+
+/**
+ * For a database already migrated by its superuser (tests): the application roles'
+ * passwords from their secrets, through that superuser, then the Data API of both
+ * clusters mapped to it (the failover machine's fence step). Returns the cluster ARNs.
+ */
+export async function mapDataApiToDatabase(
+  clients: AwsClients,
+  config: DrConfig,
+  endpoint: string,
+  dbUrl: string,
+): Promise<string[]> {
+  const naming = new Naming(config);
   // The Data API runs each statement as its secret's user: the roles' passwords come from
   // the secrets the deploy created, as `dr deploy`'s database step sets them on AWS.
   const admin = new pg.Client({ connectionString: dbUrl });
@@ -117,8 +133,7 @@ export async function mapDataApiToDatabase(
   } finally {
     await admin.end();
   }
-  for (const arn of clusterArns) await mapDataApi(endpoint, arn, dbUrl);
-  return clusterArns;
+  return mapClustersToDatabase(clients, config, endpoint, dbUrl);
 }
 
 export async function runSandboxDrill(options: SandboxDrillOptions): Promise<SandboxDrillResult> {
@@ -188,19 +203,24 @@ export async function runSandboxDrill(options: SandboxDrillOptions): Promise<San
     });
     atStep = 'preparing the database (migrations, fence, Data API)';
     interrupted(signal, dbStep);
-    const admin = new pg.Client({ connectionString: database.url });
-    admin.on('error', () => {}); // a dropped connection fails the pending query; no crash
-    await admin.connect();
-    try {
-      await applyMigrations(admin, loadMigrations());
-      await seedFence(admin, await ssmFence(clients, options.config));
-    } finally {
-      await admin.end();
-    }
-    const clusterArns = await mapDataApiToDatabase(clients, options.config, endpoint, database.url);
+    const clusterArns = await mapClustersToDatabase(clients, options.config, endpoint, database.url);
     cleanups.push(() => Promise.all(clusterArns.map((arn) => mapDataApi(endpoint, arn, null))));
+    // `dr deploy`'s database step as shipped: the RDS Data API on the writer, as the master
+    // secret's user; migrations, fence seed, the roles' passwords from their secrets.
+    const naming = new Naming(options.config);
+    const migrated = await migrateOrders({
+      target: awsTarget({ clients, naming, database: options.config.database.databaseName }),
+      writer: () => ssmFence(clients, options.config),
+      credentials: (sql) =>
+        applyDbCredentials({ clients, naming, secretRegion: options.config.regions.primary, sql }),
+    });
+    if (migrated.status !== 'applied') {
+      throw new Error(`the orders database step failed on the drill's PostgreSQL: ${migrated.reason}`);
+    }
     interrupted(signal, dbStep);
-    dbStep.succeed(`127.0.0.1:${database.port}, migrations applied, fence seeded, Data API mapped`);
+    dbStep.succeed(
+      `127.0.0.1:${database.port}, Data API mapped; migrations applied, fence seeded through it`,
+    );
     atStep = 'starting the order pumps and health checkers';
     const platform = await SandboxPlatform.start({
       clients,

@@ -4,7 +4,8 @@ TEST INFRASTRUCTURE for moto's gaps, never product code: nothing in src/ depends
 It is loaded into the moto server process by test/emulator/server.py and fills exactly
 what the DR tests and `dr sandbox` need and moto 5.2.5 lacks:
 
-- rds.py:      SwitchoverGlobalCluster, FailoverGlobalCluster (AllowDataLoss); global cluster
+- rds.py:      SwitchoverGlobalCluster, FailoverGlobalCluster (AllowDataLoss); no RDS-managed
+               master password in a global database (AWS rule); global cluster
                database name and tags, Data API on provisioned clusters, Performance Insights
 - dynamodb.py: global-table replicas (UpdateTable ReplicaUpdates, their KMS keys) and item
                replication
@@ -17,6 +18,7 @@ what the DR tests and `dr sandbox` need and moto 5.2.5 lacks:
 - awslambda.py: reserved concurrency 0 throttles Invoke and shows in GetFunction; a function's
                DeadLetterConfig and LoggingConfig
 - iam.py:      AWS managed policies (loaded, see server.py) built once, not at every reset
+- iam_simulate.py: SimulatePrincipalPolicy over a role's inline and attached policies
 - ec2.py:      the description of a security group rule that references a group or prefix list
 - secretsmanager.py: a secret replica's own KMS key
 - rdsdata.py:  RDS Data API ExecuteStatement that runs the SQL on a mapped PostgreSQL
@@ -40,6 +42,7 @@ from . import (
     events,
     gateway,
     iam,
+    iam_simulate,
     metrics,
     provider,
     rds,
@@ -73,6 +76,7 @@ def install() -> None:
     backup.install()
     ec2.install()
     iam.install()
+    iam_simulate.install()
     secretsmanager.install()
     acm.install()
     provider.install()

@@ -34,6 +34,13 @@ Settings moto drops or reports differently from RDS, which Terraform read back a
   ``PerformanceInsightsKMSKeyId``, ``PerformanceInsightsRetentionPeriod``): moto drops
   them. RDS answers them; when enabled without a key it uses the account's ``aws/rds``
   key, and keeps 7 days unless told otherwise.
+
+An AWS rule moto does not apply: an RDS-managed master password (``ManageMasterUserPassword``)
+is "not supported for DB clusters that are part of an Aurora global database" (Aurora User
+Guide, Secrets Manager integration limitations). CreateDBCluster of a member with it,
+ModifyDBCluster turning it on for a member, and CreateGlobalCluster from a source cluster
+that has it answer ``InvalidParameterCombination`` (400), and nothing is changed. The
+MasterUserPassword a global-database primary is created with is kept (moto dropped it).
 """
 
 from __future__ import annotations
@@ -48,7 +55,7 @@ from moto.rds.exceptions import (
     InvalidParameterCombination,
     RDSClientError,
 )
-from moto.rds.models import DBCluster, DBInstance, GlobalCluster, RDSBackend
+from moto.rds.models import DBCluster, DBInstance, GlobalCluster, RDSBackend, find_cluster, rds_backends
 from moto.rds.responses import RDSResponse
 
 from . import state
@@ -57,6 +64,13 @@ from . import state
 class GlobalClusterNotFoundFault(RDSClientError):
     def __init__(self, identifier: str):
         super().__init__("GlobalClusterNotFoundFault", f"Global cluster {identifier} not found.")
+
+
+class ManagedPasswordInGlobalCluster(InvalidParameterCombination):
+    def __init__(self) -> None:
+        super().__init__(
+            "ManageMasterUserPassword is not supported for DB clusters that are part of an Aurora global database."
+        )
 
 
 class InvalidGlobalClusterState(RDSClientError):
@@ -219,6 +233,54 @@ def install() -> None:
     GlobalCluster.global_cluster_members = property(global_cluster_members)  # type: ignore[assignment,method-assign]
 
     _install_read_back()
+    _install_managed_password_rule()
+
+
+def _is_global_member(backend: RDSBackend, cluster: DBCluster) -> bool:
+    # Global clusters live in the account's us-east-1 backend.
+    global_clusters = rds_backends[backend.account_id]["us-east-1"].global_clusters.values()
+    return any(cluster in g.members for g in global_clusters)
+
+
+def _install_managed_password_rule() -> None:
+    original_create_cluster = RDSBackend.create_db_cluster
+
+    def create_db_cluster(self: RDSBackend, kwargs: dict[str, Any]) -> DBCluster:
+        if kwargs.get("manage_master_user_password") and kwargs.get("global_cluster_identifier"):
+            raise ManagedPasswordInGlobalCluster()
+        cluster = original_create_cluster(self, kwargs)
+        # moto drops the MasterUserPassword of a global-database member; RDS sets it (the
+        # primary's master user), and the Data API's mapped database needs it (rdsdata.py).
+        if kwargs.get("global_cluster_identifier") and kwargs.get("master_user_password"):
+            cluster.master_user_password = kwargs["master_user_password"]
+        return cluster
+
+    RDSBackend.create_db_cluster = create_db_cluster  # type: ignore[method-assign]
+
+    original_modify_cluster = RDSBackend.modify_db_cluster
+
+    def modify_db_cluster(self: RDSBackend, kwargs: dict[str, Any]) -> DBCluster:
+        cluster = self.clusters.get(kwargs.get("db_cluster_identifier") or "")
+        if kwargs.get("manage_master_user_password") and cluster is not None and _is_global_member(self, cluster):
+            raise ManagedPasswordInGlobalCluster()
+        return original_modify_cluster(self, kwargs)
+
+    RDSBackend.modify_db_cluster = modify_db_cluster  # type: ignore[method-assign]
+
+    original_create_global = RDSBackend.create_global_cluster
+
+    def create_global_cluster(self: RDSBackend, *args: Any, **kwargs: Any) -> GlobalCluster:
+        source = kwargs.get("source_db_cluster_identifier")
+        if source and source.startswith("arn:"):
+            try:
+                source_cluster = find_cluster(source)
+            except Exception:  # noqa: BLE001 - moto's own create answers a missing source
+                source_cluster = None
+            if source_cluster is not None and getattr(source_cluster, "manage_master_user_password", False):
+                raise ManagedPasswordInGlobalCluster()
+        return original_create_global(self, *args, **kwargs)
+
+    RDSBackend.create_global_cluster = create_global_cluster  # type: ignore[method-assign]
 
 
 DATA_API_ENGINES = ("aurora-postgresql", "aurora-mysql")

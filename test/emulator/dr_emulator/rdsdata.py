@@ -34,8 +34,23 @@ What the Data API does and this does too:
   PostgreSQL type name, precision, scale, nullability, table name.
 - A SQL error is HTTP 400 ``BadRequestException`` whose message is PostgreSQL's, written
   as the Data API writes it (``ERROR: ...; SQLState: 42P01``). A PostgreSQL that cannot
-  be reached is 504 ``DatabaseUnavailableException``. A ``transactionId`` is 404
-  ``TransactionNotFoundException`` (BeginTransaction is not emulated).
+  be reached is 504 ``DatabaseUnavailableException``.
+- Transactions: ``BeginTransaction`` opens a session of its own as the secret's user and
+  starts a transaction there (READ ONLY on a member that takes no writes); an
+  ``ExecuteStatement`` with that ``transactionId`` runs in it, not autocommitted (a failed
+  statement leaves it aborted, as PostgreSQL does); ``CommitTransaction`` /
+  ``RollbackTransaction`` end it and its session (``Transaction Committed`` /
+  ``Rollback Complete``). An unknown or ended id is 404 ``TransactionNotFoundException``.
+  Unmapped clusters keep moto's (absent) behaviour: an id that does nothing.
+- The master user: RDS creates the cluster's master user with its MasterUserPassword and
+  makes it the owner of the cluster's database. Mapping a cluster (or a global-database
+  member: the writer's master user is the global database's) does the same in the mapped
+  PostgreSQL (a login role with CREATEROLE and CREATEDB, owner of the database: the
+  nearest plain PostgreSQL has to Aurora's ``rds_superuser`` master); after a
+  ModifyDBCluster with a new MasterUserPassword it is set again (before the next
+  statement or transaction) and the sessions of the old one end, so a statement run with
+  the master secret logs in only while that secret holds the cluster's password (on a
+  server that checks passwords).
 - Aurora global database: a member cluster that is not the writer (a secondary, or the
   old primary after a failover) is read-only, so its statements run in a READ ONLY
   transaction and PostgreSQL itself refuses a write ("cannot execute INSERT in a
@@ -62,6 +77,7 @@ import json
 import math
 import re
 import threading
+import uuid
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
@@ -71,6 +87,7 @@ from moto.core.exceptions import JsonRESTError
 from moto.rds.models import rds_backends
 from moto.secretsmanager.models import secretsmanager_backends
 from moto.rdsdata.models import RDSDataServiceBackend
+from moto.rdsdata import urls as rdsdata_urls
 from moto.rdsdata.responses import RDSDataServiceResponse
 
 from . import state
@@ -138,7 +155,102 @@ def control(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         else:
             state.STATE.data_api[_key(arn)] = url
     _drop_connection(_key(arn))
+    if url is not None:
+        try:
+            ensure_master_user(arn, url)
+        except (InterfaceError, OSError):
+            pass  # not reachable now: set before the first statement that reaches it
+        except DatabaseError as error:
+            return 502, {"error": f"mapped, but the cluster's master user could not be set in {_redacted(url)}: {error}"}
     return 200, listing()
+
+
+# --- the master user -----------------------------------------------------------------------
+
+
+def _cluster_by_arn(arn: str) -> Any:
+    match = CLUSTER_ARN_RE.match(arn)
+    if not match:
+        return None
+    region, account = match.group(1), match.group(2)
+    try:
+        backend = rds_backends[account][region]
+    except KeyError:
+        return None
+    return next((c for c in backend.clusters.values() if _key(c.db_cluster_arn) == _key(arn)), None)
+
+
+def _master_credentials(arn: str) -> tuple[str, str] | None:
+    """The master user of the cluster, or of the global database it is a member of."""
+    cluster = _cluster_by_arn(arn)
+    if cluster is None:
+        return None
+    candidates = [cluster]
+    match = CLUSTER_ARN_RE.match(arn)
+    account = match.group(2) if match else ""
+    try:
+        global_clusters = list(rds_backends[account]["us-east-1"].global_clusters.values())
+    except KeyError:
+        global_clusters = []
+    for global_cluster in global_clusters:
+        if cluster in global_cluster.members:
+            candidates += [m for m in global_cluster.members if m is not cluster]
+    for candidate in candidates:
+        user = getattr(candidate, "master_username", None)
+        # moto keeps it behind a property that refuses to read it back (as RDS does).
+        password = getattr(candidate, "_master_user_password", None)
+        if user and password and not getattr(candidate, "manage_master_user_password", False):
+            return user, password
+    return None
+
+
+_masters_set: set[tuple[str, str, str, str]] = set()
+
+
+def ensure_master_user(arn: str, url: str) -> None:
+    """Creates (or re-passwords) the cluster's master user in its mapped PostgreSQL, once
+    per mapping and password: at mapping, and again before a statement after a
+    ModifyDBCluster gave the cluster a new MasterUserPassword."""
+    credentials = _master_credentials(arn)
+    if credentials is None:
+        return
+    user, password = credentials
+    marker = (_key(arn), url, user, password)
+    with _links_lock:
+        if marker in _masters_set:
+            return
+    _set_master_user(url, user, password)
+    with _links_lock:
+        stale = any(m[0] == marker[0] and m[1] == url for m in _masters_set)
+        _masters_set.difference_update({m for m in _masters_set if m[0] == marker[0]})
+        _masters_set.add(marker)
+    if stale:
+        _drop_connection(_key(arn))  # sessions of the old password end, as a reset password ends them
+
+
+def _set_master_user(url: str, user: str, password: str) -> None:
+    parts = urlsplit(url)
+    conn = pg8000.native.Connection(
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password) if parts.password is not None else None,
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        database=unquote(parts.path.lstrip("/")),
+        timeout=CONNECT_TIMEOUT_SECONDS,
+        application_name="dr-emulator-rds-master",
+    )
+    try:
+        exists = conn.run("SELECT 1 FROM pg_roles WHERE rolname = :user", user=user)
+        verb = "ALTER" if exists else "CREATE"
+        statement = conn.run(
+            f"SELECT format('{verb} ROLE %I WITH LOGIN CREATEROLE CREATEDB PASSWORD %L', :user::text, :password::text)",
+            user=user,
+            password=password,
+        )[0][0]
+        conn.run(statement)
+        conn.run(conn.run("SELECT format('ALTER DATABASE %I OWNER TO %I', current_database(), :user::text)", user=user)[0][0])
+    finally:
+        conn.close()
 
 
 # --- connections ------------------------------------------------------------------------
@@ -208,15 +320,77 @@ def _drop_connection(key: str) -> None:
 
 
 def reset() -> None:
-    """After moto's reset: the clusters are gone, so are their mappings and connections."""
+    """After moto's reset: the clusters are gone, so are their mappings, connections and transactions."""
     with state.STATE.lock:
         state.STATE.data_api.clear()
     with _links_lock:
-        links = list(_links.values())
+        links = list(_links.values()) + [t.link for t in _transactions.values()]
         _links.clear()
+        _transactions.clear()
+        _masters_set.clear()
     for link in links:
         with link.lock:
             link.close()
+
+
+def _master_user_or_unavailable(arn: str, url: str) -> None:
+    try:
+        ensure_master_user(arn, url)
+    except (InterfaceError, OSError) as error:
+        raise DataApiError(
+            "DatabaseUnavailableException", f"The writer instance in the DB cluster isn't available: {error}", 504
+        ) from error
+    except DatabaseError as error:
+        raise _database_error(error) from error
+
+
+# --- transactions -----------------------------------------------------------------------
+
+
+class _Transaction:
+    def __init__(self, cluster_key: str, link: _Link):
+        self.cluster_key = cluster_key
+        self.link = link
+
+
+_transactions: dict[str, _Transaction] = {}
+
+
+def _transaction(arn: str, transaction_id: str) -> _Transaction:
+    with _links_lock:
+        transaction = _transactions.get(transaction_id)
+    if transaction is None or transaction.cluster_key != _key(arn):
+        raise DataApiError("TransactionNotFoundException", f"Transaction {transaction_id} is not found", 404)
+    return transaction
+
+
+def begin_transaction(arn: str, url: str, secret_arn: Any) -> dict[str, Any]:
+    username, password = _secret_credentials(secret_arn)
+    _master_user_or_unavailable(arn, url)
+    link = _Link(_as_user(url, username, password))
+    try:
+        link.connect().run("START TRANSACTION READ ONLY" if is_read_only(arn) else "START TRANSACTION")
+    except DatabaseError as error:
+        link.close()
+        raise _database_error(error) from error
+    transaction_id = base64.b64encode(uuid.uuid4().bytes * 3).decode()
+    with _links_lock:
+        _transactions[transaction_id] = _Transaction(_key(arn), link)
+    return {"transactionId": transaction_id}
+
+
+def end_transaction(arn: str, transaction_id: str, commit: bool) -> dict[str, Any]:
+    transaction = _transaction(arn, transaction_id)
+    with _links_lock:
+        _transactions.pop(transaction_id, None)
+    with transaction.link.lock:
+        try:
+            transaction.link.connect().run("COMMIT" if commit else "ROLLBACK")
+        except DatabaseError as error:
+            raise _database_error(error) from error
+        finally:
+            transaction.link.close()
+    return {"transactionStatus": "Transaction Committed" if commit else "Rollback Complete"}
 
 
 # --- global-cluster role ----------------------------------------------------------------
@@ -496,12 +670,6 @@ def _run(conn: pg8000.native.Connection, sql: str, params: dict[str, Any], types
 
 def execute(arn: str, url: str, request: dict[str, Any]) -> dict[str, Any]:
     """Runs one ExecuteStatement for a mapped cluster and returns the response body."""
-    if request.get("transactionId"):
-        raise DataApiError(
-            "TransactionNotFoundException",
-            f"Transaction {request['transactionId']} is not found (the emulator runs every statement autocommitted)",
-            404,
-        )
     sql = request.get("sql") or ""
     if not sql.strip():
         raise DataApiError("BadRequestException", "SQL statement must be specified")
@@ -510,7 +678,21 @@ def execute(arn: str, url: str, request: dict[str, Any]) -> dict[str, Any]:
     for param in request.get("parameters") or []:
         name, value, oid = _parameter(param)
         params[name], types[name] = value, oid
+    transaction_id = request.get("transactionId")
+    if transaction_id:
+        transaction = _transaction(arn, transaction_id)
+        with transaction.link.lock:
+            conn = transaction.link.connect()
+            try:
+                rows = conn.run(sql, types=types, **params) if params else conn.run(sql)
+            except DatabaseError as error:
+                raise _database_error(error) from error
+            except InterfaceError as error:
+                raise DataApiError("BadRequestException", str(error)) from error
+            return _response(conn, transaction.link, request, rows, conn.columns, conn.row_count)
+
     username, password = _secret_credentials(request.get("secretArn"))
+    _master_user_or_unavailable(arn, url)
     read_only = is_read_only(arn)
 
     # One connection per cluster and database user (a new password is a new URL).
@@ -542,26 +724,32 @@ def execute(arn: str, url: str, request: dict[str, Any]) -> dict[str, Any]:
                 if attempt == 2 or not isinstance(error, OSError):
                     raise DataApiError("BadRequestException", f"{type(error).__name__}: {error}") from error
 
-        options = _Options(request.get("resultSetOptions"))
-        response: dict[str, Any] = {"numberOfRecordsUpdated": 0 if columns is not None else max(row_count, 0)}
-        if columns is not None:
-            oids = [c["type_oid"] for c in columns]
-            if request.get("formatRecordsAs") == "JSON":
-                names = [c["name"] for c in columns]
-                response["formattedRecords"] = json.dumps(
-                    [{n: _json_value(v, o, options) for n, v, o in zip(names, row, oids)} for row in rows],
-                    separators=(",", ":"),
-                )
-            else:
-                response["records"] = [[_field(v, o, options) for v, o in zip(row, oids)] for row in rows]
-            if request.get("includeResultMetadata"):
-                try:
-                    response["columnMetadata"] = _column_metadata(conn, columns)
-                except (DatabaseError, InterfaceError, OSError) as error:
-                    link.close()
-                    raise DataApiError(
-                        "InternalServerErrorException", f"could not read the column metadata: {error}", 500
-                    ) from error
+        return _response(conn, link, request, rows, columns, row_count)
+
+
+def _response(
+    conn: pg8000.native.Connection, link: _Link, request: dict[str, Any], rows: Any, columns: Any, row_count: int
+) -> dict[str, Any]:
+    options = _Options(request.get("resultSetOptions"))
+    response: dict[str, Any] = {"numberOfRecordsUpdated": 0 if columns is not None else max(row_count, 0)}
+    if columns is not None:
+        oids = [c["type_oid"] for c in columns]
+        if request.get("formatRecordsAs") == "JSON":
+            names = [c["name"] for c in columns]
+            response["formattedRecords"] = json.dumps(
+                [{n: _json_value(v, o, options) for n, v, o in zip(names, row, oids)} for row in rows],
+                separators=(",", ":"),
+            )
+        else:
+            response["records"] = [[_field(v, o, options) for v, o in zip(row, oids)] for row in rows]
+        if request.get("includeResultMetadata"):
+            try:
+                response["columnMetadata"] = _column_metadata(conn, columns)
+            except (DatabaseError, InterfaceError, OSError) as error:
+                link.close()
+                raise DataApiError(
+                    "InternalServerErrorException", f"could not read the column metadata: {error}", 500
+                ) from error
     return response
 
 
@@ -647,3 +835,24 @@ def install() -> None:
         return json.dumps(result)
 
     RDSDataServiceResponse.execute_statement = execute_statement_response  # type: ignore[method-assign]
+
+    # BeginTransaction, CommitTransaction, RollbackTransaction (moto has none of them).
+    for path in ("BeginTransaction", "CommitTransaction", "RollbackTransaction"):
+        rdsdata_urls.url_paths["{0}/" + path + "$"] = rdsdata_urls.response.dispatch
+
+    def begin_transaction_response(self: RDSDataServiceResponse) -> str:
+        resource_arn = self._get_param("resourceArn")
+        url = mapped_url(resource_arn)
+        if url is None:
+            return json.dumps({"transactionId": base64.b64encode(uuid.uuid4().bytes * 3).decode()})
+        return json.dumps(begin_transaction(resource_arn, url, self._get_param("secretArn")))
+
+    def end_transaction_response(self: RDSDataServiceResponse, commit: bool) -> str:
+        resource_arn = self._get_param("resourceArn")
+        if mapped_url(resource_arn) is None:
+            return json.dumps({"transactionStatus": "Transaction Committed" if commit else "Rollback Complete"})
+        return json.dumps(end_transaction(resource_arn, self._get_param("transactionId") or "", commit))
+
+    RDSDataServiceResponse.begin_transaction = begin_transaction_response  # type: ignore[attr-defined]
+    RDSDataServiceResponse.commit_transaction = lambda self: end_transaction_response(self, True)  # type: ignore[attr-defined]
+    RDSDataServiceResponse.rollback_transaction = lambda self: end_transaction_response(self, False)  # type: ignore[attr-defined]

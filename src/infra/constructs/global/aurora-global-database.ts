@@ -2,13 +2,24 @@
  * The Aurora PostgreSQL global database: the global cluster, the writer member in the
  * primary region and the reader member in the secondary, one instance each.
  *
- * The master password is managed by RDS in Secrets Manager (`manage_master_user_password`),
- * encrypted with the primary region's key: it never appears in code or in Terraform
- * state. Failover and switchover swap the members' roles behind Terraform's back, so
+ * The master password: RDS refuses to manage it (`manage_master_user_password`) for a
+ * cluster in a global database, so the apply generates it (the ephemeral resource
+ * `aws_secretsmanager_random_password`: opened during the apply, never stored) and hands
+ * the same value, write-only, to the writer (`master_password_wo`) and to the master
+ * secret (`secret_string_wo`, `{username, password}` as the RDS Data API reads it). Both
+ * carry a version: a later apply with the same version sends nothing, so the password
+ * stays; a higher version makes a new one in both (rotation). Write-only values are in
+ * neither the plan nor the state, and the synthesized JSON holds only the references.
+ * The secret is written after the cluster: a cluster create that fails leaves the secret
+ * untouched, and the retry's password lands in both. The master user, like every
+ * database role, replicates to the secondary, so the secret's replica serves a promoted
+ * secondary too.
+ *
+ * Failover and switchover swap the members' roles behind Terraform's back, so
  * both members ignore the attributes that change with the role; otherwise the next
  * `terraform apply` would try to undo the failover.
  */
-import type { TerraformProvider } from '../../cdktf.js';
+import { Fn, TerraformStack, ref, type TerraformProvider } from '../../cdktf.js';
 import { Construct } from 'constructs';
 import type * as RdsGlobalClusterModule from '@cdktf/provider-aws/lib/rds-global-cluster/index.js';
 import type * as RdsClusterModule from '@cdktf/provider-aws/lib/rds-cluster/index.js';
@@ -16,6 +27,7 @@ import type * as RdsClusterInstanceModule from '@cdktf/provider-aws/lib/rds-clus
 import type * as RdsClusterParameterGroupModule from '@cdktf/provider-aws/lib/rds-cluster-parameter-group/index.js';
 import type * as IamRoleModule from '@cdktf/provider-aws/lib/iam-role/index.js';
 import type * as IamRolePolicyAttachmentModule from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
+import type * as SecretsmanagerSecretVersionModule from '@cdktf/provider-aws/lib/secretsmanager-secret-version/index.js';
 import { requireCjs } from '../../cjs.js';
 
 const { RdsGlobalCluster } = requireCjs(
@@ -38,12 +50,16 @@ const { IamRolePolicyAttachment } = requireCjs(
   '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js',
 ) as typeof IamRolePolicyAttachmentModule;
 type IamRolePolicyAttachment = IamRolePolicyAttachmentModule.IamRolePolicyAttachment;
+const { SecretsmanagerSecretVersion } = requireCjs(
+  '@cdktf/provider-aws/lib/secretsmanager-secret-version/index.js',
+) as typeof SecretsmanagerSecretVersionModule;
+type SecretsmanagerSecretVersion = SecretsmanagerSecretVersionModule.SecretsmanagerSecretVersion;
 
 export interface AuroraMemberProps {
   readonly provider: TerraformProvider;
   readonly clusterIdentifier: string;
   readonly instanceIdentifier: string;
-  /** The region's customer-managed KMS key (storage, Performance Insights, and, on the writer, the master secret). */
+  /** The region's customer-managed KMS key (storage, Performance Insights). */
   readonly kmsKeyArn: string;
   readonly dbSubnetGroupName: string;
   readonly securityGroupIds: readonly string[];
@@ -62,10 +78,21 @@ export interface AuroraGlobalDatabaseProps {
    */
   readonly backupRetentionDays?: number;
   /**
-   * Master user (its password lives in Secrets Manager, managed by RDS).
+   * Master user (its password is generated in the apply and kept in `masterSecretId`).
    * @default - `dr_admin`
    */
   readonly masterUsername?: string;
+  /**
+   * The Secrets Manager secret (id or ARN, in the primary region) that receives the master
+   * credentials, `{username, password}`; created elsewhere (a ReplicatedSecret), without a value.
+   */
+  readonly masterSecretId: string;
+  /**
+   * Version of the generated master password: raise it to generate a new one, set on the
+   * writer and written to the secret in the same apply (rotation).
+   * @default - 1
+   */
+  readonly masterPasswordVersion?: number;
   /**
    * Enhanced Monitoring interval, seconds (1, 5, 10, 15, 30 or 60).
    * @default - 60
@@ -84,6 +111,8 @@ export interface AuroraGlobalDatabaseProps {
 }
 
 const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
+/** RDS master passwords: 8–41 printable ASCII characters, no `/`, `"`, `@` or space. */
+const MASTER_PASSWORD_LENGTH = 40;
 const ENGINE = 'aurora-postgresql';
 /** Attributes that a switchover or failover changes outside Terraform. */
 const ROLE_SWAPPED = ['replication_source_identifier', 'global_cluster_identifier'];
@@ -101,6 +130,10 @@ function validate(props: AuroraGlobalDatabaseProps): void {
     throw new Error(
       `AuroraGlobalDatabase: logMinDurationMs must be -1 (off) or a number of milliseconds, got ${slow}`,
     );
+  }
+  const version = props.masterPasswordVersion;
+  if (version !== undefined && (!Number.isInteger(version) || version < 1)) {
+    throw new Error(`AuroraGlobalDatabase: masterPasswordVersion must be a whole number ≥ 1, got ${version}`);
   }
   const interval = props.monitoringIntervalSeconds;
   if (interval !== undefined && !MONITORING_INTERVALS.includes(interval)) {
@@ -135,6 +168,8 @@ export class AuroraGlobalDatabase extends Construct {
   public readonly secondaryCluster: RdsCluster;
   public readonly secondaryInstance: RdsClusterInstance;
   public readonly monitoringRole: IamRole;
+  /** The master secret's value, written write-only after the writer exists. */
+  public readonly masterSecretVersion: SecretsmanagerSecretVersion;
 
   constructor(scope: Construct, id: string, props: AuroraGlobalDatabaseProps) {
     super(scope, id);
@@ -232,12 +267,32 @@ export class AuroraGlobalDatabase extends Construct {
         monitoringRoleArn: this.monitoringRole.arn,
       });
 
+    // The generated password: an ephemeral resource (cdktf has no class for those, so it is
+    // written into the stack's `ephemeral` block), read only through write-only arguments.
+    const masterUsername = props.masterUsername ?? 'dr_admin';
+    const passwordVersion = props.masterPasswordVersion ?? 1;
+    const ephemeralName = `${this.node.id}-master-password`;
+    TerraformStack.of(this).addOverride(`ephemeral.aws_secretsmanager_random_password.${ephemeralName}`, {
+      provider: props.primary.provider.fqn,
+      password_length: MASTER_PASSWORD_LENGTH,
+      exclude_punctuation: true,
+      include_space: false,
+    });
+    const password = ref(`ephemeral.aws_secretsmanager_random_password.${ephemeralName}.random_password`);
+
     this.primaryCluster = new RdsCluster(this, 'primary-cluster', {
       ...common(props.primary, groups.primary),
       databaseName: props.databaseName,
-      masterUsername: props.masterUsername ?? 'dr_admin',
-      manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: props.primary.kmsKeyArn,
+      masterUsername,
+      masterPasswordWo: password.toString(),
+      masterPasswordWoVersion: passwordVersion,
+    });
+    this.masterSecretVersion = new SecretsmanagerSecretVersion(this, 'master-secret-value', {
+      provider: props.primary.provider,
+      secretId: props.masterSecretId,
+      secretStringWo: Fn.jsonencode({ username: masterUsername, password }),
+      secretStringWoVersion: passwordVersion,
+      dependsOn: [this.primaryCluster],
     });
     this.primaryInstance = instance('primary-instance', props.primary, this.primaryCluster);
 

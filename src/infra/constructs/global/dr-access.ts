@@ -71,6 +71,13 @@ export interface DrAccessTargets {
   readonly hostedZoneArn: string;
   /** Full SSM name of the shared `auto-failover` setting (the drill switches it on and back). */
   readonly autoFailoverParameterName: string;
+  /**
+   * ARNs of the roles whose failover and failback calls the `iam-permissions` check
+   * simulates (src/core/checks/permission-paths.ts): the operator, and each region's
+   * state-machine, watchdog, readiness-check and trade-processor roles.
+   * @default - no simulation grant (the check then reports itself unknown)
+   */
+  readonly simulatedRoleArns?: readonly string[];
   readonly regions: readonly [DrRegionTargets, DrRegionTargets];
 }
 
@@ -328,6 +335,17 @@ export function operatorStatements(t: DrAccessTargets): PolicyStatement[] {
       actions: ['s3:PutObject'],
       resources: t.regions.map((r) => `${r.auditLogBucketArn}/dr-audit/*`),
     },
+    ...(t.simulatedRoleArns && t.simulatedRoleArns.length > 0
+      ? [
+          {
+            // SimulatePrincipalPolicy: verify-sync's iam-permissions check asks IAM whether
+            // each DR role may make its path's calls (src/core/checks/permissions.ts).
+            sid: 'SimulateDrRoles',
+            actions: ['iam:SimulatePrincipalPolicy'],
+            resources: [...t.simulatedRoleArns],
+          },
+        ]
+      : []),
   ];
   // One Deny instead of a condition on every Allow keeps the policy well under IAM's
   // 10,240-character limit for a role's inline policies.

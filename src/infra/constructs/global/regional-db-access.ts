@@ -42,6 +42,13 @@ export interface RegionalDbAccessProps {
    * @default - no fence secret parameter
    */
   readonly fenceSecret?: { readonly parameterName: string; readonly arn: string };
+  /**
+   * The master user's secret in this region and the SSM name of its ARN parameter:
+   * `dr deploy` reads it to run the migrations through the RDS Data API. Only the
+   * parameter is made here; the client roles get no access to it.
+   * @default - no master secret parameter
+   */
+  readonly masterSecret?: { readonly parameterName: string; readonly arn: string };
   /** Execution roles that get the policy, by a stable key (the construct id): trade processor, health. */
   readonly roles: Readonly<Record<string, string>>;
   /**
@@ -55,6 +62,7 @@ export class RegionalDbAccess extends Construct {
   public readonly endpointParameter: SsmParameter;
   public readonly secretArnParameter: SsmParameter;
   public readonly fenceSecretArnParameter?: SsmParameter;
+  public readonly masterSecretArnParameter?: SsmParameter;
   public readonly policies: IamRolePolicy[];
 
   constructor(scope: Construct, id: string, props: RegionalDbAccessProps) {
@@ -80,6 +88,13 @@ export class RegionalDbAccess extends Construct {
         'fence-secret-arn',
         props.fenceSecret.parameterName,
         props.fenceSecret.arn,
+      );
+    }
+    if (props.masterSecret) {
+      this.masterSecretArnParameter = parameter(
+        'master-secret-arn',
+        props.masterSecret.parameterName,
+        props.masterSecret.arn,
       );
     }
 

@@ -1,9 +1,10 @@
 /**
  * A Secrets Manager secret in the primary region with a replica in the secondary,
- * each encrypted with its region's key. Terraform creates the secret only, never a
- * version: the value (the application DB user's password) is set outside Terraform
- * (`aws secretsmanager put-secret-value`, or a rotation function), so it is in
- * neither the code nor the state. Secrets Manager copies every new version to the
+ * each encrypted with its region's key. This construct creates the secret only, never a
+ * version: the value is either set outside Terraform (`dr deploy` for the application
+ * DB users' passwords, `aws secretsmanager put-secret-value`, or a rotation function) or
+ * written write-only (`secret_string_wo`) by the construct that generates it (the master
+ * user's: AuroraGlobalDatabase), so it is in neither the code nor the state. Secrets Manager copies every new version to the
  * replica, so the secondary can read it while us-east-1 is down.
  */
 import { Fn, TerraformLocal, Token, type TerraformProvider } from '../../cdktf.js';
