@@ -228,17 +228,22 @@ def ensure_master_user(arn: str, url: str) -> None:
         _drop_connection(_key(arn))  # sessions of the old password end, as a reset password ends them
 
 
-def _set_master_user(url: str, user: str, password: str) -> None:
+def _open(url: str, application_name: str) -> pg8000.native.Connection:
+    """A connection to the PostgreSQL URL a cluster is mapped to."""
     parts = urlsplit(url)
-    conn = pg8000.native.Connection(
+    return pg8000.native.Connection(
         user=unquote(parts.username or ""),
         password=unquote(parts.password) if parts.password is not None else None,
         host=parts.hostname or "127.0.0.1",
         port=parts.port or 5432,
         database=unquote(parts.path.lstrip("/")),
         timeout=CONNECT_TIMEOUT_SECONDS,
-        application_name="dr-emulator-rds-master",
+        application_name=application_name,
     )
+
+
+def _set_master_user(url: str, user: str, password: str) -> None:
+    conn = _open(url, "dr-emulator-rds-master")
     try:
         exists = conn.run("SELECT 1 FROM pg_roles WHERE rolname = :user", user=user)
         verb = "ALTER" if exists else "CREATE"
@@ -266,17 +271,8 @@ class _Link:
 
     def connect(self) -> pg8000.native.Connection:
         if self.conn is None:
-            parts = urlsplit(self.url)
             try:
-                self.conn = pg8000.native.Connection(
-                    user=unquote(parts.username or ""),
-                    password=unquote(parts.password) if parts.password is not None else None,
-                    host=parts.hostname or "127.0.0.1",
-                    port=parts.port or 5432,
-                    database=unquote(parts.path.lstrip("/")),
-                    timeout=CONNECT_TIMEOUT_SECONDS,
-                    application_name="dr-emulator-rds-data",
-                )
+                self.conn = _open(self.url, "dr-emulator-rds-data")
             except (InterfaceError, OSError) as error:
                 raise DataApiError(
                     "DatabaseUnavailableException",
