@@ -25,6 +25,7 @@ import type { AwsClients } from '../../aws/clients.js';
 import type { Naming } from '../../infra/naming.js';
 import { seedFence, readFence, type FenceRow } from '../db-fence.js';
 import { applyMigrations, loadMigrations, type Migration, type SqlClient } from '../db-migrations.js';
+import { readGlobalCluster } from '../checks/read.js';
 import { DataApiSqlClient } from './data-api-sql.js';
 
 export interface DbConnection extends SqlClient {
@@ -116,12 +117,8 @@ export async function writerClusterRegion(
   ask: string,
 ): Promise<string | undefined> {
   try {
-    const out = await clients
-      .rds(ask)
-      .describeGlobalClusters({ GlobalClusterIdentifier: naming.globalCluster() });
-    const arn = out.GlobalClusters?.[0]?.GlobalClusterMembers?.find((m) => m.IsWriter)?.DBClusterArn;
-    // arn:<partition>:rds:<region>:<account>:cluster:<id>
-    return arn?.split(':')[3] || undefined;
+    const global = await readGlobalCluster(clients.rds(ask), naming.globalCluster());
+    return global?.members.find((m) => m.isWriter)?.region || undefined;
   } catch {
     return undefined;
   }
