@@ -441,9 +441,10 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
       kmsKeyArn: key.arn,
       accessLogGroupName: naming.apiAccessLogGroup(region),
       sqsRoleName: naming.role('api-sqs', region),
-      cloudWatchRole: config.apiGateway.accountCloudWatchRoleArn
-        ? { existing: config.apiGateway.accountCloudWatchRoleArn }
-        : naming.role('api-cloudwatch', region),
+      // With an account role named in the config, that setting is left alone.
+      ...(config.apiGateway.accountCloudWatchRoleArn
+        ? {}
+        : { cloudWatchRoleName: naming.role('api-cloudwatch', region) }),
     });
     queue.allowSendFrom([api.sqsRole.arn]);
 

@@ -126,12 +126,12 @@ export interface OrderApiProps {
   readonly sqsRoleName: string;
   /**
    * The role API Gateway writes every API's logs with: one account-wide setting per region
-   * (`aws_api_gateway_account`). A string: the name of the role this construct creates
-   * (allowed to write this API's log groups only) and makes the region's setting.
-   * `{ existing }`: the account already names a role there (shared by its other APIs);
-   * it is left as it is, and must be allowed to write this API's log groups.
+   * (`aws_api_gateway_account`). A name: the role this construct creates (allowed to write
+   * this API's log groups only) and makes the region's setting. Absent: the account's own
+   * role (shared by its other APIs) is kept as it is, and must be allowed to write this
+   * API's log groups.
    */
-  readonly cloudWatchRole: string | { readonly existing: string };
+  readonly cloudWatchRoleName?: string;
   /** Who may post orders: `AWS_IAM` (SigV4-signed callers) or `NONE`. @default 'AWS_IAM' */
   readonly ordersAuthorization?: 'AWS_IAM' | 'NONE';
   /** JSON schema (draft 4) of an order. @default DEFAULT_ORDER_SCHEMA */
@@ -347,8 +347,11 @@ export class OrderApi extends Construct {
       kmsKeyArn: props.kmsKeyArn,
     });
     const account =
-      typeof props.cloudWatchRole === 'string'
-        ? this.accountCloudWatchRole(props.cloudWatchRole, props, [this.accessLogs.arn, executionLogs.arn])
+      props.cloudWatchRoleName !== undefined
+        ? this.accountCloudWatchRole(props.cloudWatchRoleName, props, [
+            this.accessLogs.arn,
+            executionLogs.arn,
+          ])
         : undefined;
 
     this.stage = new ApiGatewayStage(this, 'stage', {
@@ -380,7 +383,7 @@ export class OrderApi extends Construct {
 
   /**
    * The region's account-wide API Gateway setting, pointed at a role of ours that may write
-   * `logGroupArns` only. Replaces whatever role the setting named before (see `cloudWatchRole`).
+   * `logGroupArns` only. Replaces whatever role the setting named before (see `cloudWatchRoleName`).
    */
   private accountCloudWatchRole(roleName: string, props: OrderApiProps, logGroupArns: string[]) {
     const accountId = props.arnContext.accountId;
