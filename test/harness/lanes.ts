@@ -48,60 +48,57 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return merged;
 }
 
-function runFile(
+/**
+ * `node --test` over `files`, one at a time, with the lane's environment; each chunk of its
+ * output goes to `onOutput` as it comes (with the stream it came on), and the whole of it
+ * comes back with the exit code.
+ */
+function nodeTest(
+  files: readonly string[],
+  env: Record<string, string>,
+  onOutput: (chunk: Buffer, stream: 'stdout' | 'stderr') => void = () => {},
+): Promise<{ code: number; ms: number; output: string }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(env) },
+    );
+    let output = '';
+    for (const stream of ['stdout', 'stderr'] as const) {
+      child[stream].on('data', (d: Buffer) => {
+        output += d.toString();
+        onOutput(d, stream);
+      });
+    }
+    child.on('close', (c, signal) =>
+      resolve({ code: c ?? (signal ? 1 : 0), ms: Date.now() - started, output }),
+    );
+  });
+}
+
+/** One file in its lane; its output printed whole when it ends. */
+async function runFile(
   file: string,
   lane: number,
   env: Record<string, string>,
   print: (text: string) => void,
 ): Promise<FileResult> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', file], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: childEnv(env),
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('close', (c, signal) => {
-      const ms = Date.now() - started;
-      const code = c ?? (signal ? 1 : 0);
-      print(
-        `\n── ${file} (lane ${lane + 1}, ${(ms / 1000).toFixed(1)} s${code === 0 ? '' : `, exit ${code}`})\n${output}`,
-      );
-      resolve({ file, lane, code, ms, counts: summaryCounts(output) });
-    });
-  });
+  const { code, ms, output } = await nodeTest([file], env);
+  print(
+    `\n── ${file} (lane ${lane + 1}, ${(ms / 1000).toFixed(1)} s${code === 0 ? '' : `, exit ${code}`})\n${output}`,
+  );
+  return { file, lane, code, ms, counts: summaryCounts(output) };
 }
 
 /**
  * One lane: all the files in one `node --test` run (a process per file, one at a time),
  * its output streamed as it comes; one result for the batch.
  */
-export function runBatch(files: readonly string[], env: Record<string, string>): Promise<FileResult> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
-      { stdio: ['ignore', 'pipe', 'inherit'], env: childEnv(env) },
-    );
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => {
-      output += d.toString();
-      process.stdout.write(d);
-    });
-    child.on('close', (c, signal) => {
-      const code = c ?? (signal ? 1 : 0);
-      resolve({
-        file: `${files.length} files in one run`,
-        lane: 0,
-        code,
-        ms: Date.now() - started,
-        counts: summaryCounts(output),
-      });
-    });
-  });
+export async function runBatch(files: readonly string[], env: Record<string, string>): Promise<FileResult> {
+  const { code, ms, output } = await nodeTest(files, env, (chunk, stream) => process[stream].write(chunk));
+  return { file: `${files.length} files in one run`, lane: 0, code, ms, counts: summaryCounts(output) };
 }
 
 /** Runs every file once, `lanes.length` at a time; resolves with each file's result. */
