@@ -10,6 +10,8 @@ const EXIT_BY_OUTCOME: Record<DeployOutcome, number> = {
   cancelled: ExitCode.Ok,
   refused: ExitCode.Usage,
   'stack-failed': ExitCode.Failed,
+  // Not a failure: a check the operator makes pass (NS records at the parent); the next run continues.
+  'awaiting-delegation': ExitCode.CheckFailed,
   'migrations-failed': ExitCode.Failed,
   'gate-failed': ExitCode.CheckFailed,
 };
@@ -23,7 +25,9 @@ Terraform binary: --terraform-bin, else DR_TERRAFORM_BIN, else terraform on the 
 
 On a terminal, each wave's plans are shown and you are asked before they are applied; --auto-approve (or --yes) skips that, and without a terminal it is required (or --plan-only).
 
---stack runs only the named stacks (full or short names: primary, secondary, global), in dependency order; their dependencies are not deployed (their deployed state is used) and are listed.
+--stack runs only the named stacks (full or short names: primary, secondary, zone, global), in dependency order; their dependencies are not deployed (their deployed state is used) and are listed.
+
+New hosted zone (no dns.hostedZoneId): the zone has a stack of its own (zone), applied before the global stack, whose certificates ACM validates through DNS records in that zone, which it can only see once the parent domain delegates to the zone. Before the global stack, dr deploy reads the zone's name servers from the zone stack's outputs and asks public DNS (--dns-resolver, default 1.1.1.1 and 8.8.8.8) for the domain's NS records. Not delegated: it prints the NS records to add at the parent and stops with exit 3, outcome awaiting-delegation, nothing after the zone applied; run dr deploy again once the records are in place and it continues. --delegation-timeout keeps checking that many seconds first. Skipped, and said so, in the sandbox and against DR_ENDPOINT (no parent domain there) unless --dns-resolver is given.
 
 With --sandbox the same stacks go into the running sandbox: synthesized under .dr/sandbox/ with a local state, each beside a Terraform override file that points the AWS provider at the emulator (and pins the provider version of a filesystem mirror when this machine has one, e.g. 5.100.0 offline).
 
@@ -64,6 +68,18 @@ Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL U
       summary: 'Do not apply the orders database migrations (noted in the output).',
       default: false,
     }),
+    'delegation-timeout': Flags.integer({
+      summary:
+        'Seconds to keep checking that the parent domain delegates to a new hosted zone before stopping (exit 3); 0: check once.',
+      default: 0,
+      min: 0,
+      max: 86_400,
+    }),
+    'dns-resolver': Flags.string({
+      summary:
+        'DNS server (host or host:port) to check the delegation through (repeatable). Default: 1.1.1.1, 8.8.8.8.',
+      multiple: true,
+    }),
   };
 
   async run(): Promise<DeployResult> {
@@ -90,7 +106,10 @@ Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL U
       ]);
       const naming = new Naming(config);
       resolveStackNames(
-        (['primary', 'secondary', 'global'] as const).map((kind) => naming.stack(kind)),
+        (config.dns.hostedZoneId
+          ? (['primary', 'secondary', 'global'] as const)
+          : (['primary', 'secondary', 'zone', 'global'] as const)
+        ).map((kind) => naming.stack(kind)),
         flags.stack,
       );
     }
@@ -161,7 +180,31 @@ Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL U
         const { synthesize } = await (await import('../core/synth-loader.js')).loadSynth();
         const synth = await synthesize({ config, outDir: flags.out });
         synthStep.succeed(`${synth.stacks.length} stacks`);
-        result = await deploy({ ...common, synth, logDir: logDirFor('.dr/deploy') });
+        const delegation = await import('../core/deploy/delegation.js');
+        const resolvers = flags['dns-resolver'];
+        result = await deploy({
+          ...common,
+          synth,
+          logDir: logDirFor('.dr/deploy'),
+          delegation: {
+            zoneStack: naming.stack('zone'),
+            // The emulator has no parent domain (like it has no database): said, not silent.
+            ...(clients.endpoint && !resolvers
+              ? { skip: 'the emulator (DR_ENDPOINT) has no parent domain; pass --dns-resolver to check one' }
+              : {}),
+            wait: (zone, step) =>
+              delegation.waitForDelegation({
+                ...zone,
+                ...(resolvers ? { resolvers } : {}),
+                timeoutMs: flags['delegation-timeout'] * 1000,
+                onPending: (check, leftMs) =>
+                  step.update(
+                    `${delegation.describeAnswer(check)}; checking again for ${Math.ceil(leftMs / 1000)} s`,
+                  ),
+              }),
+            message: delegation.delegationMessage,
+          },
+        });
       }
 
       if (!this.jsonEnabled()) this.log(render.renderDeploy(result));

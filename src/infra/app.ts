@@ -1,5 +1,6 @@
 /**
- * Config → cdktf App with its three stacks. The only entry point the rest of `dr`
+ * Config → cdktf App with its stacks: the two regional ones, the global one, and the
+ * zone stack when the platform creates its hosted zone (no `dns.hostedZoneId`). The only entry point the rest of `dr`
  * uses to reach cdktf (`src/core` imports this module lazily, and only to synthesize).
  */
 import { App } from './cdktf.js';
@@ -7,6 +8,8 @@ import type { DrConfig } from '../config/schema.js';
 import { Naming } from './naming.js';
 import { RegionalStack } from './stacks/regional-stack.js';
 import { GlobalStack } from './stacks/global-stack.js';
+import { ZoneStack } from './stacks/zone-stack.js';
+import { ROUTE53_HOME_REGION } from './constructs/global/public-zone.js';
 import { tagEverything } from './aspects/tagging.js';
 
 export interface PlatformAppProps {
@@ -22,6 +25,8 @@ export interface PlatformApp {
   readonly primary: RegionalStack;
   readonly secondary: RegionalStack;
   readonly global: GlobalStack;
+  /** The hosted zone's stack; undefined with `dns.hostedZoneId` (an existing zone). */
+  readonly zone: ZoneStack | undefined;
 }
 
 /** The tags every taggable resource carries. */
@@ -55,10 +60,29 @@ export function buildPlatformApp(props: PlatformAppProps): PlatformApp {
     tags,
     lambdaDir,
   });
-  const global = new GlobalStack(app, naming.stack('global'), { config, naming, tags, primary, secondary });
+  // A zone the platform creates gets a stack of its own, deployed before the global stack
+  // (whose certificates validate in it): see ./stacks/zone-stack.ts. Its query logs use
+  // the key of the platform region in us-east-1, when there is one.
+  const home = [primary, secondary].find((stack) => stack.region === ROUTE53_HOME_REGION);
+  const zone = config.dns.hostedZoneId
+    ? undefined
+    : new ZoneStack(app, naming.stack('zone'), {
+        config,
+        naming,
+        tags,
+        ...(home ? { logKmsKeyArn: home.kmsKeyArn } : {}),
+      });
+  const global = new GlobalStack(app, naming.stack('global'), {
+    config,
+    naming,
+    tags,
+    primary,
+    secondary,
+    ...(zone ? { zone: zone.created } : {}),
+  });
 
   tagEverything(app, tags);
-  return { app, primary, secondary, global };
+  return { app, primary, secondary, global, zone };
 }
 
 /**

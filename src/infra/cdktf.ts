@@ -19,6 +19,7 @@ export const {
   S3Backend,
   TerraformIterator,
   TerraformLocal,
+  TerraformOutput,
   TerraformResource,
   TerraformStack,
   Token,
@@ -31,6 +32,7 @@ export type LocalBackend = Cdktf.LocalBackend;
 export type S3Backend = Cdktf.S3Backend;
 export type TerraformIterator = Cdktf.TerraformIterator;
 export type TerraformLocal = Cdktf.TerraformLocal;
+export type TerraformOutput = Cdktf.TerraformOutput;
 export type TerraformResource = Cdktf.TerraformResource;
 export type TerraformStack = Cdktf.TerraformStack;
 export type TerraformProvider = Cdktf.TerraformProvider;

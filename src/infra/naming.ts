@@ -43,9 +43,12 @@ export class Naming {
   }
 
   // ---- stacks -------------------------------------------------------------
-  stack(kind: 'primary' | 'secondary' | 'global'): string {
+  /** `zone` exists only while the platform creates its zone (no `dns.hostedZoneId`). */
+  stack(kind: 'primary' | 'secondary' | 'global' | 'zone'): string {
     return `${this.prefix}-${kind}`;
   }
+  /** Outputs of the zone stack that `dr deploy` reads to check the parent's delegation. */
+  static readonly zoneOutputs = { domain: 'domain', zoneId: 'zone_id', nameServers: 'name_servers' } as const;
 
   // ---- SQS ----------------------------------------------------------------
   ordersQueue(region: string): string {

@@ -34,6 +34,10 @@ import { listEmulatorSnapshots, projectRoot, snapshotEmulator } from './emulator
 
 /** Everything the sandbox's Terraform writes, relative to the working directory. */
 export const SANDBOX_TERRAFORM_DIR = join('.dr', 'sandbox');
+/** Why `dr deploy --sandbox` and `dr sandbox up` do not wait for a DNS delegation. */
+export const SANDBOX_DELEGATION_SKIPPED =
+  'the sandbox has no parent domain; its ACM issues once the validation records are in its Route 53';
+
 
 /** Which provider the sandbox ran, and where it came from. */
 export interface SandboxProvider {
@@ -270,3 +274,9 @@ export async function deploySandbox(options: SandboxDeployOptions): Promise<Sand
   }
   return { ...result, ...sandboxPart };
 }
+    // No parent domain delegates to the sandbox's zone: the emulator's ACM issues once the
+    // validation records are in its Route 53. Skipped, and the result and output say so.
+    delegation: {
+      zoneStack: new (await import('../infra/naming.js')).Naming(options.config).stack('zone'),
+      skip: SANDBOX_DELEGATION_SKIPPED,
+    },

@@ -26,7 +26,12 @@ const input = {
 };
 const config = configSchema.parse(input);
 const naming = new Naming(config);
-const [P, S, G] = ['trading-prod-primary', 'trading-prod-secondary', 'trading-prod-global'];
+const [P, S, Z, G] = [
+  'trading-prod-primary',
+  'trading-prod-secondary',
+  'trading-prod-zone',
+  'trading-prod-global',
+];
 let root = '';
 let cwd = '';
 let bin = '';
@@ -87,13 +92,13 @@ const dr = (args: string[], env: Record<string, string | undefined> = {}) =>
 const DEPLOYED = /\bdeployed\b/i;
 
 describe('dr deploy (CLI, fake-terraform stand-in, emulator gate)', () => {
-  it('deploys wave by wave: regional stacks in parallel, global after both, then the gate; says "Deployed"', async () => {
+  it('deploys wave by wave: regional stacks in parallel, the zone, global after them, then the gate; says "Deployed"', async () => {
     // Given a stand-in whose calls take 200 ms / When deployed without a terminal, with --yes
     const out = await dr(['deploy', '--yes', '--terraform-bin', bin], { FAKE_TERRAFORM_SLEEP_MS: '200' });
 
     // Then exit 0, and the last word is "Deployed" with the gate's count
     assert.equal(out.code, 0, out.stderr);
-    assert.match(out.stdout, /Deployed: 3 stacks applied, verify-sync passed \(13 of 13 checks\)/);
+    assert.match(out.stdout, /Deployed: 4 stacks applied, verify-sync passed \(13 of 13 checks\)/);
     // And each stack ran init, plan -out, apply <planfile> in its own working directory
     const calls = readCalls(record);
     assert.deepEqual(subcommandsByStack(calls), {
@@ -105,18 +110,25 @@ describe('dr deploy (CLI, fake-terraform stand-in, emulator gate)', () => {
       assert.equal(c.cwd, join(cwd, 'cdktf.out', 'stacks', c.stack));
       assert.ok(c.argv.includes('-input=false'), c.argv.join(' '));
     }
+      [Z]: ['init', 'plan', 'apply'],
     assert.deepEqual(calls.find((c) => c.subcommand === 'apply')?.argv, [
       'apply',
+    // And the delegation wait was skipped, and said so: the emulator has no parent domain
+    assert.match(
+      out.stdout,
+      /DNS delegation check skipped: the emulator \(DR_ENDPOINT\) has no parent domain/,
+    );
       '-input=false',
       '-no-color',
       'dr.tfplan',
     ]);
     // And the regional stacks overlapped (recorded timestamps); global began after both ended
-    const [p, s, g] = [span(calls, P), span(calls, S), span(calls, G)];
+    const [p, s, z, g] = [span(calls, P), span(calls, S), span(calls, Z), span(calls, G)];
     assert.ok(p[0] < s[1] && s[0] < p[1], `no overlap: ${JSON.stringify({ p, s })}`);
-    assert.ok(g[0] >= Math.max(p[1], s[1]));
+    assert.ok(z[0] >= p[1], 'the zone after us-east-1 (its query logs use that key)');
+    assert.ok(g[0] >= Math.max(p[1], s[1], z[1]));
     // And one progress line per stack with its elapsed time, on stderr
-    for (const stack of [P, S, G]) {
+    for (const stack of [P, S, Z, G]) {
       assert.match(
         out.stderr,
         new RegExp(`✓ ${stack} — applied: \\d+ to add, 1 to change, 0 to destroy \\(\\d+\\.\\ds\\)`),
@@ -135,7 +147,7 @@ describe('dr deploy (CLI, fake-terraform stand-in, emulator gate)', () => {
     const result = JSON.parse(out.stdout) as DeployResult;
     assert.equal(result.outcome, 'deployed');
     assert.deepEqual(result.terraform, { path: bin, source: 'env' });
-    assert.deepEqual(result.waves, [[P, S], [G]]);
+    assert.deepEqual(result.waves, [[P, S], [Z], [G]]);
     for (const stack of result.stacks) {
       assert.equal(stack.status, 'applied');
       assert.ok(stack.durations.init! >= 0 && stack.durations.plan! >= 0 && stack.durations.apply! >= 0);
@@ -154,8 +166,9 @@ describe('dr deploy (CLI, fake-terraform stand-in, emulator gate)', () => {
     assert.equal(readCalls(record).filter((c) => c.subcommand === 'apply').length, 0);
     assert.match(out.stdout, new RegExp(`${P}\\s+1\\s+\\+\\d+ ~1 -0`));
     assert.match(out.stdout, new RegExp(`${S}\\s+1\\s+\\+0 ~0 -0`));
-    assert.match(out.stdout, new RegExp(`${G}\\s+2\\s+\\+\\d+ ~1 -0`));
-    assert.match(out.stdout, /Plan only: 3 stacks planned, nothing was applied\./);
+    assert.match(out.stdout, new RegExp(`${Z}\\s+2\\s+\\+\\d+ ~1 -0`));
+    assert.match(out.stdout, new RegExp(`${G}\\s+3\\s+\\+\\d+ ~1 -0`));
+    assert.match(out.stdout, /Plan only: 4 stacks planned, nothing was applied\./);
     assert.doesNotMatch(out.stdout + out.stderr, /verify-sync|\bdeployed\b/i);
   });
 
@@ -172,7 +185,7 @@ describe('dr deploy (CLI, fake-terraform stand-in, emulator gate)', () => {
     )?.[1];
     assert.ok(log, line);
     assert.match(readFileSync(join(cwd, log), 'utf8'), /told to fail trading-prod-secondary at apply/);
-    assert.match(line, new RegExp(`not run: ${G}`));
+    assert.match(line, new RegExp(`not run: ${Z}, ${G}`));
     // And nothing ran after it: no call of the global stack, no gate, never "deployed"
     assert.equal(subcommandsByStack(readCalls(record))[G], undefined);
     assert.doesNotMatch(out.stdout + out.stderr, DEPLOYED);
@@ -237,7 +250,7 @@ describe('dr deploy (CLI, fake-terraform stand-in, emulator gate)', () => {
   it('an unknown --stack: exit 2 listing the stacks, nothing run', async () => {
     const out = await dr(['deploy', '--plan-only', '--stack', 'tertiary', '--terraform-bin', bin]);
     assert.equal(out.code, 2, out.stderr);
-    assert.match(out.stderr, new RegExp(`unknown stack "tertiary": the stacks are ${P}, ${S}, ${G}`));
+    assert.match(out.stderr, new RegExp(`unknown stack "tertiary": the stacks are ${P}, ${S}, ${Z}, ${G}`));
     assert.deepEqual(readCalls(record), []);
   });
 });

@@ -31,12 +31,13 @@ describe('dr synth (CLI process)', () => {
       'trading-prod-global',
       'trading-prod-primary',
       'trading-prod-secondary',
+      'trading-prod-zone',
     ]);
     for (const stack of parsed.stacks) {
       const json = JSON.parse(readFileSync(join(dir, stack.file), 'utf8')) as object;
       assert.ok('terraform' in json, `${stack.file} is Terraform JSON`);
     }
-    assert.equal(parsed.deployOrder.flat().length, 3);
+    assert.equal(parsed.deployOrder.flat().length, 4);
   });
 
   it('refuses a bad config with one line per problem, exit 2, nothing written', async () => {

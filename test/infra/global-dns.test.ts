@@ -152,23 +152,10 @@ describe('global stack: DNS failover', () => {
   });
 });
 
-describe('global stack: hosted zone, created or existing (dns.hostedZoneId)', () => {
+// The created zone (no dns.hostedZoneId) has a stack of its own: test/infra/zone-stack.test.ts.
+describe('global stack: an existing hosted zone (dns.hostedZoneId)', () => {
   const dnsWith = (extra: Record<string, unknown>) =>
     ({ domain: 'trading.example.com', ...extra }) as NonNullable<Parameters<typeof synthApp>[0]>['dns'];
-
-  it('by default creates the zone with DNSSEC and query logging, and validates the certificates in it', () => {
-    // Given no hostedZoneId / When synthesized
-    const app = synthApp();
-    // Then the stack owns the zone, and the validation records are written into it
-    const zones = resourcesOf(app.json.global, 'aws_route53_zone');
-    assert.equal(Object.keys(zones).length, 1);
-    assert.equal(Object.values(zones)[0]?.name, 'trading.example.com');
-    assert.equal(Object.keys(resourcesOf(app.json.global, 'aws_route53_hosted_zone_dnssec')).length, 1);
-    const validation = Object.values(resourcesOf(app.json.global, 'aws_route53_record')).filter(
-      (r) => r.for_each,
-    );
-    for (const r of validation) assert.match(String(r.zone_id), /^\$\{aws_route53_zone\.[\w-]+\.zone_id\}$/);
-  });
 
   it('with dns.hostedZoneId looks up that zone and creates none, so ACM validates in the first apply', () => {
     // Given an existing, delegated zone / When synthesized

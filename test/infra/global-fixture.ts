@@ -11,6 +11,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { DrConfig, DrConfigInput } from '../../src/config/schema.js';
 import { buildPlatformApp, type PlatformApp } from '../../src/infra/app.js';
 import { Naming } from '../../src/infra/naming.js';
+import { deployWaves } from '../../src/core/deploy-order.js';
 import { baseConfig, type TfJson } from './synth-helpers.js';
 
 export type StackKey = 'primary' | 'secondary' | 'global';
@@ -22,6 +23,10 @@ export interface SynthesizedApp {
   /** Each stack's `cdk.tf.json`, as written. */
   readonly raw: Readonly<Record<StackKey, string>>;
   readonly json: Readonly<Record<StackKey, TfJson>>;
+  /** The zone stack's `cdk.tf.json`, parsed; undefined with `dns.hostedZoneId` (no zone stack). */
+  readonly zone: TfJson | undefined;
+  /** The deploy waves `dr deploy` derives from the manifest's dependencies. */
+  readonly waves: string[][];
   /** Stack name → the stacks it depends on, from the synthesized manifest. */
   readonly dependencies: Readonly<Record<string, readonly string[]>>;
 }
@@ -37,7 +42,8 @@ export function synthApp(overrides: Partial<DrConfigInput> = {}): SynthesizedApp
   const outdir = mkdtempSync(join(tmpdir(), 'dr-global-'));
   const platform = buildPlatformApp({ config, outdir });
   platform.app.synth();
-  const read = (k: StackKey) => readFileSync(join(outdir, 'stacks', naming.stack(k), 'cdk.tf.json'), 'utf8');
+  const read = (k: StackKey | 'zone') =>
+    readFileSync(join(outdir, 'stacks', naming.stack(k), 'cdk.tf.json'), 'utf8');
   const raw = { primary: read('primary'), secondary: read('secondary'), global: read('global') };
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
     stacks: Record<string, { dependencies: string[] }>;
@@ -52,6 +58,10 @@ export function synthApp(overrides: Partial<DrConfigInput> = {}): SynthesizedApp
       secondary: JSON.parse(raw.secondary) as TfJson,
       global: JSON.parse(raw.global) as TfJson,
     },
+    zone: platform.zone ? (JSON.parse(read('zone')) as TfJson) : undefined,
+    waves: deployWaves(
+      Object.fromEntries(Object.entries(manifest.stacks).map(([n, e]) => [n, e.dependencies])),
+    ),
     dependencies: Object.fromEntries(Object.entries(manifest.stacks).map(([n, e]) => [n, e.dependencies])),
   };
   cache.set(key, result);

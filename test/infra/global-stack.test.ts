@@ -12,21 +12,25 @@ import { policyDocument } from '../../src/infra/constructs/global/policy.js';
 import { synthApp } from './global-fixture.js';
 
 describe('global stack: wiring', () => {
-  it('deploys after both regional stacks, which deploy in parallel', () => {
-    // Given the default platform / When synthesized
+  it('deploys after both regional stacks, which deploy in parallel, and after the zone stack', () => {
+    // Given the default platform (the zone created: its own stack) / When synthesized
     const app = synthApp();
-    // Then the manifest makes the global stack depend on both regions, and nothing on it
+    // Then the manifest makes the global stack depend on both regions and the zone, and nothing on it
     assert.deepEqual([...(app.dependencies['trading-prod-global'] ?? [])].sort(), [
       'trading-prod-primary',
       'trading-prod-secondary',
+      'trading-prod-zone',
     ]);
+    // ...the zone stack deploys after us-east-1 (its query logs use that region's key)
     assert.deepEqual(deployWaves(app.dependencies), [
       ['trading-prod-primary', 'trading-prod-secondary'],
+      ['trading-prod-zone'],
       ['trading-prod-global'],
     ]);
     assert.deepEqual(app.platform.global.dependencies.map((s) => s.node.id).sort(), [
       'trading-prod-primary',
       'trading-prod-secondary',
+      'trading-prod-zone',
     ]);
   });
 

@@ -52,6 +52,7 @@ describe('synth bundle', () => {
       'trading-prod-global',
       'trading-prod-primary',
       'trading-prod-secondary',
+      'trading-prod-zone',
     ]);
     for (const copy of ['bundle', 'cached']) {
       const synthesized = stacks(join(dir, copy));

@@ -47,9 +47,9 @@ describe('terraform validate: every synthesized stack, with the provider this ma
     assert.match(prepared.provider.version, /^\d+\.\d+\.\d+$/);
   });
 
-  it('validates the primary, secondary and global stacks', async () => {
+  it('validates the primary, secondary, zone and global stacks', async () => {
     const bin = findTerraform({}).path;
-    assert.equal(prepared.synth.stacks.length, 3);
+    assert.equal(prepared.synth.stacks.length, 4);
     for (const stack of prepared.synth.stacks) {
       // Given the stack's directory (cdk.tf.json + sandbox_override.tf.json)
       const cwd = resolve(stack.workingDirectory);

@@ -53,7 +53,7 @@ describe('the sandbox: the synthesized stacks, applied by Terraform', () => {
     // And every stack applied everything it defines
     assert.deepEqual(
       deploy.stacks.map((s) => s.name),
-      ['trading-prod-primary', 'trading-prod-secondary', 'trading-prod-global'],
+      ['trading-prod-primary', 'trading-prod-secondary', 'trading-prod-zone', 'trading-prod-global'],
     );
     for (const stack of deploy.stacks) {
       assert.equal(stack.status, 'applied', stack.name);
@@ -68,7 +68,7 @@ describe('the sandbox: the synthesized stacks, applied by Terraform', () => {
 
   it('holds every synthesized resource in its Terraform state', async () => {
     const stacks = await readdir(stacksDir);
-    assert.equal(stacks.length, 3);
+    assert.equal(stacks.length, 4);
     let total = 0;
     for (const stack of stacks) {
       // Given what synth defines / When the deployed state is read

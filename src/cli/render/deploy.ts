@@ -57,6 +57,16 @@ export function deployErrorLine(result: DeployResult): string {
     }
     case 'refused':
       return `refused before any change: ${(result.refusals ?? []).join('; ')}`;
+    case 'awaiting-delegation': {
+      const d = result.delegation;
+      const applied = result.stacks.filter((s) => s.status === 'applied').map((s) => s.name);
+      const notRun = result.stacks.filter((s) => s.status === 'not-run').map((s) => s.name);
+      const what =
+        d && 'domain' in d
+          ? `${d.domain} is not delegated to its hosted zone (add its NS records at the parent: ${d.nameServers.join(', ')})`
+          : ((d && 'message' in d ? d.message : undefined) ?? 'the hosted zone is not delegated');
+      return `waiting for DNS delegation: ${what}; applied: ${applied.join(', ') || 'none'}; not run: ${notRun.join(', ') || 'none'}. Run \`dr deploy\` again once delegated`;
+    }
     case 'cancelled':
       return `cancelled; nothing more was applied (applied so far: ${
         result.stacks
@@ -96,6 +106,9 @@ export function renderDeploy(result: DeployResult): string {
           : color.red(`Orders database step failed: ${m.reason}`),
     );
   }
+  const d = result.delegation;
+  if (d?.status === 'skipped') lines.push(color.yellow(`DNS delegation check skipped: ${d.reason}`));
+  else if (d && d.status !== 'delegated' && 'message' in d && d.message) lines.push('', d.message);
   if (result.gate && !result.gate.ok) lines.push('', renderVerifySync(result.gate));
   lines.push('');
   switch (result.outcome) {

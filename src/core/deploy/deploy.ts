@@ -8,6 +8,13 @@
  * The first failure stops the run: calls already running (other stacks of the same
  * wave) finish, nothing new starts, later waves do not run.
  *
+ * Delegation: when the platform creates its hosted zone (the zone stack), the stacks that
+ * depend on it (the global stack validates certificates in the zone) wait until the
+ * parent domain delegates to the zone. Before the first wave holding such a stack, the
+ * zone stack's outputs are read and `delegation.wait` checks public DNS (./delegation.ts);
+ * not delegated: the run stops there (`awaiting-delegation`), and the next run, once the
+ * NS records are in place, continues (the applied stacks plan no changes).
+ *
  * Approval: `approve: 'auto'` applies each stack right after its plan. A function is
  * asked once per wave, after the wave's plans, with those plans; false stops the run
  * before anything of that wave is applied.
@@ -19,9 +26,12 @@ import type { VerifySyncResult } from '../verify-sync.js';
 import { silentReporter, type Reporter, type StepReporter } from '../reporter.js';
 import type { MigrationOutcome } from './migrate.js';
 import { selectStacks } from './select.js';
+import { Naming } from '../../infra/naming.js';
 import type { TerraformBinary } from './terraform-bin.js';
+import type { DelegationCheck } from './delegation.js';
 import {
   parsePlanSummary,
+  readTerraformOutputs,
   runTerraformCall,
   terraformEnv,
   type PlanSummary,
@@ -49,7 +59,46 @@ export interface StackResult {
 }
 
 export type DeployOutcome =
-  'deployed' | 'planned' | 'refused' | 'stack-failed' | 'cancelled' | 'migrations-failed' | 'gate-failed';
+  | 'deployed'
+  | 'planned'
+  | 'refused'
+  | 'stack-failed'
+  | 'awaiting-delegation'
+  | 'cancelled'
+  | 'migrations-failed'
+  | 'gate-failed';
+
+/**
+ * The parent domain's delegation to the zone the zone stack created:
+ * - `delegated`, `not-delegated`, `no-answer`: what public DNS said (./delegation.ts);
+ * - `zone-unknown`: the zone stack's outputs name no zone (it was never applied);
+ * - `skipped`: not checked, and `reason` says why (the sandbox has no parent domain).
+ */
+export type DelegationOutcome =
+  | ({
+      readonly status: DelegationCheck['status'];
+      readonly zoneStack: string;
+      readonly message?: string;
+    } & Omit<DelegationCheck, 'status'> & { readonly checks?: number; readonly waitedMs?: number })
+  | { readonly status: 'zone-unknown'; readonly zoneStack: string; readonly message: string }
+  | { readonly status: 'skipped'; readonly zoneStack: string; readonly reason: string };
+
+export interface DelegationOptions {
+  /** The stack that creates the hosted zone; absent from the synth (an existing zone): nothing to wait for. */
+  readonly zoneStack: string;
+  /** Why the delegation is not checked (e.g. the sandbox: no parent domain); undefined: checked. */
+  readonly skip?: string;
+  /**
+   * Checks, waiting as long as it was told, whether the parent delegates `domain` to
+   * `nameServers`; `message` says what to do when it does not.
+   */
+  readonly wait?: (
+    zone: { readonly domain: string; readonly nameServers: string[] },
+    reporter: StepReporter,
+  ) => Promise<DelegationCheck & { readonly checks?: number; readonly waitedMs?: number }>;
+  /** The operator's instructions for a check that is not `delegated`. */
+  readonly message?: (check: DelegationCheck) => string;
+}
 
 export interface DeployFailure {
   readonly stack: string;
@@ -79,6 +128,8 @@ export interface DeployResult {
   readonly failure?: DeployFailure;
   /** Why the preflight refused (`refused`): nothing was run. */
   readonly refusals?: string[];
+  /** The zone's delegation, when this run had to rely on it (see DelegationOptions). */
+  readonly delegation?: DelegationOutcome;
   readonly migrations?: MigrationOutcome;
   readonly gate?: VerifySyncResult;
   readonly ms: number;
@@ -108,10 +159,14 @@ export interface DeployOptions {
    * (e.g. ./api-gateway-account.ts); any line refuses the run, nothing changed.
    */
   readonly preflight?: () => Promise<string[]>;
+  /** The wait for the parent domain's delegation to a created zone; undefined: none. */
+  readonly delegation?: DelegationOptions;
   readonly reporter?: Reporter;
   readonly exec?: TerraformExec;
   readonly env?: NodeJS.ProcessEnv;
 }
+
+const ZONE_OUTPUTS = Naming.zoneOutputs;
 
 type MutableStack = { -readonly [K in keyof StackResult]: StackResult[K] } & {
   durations: Partial<Record<Subcommand, number>> & { total: number };
@@ -237,9 +292,89 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     );
   };
 
+  // The stacks that need the zone delegated: those depending, directly or not, on the zone stack.
+  const zoneStack = options.delegation?.zoneStack;
+  const needsDelegation = new Set<string>();
+  if (zoneStack && byName.has(zoneStack)) {
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const s of options.synth.stacks) {
+        if (needsDelegation.has(s.name)) continue;
+        if (s.dependencies.some((d) => d === zoneStack || needsDelegation.has(d))) {
+          needsDelegation.add(s.name);
+          grew = true;
+        }
+      }
+    }
+  }
+  let delegation: DelegationOutcome | undefined;
+
+  /** Before the first wave that needs it: the zone stack's outputs, then the check. */
+  const checkDelegation = async (): Promise<DelegationOutcome> => {
+    const d = options.delegation as DelegationOptions;
+    const name = d.zoneStack;
+    const step = reporter.step(`DNS delegation of the hosted zone (${name})`);
+    if (d.skip !== undefined || !d.wait) {
+      const reason = d.skip ?? 'no check configured';
+      step.succeed(`skipped: ${reason}`);
+      return { status: 'skipped', zoneStack: name, reason };
+    }
+    // A zone stack this run did not select was applied before: its state has the outputs
+    // (after an init in its directory, which this run did not do).
+    const zone = results.find((r) => r.name === name);
+    const workingDirectory = zone?.workingDirectory ?? byName.get(name)?.workingDirectory ?? '';
+    const logFile = zone?.log ?? join(options.logDir, `${name}.log`);
+    if (!zone) {
+      await runTerraformCall({
+        bin: options.terraform.path,
+        subcommand: 'init',
+        cwd: resolve(workingDirectory),
+        logFile,
+        env,
+        ...(options.exec ? { exec: options.exec } : {}),
+      });
+    }
+    step.update('reading the zone stack outputs');
+    const outputs = await readTerraformOutputs({
+      bin: options.terraform.path,
+      cwd: resolve(workingDirectory),
+      logFile,
+      env,
+      ...(options.exec ? { exec: options.exec } : {}),
+    });
+    const domain = outputs?.[ZONE_OUTPUTS.domain];
+    const nameServers = outputs?.[ZONE_OUTPUTS.nameServers];
+    if (
+      typeof domain !== 'string' ||
+      !Array.isArray(nameServers) ||
+      nameServers.length === 0 ||
+      !nameServers.every((ns) => typeof ns === 'string')
+    ) {
+      const message = `the state of ${name} names no hosted zone (outputs ${ZONE_OUTPUTS.domain}, ${ZONE_OUTPUTS.nameServers}; see ${logFile}): apply it first (\`dr deploy --stack ${name}\`)`;
+      step.fail(message);
+      return { status: 'zone-unknown', zoneStack: name, message };
+    }
+    const check = await d.wait({ domain, nameServers: nameServers as string[] }, step);
+    if (check.status === 'delegated') {
+      step.succeed(`${check.domain} delegated to ${check.nameServers.join(', ')}`);
+      return { ...check, zoneStack: name };
+    }
+    const message = d.message?.(check);
+    step.fail(`${check.domain}: ${check.status}`);
+    return { ...check, zoneStack: name, ...(message ? { message } : {}) };
+  };
+
   let outcome: DeployOutcome | undefined;
   const refusals = options.preflight ? await options.preflight() : [];
   for (const wave of refusals.length > 0 ? [] : selection.waves) {
+    if (!planOnly && delegation === undefined && wave.some((name) => needsDelegation.has(name))) {
+      delegation = await checkDelegation();
+      if (delegation.status !== 'delegated' && delegation.status !== 'skipped') {
+        outcome = 'awaiting-delegation';
+        break;
+      }
+    }
     if (planOnly) {
       await runWave(wave, ['init', 'plan']);
     } else if (options.approve === 'auto') {
@@ -268,6 +403,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const done = (rest: Partial<DeployResult> & { outcome: DeployOutcome }): DeployResult => ({
     ok: rest.outcome === 'deployed' || rest.outcome === 'planned',
     ...base,
+    ...(delegation ? { delegation } : {}),
     ...rest,
     ms: Date.now() - started,
   });
@@ -287,7 +423,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     });
   }
   if (refusals.length > 0) return done({ outcome: 'refused', refusals });
-  if (outcome === 'cancelled') return done({ outcome });
+  if (outcome === 'cancelled' || outcome === 'awaiting-delegation') return done({ outcome });
   if (planOnly) return done({ outcome: 'planned' });
 
   if (options.afterApply) {

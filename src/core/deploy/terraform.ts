@@ -137,3 +137,42 @@ export async function runTerraformCall(options: {
     ...(outcome.error ? { error: outcome.error } : {}),
   };
 }
+
+/** Arguments of `terraform output`: every root output as JSON (never prompts). */
+export const OUTPUT_ARGS: readonly string[] = ['output', '-no-color', '-json'];
+
+/**
+ * The root outputs of a stack's state (`terraform output -json`), by name; the call is
+ * appended to the stack's log like the others. Undefined when the call failed or printed
+ * no JSON; `{}` when the state holds no outputs (e.g. the stack was never applied).
+ */
+export async function readTerraformOutputs(options: {
+  readonly bin: string;
+  readonly cwd: string;
+  readonly logFile: string;
+  readonly exec?: TerraformExec;
+  readonly env?: NodeJS.ProcessEnv;
+}): Promise<Record<string, unknown> | undefined> {
+  let stdout = '';
+  await appendFile(options.logFile, `\n$ ${options.bin} ${OUTPUT_ARGS.join(' ')}\n# cwd ${options.cwd}\n`);
+  const outcome = await (options.exec ?? spawnTerraform)({
+    bin: options.bin,
+    args: OUTPUT_ARGS,
+    cwd: options.cwd,
+    env: options.env ?? terraformEnv(),
+    onOutput: (chunk) => {
+      stdout += chunk;
+    },
+  });
+  await appendFile(options.logFile, `${stdout}# exit ${outcome.exitCode ?? outcome.error ?? 'none'}\n`);
+  if (outcome.exitCode !== 0) return undefined;
+  // The JSON object starts at the first `{` (a stand-in or a wrapper may print a line before it).
+  const start = stdout.indexOf('{');
+  if (start < 0) return undefined;
+  try {
+    const parsed = JSON.parse(stdout.slice(start)) as Record<string, { value?: unknown }>;
+    return Object.fromEntries(Object.entries(parsed).map(([name, o]) => [name, o?.value]));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,5 +1,6 @@
 /**
- * What spans regions. Deployed after both regional stacks; see contracts.ts. This
+ * What spans regions. Deployed after both regional stacks (and after the zone stack,
+ * when the platform creates its zone: ./zone-stack.ts); see contracts.ts. This
  * stack only wires the constructs of src/infra/constructs/global to the two regions'
  * resources (cdktf cross-stack references, which also make it depend on both
  * regional stacks) and to the two providers.
@@ -15,7 +16,8 @@ import { Naming, type RegionRole } from '../naming.js';
 import { configureBackend } from '../backend.js';
 import type { RegionalResources } from './contracts.js';
 import type { ArnContext } from '../constructs/global/policy.js';
-import { PublicZone, ROUTE53_HOME_REGION } from '../constructs/global/public-zone.js';
+import { ROUTE53_HOME_REGION } from '../constructs/global/public-zone.js';
+import type { CreatedZone } from './zone-stack.js';
 import { ClusterBackups } from '../constructs/global/cluster-backups.js';
 import { RegionalApiDomain } from '../constructs/global/regional-api-domain.js';
 import { HealthCheckedRecord } from '../constructs/global/health-checked-record.js';
@@ -59,6 +61,12 @@ export interface GlobalStackProps {
   readonly tags: Readonly<Record<string, string>>;
   readonly primary: RegionalResources;
   readonly secondary: RegionalResources;
+  /**
+   * The zone the zone stack created (./zone-stack.ts), required without
+   * `dns.hostedZoneId` and refused with it. Referencing it makes this stack deploy after
+   * the zone stack, so `dr deploy` can check the parent's delegation in between.
+   */
+  readonly zone?: CreatedZone;
 }
 
 const ROLES: readonly RegionRole[] = ['primary', 'secondary'];
@@ -67,8 +75,6 @@ export class GlobalStack extends TerraformStack {
   /** Provider for the primary region (also Route 53, IAM: their control planes live in us-east-1). */
   readonly primaryProvider: AwsProvider;
   readonly secondaryProvider: AwsProvider;
-  /** The zone the stack creates; undefined with `dns.hostedZoneId` (an existing zone). */
-  readonly zone: PublicZone | undefined;
   /** Name servers of the zone, which the parent domain must delegate to. */
   readonly zoneNameServers: string[];
   readonly apiDomains: Readonly<Record<RegionRole, RegionalApiDomain>>;
@@ -114,40 +120,40 @@ export class GlobalStack extends TerraformStack {
     const apiDomain = naming.apiDomain(domain, apiSubdomain);
 
     // ---- DNS: zone, per-region certificates and custom domains, failover records ----
-    // DNSSEC keys and query-log groups must be in us-east-1: use the platform region
-    // that is us-east-1 (and its key), or a provider of its own when neither is.
-    const home = ROLES.find((role) => region[role].region === ROUTE53_HOME_REGION);
-    const route53Provider = () =>
-      home
-        ? provider[home]
-        : new AwsProvider(this, 'aws-route53', {
-            alias: 'route53',
-            region: ROUTE53_HOME_REGION,
-            defaultTags: [{ tags: { ...tags } }],
-          });
+    // The zone is either an existing one (looked up here) or the zone stack's: never
+    // created in this stack, whose certificates cannot validate before the parent
+    // delegates to the zone (`dr deploy` checks that between the two stacks).
     let zoneId: string;
     if (config.dns.hostedZoneId) {
+      if (props.zone) {
+        throw new Error(
+          `GlobalStack: dns.hostedZoneId is set (${config.dns.hostedZoneId}), so no created zone may be given`,
+        );
+      }
       // An existing, already delegated zone: looked up, never created or changed here.
+      // Route 53 is global; its control plane (and this lookup) is in us-east-1.
+      const home = ROLES.find((role) => region[role].region === ROUTE53_HOME_REGION);
       const existing = new DataAwsRoute53Zone(this, 'existing-zone', {
-        provider: route53Provider(),
+        provider: home
+          ? provider[home]
+          : new AwsProvider(this, 'aws-route53', {
+              alias: 'route53',
+              region: ROUTE53_HOME_REGION,
+              defaultTags: [{ tags: { ...tags } }],
+            }),
         zoneId: config.dns.hostedZoneId,
         privateZone: false,
       });
-      this.zone = undefined;
       this.zoneNameServers = existing.nameServers;
       zoneId = existing.zoneId;
     } else {
-      this.zone = new PublicZone(this, 'zone', {
-        provider: route53Provider(),
-        region: ROUTE53_HOME_REGION,
-        domain,
-        arnContext,
-        comment: `dr: ${config.app} ${config.environment}`,
-        queryLogGroupName: naming.dnsQueryLogGroup(domain),
-        ...(home ? { logKmsKeyArn: region[home].kmsKeyArn } : {}),
-      });
-      this.zoneNameServers = this.zone.zone.nameServers;
-      zoneId = this.zone.zone.zoneId;
+      if (!props.zone) {
+        throw new Error(
+          'GlobalStack: without dns.hostedZoneId the zone comes from the zone stack; none was given',
+        );
+      }
+      this.zoneNameServers = props.zone.nameServers;
+      zoneId = props.zone.zoneId;
     }
     const apiDomains = {} as Record<RegionRole, RegionalApiDomain>;
     const failoverRecords = {} as Record<RegionRole, HealthCheckedRecord>;
