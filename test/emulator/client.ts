@@ -8,16 +8,20 @@
  *   const endpoint = useEmulator();              // reset before each test
  *   const rds = new RDSClient(awsTestConfig('us-east-2'));
  *
- * Settings are the ones DESIGN.md asks for: dummy credentials, path-style S3 and one
+ * Settings are the ones DESIGN.md asks for: the emulator's root key pair
+ * (./credentials.ts), path-style S3 and one
  * attempt per call (an unimplemented action answers 500 and would be retried).
  */
 import { after, beforeEach } from 'node:test';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../../src/core/drill/aws/signed-intake.js';
 import { resetEmulator } from '../../src/sandbox/emulator.js';
 
-export const TEST_CREDENTIALS = Object.freeze({ accessKeyId: 'test', secretAccessKey: 'test' });
+import { TEST_CREDENTIALS, rootCredentialsFor } from './credentials.js';
+
+export { TEST_CREDENTIALS, rootCredentialsFor };
 
 /** The emulator's endpoint; throws when the test was not started by scripts/run-tests.ts. */
 export function testEndpoint(): string {
@@ -40,10 +44,11 @@ export interface TestClientOptions {
 /** The config for any SDK v3 client: `new S3Client(awsTestConfig('us-east-1'))`. */
 export function awsTestConfig(region: string, options: TestClientOptions = {}) {
   const timeoutMs = options.timeoutMs ?? 5000;
+  const endpoint = options.endpoint ?? testEndpoint();
   return {
-    endpoint: options.endpoint ?? testEndpoint(),
+    endpoint,
     region,
-    credentials: { ...TEST_CREDENTIALS },
+    credentials: { ...rootCredentialsFor(endpoint) },
     forcePathStyle: true,
     maxAttempts: 1,
     requestHandler: new NodeHttpHandler({
@@ -128,4 +133,39 @@ export async function signedFetch(
     signal: AbortSignal.timeout(5000),
   });
   return { status: response.status, text: await response.text() };
+}
+
+/** A trust policy letting `principal` (e.g. `{ Service: 'states.amazonaws.com' }`) assume the role. */
+export function trustPolicy(principal: Record<string, unknown>, condition?: Record<string, unknown>): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: principal,
+        Action: 'sts:AssumeRole',
+        ...(condition ? { Condition: condition } : {}),
+      },
+    ],
+  });
+}
+
+/**
+ * A role in the run's emulator, with an inline policy of `statements` (none: no policy).
+ * The emulator enforces it (dr_emulator/auth.py): a state machine's tasks, for one, run as
+ * its role and may only do what it allows.
+ */
+export async function givenRole(name: string, trust: string, statements?: unknown[]): Promise<string> {
+  const iam = testClient(IAMClient, 'us-east-1');
+  const out = await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust }));
+  if (statements) {
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: name,
+        PolicyName: 'policy',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+      }),
+    );
+  }
+  return out.Role!.Arn!;
 }

@@ -16,10 +16,18 @@ import {
 } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { listOutages, restoreRegion, setOutage } from '../../src/sandbox/emulator.js';
-import { testClient, useEmulator } from './client.js';
+import { givenRole, testClient, trustPolicy, useEmulator } from './client.js';
 
 const endpoint = useEmulator();
-const ROLE = 'arn:aws:iam::123456789012:role/trading-failover';
+/** The machines' role: trusted by Step Functions, allowed the one parameter their task writes. */
+const machineRole = () =>
+  givenRole('trading-failover', trustPolicy({ Service: 'states.amazonaws.com' }), [
+    {
+      Effect: 'Allow',
+      Action: 'ssm:PutParameter',
+      Resource: 'arn:aws:ssm:*:123456789012:parameter/trading/active-region',
+    },
+  ]);
 
 /** A transport failure: the SDK got no HTTP answer at all. */
 function noAnswer(error: unknown): boolean {
@@ -143,7 +151,11 @@ describe('emulator: Step Functions during an outage', () => {
     const sfn = testClient(SFNClient, 'us-east-2');
     const ssm = testClient(SSMClient, 'us-east-2');
     const machine = await sfn.send(
-      new CreateStateMachineCommand({ name: 'trading-failover', definition: definition(0), roleArn: ROLE }),
+      new CreateStateMachineCommand({
+        name: 'trading-failover',
+        definition: definition(0),
+        roleArn: await machineRole(),
+      }),
     );
     await setOutage(endpoint, 'us-east-1', 'refuse');
 
@@ -162,7 +174,11 @@ describe('emulator: Step Functions during an outage', () => {
     const sfn = testClient(SFNClient, 'us-east-1');
     const ssm = testClient(SSMClient, 'us-east-1');
     const machine = await sfn.send(
-      new CreateStateMachineCommand({ name: 'trading-failover', definition: definition(1), roleArn: ROLE }),
+      new CreateStateMachineCommand({
+        name: 'trading-failover',
+        definition: definition(1),
+        roleArn: await machineRole(),
+      }),
     );
     const run = await sfn.send(new StartExecutionCommand({ stateMachineArn: machine.stateMachineArn }));
 

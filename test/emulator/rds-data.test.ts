@@ -34,7 +34,7 @@ import pg from 'pg';
 import { configureEmulator, mapDataApi, setOutage } from '../../src/sandbox/emulator.js';
 import { freshDatabase } from '../fixtures/postgres-db.js';
 import { scramVerifier } from '../../src/core/db-credentials.js';
-import { testClient, useEmulator } from './client.js';
+import { givenRole, testClient, trustPolicy, useEmulator } from './client.js';
 import { GLOBAL, givenGlobalCluster } from './global-cluster.js';
 
 const endpoint = useEmulator();
@@ -598,7 +598,11 @@ describe('emulator: RDS Data API ExecuteStatement on PostgreSQL', () => {
     const machine = await sfn.send(
       new CreateStateMachineCommand({
         name: 'trading-fence',
-        roleArn: 'arn:aws:iam::123456789012:role/trading-failover',
+        // Trusted by Step Functions and allowed this one statement on this cluster
+        roleArn: await givenRole('trading-failover', trustPolicy({ Service: 'states.amazonaws.com' }), [
+          { Effect: 'Allow', Action: 'rds-data:ExecuteStatement', Resource: arn },
+          { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SECRET },
+        ]),
         definition: JSON.stringify({
           StartAt: 'Insert',
           States: {

@@ -8,6 +8,7 @@
  */
 import { relative, resolve, sep } from 'node:path';
 import { startEmulator } from '../../src/sandbox/emulator.js';
+import { TEST_CREDENTIALS } from './credentials.js';
 import type { ServiceDefinition } from '../harness/services.js';
 import { sourceMatches } from '../harness/source.js';
 
@@ -22,7 +23,7 @@ export const emulatorService: ServiceDefinition = {
   name: 'aws-emulator',
   needs: needsEmulator,
   start: async () => {
-    const emulator = await startEmulator({ port: 0 });
+    const emulator = await startEmulator({ port: 0, rootCredentials: TEST_CREDENTIALS });
     return {
       env: { DR_TEST_ENDPOINT: emulator.endpoint },
       stop: () => emulator.stop(),

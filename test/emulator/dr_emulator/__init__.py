@@ -30,11 +30,14 @@ what the DR tests and `dr sandbox` need and moto 5.2.5 lacks:
 - provider.py: what the Terraform AWS provider calls and moto lacks (sandbox deploy)
 - replay.py:   a retried SDK request gets the answer its first attempt was given
 - snapshot.py: snapshots of everything held, restored per test file (one deploy per run)
+- auth.py:     IAM enforcement: SigV4-signed requests of known keys, identity policies, trust
+               policies; Step Functions tasks and service credentials run as their roles
 - gateway.py:  the region outage switch and the unsigned /dr-emulator/* control endpoint
 """
 
 from . import (
     acm,
+    auth,
     awslambda,
     backup,
     dynamodb,
@@ -81,3 +84,4 @@ def install() -> None:
     acm.install()
     provider.install()
     transport.install()
+    auth.install()

@@ -31,6 +31,10 @@ Control endpoint (JSON, unsigned):
   POST /dr-emulator/snapshot      {"name": "deployed"}: everything held, kept in memory
   POST /dr-emulator/restore-snapshot {"name": "deployed"}: put back (snapshot.py)
   GET  /dr-emulator/snapshots     -> {"snapshots": ["deployed"]}
+  POST /dr-emulator/service-credentials {"roleArn": ..., "service": "lambda.amazonaws.com",
+                                  "region": ...} -> a session of the role, as that AWS
+                                  service gets it (403 unless the role trusts it; auth.py)
+  GET  /dr-emulator/iam/unresolved -> actions authorized without a resource (auth.py)
 """
 
 from __future__ import annotations
@@ -119,6 +123,11 @@ def _control(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         body = _read_json(environ) if method == "POST" else {}
     except ValueError as error:
         return _json(start_response, 400, {"error": f"invalid JSON body: {error}"})
+    from . import auth  # imports this module: loaded at the first call, not at import
+
+    answered = auth.control(method, action, body)
+    if answered is not None:
+        return _json(start_response, *answered)
 
     def outages() -> list[bytes]:
         with state.STATE.lock:

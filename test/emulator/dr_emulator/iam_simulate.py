@@ -25,17 +25,20 @@ across the resources; MatchedStatements naming the policy; MissingContextValues)
 resource's own decision in ResourceSpecificResults; not paginated. MatchedStatements'
 SourcePolicyId is the inline policy's name or the attached policy's ARN; SourcePolicyType
 is `IAM Policy`.
+
+The same evaluation (identity_policies, evaluate) decides every request of the emulator when it
+enforces IAM (auth.py).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable
+from typing import Any
 
 from moto.core.responses import ActionResult
 from moto.iam.exceptions import NoSuchEntity, NotFoundException, ValidationError
-from moto.iam.models import Role
+from moto.iam.models import IAMBackend, Role, User
 from moto.iam.responses import IamResponse
 
 ALLOWED, EXPLICIT_DENY, IMPLICIT_DENY = "allowed", "explicitDeny", "implicitDeny"
@@ -135,14 +138,25 @@ def _applies(statement: dict[str, Any], action: str, resource: str) -> bool:
     return any(_wildcard(p, resource) for p in _as_list(statement.get("Resource")))
 
 
-def _role_policies(response: IamResponse, role: Role) -> Iterable[tuple[str, dict[str, Any]]]:
-    for name, document in role.policies.items():
-        yield name, json.loads(document) if isinstance(document, str) else document
-    for arn in role.managed_policies:
-        policy = response.backend.get_policy(arn)
-        version = next(v for v in policy.versions if v.is_default)
-        document = version.document
-        yield arn, json.loads(document) if isinstance(document, str) else document
+def _document(document: Any) -> dict[str, Any]:
+    return json.loads(document) if isinstance(document, str) else document
+
+
+def identity_policies(backend: IAMBackend, entity: Role | User) -> list[tuple[str, dict[str, Any]]]:
+    """(policy id, document) of a role's or user's identity policies: its inline policies and
+    the default version of each attached one (for a user, its groups' too). The id is the
+    inline policy's name or the attached policy's ARN."""
+    holders: list[Any] = [entity]
+    if isinstance(entity, User):
+        holders += backend.get_groups_for_user(entity.name)
+    policies: list[tuple[str, dict[str, Any]]] = []
+    for holder in holders:
+        policies += [(name, _document(document)) for name, document in holder.policies.items()]
+        for arn in holder.managed_policies:
+            policy = backend.get_policy(arn)
+            version = next(v for v in policy.versions if v.is_default)
+            policies.append((arn, _document(version.document)))
+    return policies
 
 
 def _evaluate_resource(
@@ -211,7 +225,7 @@ def _simulate_principal_policy(self: IamResponse) -> ActionResult:
     for entry in _as_list(self._get_param("ContextEntries")):
         name = str(entry.get("ContextKeyName", "")).lower()
         context[name] = [str(v) for v in _as_list(entry.get("ContextKeyValues"))]
-    policies = list(_role_policies(self, role))
+    policies = identity_policies(self.backend, role)
     results = [evaluate(policies, action, resources, context) for action in actions]
     return ActionResult({"EvaluationResults": results, "IsTruncated": False})
 

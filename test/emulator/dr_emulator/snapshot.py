@@ -12,7 +12,9 @@ What a snapshot holds: every moto backend (all services, accounts and regions in
 extension's own state that describes resources (global-table replica groups, the timing
 knobs, Data API mappings). What it does not: region outages and forced health-check statuses
 (a restore ends them, as moto's reset does), replications still queued, open PostgreSQL
-connections.
+connections. STS role sessions issued since the snapshot outlive a restore: they are
+credentials someone holds, not part of the platform (a role the restore removed still
+authorizes nothing: auth.py finds no policy for it).
 
 How: one ``copy.deepcopy`` over all backends' attribute dictionaries, with the backend objects
 themselves kept (a model that points at its backend keeps pointing at the live one, whose
@@ -34,6 +36,7 @@ import time
 from typing import Any
 
 from moto.core.base_backend import BackendDict
+from moto.sts.models import sts_backends
 
 from . import dynamodb, state
 
@@ -206,6 +209,7 @@ def restore(name: str) -> dict[str, Any] | None:
         return None
     entries = snapshot["entries"]
     kept = {id(entry[3]) for entry in entries}
+    sessions = {(account, region): list(sts.assumed_roles) for account, region, sts in sts_backends.iter_backends()}
     live = _backends()
     memo = _keep_as_is(live + [(e[0], e[1], e[2], e[3]) for e in entries])
     attrs = _clone([entry[4] for entry in entries], memo)
@@ -221,6 +225,9 @@ def restore(name: str) -> dict[str, Any] | None:
             account_backend[region] = backend
         if backend_dict not in BackendDict._instances:  # type: ignore[misc]
             BackendDict._instances.append(backend_dict)  # type: ignore[misc]
+    for account, region, sts in sts_backends.iter_backends():
+        held = {session.access_key_id for session in sts.assumed_roles}
+        sts.assumed_roles.extend(s for s in sessions.get((account, region), []) if s.access_key_id not in held)
     state.reset_data_state()
     extension = snapshot["extension"]
     with dynamodb._lock, state.STATE.lock:  # noqa: SLF001

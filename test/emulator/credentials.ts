@@ -1,0 +1,30 @@
+/**
+ * Which key pair signs a test's requests to an emulator. Every emulator accepts only its
+ * account root's keys and the IAM and STS keys it issued (test/emulator/dr_emulator/auth.py):
+ *
+ * - the run's shared emulator (test/emulator/service.ts) is started with `TEST_CREDENTIALS`;
+ * - a deployed sandbox has the random pair `dr sandbox up` recorded in its `.dr/sandbox.json`,
+ *   registered here by test/sandbox/deployed.ts when a file asks for the sandbox.
+ *
+ * No node:test import: the harness process loads this module too.
+ */
+export interface TestCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export const TEST_CREDENTIALS: TestCredentials = Object.freeze({
+  accessKeyId: 'test',
+  secretAccessKey: 'test',
+});
+
+const byEndpoint = new Map<string, TestCredentials>();
+
+export function registerRootCredentials(endpoint: string, credentials: TestCredentials): void {
+  byEndpoint.set(new URL(endpoint).origin, credentials);
+}
+
+/** The root key pair of the emulator at `endpoint` (the shared emulator's when not registered). */
+export function rootCredentialsFor(endpoint: string | undefined): TestCredentials {
+  return (endpoint && URL.canParse(endpoint) && byEndpoint.get(new URL(endpoint).origin)) || TEST_CREDENTIALS;
+}
