@@ -119,6 +119,13 @@ export class Naming {
   static readonly sessionsTableKey = 'session_id';
   static readonly leaseTableKey = 'lease_id';
   static readonly ttlAttribute = 'expires_at';
+  /**
+   * verify-sync's canaries: the sessions item key and the config-bucket object key start
+   * with these, and the DR roles may write only such items and objects (a contract between
+   * src/core/checks/canary.ts and the policies).
+   */
+  static readonly canaryItemPrefix = 'dr-canary-';
+  static readonly canaryObjectPrefix = 'canary/';
   sessionsTable(): string {
     return `${this.prefix}-sessions`;
   }

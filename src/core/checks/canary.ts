@@ -8,12 +8,14 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDbApi, S3Api } from '../../aws/clients.js';
 import { errorName } from '../../aws/errors.js';
 import { RegionUnreachableError } from '../errors.js';
+import { Naming } from '../../infra/naming.js';
 import type { CanaryView } from './evaluate.js';
 import { describeError } from './outcome.js';
 
-export const CANARY_PREFIX = 'dr-canary-';
+/** The canary item's key prefix (the DR roles may write only such items: the policies' `dynamodb:LeadingKeys`). */
+export const CANARY_PREFIX = Naming.canaryItemPrefix;
 /** S3 canaries live under this key prefix (the readiness Lambda may write only there). */
-export const CANARY_OBJECT_PREFIX = 'canary/';
+export const CANARY_OBJECT_PREFIX = Naming.canaryObjectPrefix;
 const POLL_MS = 100;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

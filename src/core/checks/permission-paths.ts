@@ -231,7 +231,7 @@ export function requiredCalls(naming: Naming, t: PathTargets): RequiredCall[] {
         'sync checks dynamoCanary',
         ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'],
         [arn.table(r, naming.sessionsTable())],
-        { 'dynamodb:LeadingKeys': 'canary#readiness-probe' },
+        { 'dynamodb:LeadingKeys': `${Naming.canaryItemPrefix}readiness-probe` },
       );
       add(
         actor,
@@ -239,7 +239,7 @@ export function requiredCalls(naming: Naming, t: PathTargets): RequiredCall[] {
         r,
         'sync checks s3Canary (PutObject, HeadObject, DeleteObject with VersionId)',
         ['s3:PutObject', 's3:GetObject', 's3:DeleteObjectVersion'],
-        [`${arn.bucket(naming.bucket(r, 'config'))}/canary/readiness-probe`],
+        [`${arn.bucket(naming.bucket(r, 'config'))}/${Naming.canaryObjectPrefix}readiness-probe`],
       );
       add(
         actor,

@@ -309,7 +309,9 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
             's3:DeleteObject',
             's3:DeleteObjectVersion',
           ],
-          resources: both.map((r) => `arn:${ctx.partition}:s3:::${naming.bucket(r, 'config')}/canary/*`),
+          resources: both.map(
+            (r) => `arn:${ctx.partition}:s3:::${naming.bucket(r, 'config')}/${Naming.canaryObjectPrefix}*`,
+          ),
         },
         {
           sid: 'QueueDepths',

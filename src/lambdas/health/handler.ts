@@ -4,7 +4,7 @@
  * are cached ≤ 5 s (Route 53 checkers call every 10 s from many places; RDS throttles).
  */
 import { RDSClient, DescribeGlobalClustersCommand } from '@aws-sdk/client-rds';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ssmParameterStore, secretsManagerStore } from '../shared/aws.js';
 import { cached } from '../shared/cache.js';
 import { awsDbSettings, DbPool } from '../shared/db.js';
@@ -59,11 +59,10 @@ function awsDeps(): HealthHandlerDeps {
       naming.dbCluster(region),
     );
   }, CACHE_MS);
-  const queueUrl = cached(async () => {
-    const out = await sqs.send(new GetQueueUrlCommand({ QueueName: naming.ordersQueue(region) }));
-    if (!out.QueueUrl) throw new Error(`queue ${naming.ordersQueue(region)} has no URL`);
-    return out.QueueUrl;
-  }, Number.POSITIVE_INFINITY);
+  // From the stack (DR_ORDERS_QUEUE_URL): the role may read the queue's attributes, nothing
+  // else of it, so no GetQueueUrl (it would be denied).
+  const queueUrl = process.env.DR_ORDERS_QUEUE_URL;
+  if (!queueUrl) throw new Error('missing environment variable DR_ORDERS_QUEUE_URL');
   const db = new DbPool(awsDbSettings({ parameters, secrets: secretsManagerStore(), naming }), {
     max: 2,
     connectionTimeoutMillis: PROBE_TIMEOUT_MS,
@@ -85,7 +84,7 @@ function awsDeps(): HealthHandlerDeps {
     queue: async (signal) => {
       const out = await sqs.send(
         new GetQueueAttributesCommand({
-          QueueUrl: await queueUrl(),
+          QueueUrl: queueUrl,
           AttributeNames: ['ApproximateNumberOfMessages'],
         }),
         { abortSignal: signal },

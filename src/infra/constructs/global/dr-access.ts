@@ -12,6 +12,7 @@
  * cloudwatch:PutMetricData with a namespace condition).
  */
 import { Construct } from 'constructs';
+import { Naming } from '../../naming.js';
 import type * as IamRoleModule from '@cdktf/provider-aws/lib/iam-role/index.js';
 import type * as IamRolePolicyModule from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import type * as IamPolicyModule from '@cdktf/provider-aws/lib/iam-policy/index.js';
@@ -152,7 +153,7 @@ function canaryStatements(t: DrAccessTargets): PolicyStatement[] {
       // exact versions so that no version or delete marker stays behind (src/core/checks/canary.ts).
       sid: 'CanaryObjects',
       actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObjectVersion'],
-      resources: t.regions.map((r) => `${r.configBucketArn}/canary/*`),
+      resources: t.regions.map((r) => `${r.configBucketArn}/${Naming.canaryObjectPrefix}*`),
     },
     {
       sid: 'CanaryObjectKeys',
@@ -164,7 +165,8 @@ function canaryStatements(t: DrAccessTargets): PolicyStatement[] {
       sid: 'CanaryItems',
       actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'],
       resources: t.regions.map((r) => r.sessionsTableArn),
-      condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['canary#*'] } },
+      // The key verify-sync's canary writes (src/core/checks/canary.ts): `dr-canary-<uuid>`.
+      condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${Naming.canaryItemPrefix}*`] } },
     },
   ];
 }
