@@ -178,6 +178,7 @@ export interface IamApi {
 
 export interface StsApi {
   getCallerIdentity(input: sts.GetCallerIdentityCommandInput): Promise<sts.GetCallerIdentityCommandOutput>;
+  assumeRole(input: sts.AssumeRoleCommandInput): Promise<sts.AssumeRoleCommandOutput>;
 }
 
 export interface SecretsManagerApi {

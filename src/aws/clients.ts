@@ -2,8 +2,9 @@
  * The one AWS client factory. Per region and service it builds an SDK v3 client on first
  * use (the SDK package is imported only then: `dr --help` never pays for it), with
  *
- * - the SDK's default credential chain, or `profile` from the shared config;
- * - an endpoint override for the sandbox (dummy credentials and path-style S3 only then);
+ * - the SDK's default credential chain, `profile` from the shared config, or credentials
+ *   given outright (the sandbox's, or a role session the caller assumed);
+ * - an endpoint override for the sandbox (path-style S3 only then);
  * - a per-attempt timeout and bounded retries, so a dead region costs seconds;
  * - transport failures mapped to `RegionUnreachableError`, and missing, expired or
  *   rejected credentials to `CredentialsError` (one per factory: every call fails alike);
@@ -12,7 +13,7 @@
 import type * as CredentialProviderModule from '@aws-sdk/credential-provider-node';
 import { requireCjs } from './cjs.js';
 import type { ServiceApis, ServiceName } from './apis.js';
-import type { ClientSettings, SharedCredentials } from './sdk-config.js';
+import type { ClientCredentials, ClientSettings, SharedCredentials } from './sdk-config.js';
 import { toCredentialsError } from './credentials.js';
 import { toRegionError } from './errors.js';
 
@@ -25,6 +26,8 @@ export interface ClientOptions {
   readonly endpoint?: string;
   /** Per-region endpoint overrides (`DR_ENDPOINT_US_EAST_1`); win over `endpoint` for their region. */
   readonly regionEndpoints?: Readonly<Record<string, string>>;
+  /** Sign every call with these. @default - the default chain (or `profile`) */
+  readonly credentials?: ClientCredentials;
   /** Connection and request timeout per attempt, milliseconds. @default 5000 */
   readonly timeoutMs?: number;
   /** Attempts per call, the first included. @default 2 */
@@ -37,6 +40,8 @@ export type AwsClients = {
 } & {
   /** The endpoint override in use, or undefined for real AWS. */
   readonly endpoint: string | undefined;
+  /** The identity every client signs with (requests signed outside the SDK use it too). */
+  readonly credentials: ClientCredentials;
   /** Closes every client built so far (their sockets would keep the process alive). */
   destroy(): void;
 };
@@ -94,6 +99,8 @@ export function createClients(options: ClientOptions = {}): AwsClients {
       ) as typeof CredentialProviderModule;
       return defaultProvider(options.profile ? { profile: options.profile } : {});
     }));
+  // Resolved lazily: `dr --help` and argument errors never load the credential chain.
+  const chainIdentity = async () => (await sharedCredentials())();
 
   function service<K extends ServiceName>(name: K, region: string): ServiceApis[K] {
     const key = `${name}/${region}`;
@@ -111,9 +118,9 @@ export function createClients(options: ClientOptions = {}): AwsClients {
     const load = () =>
       (api ??= Promise.all([
         (LOADERS[name] as () => Promise<ServiceModule<K>>)(),
-        endpoint ? undefined : sharedCredentials(),
+        options.credentials ?? sharedCredentials(),
       ]).then(([module, provider]) => {
-        const created = module.create(provider ? { ...settings, credentials: provider } : settings);
+        const created = module.create({ ...settings, credentials: provider });
         built.push(created);
         return created;
       }));
@@ -131,7 +138,8 @@ export function createClients(options: ClientOptions = {}): AwsClients {
           try {
             return await (call as (i: unknown) => Promise<unknown>)(input);
           } catch (error) {
-            if (!endpoint) {
+            // Credentials given outright (the sandbox's) are not the chain's to explain.
+            if (!options.credentials) {
               const mapped = toCredentialsError(error, options.profile);
               if (mapped !== error) throw (credentialsFailure ??= mapped);
             }
@@ -151,6 +159,7 @@ export function createClients(options: ClientOptions = {}): AwsClients {
   return {
     ...getters,
     endpoint: options.endpoint,
+    credentials: options.credentials ?? chainIdentity,
     destroy() {
       for (const client of built.splice(0)) client.destroy();
       cache.clear();

@@ -12,25 +12,29 @@ type NodeHttpHandler = SmithyNodeHttpHandlerModule.NodeHttpHandler;
 /** The default credential chain, resolved once and shared by every client of a factory. */
 export type SharedCredentials = ReturnType<typeof defaultProvider>;
 
+/** A key pair (and session token) given outright: the sandbox's, or a role session's. */
+export interface StaticCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+/** What a client signs with: a key pair, or a provider the SDK asks (and refreshes from). */
+export type ClientCredentials = StaticCredentials | SharedCredentials;
+
 export interface ClientSettings {
   readonly region: string;
-  /** Shared-config profile; the default credential chain otherwise. Ignored with `endpoint`. */
+  /** Shared-config profile; the default credential chain otherwise. Ignored with `credentials`. */
   readonly profile?: string;
-  /** Endpoint override (the sandbox). Dummy credentials are used only when this is set. */
+  /** Endpoint override (the sandbox or another emulator). */
   readonly endpoint?: string;
   /** Per-attempt connection and request timeout, milliseconds. */
   readonly timeoutMs: number;
   /** Attempts per call, the first included. */
   readonly maxAttempts: number;
-  /** One credential provider for all clients (else each client resolves the chain itself). */
-  readonly credentials?: SharedCredentials;
+  /** One identity for all clients (else each client resolves the chain itself). */
+  readonly credentials?: ClientCredentials;
 }
-
-/** Credentials for the local emulator: it accepts any key. Never used against AWS. */
-export const SANDBOX_CREDENTIALS = Object.freeze({
-  accessKeyId: 'sandbox',
-  secretAccessKey: 'sandbox',
-});
 
 export interface SdkClientConfig {
   region: string;
@@ -39,7 +43,7 @@ export interface SdkClientConfig {
   requestHandler: NodeHttpHandler;
   profile?: string;
   endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string } | SharedCredentials;
+  credentials?: ClientCredentials;
 }
 
 export function sdkConfig(settings: ClientSettings): SdkClientConfig {
@@ -53,12 +57,15 @@ export function sdkConfig(settings: ClientSettings): SdkClientConfig {
       // Without this the handler only logs a warning when requestTimeout passes.
       throwOnRequestTimeout: true,
     }),
-    // The sandbox takes any key: no profile, no credential chain.
-    ...(settings.endpoint
-      ? { endpoint: settings.endpoint, credentials: { ...SANDBOX_CREDENTIALS } }
-      : {
-          ...(settings.profile ? { profile: settings.profile } : {}),
-          ...(settings.credentials ? { credentials: settings.credentials } : {}),
-        }),
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(settings.credentials
+      ? {
+          // A copy of a key pair: the SDK marks the object it is given (a frozen one throws).
+          credentials:
+            typeof settings.credentials === 'function' ? settings.credentials : { ...settings.credentials },
+        }
+      : settings.profile
+        ? { profile: settings.profile }
+        : {}),
   };
 }

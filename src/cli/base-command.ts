@@ -8,6 +8,7 @@
  */
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import type { AwsClients } from '../aws/clients.js';
+import type { SandboxActor } from '../sandbox/target.js';
 import type { DrConfig } from '../config/schema.js';
 import type { Reporter } from '../core/reporter.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
@@ -234,9 +235,29 @@ export abstract class DrCommand<T> extends DrLocalCommand<T> {
    */
   protected async awsClients(
     flags: { profile?: string; sandbox?: boolean },
-    options: { timeoutMs?: number; maxAttempts?: number } = {},
+    options: { timeoutMs?: number; maxAttempts?: number; actAs?: SandboxActor } = {},
   ): Promise<AwsClients> {
     const { awsClientsFor } = await import('../sandbox/target.js');
     return awsClientsFor({ ...flags, ...options });
+  }
+
+  /**
+   * AWS clients for an SRE's command. Under `--sandbox` they act as the deployed DR
+   * operator role (assumed by the sandbox's root user, as an SSO session assumes it), so
+   * the role's policy is what the sandbox enforces; on AWS, the caller's own identity.
+   */
+  protected async operatorClients(
+    flags: { profile?: string; sandbox?: boolean },
+    config: DrConfig,
+    options: { timeoutMs?: number; maxAttempts?: number } = {},
+  ): Promise<AwsClients> {
+    const { Naming } = await import('../infra/naming.js');
+    return this.awsClients(flags, {
+      ...options,
+      actAs: {
+        role: new Naming(config).role('operator'),
+        regions: [config.regions.primary, config.regions.secondary],
+      },
+    });
   }
 }

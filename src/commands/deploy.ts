@@ -174,7 +174,12 @@ Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL U
       if (flags.sandbox && clients.endpoint) {
         // The sandbox variant of the same stacks, into the running sandbox (.dr/sandbox/).
         const { deploySandbox } = await import('../sandbox/deploy.js');
-        result = await deploySandbox({ ...common, config, endpoint: clients.endpoint });
+        result = await deploySandbox({
+          ...common,
+          config,
+          endpoint: clients.endpoint,
+          credentials: clients.credentials,
+        });
       } else {
         const synthStep = reporter.step('Synthesizing stacks');
         const { synthesize } = await (await import('../core/synth-loader.js')).loadSynth();

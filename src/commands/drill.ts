@@ -178,16 +178,17 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
     scenarios: ScenarioName[],
     signal: AbortSignal,
   ): Promise<{ report: DrillReport; startedSandbox: boolean }> {
-    const [{ runSandboxDrill }, { createClients }] = await Promise.all([
-      import('../sandbox/drill/sandbox-drill.js'),
-      import('../aws/clients.js'),
-    ]);
+    const { runSandboxDrill } = await import('../sandbox/drill/sandbox-drill.js');
+    const settings = { timeoutMs: 3000, maxAttempts: 1 };
     return runSandboxDrill({
       config,
       configFile: resolve(flags.config),
       scenarios,
       reporter: await this.reporter(),
-      clientsFor: async (endpoint) => createClients({ endpoint, timeoutMs: 3000, maxAttempts: 1 }),
+      clientsFor: (actAs) =>
+        actAs === 'operator'
+          ? this.operatorClients({ sandbox: true }, config, settings)
+          : this.awsClients({ sandbox: true }, settings),
       signal,
       ...(flags['take-over'] ? { takeOver: true } : {}),
     });
@@ -200,7 +201,7 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
     signal: AbortSignal,
   ): Promise<DrillReport> {
     const { runAwsDrill } = await import('../core/drill/aws-drill.js');
-    const clients = await this.awsClients(flags, { timeoutMs: 5000, maxAttempts: 2 });
+    const clients = await this.operatorClients(flags, config, { timeoutMs: 5000, maxAttempts: 2 });
     try {
       return await runAwsDrill({
         clients,
@@ -208,7 +209,6 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
         scenarios,
         reporter: await this.reporter(),
         signal,
-        ...(flags.profile ? { profile: flags.profile } : {}),
         ...(flags['take-over'] ? { takeOver: true } : {}),
       });
     } finally {
@@ -225,7 +225,7 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
       throw new UsageError('--restore-outage is for drills on AWS; in the sandbox use `dr sandbox restore`');
     }
     const { restoreDrillOutage } = await import('../core/drill/aws-drill.js');
-    const clients = await this.awsClients(flags, { timeoutMs: 5000, maxAttempts: 2 });
+    const clients = await this.operatorClients(flags, config, { timeoutMs: 5000, maxAttempts: 2 });
     try {
       const undone = await restoreDrillOutage({ clients, config });
       if (!this.jsonEnabled()) {

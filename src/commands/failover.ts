@@ -68,6 +68,7 @@ export async function runOperation(
     loadDrConfig(path: string): ReturnType<DrCommand<OperateResult>['loadDrConfig']>;
     awsClients: DrCommand<OperateResult>['awsClients'];
     reporter: DrCommand<OperateResult>['reporter'];
+    operatorClients: DrCommand<OperateResult>['operatorClients'];
     jsonEnabled(): boolean;
     log(message: string): void;
     logToStderr(message: string): void;
@@ -76,7 +77,7 @@ export async function runOperation(
   const config = await self.loadDrConfig(options.config);
   const { operate, requireRegion } = await import('../core/failover/operate.js');
   requireRegion(config, options.to);
-  const clients = await self.awsClients(options, { timeoutMs: 3000, maxAttempts: 1 });
+  const clients = await self.operatorClients(options, config, { timeoutMs: 3000, maxAttempts: 1 });
   const reporter = await self.reporter();
   const { renderAuditWarning, renderPlan, renderResult } = await import('../cli/render/failover.js');
   const { confirmOrRefuse } = await import('../core/failover/confirm.js');

@@ -35,7 +35,10 @@ Exit codes: 5 when a region does not answer (the rest is still shown, and the un
       throw new UsageError('--watch redraws a screen for people; it cannot be combined with --json');
     }
     const config = await this.loadDrConfig(flags.config);
-    const clients = await this.awsClients(flags, { timeoutMs: STATUS_TIMEOUT_MS, maxAttempts: 2 });
+    const clients = await this.operatorClients(flags, config, {
+      timeoutMs: STATUS_TIMEOUT_MS,
+      maxAttempts: 2,
+    });
     const { collectStatus } = await import('../core/status.js');
     const render = this.jsonEnabled() ? undefined : (await import('../cli/render/status.js')).renderStatus;
     // Under --json nothing is shown on stderr: skip loading the spinner library.

@@ -17,7 +17,7 @@ Exit 0 when every check passes, 3 when any fails (--json still carries every res
     const { flags } = await this.parse(VerifySync);
     const config = await this.loadDrConfig(flags.config);
     const reporter = await this.reporter();
-    const clients = await this.awsClients(flags);
+    const clients = await this.operatorClients(flags, config);
     try {
       const { verifySync, SyncCheckFailedError } = await import('../core/verify-sync.js');
       const result = await verifySync({ clients, config, reporter });

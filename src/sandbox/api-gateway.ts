@@ -385,17 +385,35 @@ export async function startApiGateway(options: ApiGatewayStandInOptions): Promis
   const validate = options.validateOrders === false ? undefined : await orderValidator();
   // Loaded here: the reader of the stage above is also used by the drill's Route 53
   // stand-in and the watchdog's probe, which need neither.
-  const [{ DbPool, urlDbSettings }, { sandboxHealthHandler }] = await Promise.all([
-    import('../lambdas/shared/db.js'),
-    import('./health-handler.js'),
-  ]);
+  const [{ DbPool, urlDbSettings }, { sandboxHealthHandler }, { functionClients, serviceRoleClients }] =
+    await Promise.all([
+      import('../lambdas/shared/db.js'),
+      import('./health-handler.js'),
+      import('./identity.js'),
+    ]);
   const pools: DbPool[] = [];
   const health = new Map<string, (event: ApiGatewayProxyEvent) => Promise<ApiGatewayProxyResult>>();
+  // Who calls what, as on AWS (./identity.ts): the /health function's code as its execution
+  // role; the SQS integration as the API's integration role (`credentials` of the method).
+  const roleClients: AwsClients[] = [];
+  const integration = new Map<string, AwsClients>();
+  const settings = { timeoutMs: 3000, maxAttempts: 1 };
   for (const region of regions) {
     const db = new DbPool(urlDbSettings(options.dbUrl), { max: 2, connectionTimeoutMillis: 1000 });
     pools.push(db);
-    health.set(region, sandboxHealthHandler({ clients, config, region, db }));
+    const [own, sqsRole] = await Promise.all([
+      functionClients(clients, config, 'health', region, settings),
+      serviceRoleClients(
+        clients,
+        { name: naming.role('api-sqs', region), service: 'apigateway.amazonaws.com', region },
+        settings,
+      ),
+    ]);
+    roleClients.push(own, sqsRole);
+    integration.set(region, sqsRole);
+    health.set(region, sandboxHealthHandler({ clients: own, admin: clients, config, region, db }));
   }
+  const integrationClients = (region: string): AwsClients => integration.get(region) ?? clients;
 
   const resourceCache = new Map<string, Promise<Resource[]>>();
   const resourcesOf = (region: string, restApiId: string): Promise<Resource[]> => {
@@ -416,6 +434,7 @@ export async function startApiGateway(options: ApiGatewayStandInOptions): Promis
     const key = `${region}/${queueName}`;
     let found = queueUrls.get(key);
     if (!found) {
+      // The stand-in's own lookup (API Gateway addresses the queue by path, not by URL).
       found = clients
         .sqs(region)
         .getQueueUrl({ QueueName: queueName })
@@ -533,11 +552,13 @@ export async function startApiGateway(options: ApiGatewayStandInOptions): Promis
         try {
           const queueUrl = await call(() => queueUrlOf(region, queueName));
           const sent = await call(() =>
-            clients.sqs(region).sendMessage({
-              QueueUrl: queueUrl,
-              MessageBody: body,
-              MessageAttributes: { apiRequestId: { DataType: 'String', StringValue: requestId } },
-            }),
+            integrationClients(region)
+              .sqs(region)
+              .sendMessage({
+                QueueUrl: queueUrl,
+                MessageBody: body,
+                MessageAttributes: { apiRequestId: { DataType: 'String', StringValue: requestId } },
+              }),
           );
           messageId = sent.MessageId ?? '';
         } catch (error) {
@@ -610,6 +631,7 @@ export async function startApiGateway(options: ApiGatewayStandInOptions): Promis
         await closed;
         await Promise.all([...inFlight]);
         await Promise.all(pools.map((p) => p.end().catch(() => {})));
+        for (const own of roleClients) own.destroy();
       })();
       return closing;
     },

@@ -7,8 +7,9 @@
  * - the state backend: a local file per stack under `.dr/sandbox/terraform-state/`
  *   (the sandbox's state must never reach a real state bucket);
  * - the provider override file beside each stack (./sandbox-override.ts):
- *   endpoints, test credentials, the mirror's provider version, and the written-down
- *   attributes an older provider does not know.
+ *   endpoints, the mirror's provider version, and the written-down attributes an older
+ *   provider does not know; Terraform signs as the sandbox's root user (its key pair in
+ *   Terraform's environment, never in a file).
  * Everything Terraform writes goes under `.dr/sandbox/`; logs under `.dr/deploy/…`.
  */
 import { existsSync } from 'node:fs';
@@ -29,15 +30,16 @@ import type { TerraformBinary } from '../core/deploy/terraform-bin.js';
 import { terraformEnv } from '../core/deploy/terraform.js';
 import { readApplied, stacksFingerprint, writeApplied } from './applied.js';
 import { UsageError } from '../core/errors.js';
+import type { ClientCredentials } from '../aws/sdk-config.js';
 import { silentReporter, type Reporter } from '../core/reporter.js';
 import { listEmulatorSnapshots, projectRoot, snapshotEmulator } from './emulator.js';
 
-/** Everything the sandbox's Terraform writes, relative to the working directory. */
-export const SANDBOX_TERRAFORM_DIR = join('.dr', 'sandbox');
 /** Why `dr deploy --sandbox` and `dr sandbox up` do not wait for a DNS delegation. */
 export const SANDBOX_DELEGATION_SKIPPED =
   'the sandbox has no parent domain; its ACM issues once the validation records are in its Route 53';
 
+/** Everything the sandbox's Terraform writes, relative to the working directory. */
+export const SANDBOX_TERRAFORM_DIR = join('.dr', 'sandbox');
 
 /** Which provider the sandbox ran, and where it came from. */
 export interface SandboxProvider {
@@ -64,6 +66,8 @@ export interface SandboxDeployOptions {
   readonly config: DrConfig;
   /** The running emulator. */
   readonly endpoint: string;
+  /** Its root key pair: Terraform deploys as the account's administrator, through its environment. */
+  readonly credentials: ClientCredentials;
   readonly terraform: TerraformBinary;
   /** Directory holding `.dr/`. @default - the working directory */
   readonly cwd?: string;
@@ -135,9 +139,10 @@ export interface PreparedSandboxStacks {
  * provider override: everything `terraform init/plan/apply` then needs in the stack dirs.
  */
 export async function prepareSandboxStacks(
-  options: Pick<SandboxDeployOptions, 'config' | 'endpoint' | 'cwd' | 'lambdaDir' | 'mirror'> & {
-    readonly reporter?: Reporter;
-  },
+  options: Pick<SandboxDeployOptions, 'config' | 'endpoint' | 'cwd' | 'lambdaDir' | 'mirror'> &
+    Partial<Pick<SandboxDeployOptions, 'credentials'>> & {
+      readonly reporter?: Reporter;
+    },
 ): Promise<PreparedSandboxStacks> {
   const reporter = options.reporter ?? silentReporter;
   const cwd = resolve(options.cwd ?? process.cwd());
@@ -161,6 +166,16 @@ export async function prepareSandboxStacks(
 
   const mirror = options.mirror === undefined ? findAwsProviderMirror() : (options.mirror ?? undefined);
   const env = terraformEnv();
+  if (options.credentials) {
+    const key = typeof options.credentials === 'function' ? await options.credentials() : options.credentials;
+    // The environment, not the override file: no key is written to disk. A profile from
+    // the user's shell would otherwise win.
+    delete env.AWS_PROFILE;
+    delete env.AWS_SESSION_TOKEN;
+    env.AWS_ACCESS_KEY_ID = key.accessKeyId;
+    env.AWS_SECRET_ACCESS_KEY = key.secretAccessKey;
+    if (key.sessionToken) env.AWS_SESSION_TOKEN = key.sessionToken;
+  }
   if (mirror) {
     const cliConfig = join(root, 'terraform.tfrc');
     await writeFile(cliConfig, mirrorCliConfig(mirror));
@@ -261,6 +276,12 @@ export async function deploySandbox(options: SandboxDeployOptions): Promise<Sand
       })),
     gate: options.gate,
     env,
+    // No parent domain delegates to the sandbox's zone: the emulator's ACM issues once the
+    // validation records are in its Route 53. Skipped, and the result and output say so.
+    delegation: {
+      zoneStack: new (await import('../infra/naming.js')).Naming(options.config).stack('zone'),
+      skip: SANDBOX_DELEGATION_SKIPPED,
+    },
     ...(options.afterApply ? { afterApply: options.afterApply } : {}),
     ...(options.preflight ? { preflight: options.preflight } : {}),
     ...(options.exec ? { exec: options.exec } : {}),
@@ -274,9 +295,3 @@ export async function deploySandbox(options: SandboxDeployOptions): Promise<Sand
   }
   return { ...result, ...sandboxPart };
 }
-    // No parent domain delegates to the sandbox's zone: the emulator's ACM issues once the
-    // validation records are in its Route 53. Skipped, and the result and output say so.
-    delegation: {
-      zoneStack: new (await import('../infra/naming.js')).Naming(options.config).stack('zone'),
-      skip: SANDBOX_DELEGATION_SKIPPED,
-    },

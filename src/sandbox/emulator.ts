@@ -13,6 +13,7 @@
  * Like every core module this one neither prints nor exits: it throws typed errors.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -77,15 +78,35 @@ export interface EmulatorOptions {
   readonly stateDir?: string;
   /** Outlive this process: own session, no pipes, not waited for. @default false */
   readonly detached?: boolean;
+  /**
+   * The emulated account's root user: the only key pair it accepts besides the IAM users'
+   * keys and STS sessions it issues itself. @default - a new random pair
+   */
+  readonly rootCredentials?: RootCredentials;
   /** Regions down from the start. */
   readonly outage?: Readonly<Record<string, OutageMode>>;
   /** How long to wait for the first answer. @default 30000 */
   readonly readyTimeoutMs?: number;
 }
 
+/** An access key of the emulated account's root user (an administrator, like AWS's). */
+export interface RootCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+/** A new root key pair, shaped like AWS's (`AKIA` + 16, a 40-character secret). */
+export function newRootCredentials(): RootCredentials {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const id = [...randomBytes(16)].map((byte) => alphabet[byte % alphabet.length]).join('');
+  return { accessKeyId: `AKIA${id}`, secretAccessKey: randomBytes(30).toString('base64') };
+}
+
 export interface RunningEmulator {
   /** `http://127.0.0.1:PORT`. */
   readonly endpoint: string;
+  /** The account's root key pair: every request must be signed by a key the emulator knows. */
+  readonly rootCredentials: RootCredentials;
   readonly pid: number;
   readonly port: number;
   /** The emulator's log file, when it writes one. */
@@ -172,7 +193,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     const port = options.port || (await freePort(host));
     try {
-      return await launch({ ...options, root, host, python, port });
+      return await launch({
+        ...options,
+        root,
+        host,
+        python,
+        port,
+        rootCredentials: options.rootCredentials ?? newRootCredentials(),
+      });
     } catch (error) {
       lastError = error;
       if (!(error instanceof EmulatorStartError) || !/address already in use/i.test(error.output))
@@ -183,6 +211,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 }
 
 interface LaunchPlan extends EmulatorOptions {
+  readonly rootCredentials: RootCredentials;
   readonly root: string;
   readonly host: string;
   readonly python: string;
@@ -203,7 +232,13 @@ async function launch(plan: LaunchPlan): Promise<RunningEmulator> {
   try {
     child = spawn(plan.python, [join(plan.root, SERVER_SCRIPT), plan.host, String(plan.port)], {
       cwd: plan.root,
-      env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
+      env: {
+        ...process.env,
+        PYTHONUNBUFFERED: '1',
+        PYTHONDONTWRITEBYTECODE: '1',
+        // dr_emulator/auth.py: requests are authenticated and authorized as on AWS.
+        DR_EMULATOR_ROOT_CREDENTIALS: `${plan.rootCredentials.accessKeyId}:${plan.rootCredentials.secretAccessKey}`,
+      },
       detached: plan.detached ?? false,
       stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'],
     });
@@ -267,7 +302,14 @@ async function launch(plan: LaunchPlan): Promise<RunningEmulator> {
     child.stdout?.destroy();
     child.stderr?.destroy();
   }
-  return { endpoint, pid, port: plan.port, ...(logFile ? { logFile } : {}), stop };
+  return {
+    endpoint,
+    pid,
+    port: plan.port,
+    rootCredentials: plan.rootCredentials,
+    ...(logFile ? { logFile } : {}),
+    stop,
+  };
 }
 
 /**
@@ -356,6 +398,31 @@ export async function mapDataApi(endpoint: string, clusterArn: string, url: stri
  * reset (`/moto-api/reset`: all resources gone, forced health checks and replicas too).
  * Step Functions execution stays on.
  */
+/** Temporary credentials of `roleArn`, as the AWS service `service` gets them to act with the role. */
+export interface ServiceRoleCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  /** ISO 8601. */
+  readonly expiration: string;
+}
+
+/**
+ * What the Lambda service hands a function's code: a session of its execution role (the
+ * emulator refuses unless the role trusts `service`, as STS would for the service).
+ */
+export async function serviceCredentials(
+  endpoint: string,
+  request: { readonly roleArn: string; readonly service: string; readonly region: string },
+): Promise<ServiceRoleCredentials> {
+  return (await control(
+    endpoint,
+    'POST',
+    '/dr-emulator/service-credentials',
+    request,
+  )) as ServiceRoleCredentials;
+}
+
 export async function resetEmulator(endpoint: string): Promise<void> {
   await restoreRegion(endpoint);
   await configureEmulator(endpoint, {

@@ -3,9 +3,8 @@
  * administrator of its account — the AWS CLI, boto3, an SDK, Terraform. One record per
  * variable, so the command prints them as `export` lines or as JSON.
  */
-import { SANDBOX_CREDENTIALS } from '../aws/sdk-config.js';
 import { UsageError } from '../core/errors.js';
-import { liveSandbox } from './state.js';
+import { liveSandbox, rootCredentialsOf } from './state.js';
 import { NO_SANDBOX_MESSAGE } from './target.js';
 
 export interface SandboxEnv {
@@ -15,11 +14,13 @@ export interface SandboxEnv {
 export async function sandboxEnv(cwd = process.cwd()): Promise<SandboxEnv> {
   const state = await liveSandbox(cwd);
   if (!state) throw new UsageError(NO_SANDBOX_MESSAGE);
+  const root = rootCredentialsOf(state);
   return {
     variables: {
       AWS_ENDPOINT_URL: state.endpoint,
-      AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
+      // The account's root user: the administrator the issue's `aws` examples need.
+      AWS_ACCESS_KEY_ID: root.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: root.secretAccessKey,
       AWS_REGION: state.regions.primary,
       // Older tools read only this one.
       AWS_DEFAULT_REGION: state.regions.primary,

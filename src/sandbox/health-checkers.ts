@@ -27,6 +27,7 @@ import { RegionUnreachableError } from '../core/errors.js';
 import { OrderApiStages } from './api-gateway.js';
 import { setHealthCheckStatus } from './emulator.js';
 import { sandboxHealthHandler } from './health-handler.js';
+import { functionClients } from './identity.js';
 
 export interface HealthCheckersOptions {
   readonly clients: AwsClients;
@@ -51,6 +52,7 @@ export class HealthCheckers {
   readonly events: DnsEvent[] = [];
   private readonly regions: RegionHealth[] = [];
   private readonly pools: DbPool[] = [];
+  private readonly roleClients: AwsClients[] = [];
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private readonly threshold: number;
@@ -76,7 +78,13 @@ export class HealthCheckers {
       const checkId = checks.find((c) => c.HealthCheckConfig?.FullyQualifiedDomainName === fqdn)?.Id;
       const db = new DbPool(urlDbSettings(options.dbUrl), { max: 2, connectionTimeoutMillis: 1000 });
       self.pools.push(db);
-      const handler = sandboxHealthHandler({ clients, config, region, db });
+      // The health function's code as its execution role, as in Lambda (./identity.ts).
+      const own = await functionClients(clients, config, 'health', region, {
+        timeoutMs: 3000,
+        maxAttempts: 1,
+      });
+      self.roleClients.push(own);
+      const handler = sandboxHealthHandler({ clients: own, admin: clients, config, region, db });
       self.regions.push({ region, handler, checkId, healthy: true, streak: 0, lastDetail: '' });
     }
     // Find the order APIs while every region answers (the first rounds need no lookup then).
@@ -173,5 +181,6 @@ export class HealthCheckers {
       if (r.checkId) await setHealthCheckStatus(this.options.endpoint, r.checkId, null).catch(() => {});
     }
     await Promise.all(this.pools.map((p) => p.end().catch(() => {})));
+    for (const own of this.roleClients.splice(0)) own.destroy();
   }
 }

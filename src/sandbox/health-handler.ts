@@ -39,12 +39,20 @@ export function emulatorParameterStore(clients: AwsClients, region: string): Par
  * PostgreSQL). Shared by the Route 53 stand-in and the API Gateway stand-in.
  */
 export function sandboxHealthHandler(options: {
+  /** The function's own calls (its execution role in the sandbox: ./identity.ts). */
   clients: AwsClients;
+  /**
+   * Reads what the stack hands the function in its environment (the orders queue's URL,
+   * DR_ORDERS_QUEUE_URL on AWS). @default - `clients`
+   */
+  admin?: AwsClients;
   config: DrConfig;
   region: string;
   db: DbPool;
 }): ReturnType<typeof createHealthHandler> {
   const { clients, config, region, db } = options;
+  const admin = options.admin ?? clients;
+  let queueUrl: Promise<string | undefined> | undefined;
   const naming = new Naming(config);
   const parameters = emulatorParameterStore(clients, region);
   return createHealthHandler({
@@ -63,9 +71,13 @@ export function sandboxHealthHandler(options: {
       );
     },
     queue: async () => {
-      const url = await clients.sqs(region).getQueueUrl({ QueueName: naming.ordersQueue(region) });
+      queueUrl ??= admin
+        .sqs(region)
+        .getQueueUrl({ QueueName: naming.ordersQueue(region) })
+        .then((out) => out.QueueUrl);
+      queueUrl.catch(() => (queueUrl = undefined));
       const out = await clients.sqs(region).getQueueAttributes({
-        QueueUrl: url.QueueUrl,
+        QueueUrl: await queueUrl,
         AttributeNames: ['ApproximateNumberOfMessages'],
       });
       return { visibleMessages: Number(out.Attributes?.ApproximateNumberOfMessages ?? Number.NaN) };

@@ -23,7 +23,13 @@ import type { SqsBatchResponse, SqsEvent } from '../lambdas/shared/events.js';
 export type SqsHandler = (event: SqsEvent) => Promise<SqsBatchResponse>;
 
 export interface PumpOptions {
+  /** What the Lambda service reads: the mapping's state, the function's reserved concurrency. */
   readonly clients: AwsClients;
+  /**
+   * The queue's receive and delete calls, made as the function's execution role as
+   * Lambda's poller makes them (its role must allow them). @default - `clients`
+   */
+  readonly pollerClients?: AwsClients;
   readonly region: string;
   readonly queueUrl: string;
   readonly mappingUuid: string;
@@ -130,7 +136,7 @@ export class OrderPump {
 
   /** One poll: true when it received something (poll again at once). */
   async pollOnce(): Promise<boolean> {
-    const { clients, region, queueUrl } = this.options;
+    const { region, queueUrl } = this.options;
     const invoking = await this.invoking();
     if (invoking === 'disabled') {
       this.stats.skippedDisabled += 1;
@@ -140,7 +146,7 @@ export class OrderPump {
       this.stats.skippedThrottled += 1;
       return false;
     }
-    const sqs = clients.sqs(region);
+    const sqs = (this.options.pollerClients ?? this.options.clients).sqs(region);
     const out = await sqs.receiveMessage({
       QueueUrl: queueUrl,
       MaxNumberOfMessages: this.options.batchSize ?? 10,

@@ -4,9 +4,10 @@
  * every `*_override.tf.json` into the configuration) that changes only what is written
  * down here as unavoidable:
  *
- * 1. The provider blocks: every AWS endpoint points at the emulator, test credentials,
- *    no credential/metadata/region validation, path-style S3, and few retries (an
- *    emulator gap answers 500: it must fail in seconds, not after minutes of retries).
+ * 1. The provider blocks: every AWS endpoint points at the emulator, no credential/
+ *    metadata/region validation, path-style S3, and few retries (an emulator gap
+ *    answers 500: it must fail in seconds, not after minutes of retries). No key: the
+ *    sandbox's root key pair reaches Terraform through its environment (./deploy.ts).
  * 2. The provider version, when the machine's filesystem mirror holds another one than
  *    the stacks pin (offline machines carry 5.100.0; real accounts get the pinned 6.x).
  * 3. Attributes that only the pinned major version knows, dropped when an older major
@@ -91,9 +92,6 @@ export const OLDER_PROVIDER_OMISSIONS: readonly OlderProviderOmission[] = [
   },
 ];
 
-/** Access key of the emulator's default account (moto: 123456789012). */
-export const SANDBOX_ACCESS_KEY = 'test';
-
 export interface SandboxOverrideOptions {
   /** The emulator, e.g. `http://127.0.0.1:4566`. */
   readonly endpoint: string;
@@ -117,8 +115,6 @@ export function sandboxOverride(stack: Json, options: SandboxOverrideOptions): J
   const provider = providers.map((p) => ({
     ...(p.alias ? { alias: p.alias } : {}),
     region: p.region,
-    access_key: SANDBOX_ACCESS_KEY,
-    secret_key: SANDBOX_ACCESS_KEY,
     skip_credentials_validation: true,
     skip_metadata_api_check: 'true',
     skip_region_validation: true,

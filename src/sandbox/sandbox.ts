@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
+import type { StaticCredentials } from '../aws/sdk-config.js';
 import { AWS_REGION, type DrConfig } from '../config/schema.js';
 import { CheckFailedError, UsageError } from '../core/errors.js';
 import { silentReporter, type Reporter } from '../core/reporter.js';
@@ -19,12 +20,19 @@ import {
   processAlive,
   readSandboxState,
   removeSandboxState,
+  rootCredentialsOf,
   SANDBOX_STATE_FILE,
   sandboxStatePath,
   writeSandboxState,
   type SandboxState,
 } from './state.js';
 import { NO_SANDBOX_MESSAGE } from './target.js';
+
+/** The recorded sandbox without its secret: what `up` prints (the key pair stays in the file). */
+function publicPart(state: SandboxState): Omit<SandboxState, 'rootCredentials'> {
+  const { rootCredentials: _secret, ...rest } = state;
+  return rest;
+}
 
 /** Emulator calls: one attempt (an unimplemented action answers 500, and a retry would not help). */
 const SANDBOX_CLIENT = { timeoutMs: 5000, maxAttempts: 1 } as const;
@@ -85,9 +93,15 @@ export interface UpResult {
   readonly deploy: SandboxDeploySummary;
 }
 
-async function sandboxClients(endpoint: string): Promise<AwsClients> {
+/** The emulator and the root key pair it was started with. */
+interface SandboxAccess {
+  readonly endpoint: string;
+  readonly credentials: StaticCredentials;
+}
+
+async function sandboxClients(access: SandboxAccess): Promise<AwsClients> {
   const { createClients } = await import('../aws/clients.js');
-  return createClients({ endpoint, ...SANDBOX_CLIENT });
+  return createClients({ endpoint: access.endpoint, credentials: access.credentials, ...SANDBOX_CLIENT });
 }
 
 /**
@@ -132,7 +146,7 @@ export function sandboxDeployFailure(result: SandboxDeployResult): string {
 
 /** Deploys the synthesized stacks into the emulator at `endpoint`, then the verify-sync gate. */
 async function deployInto(
-  endpoint: string,
+  access: SandboxAccess,
   terraform: TerraformBinary,
   options: UpOptions,
   skipUnchanged = false,
@@ -142,11 +156,13 @@ async function deployInto(
     import('./emulator.js'),
     import('../core/verify-sync.js'),
   ]);
-  const clients = await sandboxClients(endpoint);
+  const { endpoint } = access;
+  const clients = await sandboxClients(access);
   try {
     const result = await deploySandbox({
       config: options.config,
       endpoint,
+      credentials: access.credentials,
       terraform,
       ...(options.cwd ? { cwd: options.cwd } : {}),
       ...(options.reporter ? { reporter: options.reporter } : {}),
@@ -213,8 +229,9 @@ export async function sandboxUp(options: UpOptions): Promise<UpResult> {
         );
       }
       // Unchanged stacks are not planned again (./applied.ts); a changed stack is applied.
-      const deployed = await deployInto(existing.endpoint, terraform, options, true);
-      return { ...existing, stateFile, reused: true, configMismatch, deploy: deployed };
+      const access = { endpoint: existing.endpoint, credentials: rootCredentialsOf(existing) };
+      const deployed = await deployInto(access, terraform, options, true);
+      return { ...publicPart(existing), stateFile, reused: true, configMismatch, deploy: deployed };
     }
     // Recorded, alive, silent: a hung emulator. The launcher only ends emulator processes.
     await stopEmulator(existing.pid);
@@ -237,13 +254,18 @@ export async function sandboxUp(options: UpOptions): Promise<UpResult> {
     configFile: options.configFile,
     regions: { primary: options.config.regions.primary, secondary: options.config.regions.secondary },
     ...(emulator.logFile ? { logFile: emulator.logFile } : {}),
+    rootCredentials: emulator.rootCredentials,
   };
   try {
     await writeSandboxState(state, options.cwd);
     // A new emulator holds nothing: state of an earlier sandbox would claim what is gone.
     await removeSandboxTerraformState(options.cwd);
-    const deployed = await deployInto(emulator.endpoint, terraform, options);
-    return { ...state, stateFile, reused: false, configMismatch: false, deploy: deployed };
+    const deployed = await deployInto(
+      { endpoint: emulator.endpoint, credentials: emulator.rootCredentials },
+      terraform,
+      options,
+    );
+    return { ...publicPart(state), stateFile, reused: false, configMismatch: false, deploy: deployed };
   } catch (error) {
     if (error instanceof CheckFailedError) throw error;
     // Leave nothing half-made behind: no process, no state file.
@@ -320,7 +342,11 @@ export async function sandboxReset(
   await resetEmulator(state.endpoint);
   await removeSandboxTerraformState(options.cwd);
   step.succeed();
-  const deployed = await deployInto(state.endpoint, terraform, options);
+  const deployed = await deployInto(
+    { endpoint: state.endpoint, credentials: rootCredentialsOf(state) },
+    terraform,
+    options,
+  );
   if (state.configFile !== options.configFile) {
     await writeSandboxState({ ...state, configFile: options.configFile }, options.cwd);
   }

@@ -5,6 +5,8 @@
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import type { StaticCredentials } from '../aws/sdk-config.js';
+import { UsageError } from '../core/errors.js';
 
 export const SANDBOX_STATE_FILE = join('.dr', 'sandbox.json');
 
@@ -20,6 +22,21 @@ export interface SandboxState {
   readonly regions: { readonly primary: string; readonly secondary: string };
   /** The emulator's log, when it writes one. */
   readonly logFile?: string;
+  /**
+   * The emulated account's root key pair (an administrator: what `dr sandbox env` prints and
+   * Terraform deploys with). The file is readable by its owner only.
+   */
+  readonly rootCredentials?: StaticCredentials;
+}
+
+/** The sandbox's root key pair; a state file written before there was one is refused. */
+export function rootCredentialsOf(state: SandboxState): StaticCredentials {
+  if (!state.rootCredentials) {
+    throw new UsageError(
+      `the sandbox at ${state.endpoint} was started by an earlier dr that recorded no credentials: run \`dr sandbox down\`, then \`dr sandbox up\``,
+    );
+  }
+  return state.rootCredentials;
 }
 
 export function sandboxStatePath(cwd = process.cwd()): string {
@@ -48,7 +65,7 @@ export async function writeSandboxState(state: SandboxState, cwd = process.cwd()
   await mkdir(dirname(file), { recursive: true });
   // Write-then-rename: a reader never sees half a file.
   const partial = `${file}.${process.pid}.tmp`;
-  await writeFile(partial, `${JSON.stringify(state, null, 2)}\n`, 'utf8');
+  await writeFile(partial, `${JSON.stringify(state, null, 2)}\n`, { encoding: 'utf8', mode: 0o600 });
   await rename(partial, file);
   return file;
 }

@@ -1,11 +1,14 @@
 /**
  * Which AWS a command talks to: `--sandbox` → the sandbox recorded in
- * `.dr/sandbox.json`; else `DR_ENDPOINT`; else real AWS (the SDK's credential chain and
- * `--profile`).
+ * `.dr/sandbox.json`, signed with its root key pair; else `DR_ENDPOINT` (an emulator,
+ * signed with what the SDK's credential chain finds, as `aws --endpoint-url` does); else
+ * real AWS (the SDK's credential chain and `--profile`).
  */
+import { userInfo } from 'node:os';
 import type { AwsClients, ClientOptions } from '../aws/clients.js';
 import { UsageError } from '../core/errors.js';
-import { liveSandbox } from './state.js';
+import type { StaticCredentials } from '../aws/sdk-config.js';
+import { liveSandbox, rootCredentialsOf } from './state.js';
 
 export const NO_SANDBOX_MESSAGE = 'no sandbox is running; start one with `dr sandbox up`';
 
@@ -15,6 +18,8 @@ export interface AwsTarget {
   readonly source: 'sandbox' | 'env' | 'aws';
   /** Per-region overrides from `DR_ENDPOINT_<REGION>` (e.g. `DR_ENDPOINT_US_EAST_1`), on top of the endpoint. */
   readonly regionEndpoints?: Readonly<Record<string, string>>;
+  /** The sandbox's root key pair; absent: the SDK's credential chain (`DR_ENDPOINT`, AWS). */
+  readonly credentials?: StaticCredentials;
 }
 
 const REGION_ENDPOINT_VAR = /^DR_ENDPOINT_([A-Z]{2}(?:_GOV)?_[A-Z]+_\d)$/;
@@ -55,7 +60,7 @@ async function resolveBaseTarget(options: TargetOptions): Promise<AwsTarget> {
   if (options.sandbox) {
     const state = await liveSandbox(options.cwd);
     if (!state) throw new UsageError(NO_SANDBOX_MESSAGE);
-    return { endpoint: state.endpoint, source: 'sandbox' };
+    return { endpoint: state.endpoint, source: 'sandbox', credentials: rootCredentialsOf(state) };
   }
   const fromEnv = (options.env ?? process.env).DR_ENDPOINT;
   if (fromEnv) {
@@ -69,16 +74,46 @@ async function resolveBaseTarget(options: TargetOptions): Promise<AwsTarget> {
   return { endpoint: undefined, source: 'aws' };
 }
 
+/**
+ * Who a command acts as in the sandbox (./identity.ts): the account's administrator
+ * (`deploy`), or a deployed role assumed by it (the operator role for an SRE's commands).
+ * Against AWS and `DR_ENDPOINT` the credential chain's identity is used as it is.
+ */
+export type SandboxActor = 'administrator' | { readonly role: string; readonly regions: readonly string[] };
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'operator'; // no passwd entry for this uid (some containers)
+  }
+}
+
 /** The client factory pointed at the resolved target. */
 export async function awsClientsFor(
-  options: TargetOptions & Pick<ClientOptions, 'profile' | 'timeoutMs' | 'maxAttempts'>,
+  options: TargetOptions &
+    Pick<ClientOptions, 'profile' | 'timeoutMs' | 'maxAttempts'> & { readonly actAs?: SandboxActor },
 ): Promise<AwsClients> {
   const target = await resolveAwsTarget(options);
   const { createClients } = await import('../aws/clients.js');
+  const actAs = options.actAs ?? 'administrator';
+  let credentials: ClientOptions['credentials'] = target.credentials;
+  if (target.source === 'sandbox' && target.endpoint && target.credentials && actAs !== 'administrator') {
+    const { assumeSandboxRole, sessionNameFor } = await import('./identity.js');
+    const session = await assumeSandboxRole({
+      endpoint: target.endpoint,
+      root: target.credentials,
+      regions: actAs.regions,
+      roleName: actAs.role,
+      sessionName: sessionNameFor((options.env ?? process.env).DR_OPERATOR || osUser()),
+    });
+    credentials = session.credentials;
+  }
   return createClients({
     ...(options.profile ? { profile: options.profile } : {}),
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     ...(target.regionEndpoints ? { regionEndpoints: target.regionEndpoints } : {}),
+    ...(credentials ? { credentials } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
   });

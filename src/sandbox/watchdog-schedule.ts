@@ -14,6 +14,7 @@
 import type { AwsClients } from '../aws/clients.js';
 import type { DrConfig } from '../config/schema.js';
 import { sandboxWatchdog } from './watchdog.js';
+import { functionClients } from './identity.js';
 import type { WatchdogDecision } from '../core/failover/watchdog.js';
 
 export interface WatchdogScheduleOptions {
@@ -47,6 +48,8 @@ export class WatchdogSchedule {
   private timer: NodeJS.Timeout | undefined;
   private current: Promise<void> | undefined;
   private stopped = false;
+  /** The watchdog function's role session, made at the first run and kept (as a warm Lambda keeps it). */
+  private own: Promise<AwsClients> | undefined;
   readonly region: string;
 
   constructor(private readonly options: WatchdogScheduleOptions) {
@@ -90,6 +93,7 @@ export class WatchdogSchedule {
       this.timer = undefined;
     }
     await this.current;
+    (await this.own?.catch(() => undefined))?.destroy();
   }
 
   /** The first run that started a failover execution, or undefined. */
@@ -112,8 +116,16 @@ export class WatchdogSchedule {
     const at = Date.now();
     const { clients, config } = this.options;
     try {
+      this.own ??= functionClients(clients, config, 'failover-watchdog', this.region, {
+        timeoutMs: 3000,
+        maxAttempts: 1,
+      }).catch((error: unknown) => {
+        this.own = undefined; // the next tick tries again
+        throw error;
+      });
       const run = await sandboxWatchdog({
         clients,
+        functionClients: await this.own,
         config,
         region: this.region,
         periods: 1,

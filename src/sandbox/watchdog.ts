@@ -19,6 +19,7 @@ import type { DrConfig } from '../config/schema.js';
 import { Naming } from '../infra/naming.js';
 import { RegionUnreachableError, UsageError } from '../core/errors.js';
 import { OrderApiStages } from './api-gateway.js';
+import { functionClients } from './identity.js';
 import { silentReporter, type Reporter } from '../core/reporter.js';
 import { followExecution, type ExecutionOutcome } from '../core/failover/execution.js';
 import {
@@ -80,7 +81,13 @@ export function sandboxHealthProbe(options: {
 }
 
 export interface SandboxWatchdogOptions {
+  /** The sandbox's administrator: what the sandbox plays (the /health answer), and following a started failover. */
   readonly clients: AwsClients;
+  /**
+   * The watchdog's own calls, as its function's execution role (./identity.ts).
+   * @default - a session of that role, made for this run
+   */
+  readonly functionClients?: AwsClients;
   readonly config: DrConfig;
   /** Where the watchdog runs. @default - the secondary region */
   readonly region?: string;
@@ -118,12 +125,32 @@ export async function sandboxWatchdog(options: SandboxWatchdogOptions): Promise<
   }
   const region = options.region ?? config.regions.secondary;
   const watched = watchedRegion(config.regions, region);
+  const own =
+    options.functionClients ??
+    (await functionClients(clients, config, 'failover-watchdog', region, {
+      timeoutMs: 3000,
+      maxAttempts: 1,
+    }));
+  try {
+    return await watch(options, own, region, watched);
+  } finally {
+    if (!options.functionClients) own.destroy();
+  }
+}
+
+async function watch(
+  options: SandboxWatchdogOptions,
+  own: AwsClients,
+  region: string,
+  watched: string,
+): Promise<SandboxWatchdogResult> {
+  const { clients, config } = options;
   const reporter = options.reporter ?? silentReporter;
   const intervalMs = options.intervalMs ?? 1000;
   const periods = Math.max(1, options.periods ?? 1);
   const required = config.dns.healthCheck.failureThreshold;
   const effects = watchdogEffects({
-    clients,
+    clients: own,
     config,
     region,
     probe: sandboxHealthProbe({ clients, config, watched }),

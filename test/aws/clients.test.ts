@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { createClients } from '../../src/aws/clients.js';
 import { RegionUnreachableError } from '../../src/core/errors.js';
 
+/** A key pair given outright, as the sandbox's is. */
+const EMULATOR_KEY = { accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'emulator-secret' };
+
 interface Recorded {
   readonly method: string;
   readonly url: string;
@@ -74,7 +77,11 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 describe('createClients: a region that does not answer', () => {
   it('maps a refused connection to RegionUnreachableError naming the region, at once', async () => {
     // Given clients pointed at a port nobody listens on
-    const clients = createClients({ endpoint: `http://127.0.0.1:${await closedPort()}`, timeoutMs: 1000 });
+    const clients = createClients({
+      endpoint: `http://127.0.0.1:${await closedPort()}`,
+      timeoutMs: 1000,
+      credentials: EMULATOR_KEY,
+    });
     try {
       // When a call is made in us-east-1
       const started = Date.now();
@@ -98,7 +105,12 @@ describe('createClients: a region that does not answer', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const clients = createClients({ endpoint: `http://127.0.0.1:${port}`, timeoutMs: 400, maxAttempts: 2 });
+    const clients = createClients({
+      endpoint: `http://127.0.0.1:${port}`,
+      timeoutMs: 400,
+      maxAttempts: 2,
+      credentials: EMULATOR_KEY,
+    });
     try {
       // When a call is made with a 400 ms timeout and 2 attempts
       const started = Date.now();
@@ -134,9 +146,9 @@ describe('createClients: endpoint override', () => {
   });
   after(async () => server.close());
 
-  it('sends S3 calls path-style to the override, signed with the dummy key for the region', async () => {
-    // Given clients with an endpoint override
-    const clients = createClients({ endpoint: server.endpoint });
+  it('sends S3 calls path-style to the override, signed with the given key for the region', async () => {
+    // Given clients with an endpoint override and a key pair
+    const clients = createClients({ endpoint: server.endpoint, credentials: EMULATOR_KEY });
     try {
       // When a bucket is created in us-east-2
       await clients.s3('us-east-2').createBucket({
@@ -149,7 +161,7 @@ describe('createClients: endpoint override', () => {
       assert.equal(request.method, 'PUT');
       assert.match(request.url, /^\/trading-prod-use2-config\/?(\?|$)/);
       assert.equal(request.host, new URL(server.endpoint).host);
-      assert.match(request.authorization, /Credential=sandbox\/\d{8}\/us-east-2\/s3\/aws4_request/);
+      assert.match(request.authorization, /Credential=AKIDEMULATOR\/\d{8}\/us-east-2\/s3\/aws4_request/);
     } finally {
       clients.destroy();
     }
@@ -157,7 +169,7 @@ describe('createClients: endpoint override', () => {
 
   it('passes service errors through by name (a missing parameter is not an unreachable region)', async () => {
     // Given a server that answers GetParameter with ParameterNotFound
-    const clients = createClients({ endpoint: server.endpoint });
+    const clients = createClients({ endpoint: server.endpoint, credentials: EMULATOR_KEY });
     try {
       // When the parameter is read
       const error = await rejection(clients.ssm('us-east-1').getParameter({ Name: '/missing' }));

@@ -9,9 +9,15 @@ import { createClients } from '../../src/aws/clients.js';
 import { RegionUnreachableError } from '../../src/core/errors.js';
 import { setOutage } from '../../src/sandbox/emulator.js';
 import { useEmulator } from '../emulator/client.js';
+import { rootCredentialsFor } from '../emulator/credentials.js';
 
 const endpoint = useEmulator();
-const clients = createClients({ endpoint, timeoutMs: 500, maxAttempts: 2 });
+const clients = createClients({
+  endpoint,
+  timeoutMs: 500,
+  maxAttempts: 2,
+  credentials: rootCredentialsFor(endpoint),
+});
 after(() => clients.destroy());
 
 for (const mode of ['refuse', 'hang'] as const) {

@@ -12,7 +12,7 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spinnerFits } from '../../src/cli/progress.js';
-import { CLI } from '../harness/cli.js';
+import { CLI, withEmulatorCredentials } from '../harness/cli.js';
 
 const hasScript = (() => {
   try {
@@ -63,13 +63,13 @@ describe(
      * dr SIGTERM and measures how long it takes to be gone.
      */
     async function watchThenTerminate(endpoint: string, beforeSignal: () => Promise<void>) {
-      const env: Record<string, string | undefined> = {
+      const env = withEmulatorCredentials({
         ...process.env,
         DR_ENDPOINT: endpoint,
         NO_COLOR: '1',
         CI: undefined,
         TERM: 'xterm',
-      };
+      });
       const child = spawn('script', ['-qc', `${process.execPath} ${CLI} status --watch 1`, '/dev/null'], {
         cwd: dir,
         env,

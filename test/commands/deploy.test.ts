@@ -17,6 +17,7 @@ import { Naming } from '../../src/infra/naming.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { installFakeTerraform, readCalls, span, subcommandsByStack } from '../fixtures/fake-terraform.js';
 import { runCli } from '../harness/cli.js';
+import { rootCredentialsFor } from '../emulator/credentials.js';
 
 const { endpoint } = useDeployedPlatform();
 const input = {
@@ -47,7 +48,12 @@ before(() => {
   mkdirSync(binDir);
   mkdirSync(emptyPath);
   bin = installFakeTerraform(binDir);
-  clients = createClients({ endpoint, maxAttempts: 1, timeoutMs: 3000 });
+  clients = createClients({
+    endpoint,
+    maxAttempts: 1,
+    timeoutMs: 3000,
+    credentials: rootCredentialsFor(endpoint),
+  });
 });
 after(() => {
   clients.destroy();
@@ -104,20 +110,20 @@ describe('dr deploy (CLI, fake-terraform stand-in, emulator gate)', () => {
     assert.deepEqual(subcommandsByStack(calls), {
       [P]: ['init', 'plan', 'apply'],
       [S]: ['init', 'plan', 'apply'],
+      [Z]: ['init', 'plan', 'apply'],
       [G]: ['init', 'plan', 'apply'],
     });
-    for (const c of calls) {
-      assert.equal(c.cwd, join(cwd, 'cdktf.out', 'stacks', c.stack));
-      assert.ok(c.argv.includes('-input=false'), c.argv.join(' '));
-    }
-      [Z]: ['init', 'plan', 'apply'],
-    assert.deepEqual(calls.find((c) => c.subcommand === 'apply')?.argv, [
-      'apply',
     // And the delegation wait was skipped, and said so: the emulator has no parent domain
     assert.match(
       out.stdout,
       /DNS delegation check skipped: the emulator \(DR_ENDPOINT\) has no parent domain/,
     );
+    for (const c of calls) {
+      assert.equal(c.cwd, join(cwd, 'cdktf.out', 'stacks', c.stack));
+      assert.ok(c.argv.includes('-input=false'), c.argv.join(' '));
+    }
+    assert.deepEqual(calls.find((c) => c.subcommand === 'apply')?.argv, [
+      'apply',
       '-input=false',
       '-no-color',
       'dr.tfplan',

@@ -22,6 +22,7 @@ import { CLI } from '../harness/cli.js';
 import { testClient } from '../emulator/client.js';
 import { processesUsing } from '../harness/processes.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
+import { rootCredentialsFor } from '../emulator/credentials.js';
 
 interface Running {
   readonly child: ChildProcess;
@@ -131,7 +132,12 @@ describe('dr drill interrupted (SIGINT/SIGTERM, CLI against the deployed sandbox
   let clients: AwsClients;
   let cwd: string;
   before(async () => {
-    clients = createClients({ endpoint: platform.endpoint, maxAttempts: 1, timeoutMs: 5000 });
+    clients = createClients({
+      endpoint: platform.endpoint,
+      maxAttempts: 1,
+      timeoutMs: 5000,
+      credentials: rootCredentialsFor(platform.endpoint),
+    });
     cwd = await mkdtemp(join(tmpdir(), 'dr-drill-int-'));
     // PostgreSQL runs as the `postgres` user when the tests run as root: it must reach its data.
     chmodSync(cwd, 0o755);

@@ -112,6 +112,7 @@ describe('dr drill (CLI)', () => {
       startedSandbox: boolean;
       report: {
         verdict: string;
+        environment: { principal?: string };
         scenarios: Array<{ name: string; verdict: string; orders: { processed: number } }>;
       };
       files: { json: string; html: string; markdown: string };
@@ -126,10 +127,18 @@ describe('dr drill (CLI)', () => {
         ['region-outage', 'pass'],
       ],
     );
+    // And it ran as the deployed DR operator role (assumed: the sandbox enforces that role's
+    // policies), which the report names, in the Markdown too
+    assert.match(
+      out.report.environment.principal ?? '',
+      /^arn:aws:sts::\d{12}:assumed-role\/trading-prod-operator\/dr-/,
+    );
     // And the three files are in --report, the JSON one equal to what was printed
     assert.equal(out.files.json, join(report, 'report.json'));
     assert.deepEqual(JSON.parse(await readFile(out.files.json, 'utf8')), out.report);
-    assert.match(await readFile(out.files.markdown, 'utf8'), /^# DR drill: ✅ PASS/);
+    const markdown = await readFile(out.files.markdown, 'utf8');
+    assert.match(markdown, /^# DR drill: ✅ PASS/);
+    assert.ok(markdown.includes(out.report.environment.principal ?? '?'), 'the Markdown names the role');
     assert.match(await readFile(out.files.html, 'utf8'), /<svg class="timeline"/);
     // And the PostgreSQL it started is gone; the sandbox it found is still running
     assert.deepEqual(processesUsing(tmp), []);

@@ -12,11 +12,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { Naming } from '../../src/infra/naming.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
 import { configureEmulator, restoreRegion, setOutage } from '../../src/sandbox/emulator.js';
-import { CLI, runCli } from '../harness/cli.js';
+import { CLI, runCli, withEmulatorCredentials } from '../harness/cli.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
+import { rootCredentialsFor } from '../emulator/credentials.js';
 import { emulatorClients, naming, platformState, primary, secondary } from '../core/failover-helpers.js';
 
 const { endpoint } = useDeployedPlatform();
@@ -55,7 +57,13 @@ interface Started {
 function start(args: string[], operator = 'carol'): Started {
   const child = spawn(process.execPath, [CLI, ...args, '--config', config], {
     cwd: dir,
-    env: { ...process.env, DR_ENDPOINT: endpoint, DR_OPERATOR: operator, CI: 'true', NO_COLOR: '1' },
+    env: withEmulatorCredentials({
+      ...process.env,
+      DR_ENDPOINT: endpoint,
+      DR_OPERATOR: operator,
+      CI: 'true',
+      NO_COLOR: '1',
+    }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -291,13 +299,32 @@ describe('the lease belongs to an operation (CLI, deployed sandbox)', () => {
 
 describe('a failed step leaves a serving platform (CLI, deployed sandbox)', () => {
   it('a planned failover whose promote fails after the fence rolls back: us-east-1 consumes again; exit 1 naming the state and the command', async () => {
-    // Given us-east-2's SSM names an event source mapping that does not exist (its promote fails at verify)
-    await clients.ssm(secondary).putParameter({
-      Name: naming.ssmRegional('event-source-mapping-uuid'),
-      Value: '00000000-0000-0000-0000-000000000000',
-      Type: 'SecureString',
-      Overwrite: true,
+    // Given us-east-2's state machine role denied reading its mapping back (its promote fails
+    // at verify), by a condition on a key the permission readiness check's simulation is not
+    // given (so the gate passes): a fault only the sandbox's enforcing IAM shows, as AWS would
+    const iam = new IAMClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { ...rootCredentialsFor(endpoint) },
     });
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: naming.role('dr-state-machines', secondary),
+        PolicyName: 'injected-fault',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Deny',
+              Action: 'lambda:GetEventSourceMapping',
+              Resource: '*',
+              Condition: { StringLike: { 'aws:PrincipalArn': '*-dr-state-machines' } },
+            },
+          ],
+        }),
+      }),
+    );
+    iam.destroy();
     // When a planned failover runs
     const out = await dr(FAILOVER);
     // Then it fails (exit 1) on one line that says it rolled back and what to run

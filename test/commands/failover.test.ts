@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { acquireLease } from '../../src/core/failover/lease.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
 import { configureEmulator } from '../../src/sandbox/emulator.js';
-import { CLI, runCli } from '../harness/cli.js';
+import { CLI, runCli, withEmulatorCredentials } from '../harness/cli.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { emulatorClients, naming, platformState, primary, secondary } from '../core/failover-helpers.js';
 
@@ -107,7 +107,7 @@ describe('dr failover / failback (CLI, emulator)', () => {
     assert.equal(state.leaseHolder, 'alice');
   });
 
-  it('an injected step failure (bogus mapping UUID: moto accepts the update, verify refuses it) fails, releases the lease and says so: exit 1', async () => {
+  it('an injected step failure (a mapping UUID that is not the trade processor’s: IAM refuses the update) fails, releases the lease and says so: exit 1', async () => {
     // Given the target's event source mapping UUID in SSM points nowhere
     await clients.ssm(secondary).putParameter({
       Name: naming.ssmRegional('event-source-mapping-uuid'),
@@ -119,10 +119,14 @@ describe('dr failover / failback (CLI, emulator)', () => {
     // When an unplanned failover runs
     const out = await dr(['failover', '--to', secondary, '--unplanned', '--yes'], { DR_OPERATOR: 'carol' });
 
-    // Then it fails at verify (the mapping it enabled does not exist), one error line, and the lease is free again
+    // Then it fails where it enables that mapping: the machine's role may update only the trade
+    // processor's mappings (lambda:FunctionArn), as on AWS; one error line, the lease free again
     assert.equal(out.code, 1, out.stderr);
     assert.equal(out.stderr.split('\n').filter((l) => l.startsWith('dr: ')).length, 1);
-    assert.match(out.stderr, /failed at step verify: lambda.ResourceNotFoundException/);
+    assert.match(
+      out.stderr,
+      /failed at step enable-new-primary: .*not authorized to perform: lambda:UpdateEventSourceMapping/,
+    );
     assert.match(out.stderr, /lease was released/);
     // And it names the state it left (read back) and the command that completes it
     assert.match(
@@ -141,7 +145,12 @@ describe('dr failover / failback (CLI, emulator)', () => {
       [CLI, 'failover', '--to', secondary, '--unplanned', '--yes', '--config', join(dir, 'dr.config.json')],
       {
         cwd: dir,
-        env: { ...process.env, DR_ENDPOINT: endpoint, DR_OPERATOR: 'dave', CI: 'true' },
+        env: withEmulatorCredentials({
+          ...process.env,
+          DR_ENDPOINT: endpoint,
+          DR_OPERATOR: 'dave',
+          CI: 'true',
+        }),
         stdio: 'ignore',
       },
     );

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,7 @@ import { describe, it } from 'node:test';
 import { CLI, REPO_ROOT, runCli } from '../harness/cli.js';
 import { deployedSandbox } from '../sandbox/deployed.js';
 import { config, naming } from '../core/failover-helpers.js';
+import { SANDBOX_STATE_FILE } from '../../src/sandbox/state.js';
 
 const run = promisify(execFile);
 
@@ -37,14 +38,20 @@ describe('dr sandbox env', () => {
     assert.deepEqual(clusters?.split(' '), [naming.globalCluster()]);
   });
 
-  it('--json gives the same variables as an object', async () => {
-    const { dir, endpoint } = deployedSandbox();
+  it('--json gives the same variables as an object: the root key pair `up` recorded and never printed', async () => {
+    const { dir, endpoint, credentials, up } = deployedSandbox();
     const out = await runCli(['sandbox', 'env', '--json'], { cwd: dir });
     assert.equal(out.code, 0, out.stderr);
     const body = JSON.parse(out.stdout) as { variables: Record<string, string> };
     assert.equal(body.variables.AWS_ENDPOINT_URL, endpoint);
     assert.equal(body.variables.AWS_REGION, config.regions.primary);
-    assert.ok(body.variables.AWS_ACCESS_KEY_ID && body.variables.AWS_SECRET_ACCESS_KEY);
+    // The sandbox's own random pair (not a well-known test key), from .dr/sandbox.json
+    assert.match(body.variables.AWS_ACCESS_KEY_ID ?? '', /^AKIA[A-Z2-7]{16}$/);
+    assert.equal(body.variables.AWS_ACCESS_KEY_ID, credentials.accessKeyId);
+    assert.equal(body.variables.AWS_SECRET_ACCESS_KEY, credentials.secretAccessKey);
+    // And `dr sandbox up --json` did not print the secret; the state file is the owner's only
+    assert.equal(JSON.stringify(up).includes(credentials.secretAccessKey), false);
+    assert.equal((await stat(join(dir, SANDBOX_STATE_FILE))).mode & 0o077, 0);
   });
 
   it('without a running sandbox: exit 2, one line saying how to start one, nothing printed to eval', async () => {

@@ -20,6 +20,7 @@ import { processAlive, writeSandboxState } from '../../src/sandbox/state.js';
 import { installFakeTerraform } from '../fixtures/fake-terraform.js';
 import { processesUsing } from '../harness/processes.js';
 import { deployedSandbox } from '../sandbox/deployed.js';
+import { rootCredentialsFor } from '../emulator/credentials.js';
 
 let cwd: string;
 const started: number[] = [];
@@ -71,7 +72,12 @@ describe('dr sandbox (CLI)', () => {
 
   it('reset puts the platform back as deployed from the snapshot up took, in seconds', async () => {
     // Given the deployed sandbox after a change to its data (the active region flipped)
-    const clients = createClients({ endpoint: shared.endpoint, maxAttempts: 1, timeoutMs: 5000 });
+    const clients = createClients({
+      endpoint: shared.endpoint,
+      maxAttempts: 1,
+      timeoutMs: 5000,
+      credentials: rootCredentialsFor(shared.endpoint),
+    });
     try {
       const ssm = clients.ssm('us-east-1');
       const name = new Naming(

@@ -15,6 +15,7 @@ import { Naming } from '../../src/infra/naming.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { runCli } from '../harness/cli.js';
 import { removeGrant } from '../core/permission-helpers.js';
+import { rootCredentialsFor } from '../emulator/credentials.js';
 
 const { endpoint } = useDeployedPlatform();
 const input = {
@@ -34,7 +35,7 @@ after(() => rm(cwd, { recursive: true, force: true }));
 
 /** Seeds; with `lagMs`, also the lag datapoint a healthy secondary publishes. */
 async function given(lagMs?: number) {
-  const clients = createClients({ endpoint, maxAttempts: 1 });
+  const clients = createClients({ endpoint, maxAttempts: 1, credentials: rootCredentialsFor(endpoint) });
   try {
     if (lagMs !== undefined) {
       await clients.cloudwatch('us-east-2').putMetricData({

@@ -12,6 +12,7 @@ import { apiGatewayAccountConflicts } from '../../src/core/deploy/api-gateway-ac
 import { Naming } from '../../src/infra/naming.js';
 import { testClient, useEmulator } from '../emulator/client.js';
 import { baseConfig } from '../infra/synth-helpers.js';
+import { rootCredentialsFor } from '../emulator/credentials.js';
 
 const config = parseConfig(baseConfig);
 const naming = new Naming(config);
@@ -21,7 +22,12 @@ const ours = (region: string) => `arn:aws:iam::123456789012:role/${naming.role('
 
 describe('API Gateway account-wide CloudWatch role (deploy preflight, emulator)', () => {
   const endpoint = useEmulator();
-  const clients = createClients({ endpoint, maxAttempts: 1, timeoutMs: 5000 });
+  const clients = createClients({
+    endpoint,
+    maxAttempts: 1,
+    timeoutMs: 5000,
+    credentials: rootCredentialsFor(endpoint),
+  });
   const setRole = (region: string, arn: string) =>
     testClient(APIGatewayClient, region).send(
       new UpdateAccountCommand({

@@ -17,13 +17,19 @@ import { Naming } from '../../src/infra/naming.js';
 import { mapDataApi } from '../../src/sandbox/emulator.js';
 import { useEmulator } from '../emulator/client.js';
 import { freshDatabase } from '../fixtures/postgres-db.js';
+import { rootCredentialsFor } from '../emulator/credentials.js';
 
 const endpoint = useEmulator();
 const config = configSchema.parse({ app: 'trading', dns: { domain: 'trading.example.com' } });
 const naming = new Naming(config);
 const primary = 'us-east-1';
 const secondary = 'us-east-2';
-const clients = createClients({ endpoint, maxAttempts: 1, timeoutMs: 10_000 });
+const clients = createClients({
+  endpoint,
+  maxAttempts: 1,
+  timeoutMs: 10_000,
+  credentials: rootCredentialsFor(endpoint),
+});
 after(() => clients.destroy());
 
 /** The platform as the stacks leave it: a global database, its secrets and SSM parameters. */

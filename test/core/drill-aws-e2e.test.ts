@@ -19,7 +19,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SANDBOX_CREDENTIALS } from '../../src/aws/sdk-config.js';
 import { AwsTarget } from '../../src/core/drill/aws-target.js';
 import { runDrill } from '../../src/core/drill/drill.js';
 import type { DrillReport } from '../../src/core/drill/model.js';
@@ -74,7 +73,7 @@ describe('drill on AWS, end to end against the emulator (both scenarios)', () =>
       target = await AwsTarget.start({
         clients,
         config,
-        credentials: { ...SANDBOX_CREDENTIALS },
+        credentials: clients.credentials,
         undoFile,
         executeApiEndpoint: `http://127.0.0.1:${gateway.port}`,
         tuning: { probeIntervalMs: 200, orderEveryMs: 100, settleTimeoutMs: 30_000, canaries: 5 },

@@ -14,6 +14,7 @@ import { executePlan } from '../../src/core/failover/run.js';
 import { setOutage } from '../../src/sandbox/emulator.js';
 import { mapDataApiToDatabase } from '../../src/sandbox/drill/sandbox-drill.js';
 import assert from 'node:assert/strict';
+import { rootCredentialsFor } from '../emulator/credentials.js';
 
 export const config: DrConfig = parseConfig({
   app: 'trading',
@@ -24,7 +25,7 @@ export const naming = new Naming(config);
 export const [primary, secondary] = [config.regions.primary, config.regions.secondary] as const;
 
 export function emulatorClients(endpoint: string, timeoutMs = 2000): AwsClients {
-  return createClients({ endpoint, maxAttempts: 1, timeoutMs });
+  return createClients({ endpoint, maxAttempts: 1, timeoutMs, credentials: rootCredentialsFor(endpoint) });
 }
 
 /** Fails over to the secondary unplanned while the primary refuses everything. */

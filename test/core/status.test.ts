@@ -13,6 +13,7 @@ import { Naming } from '../../src/infra/naming.js';
 import { testClient } from '../emulator/client.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { PlatformState } from './status-helpers.js';
+import { rootCredentialsFor } from '../emulator/credentials.js';
 
 const { endpoint } = useDeployedPlatform();
 const config = configSchema.parse({ app: 'trading', dns: { domain: 'trading.example.com' } });
@@ -24,7 +25,12 @@ const codes = (status: { unsafe: ReadonlyArray<{ code: string }> }) => status.un
 
 beforeEach(async () => {
   clients?.destroy();
-  clients = createClients({ endpoint, maxAttempts: 1, timeoutMs: 1500 });
+  clients = createClients({
+    endpoint,
+    maxAttempts: 1,
+    timeoutMs: 1500,
+    credentials: rootCredentialsFor(endpoint),
+  });
 });
 after(() => clients?.destroy());
 

@@ -19,6 +19,7 @@ import { Naming } from '../../src/infra/naming.js';
 import { testClient } from '../emulator/client.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { removeGrant } from './permission-helpers.js';
+import { rootCredentialsFor } from '../emulator/credentials.js';
 
 const { endpoint } = useDeployedPlatform();
 const config = configSchema.parse({
@@ -32,7 +33,12 @@ let clients: AwsClients;
 
 beforeEach(async () => {
   clients?.destroy();
-  clients = createClients({ endpoint, maxAttempts: 1, timeoutMs: 2000 });
+  clients = createClients({
+    endpoint,
+    maxAttempts: 1,
+    timeoutMs: 2000,
+    credentials: rootCredentialsFor(endpoint),
+  });
 });
 after(() => clients?.destroy());
 

@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { rootCredentialsFor } from '../emulator/credentials.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
@@ -28,7 +29,7 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
-      env: { ...process.env, NO_COLOR: '1', CI: 'true', ...options.env },
+      env: withEmulatorCredentials({ ...process.env, NO_COLOR: '1', CI: 'true', ...options.env }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -43,4 +44,22 @@ export function runCli(
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+/**
+ * `DR_ENDPOINT` points the CLI at an emulator, which signs with the SDK's credential chain:
+ * the emulator's root key pair, unless the test set a key of its own.
+ */
+export function withEmulatorCredentials(
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  if (!env.DR_ENDPOINT || env.AWS_ACCESS_KEY_ID) return env;
+  const root = rootCredentialsFor(env.DR_ENDPOINT);
+  return {
+    ...env,
+    AWS_ACCESS_KEY_ID: root.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: root.secretAccessKey,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+  };
 }

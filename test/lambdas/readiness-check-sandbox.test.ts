@@ -18,6 +18,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { testClient } from '../emulator/client.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { removeGrant } from '../core/permission-helpers.js';
+import { rootCredentialsFor } from '../emulator/credentials.js';
 
 const { endpoint } = useDeployedPlatform();
 const config = configSchema.parse({
@@ -39,7 +40,12 @@ let clients: AwsClients;
 
 beforeEach(async () => {
   clients?.destroy();
-  clients = createClients({ endpoint, maxAttempts: 1, timeoutMs: 2000 });
+  clients = createClients({
+    endpoint,
+    maxAttempts: 1,
+    timeoutMs: 2000,
+    credentials: rootCredentialsFor(endpoint),
+  });
 });
 after(() => clients?.destroy());
 

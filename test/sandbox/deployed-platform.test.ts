@@ -22,7 +22,15 @@ function boto3<T>(code: string): Promise<T> {
     execFile(
       python,
       ['-c', code.replaceAll('ENDPOINT', JSON.stringify(sandbox.endpoint))],
-      { timeout: 60_000 },
+      {
+        timeout: 60_000,
+        // As `eval "$(dr sandbox env)"` would set them: the sandbox account's administrator.
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey,
+        },
+      },
       (error, stdout, stderr) =>
         error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as T),
     );
@@ -96,7 +104,7 @@ describe('the sandbox: the synthesized stacks, applied by Terraform', () => {
 import boto3, json
 out = {}
 for region in ("us-east-1", "us-east-2"):
-    kw = dict(endpoint_url=ENDPOINT, region_name=region, aws_access_key_id="test", aws_secret_access_key="test")
+    kw = dict(endpoint_url=ENDPOINT, region_name=region)
     ec2, kms, logs = boto3.client("ec2", **kw), boto3.client("kms", **kw), boto3.client("logs", **kw)
     out[region] = {
         "vpcs": len(ec2.describe_vpcs(Filters=[{"Name": "tag:app", "Values": ["trading"]}])["Vpcs"]),
@@ -105,7 +113,7 @@ for region in ("us-east-1", "us-east-2"):
         "keyAliases": len([a for a in kms.list_aliases()["Aliases"] if a["AliasName"].startswith("alias/trading-prod")]),
         "logGroups": len(logs.describe_log_groups()["logGroups"]),
     }
-iam = boto3.client("iam", endpoint_url=ENDPOINT, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
+iam = boto3.client("iam", endpoint_url=ENDPOINT, region_name="us-east-1")
 roles = [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith("trading-prod")]
 out["iam"] = {"roles": len(roles), "inlinePolicies": sum(len(iam.list_role_policies(RoleName=r)["PolicyNames"]) for r in roles)}
 print(json.dumps(out))
@@ -130,7 +138,7 @@ print(json.dumps(out))
 import boto3, json
 out = {}
 for region in ("us-east-1", "us-east-2"):
-    sm = boto3.client("secretsmanager", endpoint_url=ENDPOINT, region_name=region, aws_access_key_id="test", aws_secret_access_key="test")
+    sm = boto3.client("secretsmanager", endpoint_url=ENDPOINT, region_name=region)
     out[region] = sm.get_secret_value(SecretId="trading-prod/db/dr_admin")["SecretString"]
 print(json.dumps(out))
 `);

@@ -35,11 +35,15 @@ import type { DrConfig } from '../../src/config/schema.js';
 import { restoreEmulatorSnapshot } from '../../src/sandbox/emulator.js';
 import { after, beforeEach } from 'node:test';
 import { destroyTestClients } from '../emulator/client.js';
+import { registerRootCredentials, type TestCredentials } from '../emulator/credentials.js';
+import { SANDBOX_STATE_FILE } from '../../src/sandbox/state.js';
 
 export interface DeployedSandbox {
   /** The directory holding `.dr/` (run `dr … --sandbox` with this cwd). */
   readonly dir: string;
   readonly endpoint: string;
+  /** The sandbox account's root key pair (from `.dr/sandbox.json`; `up` does not print it). */
+  readonly credentials: TestCredentials;
   /** What the cold `dr sandbox up --json` returned. */
   readonly up: UpResult;
   /** The cold `up`'s wall time, ms. */
@@ -61,7 +65,18 @@ export function deployedSandbox(): DeployedSandbox {
     );
   }
   const saved = JSON.parse(readFileSync(join(dir, UP_FILE), 'utf8')) as { up: UpResult; ms: number };
-  return { dir, endpoint: saved.up.endpoint, up: saved.up, upMs: saved.ms };
+  const state = JSON.parse(readFileSync(join(dir, SANDBOX_STATE_FILE), 'utf8')) as {
+    rootCredentials: TestCredentials;
+  };
+  // Clients and CLI runs pointed at this endpoint sign with its keys (test/emulator/credentials.ts).
+  registerRootCredentials(saved.up.endpoint, state.rootCredentials);
+  return {
+    dir,
+    endpoint: saved.up.endpoint,
+    credentials: state.rootCredentials,
+    up: saved.up,
+    upMs: saved.ms,
+  };
 }
 
 export interface DeployedPlatform extends DeployedSandbox {

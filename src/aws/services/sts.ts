@@ -3,7 +3,7 @@ import type { StsApi } from '../apis.js';
 import { sdkConfig, type ClientSettings } from '../sdk-config.js';
 import { requireCjs } from '../cjs.js';
 
-const { STSClient, GetCallerIdentityCommand } = requireCjs(
+const { STSClient, GetCallerIdentityCommand, AssumeRoleCommand } = requireCjs(
   '@aws-sdk/client-sts',
 ) as typeof AwsSdkClientStsModule;
 
@@ -11,6 +11,7 @@ export function create(settings: ClientSettings): StsApi & { destroy(): void } {
   const client = new STSClient({ ...sdkConfig(settings) });
   return {
     getCallerIdentity: (input) => client.send(new GetCallerIdentityCommand(input)),
+    assumeRole: (input) => client.send(new AssumeRoleCommand(input)),
     destroy: () => client.destroy(),
   };
 }

@@ -6,15 +6,11 @@
  * `*.execute-api.*.amazonaws.com`.
  */
 import { join } from 'node:path';
-import type * as CredentialProviderModule from '@aws-sdk/credential-provider-node';
 import type { AwsClients } from '../../aws/clients.js';
-import { requireCjs } from '../../aws/cjs.js';
-import { SANDBOX_CREDENTIALS } from '../../aws/sdk-config.js';
 import type { DrConfig } from '../../config/schema.js';
 import { UsageError } from '../errors.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { DataPlaneOutage, outageNotUndone, readUndo, type OutageUndo } from './aws/data-plane-outage.js';
-import type { SigningCredentials } from './aws/signed-intake.js';
 import { AwsTarget } from './aws-target.js';
 import { runDrill } from './drill.js';
 import type { DrillReport, ScenarioName } from './model.js';
@@ -29,7 +25,6 @@ export interface AwsDrillOptions {
   readonly clients: AwsClients;
   readonly config: DrConfig;
   readonly scenarios: readonly ScenarioName[];
-  readonly profile?: string;
   readonly cwd?: string;
   readonly reporter?: Reporter;
   readonly tuning?: Tuning;
@@ -39,14 +34,6 @@ export interface AwsDrillOptions {
   readonly signal?: AbortSignal;
   /** See DrillOptions.takeOver (./drill.ts). */
   readonly takeOver?: boolean;
-}
-
-function signingCredentials(clients: AwsClients, profile: string | undefined): SigningCredentials {
-  if (clients.endpoint) return { ...SANDBOX_CREDENTIALS };
-  const { defaultProvider } = requireCjs(
-    '@aws-sdk/credential-provider-node',
-  ) as typeof CredentialProviderModule;
-  return defaultProvider(profile ? { profile } : {});
 }
 
 /** `DR_EXECUTE_API_ENDPOINT`: emulator-only, like `DR_ENDPOINT_<REGION>`. */
@@ -75,7 +62,7 @@ export async function runAwsDrill(options: AwsDrillOptions): Promise<DrillReport
     target = await AwsTarget.start({
       clients: options.clients,
       config: options.config,
-      credentials: signingCredentials(options.clients, options.profile),
+      credentials: options.clients.credentials,
       undoFile,
       ...(options.tuning ? { tuning: options.tuning } : {}),
       ...(executeApiEndpoint ? { executeApiEndpoint } : {}),

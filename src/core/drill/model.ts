@@ -170,6 +170,8 @@ export interface DrillReport {
     readonly app: string;
     readonly stage: string;
     readonly operator: string;
+    /** The AWS identity the drill's calls were signed as (in the sandbox: the assumed DR operator role's session). */
+    readonly principal?: string;
     readonly host: string;
     readonly node: string;
   };

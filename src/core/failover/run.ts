@@ -77,17 +77,20 @@ export interface OperationResult {
   };
 }
 
+/** The AWS principal the clients sign as (an assumed role's session ARN), or undefined when STS does not say. */
+export async function callerArn(clients: AwsClients, region: string): Promise<string | undefined> {
+  try {
+    return (await clients.sts(region).getCallerIdentity({})).Arn;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Who runs this: `DR_OPERATOR`, else the caller's AWS identity, else user@host. */
 export async function operatorIdentity(clients: AwsClients, region: string): Promise<string> {
   const fromEnv = process.env.DR_OPERATOR?.trim();
   if (fromEnv) return fromEnv;
-  try {
-    const me = await clients.sts(region).getCallerIdentity({});
-    if (me.Arn) return me.Arn;
-  } catch {
-    // fall through: the local user still names the operator
-  }
-  return `${userInfo().username}@${hostname()}`;
+  return (await callerArn(clients, region)) ?? `${userInfo().username}@${hostname()}`;
 }
 
 export interface InFlight {

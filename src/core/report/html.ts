@@ -240,7 +240,7 @@ export function renderHtml(report: DrillReport): string {
 <div class="top"><div class="overall ${report.verdict}" id="overall-verdict">${report.verdict === 'pass' ? '✔ PASS' : '✘ FAIL'}</div>
 <h1>DR drill · ${h(env.app)}-${h(env.stage)}</h1>
 <div class="meta">${h(env.regions.primary)} (primary) ↔ ${h(env.regions.secondary)} (secondary) · ${h(where)}${env.endpoint ? ` at ${h(env.endpoint.replace(/^https?:\/\//, ''))}` : ''}<br>
-${h(utc(report.startedAt))} → ${h(utc(report.finishedAt))} · by ${h(env.operator)} on ${h(env.host)} · Node ${h(env.node)}</div></div>
+${h(utc(report.startedAt))} → ${h(utc(report.finishedAt))} · by ${h(env.operator)}${env.principal && env.principal !== env.operator ? ` as ${h(env.principal)}` : ''} on ${h(env.host)} · Node ${h(env.node)}</div></div>
 <main>
 ${
   report.interrupted

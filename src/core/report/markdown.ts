@@ -97,7 +97,7 @@ export function renderMarkdown(report: DrillReport): string {
     `# DR drill: ${mark(report.verdict)}`,
     '',
     `${env.app}-${env.stage}, ${env.regions.primary} (primary) ↔ ${env.regions.secondary} (secondary), on **${env.target === 'sandbox' ? `the local sandbox (${env.endpoint ?? ''})` : 'AWS'}**.`,
-    `Started ${utc(report.startedAt)}, finished ${utc(report.finishedAt)} (${seconds(report.wallMs)}), by ${env.operator} on ${env.host}, Node ${env.node}.`,
+    `Started ${utc(report.startedAt)}, finished ${utc(report.finishedAt)} (${seconds(report.wallMs)}), by ${env.operator}${env.principal && env.principal !== env.operator ? ` as ${env.principal}` : ''} on ${env.host}, Node ${env.node}.`,
     '',
     ...interruptedLines(report),
     '| Scenario | Verdict | Order intake | Writer promotion | RPO | Post-checks |',

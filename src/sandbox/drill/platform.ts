@@ -16,6 +16,7 @@ import { createHandler } from '../../lambdas/trade-processor/handler.js';
 import { HealthCheckers } from '../health-checkers.js';
 import { emulatorParameterStore } from '../health-handler.js';
 import { OrderPump } from '../pump.js';
+import { functionClients } from '../identity.js';
 
 export interface SandboxPlatformOptions {
   readonly clients: AwsClients;
@@ -33,6 +34,7 @@ export class SandboxPlatform {
     readonly checkers: HealthCheckers,
     readonly queueUrls: Readonly<Record<string, string>>,
     private readonly handlerPools: readonly DbPool[],
+    private readonly roleClients: readonly AwsClients[],
   ) {}
 
   static async start(options: SandboxPlatformOptions): Promise<SandboxPlatform> {
@@ -46,6 +48,7 @@ export class SandboxPlatform {
     const queueUrls: Record<string, string> = {};
     const pumps: OrderPump[] = [];
     const handlerPools: DbPool[] = [];
+    const roleClients: AwsClients[] = [];
     try {
       for (const region of regions) {
         const [queue, mappings] = await Promise.all([
@@ -63,14 +66,22 @@ export class SandboxPlatform {
         // its region (the emulator), the shared local PostgreSQL.
         const pool = new DbPool(urlDbSettings(options.dbUrl), { max: 1, connectionTimeoutMillis: 5000 });
         handlerPools.push(pool);
-        const parameters = emulatorParameterStore(clients, region);
+        // Its code's calls as its execution role, as in Lambda (../identity.ts).
+        const own = await functionClients(clients, config, 'trade-processor', region, {
+          timeoutMs: 3000,
+          maxAttempts: 1,
+        });
+        roleClients.push(own);
+        const parameters = emulatorParameterStore(own, region);
         const handler = createHandler({
           region,
           ssmFence: cachedSsmFence(() => readSsmFence(parameters, naming)),
           db: pool,
           log: () => {},
         });
-        pumps.push(new OrderPump({ clients, region, queueUrl: url, mappingUuid: uuid, handler }));
+        pumps.push(
+          new OrderPump({ clients, pollerClients: own, region, queueUrl: url, mappingUuid: uuid, handler }),
+        );
       }
       const checkers = await HealthCheckers.create({
         clients,
@@ -79,11 +90,12 @@ export class SandboxPlatform {
         dbUrl: options.dbUrl,
         intervalMs: options.healthIntervalMs,
       });
-      const platform = new SandboxPlatform(db, pumps, checkers, queueUrls, handlerPools);
+      const platform = new SandboxPlatform(db, pumps, checkers, queueUrls, handlerPools, roleClients);
       for (const pump of pumps) pump.start();
       checkers.start();
       return platform;
     } catch (error) {
+      for (const own of roleClients) own.destroy();
       await Promise.all(handlerPools.map((p) => p.end().catch(() => {})));
       await db.end().catch(() => {});
       throw error;
@@ -94,6 +106,7 @@ export class SandboxPlatform {
     await Promise.all(this.pumps.map((p) => p.stop()));
     await this.checkers.close();
     await Promise.all(this.handlerPools.map((p) => p.end().catch(() => {})));
+    for (const own of this.roleClients) own.destroy();
     await this.db.end().catch(() => {});
   }
 }

@@ -36,8 +36,12 @@ export interface SandboxDrillOptions {
   readonly cwd?: string;
   readonly reporter?: Reporter;
   readonly tuning?: Tuning;
-  /** Builds clients for the sandbox endpoint (the command's factory). */
-  readonly clientsFor: (endpoint: string) => Promise<AwsClients>;
+  /**
+   * Builds clients for the running sandbox (the command's factory): as its administrator
+   * for what the sandbox plays (the AWS services, the deployer's database step), as the DR
+   * operator role for the drill itself (./identity.ts).
+   */
+  readonly clientsFor: (actAs: 'administrator' | 'operator') => Promise<AwsClients>;
   /**
    * SIGINT/SIGTERM (reason: an `Interrupt`): the drill stops at its next wait and puts
    * back what it changed (src/core/drill/drill.ts); everything started here is stopped as
@@ -162,8 +166,10 @@ export async function runSandboxDrill(options: SandboxDrillOptions): Promise<San
   let sandboxStopped = false;
   let atStep = 'starting PostgreSQL for the in-process trade processor';
   try {
-    const clients = await options.clientsFor(endpoint);
+    const clients = await options.clientsFor('administrator');
     cleanups.push(async () => clients.destroy());
+    const operator = await options.clientsFor('operator');
+    cleanups.push(async () => operator.destroy());
     // A drill killed with SIGKILL could not stop its PostgreSQL (its own process group
     // outlives it): the record it left says which one to stop now.
     const record = join(options.cwd ?? process.cwd(), DRILL_POSTGRES_FILE);
@@ -235,7 +241,7 @@ export async function runSandboxDrill(options: SandboxDrillOptions): Promise<San
     });
     interrupted(signal);
     report = await runDrill({
-      clients,
+      clients: operator,
       config: options.config,
       target: new SandboxTarget(
         clients,
