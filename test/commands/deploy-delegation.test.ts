@@ -9,19 +9,14 @@
  * the next run continues and deploys.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { createClients, type AwsClients } from '../../src/aws/clients.js';
+import { after, before, describe, it } from 'node:test';
 import { configSchema } from '../../src/config/schema.js';
 import type { DeployResult } from '../../src/core/deploy/deploy.js';
 import { Naming } from '../../src/infra/naming.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { startDnsServer, type DnsServer } from '../fixtures/dns-server.js';
-import { installFakeTerraform, readCalls, subcommandsByStack } from '../fixtures/fake-terraform.js';
-import { runCli } from '../harness/cli.js';
-import { rootCredentialsFor } from '../emulator/credentials.js';
+import { readCalls, subcommandsByStack } from '../fixtures/fake-terraform.js';
+import { useDeployWorkspace } from './deploy-workspace.js';
 
 const { endpoint } = useDeployedPlatform();
 const input = {
@@ -44,71 +39,19 @@ const ZONE_NS = [
   'ns-512.awsdns-00.net',
 ];
 
-let root = '';
-let cwd = '';
-let bin = '';
-let emptyPath = '';
-let record = '';
-let run = 0;
 let dns: DnsServer;
-let clients: AwsClients;
-
+const ws = useDeployWorkspace({ name: 'deploy-delegation', endpoint, input, naming });
 before(async () => {
-  root = mkdtempSync(join(tmpdir(), 'dr-deploy-delegation-'));
-  const binDir = join(root, 'bin');
-  emptyPath = join(root, 'empty');
-  mkdirSync(binDir);
-  mkdirSync(emptyPath);
-  bin = installFakeTerraform(binDir);
   dns = await startDnsServer({ kind: 'nxdomain' });
-  clients = createClients({
-    endpoint,
-    maxAttempts: 1,
-    timeoutMs: 3000,
-    credentials: rootCredentialsFor(endpoint),
-  });
 });
-after(async () => {
-  clients.destroy();
-  await dns.close();
-  rmSync(root, { recursive: true, force: true });
-});
-
-beforeEach(async () => {
-  run += 1;
-  cwd = join(root, `run-${run}`);
-  mkdirSync(cwd);
-  writeFileSync(join(cwd, 'dr.config.json'), JSON.stringify(input));
-  record = join(cwd, 'calls.jsonl');
-  // The deployed platform, in sync: the secondary reporting 200 ms of lag.
-  await clients.cloudwatch('us-east-2').putMetricData({
-    Namespace: 'AWS/RDS',
-    MetricData: [
-      {
-        MetricName: 'AuroraGlobalDBReplicationLag',
-        Dimensions: [{ Name: 'DBClusterIdentifier', Value: naming.dbCluster('us-east-2') }],
-        Value: 200,
-        Unit: 'Milliseconds',
-      },
-    ],
-  });
-});
+after(() => dns.close());
 
 /** The CLI checking the delegation through the test's DNS server; the stand-in's zone stack knows its name servers. */
 const dr = (args: string[]) =>
-  runCli(['deploy', '--yes', '--terraform-bin', bin, '--dns-resolver', dns.address, ...args], {
-    cwd,
-    env: {
-      DR_ENDPOINT: endpoint,
-      PATH: emptyPath,
-      DR_TERRAFORM_BIN: undefined,
-      DR_DATABASE_URL: undefined,
-      FAKE_TERRAFORM_RECORD: record,
-      FAKE_TERRAFORM_OUTPUTS: JSON.stringify({
-        [Z]: { domain: 'trading.example.com', zone_id: 'Z0TEST', name_servers: ZONE_NS },
-      }),
-    },
-    timeoutMs: 90_000,
+  ws.run(['deploy', '--yes', '--terraform-bin', ws.bin, '--dns-resolver', dns.address, ...args], {
+    FAKE_TERRAFORM_OUTPUTS: JSON.stringify({
+      [Z]: { domain: 'trading.example.com', zone_id: 'Z0TEST', name_servers: ZONE_NS },
+    }),
   });
 
 describe('dr deploy with a new hosted zone: waits for the parent’s delegation (CLI, stand-in terraform, DNS on loopback)', () => {
@@ -122,7 +65,7 @@ describe('dr deploy with a new hosted zone: waits for the parent’s delegation 
     assert.equal(out.code, 3, out.stderr);
     assert.doesNotMatch(out.stdout + out.stderr, /\bdeployed\b/i);
     // ...the regions and the zone applied, the global stack never ran, no gate
-    const by = subcommandsByStack(readCalls(record));
+    const by = subcommandsByStack(readCalls(ws.record));
     assert.deepEqual(by[P], ['init', 'plan', 'apply']);
     assert.deepEqual(by[S], ['init', 'plan', 'apply']);
     assert.deepEqual(by[Z], ['init', 'plan', 'apply', 'output']);
@@ -158,7 +101,7 @@ describe('dr deploy with a new hosted zone: waits for the parent’s delegation 
     // Then it continues: the global stack applied, the gate passed, "Deployed"
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stdout, /Deployed: 4 stacks applied, verify-sync passed/);
-    assert.deepEqual(subcommandsByStack(readCalls(record))[G], ['init', 'plan', 'apply']);
+    assert.deepEqual(subcommandsByStack(readCalls(ws.record))[G], ['init', 'plan', 'apply']);
     assert.match(resumed.stderr, /trading\.example\.com delegated to ns-0\.awsdns-00\.com/);
   });
 

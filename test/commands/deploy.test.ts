@@ -6,18 +6,15 @@
  * synthesized stacks applied by real Terraform, as DR_ENDPOINT) for the verify-sync gate.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { createClients, type AwsClients } from '../../src/aws/clients.js';
+import { describe, it } from 'node:test';
 import { configSchema } from '../../src/config/schema.js';
 import type { DeployResult } from '../../src/core/deploy/deploy.js';
 import { Naming } from '../../src/infra/naming.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { installFakeTerraform, readCalls, span, subcommandsByStack } from '../fixtures/fake-terraform.js';
-import { runCli } from '../harness/cli.js';
-import { rootCredentialsFor } from '../emulator/credentials.js';
+import { useDeployWorkspace } from './deploy-workspace.js';
 
 const { endpoint } = useDeployedPlatform();
 const input = {
@@ -33,80 +30,22 @@ const [P, S, Z, G] = [
   'trading-prod-zone',
   'trading-prod-global',
 ];
-let root = '';
-let cwd = '';
-let bin = '';
-let emptyPath = '';
-let record = '';
-let run = 0;
-let clients: AwsClients;
-
-before(() => {
-  root = mkdtempSync(join(tmpdir(), 'dr-deploy-cli-'));
-  const binDir = join(root, 'bin');
-  emptyPath = join(root, 'empty');
-  mkdirSync(binDir);
-  mkdirSync(emptyPath);
-  bin = installFakeTerraform(binDir);
-  clients = createClients({
-    endpoint,
-    maxAttempts: 1,
-    timeoutMs: 3000,
-    credentials: rootCredentialsFor(endpoint),
-  });
-});
-after(() => {
-  clients.destroy();
-  rmSync(root, { recursive: true, force: true });
-});
-
-beforeEach(async () => {
-  run += 1;
-  cwd = join(root, `run-${run}`);
-  mkdirSync(cwd);
-  writeFileSync(join(cwd, 'dr.config.json'), JSON.stringify(input));
-  record = join(cwd, 'calls.jsonl');
-  // The deployed platform, in sync: the secondary reporting 200 ms of lag.
-  await clients.cloudwatch('us-east-2').putMetricData({
-    Namespace: 'AWS/RDS',
-    MetricData: [
-      {
-        MetricName: 'AuroraGlobalDBReplicationLag',
-        Dimensions: [{ Name: 'DBClusterIdentifier', Value: naming.dbCluster('us-east-2') }],
-        Value: 200,
-        Unit: 'Milliseconds',
-      },
-    ],
-  });
-});
-
+const ws = useDeployWorkspace({ name: 'deploy-cli', endpoint, input, naming });
 /** The CLI with no terraform anywhere on its PATH; the stand-in only where a test names it. */
-const dr = (args: string[], env: Record<string, string | undefined> = {}) =>
-  runCli(args, {
-    cwd,
-    env: {
-      DR_ENDPOINT: endpoint,
-      PATH: emptyPath,
-      DR_TERRAFORM_BIN: undefined,
-      DR_DATABASE_URL: undefined,
-      FAKE_TERRAFORM_RECORD: record,
-      ...env,
-    },
-    timeoutMs: 90_000,
-  });
+const dr = ws.run;
 
 const DEPLOYED = /\bdeployed\b/i;
 
 describe('dr deploy (CLI, fake-terraform stand-in, emulator gate)', () => {
   it('deploys wave by wave: regional stacks in parallel, the zone, global after them, then the gate; says "Deployed"', async () => {
     // Given a stand-in whose calls take 200 ms / When deployed without a terminal, with --yes
-    const out = await dr(['deploy', '--yes', '--terraform-bin', bin], { FAKE_TERRAFORM_SLEEP_MS: '200' });
+    const out = await dr(['deploy', '--yes', '--terraform-bin', ws.bin], { FAKE_TERRAFORM_SLEEP_MS: '200' });
 
     // Then exit 0, and the last word is "Deployed" with the gate's count
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stdout, /Deployed: 4 stacks applied, verify-sync passed \(13 of 13 checks\)/);
     // And each stack ran init, plan -out, apply <planfile> in its own working directory
-    const calls = readCalls(record);
+    const calls = readCalls(ws.record);
     assert.deepEqual(subcommandsByStack(calls), {
       [P]: ['init', 'plan', 'apply'],
       [S]: ['init', 'plan', 'apply'],
@@ -119,7 +58,7 @@ describe('dr deploy (CLI, fake-terraform stand-in, emulator gate)', () => {
       /DNS delegation check skipped: the emulator \(DR_ENDPOINT\) has no parent domain/,
     );
     for (const c of calls) {
-      assert.equal(c.cwd, join(cwd, 'cdktf.out', 'stacks', c.stack));
+      assert.equal(c.cwd, join(ws.cwd, 'cdktf.out', 'stacks', c.stack));
       assert.ok(c.argv.includes('-input=false'), c.argv.join(' '));
     }
     assert.deepEqual(calls.find((c) => c.subcommand === 'apply')?.argv, [
@@ -144,20 +83,20 @@ describe('dr deploy (CLI, fake-terraform stand-in, emulator gate)', () => {
     assert.match(out.stdout, /Orders database migrations skipped: the sandbox\/emulator has no database/);
     const logDir = /Logs: (\.dr\/deploy\/[^/\s]+)\//.exec(out.stdout)?.[1];
     assert.ok(logDir, out.stdout);
-    assert.match(readFileSync(join(cwd, logDir, `${G}.log`), 'utf8'), /Apply complete!/);
+    assert.match(readFileSync(join(ws.cwd, logDir, `${G}.log`), 'utf8'), /Apply complete!/);
   });
 
   it('--json: per-stack results (status, durations, log, plan) and the gate, nothing else on stdout', async () => {
-    const out = await dr(['deploy', '--auto-approve', '--json'], { DR_TERRAFORM_BIN: bin });
+    const out = await dr(['deploy', '--auto-approve', '--json'], { DR_TERRAFORM_BIN: ws.bin });
     assert.equal(out.code, 0, out.stderr);
     const result = JSON.parse(out.stdout) as DeployResult;
     assert.equal(result.outcome, 'deployed');
-    assert.deepEqual(result.terraform, { path: bin, source: 'env' });
+    assert.deepEqual(result.terraform, { path: ws.bin, source: 'env' });
     assert.deepEqual(result.waves, [[P, S], [Z], [G]]);
     for (const stack of result.stacks) {
       assert.equal(stack.status, 'applied');
       assert.ok(stack.durations.init! >= 0 && stack.durations.plan! >= 0 && stack.durations.apply! >= 0);
-      assert.ok(existsSync(join(cwd, stack.log)), stack.log);
+      assert.ok(existsSync(join(ws.cwd, stack.log)), stack.log);
       assert.equal(stack.plan?.change, 1);
     }
     assert.equal(result.gate?.ok, true);
@@ -166,10 +105,12 @@ describe('dr deploy (CLI, fake-terraform stand-in, emulator gate)', () => {
 
   it('--plan-only: no apply, no gate; what would change per stack', async () => {
     // Given the secondary has nothing to change / When planning only
-    const out = await dr(['deploy', '--plan-only', '--terraform-bin', bin], { FAKE_TERRAFORM_NO_CHANGES: S });
+    const out = await dr(['deploy', '--plan-only', '--terraform-bin', ws.bin], {
+      FAKE_TERRAFORM_NO_CHANGES: S,
+    });
     // Then exit 0, no apply recorded, and the summary per stack
     assert.equal(out.code, 0, out.stderr);
-    assert.equal(readCalls(record).filter((c) => c.subcommand === 'apply').length, 0);
+    assert.equal(readCalls(ws.record).filter((c) => c.subcommand === 'apply').length, 0);
     assert.match(out.stdout, new RegExp(`${P}\\s+1\\s+\\+\\d+ ~1 -0`));
     assert.match(out.stdout, new RegExp(`${S}\\s+1\\s+\\+0 ~0 -0`));
     assert.match(out.stdout, new RegExp(`${Z}\\s+2\\s+\\+\\d+ ~1 -0`));
@@ -180,7 +121,7 @@ describe('dr deploy (CLI, fake-terraform stand-in, emulator gate)', () => {
 
   it('a failing stack: exit 1 naming the stack and its log; the global stack never runs', async () => {
     // Given the secondary fails at apply / When deployed
-    const out = await dr(['deploy', '--yes', '--terraform-bin', bin], {
+    const out = await dr(['deploy', '--yes', '--terraform-bin', ws.bin], {
       FAKE_TERRAFORM_FAIL: `${S}:apply`,
     });
     // Then exit 1; the one error line names the stack, the call and the log
@@ -190,24 +131,24 @@ describe('dr deploy (CLI, fake-terraform stand-in, emulator gate)', () => {
       line,
     )?.[1];
     assert.ok(log, line);
-    assert.match(readFileSync(join(cwd, log), 'utf8'), /told to fail trading-prod-secondary at apply/);
+    assert.match(readFileSync(join(ws.cwd, log), 'utf8'), /told to fail trading-prod-secondary at apply/);
     assert.match(line, new RegExp(`not run: ${Z}, ${G}`));
     // And nothing ran after it: no call of the global stack, no gate, never "deployed"
-    assert.equal(subcommandsByStack(readCalls(record))[G], undefined);
+    assert.equal(subcommandsByStack(readCalls(ws.record))[G], undefined);
     assert.doesNotMatch(out.stdout + out.stderr, DEPLOYED);
   });
 
   it('a gate failure after apply: exit 3, the failing check listed, never "deployed"', async () => {
     // Given the secondary's copy of a shared setting drifted
-    await clients.ssm('us-east-2').putParameter({
+    await ws.clients.ssm('us-east-2').putParameter({
       Name: naming.ssmShared('api-domain'),
       Value: 'api.elsewhere.example.com',
       Type: 'SecureString',
       Overwrite: true,
     });
     // When deployed (human output and --json)
-    const out = await dr(['deploy', '--yes', '--terraform-bin', bin]);
-    const json = await dr(['deploy', '--yes', '--json', '--terraform-bin', bin]);
+    const out = await dr(['deploy', '--yes', '--terraform-bin', ws.bin]);
+    const json = await dr(['deploy', '--yes', '--json', '--terraform-bin', ws.bin]);
 
     // Then exit 3 with the failing check on both
     assert.equal(out.code, 3, out.stderr);
@@ -232,11 +173,11 @@ describe('dr deploy (CLI, fake-terraform stand-in, emulator gate)', () => {
     assert.equal(out.stdout, '');
     assert.equal(out.stderr.trim().split('\n').length, 1);
     assert.match(out.stderr, /install Terraform \(https:.*\) or OpenTofu \(https:.*\)/);
-    assert.equal(existsSync(join(cwd, '.dr')) || existsSync(join(cwd, 'cdktf.out')), false);
+    assert.equal(existsSync(join(ws.cwd, '.dr')) || existsSync(join(ws.cwd, 'cdktf.out')), false);
   });
 
   it('tofu on the PATH is found when there is no terraform', async () => {
-    const tofuDir = join(cwd, 'tofu-bin');
+    const tofuDir = join(ws.cwd, 'tofu-bin');
     mkdirSync(tofuDir);
     const tofu = installFakeTerraform(tofuDir, 'tofu');
     const out = await dr(['deploy', '--plan-only', '--json'], { PATH: tofuDir });
@@ -245,18 +186,18 @@ describe('dr deploy (CLI, fake-terraform stand-in, emulator gate)', () => {
   });
 
   it('without a terminal and without --auto-approve/--yes it refuses: exit 2, one line, nothing run', async () => {
-    const out = await dr(['deploy', '--terraform-bin', bin]);
+    const out = await dr(['deploy', '--terraform-bin', ws.bin]);
     assert.equal(out.code, 2, out.stderr);
     assert.equal(out.stderr.trim().split('\n').length, 1);
     assert.match(out.stderr, /refusing to apply without a terminal.*--auto-approve \(or --yes\)/);
-    assert.deepEqual(readCalls(record), []);
-    assert.equal(existsSync(join(cwd, 'cdktf.out')), false);
+    assert.deepEqual(readCalls(ws.record), []);
+    assert.equal(existsSync(join(ws.cwd, 'cdktf.out')), false);
   });
 
   it('an unknown --stack: exit 2 listing the stacks, nothing run', async () => {
-    const out = await dr(['deploy', '--plan-only', '--stack', 'tertiary', '--terraform-bin', bin]);
+    const out = await dr(['deploy', '--plan-only', '--stack', 'tertiary', '--terraform-bin', ws.bin]);
     assert.equal(out.code, 2, out.stderr);
     assert.match(out.stderr, new RegExp(`unknown stack "tertiary": the stacks are ${P}, ${S}, ${Z}, ${G}`));
-    assert.deepEqual(readCalls(record), []);
+    assert.deepEqual(readCalls(ws.record), []);
   });
 });
