@@ -1,5 +1,6 @@
 /**
- * The readiness check against the emulator over HTTP, wired as the Lambda is: the
+ * The readiness check against the deployed sandbox over HTTP, wired as the Lambda is and
+ * signing as its execution role (the sandbox enforces that role's policy): the
  * verify-sync checks from src/core/checks, limits from the shared SSM parameters the
  * stacks write, metrics published with PutMetricData, and read back
  * the way `dr status` reads them.
@@ -19,6 +20,7 @@ import { testClient } from '../emulator/client.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { removeGrant } from '../core/permission-helpers.js';
 import { rootCredentialsFor } from '../emulator/credentials.js';
+import { functionClients } from '../../src/sandbox/identity.js';
 
 const { endpoint } = useDeployedPlatform();
 const config = configSchema.parse({
@@ -37,8 +39,20 @@ const runtime = lambdaRuntime({
   AWS_REGION: REGION,
 });
 let clients: AwsClients;
+let ownClients: AwsClients | undefined;
+
+/** The function's own calls, as its execution role (src/sandbox/identity.ts): the sandbox enforces that role's policy. */
+async function asReadinessRole(): Promise<AwsClients> {
+  ownClients ??= await functionClients(clients, config, 'readiness-check', REGION, {
+    maxAttempts: 1,
+    timeoutMs: 2000,
+  });
+  return ownClients;
+}
 
 beforeEach(async () => {
+  ownClients?.destroy();
+  ownClients = undefined;
   clients?.destroy();
   clients = createClients({
     endpoint,
@@ -47,7 +61,10 @@ beforeEach(async () => {
     credentials: rootCredentialsFor(endpoint),
   });
 });
-after(() => clients?.destroy());
+after(() => {
+  ownClients?.destroy();
+  clients?.destroy();
+});
 
 async function putLag(ms: number) {
   await clients.cloudwatch(REGION).putMetricData({
@@ -68,7 +85,7 @@ describe('readiness-check against the emulator', () => {
     await putLag(100);
 
     // When the readiness check runs in us-east-2
-    const outcome = await checkReadiness(readinessDeps(runtime, clients));
+    const outcome = await checkReadiness(readinessDeps(runtime, await asReadinessRole()));
 
     // Then it is ready, having run the thirteen verify-sync checks, the DR roles' permissions among them
     assert.equal(outcome.ready, true, JSON.stringify(outcome.reasons));
@@ -121,7 +138,7 @@ describe('readiness-check against the emulator', () => {
   it('lag over the limit the stacks wrote into SSM: not ready, 0 published, the reason named', async () => {
     // Given the shared max-replication-lag-ms (1000) and a secondary 3000 ms behind
     await putLag(3000);
-    const outcome = await checkReadiness(readinessDeps(runtime, clients));
+    const outcome = await checkReadiness(readinessDeps(runtime, await asReadinessRole()));
     assert.equal(outcome.ready, false);
     assert.deepEqual(
       outcome.reasons?.map((r) => r.split(':')[0]),
@@ -138,7 +155,7 @@ describe('readiness-check against the emulator', () => {
     await removeGrant(endpoint, role, 'dr-cross-region', 'FenceRowDataApi');
 
     // When the readiness check runs in us-east-2
-    const outcome = await checkReadiness(readinessDeps(runtime, clients));
+    const outcome = await checkReadiness(readinessDeps(runtime, await asReadinessRole()));
 
     // Then it is not ready, for that call only
     assert.equal(outcome.ready, false);
