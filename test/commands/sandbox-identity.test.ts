@@ -34,6 +34,25 @@ describe('the sandbox enforces IAM; dr --sandbox acts as the DR operator role (C
     );
   });
 
+  it('a planned failover and its failback run under --sandbox as the operator role, audited as its session', async () => {
+    // Given the deployed platform / When an SRE fails over to us-east-2 and back, under --sandbox
+    const failover = await runCli(
+      ['failover', '--to', 'us-east-2', '--planned', '--yes', '--sandbox', '--json'],
+      {
+        cwd: dir,
+        timeoutMs: 120_000,
+      },
+    );
+    assert.equal(failover.code, 0, `${failover.stderr}${failover.stdout.slice(-1500)}`);
+    const back = await runCli(['failback', '--yes', '--sync-timeout', '60', '--sandbox', '--json'], {
+      cwd: dir,
+      timeoutMs: 180_000,
+    });
+    // Then both finish, the operator named as the assumed role's session (no DR_OPERATOR set)
+    assert.equal(back.code, 0, `${back.stderr}${back.stdout.slice(-1500)}`);
+    assert.match(failover.stdout, new RegExp(`assumed-role/${OPERATOR_ROLE}/dr-`));
+  });
+
   it('without the operator role policy, the same command is denied: the sandbox is not running it as root', async () => {
     // Given the operator role stripped of its inline policy (the drill policy stays attached)
     await testClient(IAMClient, 'us-east-1', { endpoint }).send(
