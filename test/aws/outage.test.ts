@@ -5,19 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { createClients } from '../../src/aws/clients.js';
 import { RegionUnreachableError } from '../../src/core/errors.js';
 import { setOutage } from '../../src/sandbox/emulator.js';
 import { useEmulator } from '../emulator/client.js';
-import { rootCredentialsFor } from '../emulator/credentials.js';
+import { emulatorClients } from '../emulator/credentials.js';
 
 const endpoint = useEmulator();
-const clients = createClients({
-  endpoint,
-  timeoutMs: 500,
-  maxAttempts: 2,
-  credentials: rootCredentialsFor(endpoint),
-});
+const clients = emulatorClients(endpoint, 500, 2);
 after(() => clients.destroy());
 
 for (const mode of ['refuse', 'hang'] as const) {

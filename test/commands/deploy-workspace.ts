@@ -10,11 +10,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach } from 'node:test';
-import { createClients, type AwsClients } from '../../src/aws/clients.js';
+import type { AwsClients } from '../../src/aws/clients.js';
 import type { Naming } from '../../src/infra/naming.js';
 import { installFakeTerraform } from '../fixtures/fake-terraform.js';
 import { runCli, type CliResult } from '../harness/cli.js';
-import { rootCredentialsFor } from '../emulator/credentials.js';
+import { emulatorClients } from '../emulator/credentials.js';
 
 export interface DeployWorkspace {
   /** The stand-in terraform. */
@@ -46,12 +46,7 @@ export function useDeployWorkspace(options: {
     mkdirSync(binDir);
     mkdirSync(emptyPath);
     ws.bin = installFakeTerraform(binDir);
-    ws.clients = createClients({
-      endpoint,
-      maxAttempts: 1,
-      timeoutMs: 3000,
-      credentials: rootCredentialsFor(endpoint),
-    });
+    ws.clients = emulatorClients(endpoint, 3000);
   });
   after(() => {
     ws.clients.destroy();

@@ -12,7 +12,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createClients, type AwsClients } from '../../src/aws/clients.js';
+import type { AwsClients } from '../../src/aws/clients.js';
 import { readLease } from '../../src/core/failover/lease.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
 import { Naming } from '../../src/infra/naming.js';
@@ -22,7 +22,7 @@ import { CLI } from '../harness/cli.js';
 import { testClient } from '../emulator/client.js';
 import { processesUsing } from '../harness/processes.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
-import { rootCredentialsFor } from '../emulator/credentials.js';
+import { emulatorClients } from '../emulator/credentials.js';
 
 interface Running {
   readonly child: ChildProcess;
@@ -132,12 +132,7 @@ describe('dr drill interrupted (SIGINT/SIGTERM, CLI against the deployed sandbox
   let clients: AwsClients;
   let cwd: string;
   before(async () => {
-    clients = createClients({
-      endpoint: platform.endpoint,
-      maxAttempts: 1,
-      timeoutMs: 5000,
-      credentials: rootCredentialsFor(platform.endpoint),
-    });
+    clients = emulatorClients(platform.endpoint, 5000);
     cwd = await mkdtemp(join(tmpdir(), 'dr-drill-int-'));
     // PostgreSQL runs as the `postgres` user when the tests run as root: it must reach its data.
     chmodSync(cwd, 0o755);

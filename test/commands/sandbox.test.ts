@@ -13,14 +13,13 @@ import { REPO_ROOT, runCli } from '../harness/cli.js';
 import { INSTALL_HINT } from '../../src/core/deploy/terraform-bin.js';
 import { startEmulator, stopEmulator } from '../../src/sandbox/emulator.js';
 import type { ResetResult, UpResult } from '../../src/sandbox/sandbox.js';
-import { createClients } from '../../src/aws/clients.js';
 import { parseConfig } from '../../src/config/load.js';
 import { Naming } from '../../src/infra/naming.js';
 import { processAlive, writeSandboxState } from '../../src/sandbox/state.js';
 import { installFakeTerraform } from '../fixtures/fake-terraform.js';
 import { processesUsing } from '../harness/processes.js';
 import { deployedSandbox } from '../sandbox/deployed.js';
-import { rootCredentialsFor } from '../emulator/credentials.js';
+import { emulatorClients } from '../emulator/credentials.js';
 
 let cwd: string;
 const started: number[] = [];
@@ -72,12 +71,7 @@ describe('dr sandbox (CLI)', () => {
 
   it('reset puts the platform back as deployed from the snapshot up took, in seconds', async () => {
     // Given the deployed sandbox after a change to its data (the active region flipped)
-    const clients = createClients({
-      endpoint: shared.endpoint,
-      maxAttempts: 1,
-      timeoutMs: 5000,
-      credentials: rootCredentialsFor(shared.endpoint),
-    });
+    const clients = emulatorClients(shared.endpoint, 5000);
     try {
       const ssm = clients.ssm('us-east-1');
       const name = new Naming(

@@ -7,7 +7,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
 import { setOutage } from '../../src/sandbox/emulator.js';
 import type { VerifySyncResult } from '../../src/core/verify-sync.js';
@@ -15,7 +14,7 @@ import { Naming } from '../../src/infra/naming.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { runCli } from '../harness/cli.js';
 import { removeGrant } from '../core/permission-helpers.js';
-import { rootCredentialsFor } from '../emulator/credentials.js';
+import { emulatorClients } from '../emulator/credentials.js';
 
 const { endpoint } = useDeployedPlatform();
 const input = {
@@ -35,7 +34,7 @@ after(() => rm(cwd, { recursive: true, force: true }));
 
 /** Seeds; with `lagMs`, also the lag datapoint a healthy secondary publishes. */
 async function given(lagMs?: number) {
-  const clients = createClients({ endpoint, maxAttempts: 1, credentials: rootCredentialsFor(endpoint) });
+  const clients = emulatorClients(endpoint, 5000);
   try {
     if (lagMs !== undefined) {
       await clients.cloudwatch('us-east-2').putMetricData({

@@ -6,13 +6,12 @@
 import assert from 'node:assert/strict';
 import { APIGatewayClient, UpdateAccountCommand } from '@aws-sdk/client-api-gateway';
 import { after, describe, it } from 'node:test';
-import { createClients } from '../../src/aws/clients.js';
 import { parseConfig } from '../../src/config/load.js';
 import { apiGatewayAccountConflicts } from '../../src/core/deploy/api-gateway-account.js';
 import { Naming } from '../../src/infra/naming.js';
 import { testClient, useEmulator } from '../emulator/client.js';
 import { baseConfig } from '../infra/synth-helpers.js';
-import { rootCredentialsFor } from '../emulator/credentials.js';
+import { emulatorClients } from '../emulator/credentials.js';
 
 const config = parseConfig(baseConfig);
 const naming = new Naming(config);
@@ -22,12 +21,7 @@ const ours = (region: string) => `arn:aws:iam::123456789012:role/${naming.role('
 
 describe('API Gateway account-wide CloudWatch role (deploy preflight, emulator)', () => {
   const endpoint = useEmulator();
-  const clients = createClients({
-    endpoint,
-    maxAttempts: 1,
-    timeoutMs: 5000,
-    credentials: rootCredentialsFor(endpoint),
-  });
+  const clients = emulatorClients(endpoint, 5000);
   const setRole = (region: string, arn: string) =>
     testClient(APIGatewayClient, region).send(
       new UpdateAccountCommand({

@@ -9,7 +9,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
-import { createClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
 import { applyDbCredentials } from '../../src/core/db-credentials.js';
 import { awsTarget, migrateOrders } from '../../src/core/deploy/migrate.js';
@@ -17,19 +16,14 @@ import { Naming } from '../../src/infra/naming.js';
 import { mapDataApi } from '../../src/sandbox/emulator.js';
 import { useEmulator } from '../emulator/client.js';
 import { freshDatabase } from '../fixtures/postgres-db.js';
-import { rootCredentialsFor } from '../emulator/credentials.js';
+import { emulatorClients } from '../emulator/credentials.js';
 
 const endpoint = useEmulator();
 const config = configSchema.parse({ app: 'trading', dns: { domain: 'trading.example.com' } });
 const naming = new Naming(config);
 const primary = 'us-east-1';
 const secondary = 'us-east-2';
-const clients = createClients({
-  endpoint,
-  maxAttempts: 1,
-  timeoutMs: 10_000,
-  credentials: rootCredentialsFor(endpoint),
-});
+const clients = emulatorClients(endpoint, 10_000);
 after(() => clients.destroy());
 
 /** The platform as the stacks leave it: a global database, its secrets and SSM parameters. */

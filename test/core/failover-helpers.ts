@@ -3,7 +3,7 @@
  * the synthesized stacks applied by Terraform, restored before each test): readers of what a
  * failover changes (writer, active-region, epoch, event source mappings, lease).
  */
-import { createClients, type AwsClients } from '../../src/aws/clients.js';
+import type { AwsClients } from '../../src/aws/clients.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { DrConfig } from '../../src/config/schema.js';
 import { Naming } from '../../src/infra/naming.js';
@@ -14,7 +14,7 @@ import { executePlan } from '../../src/core/failover/run.js';
 import { setOutage } from '../../src/sandbox/emulator.js';
 import { mapDataApiToDatabase } from '../../src/sandbox/drill/sandbox-drill.js';
 import assert from 'node:assert/strict';
-import { rootCredentialsFor } from '../emulator/credentials.js';
+import { emulatorClients } from '../emulator/credentials.js';
 
 export const config: DrConfig = parseConfig({
   app: 'trading',
@@ -24,9 +24,7 @@ export const config: DrConfig = parseConfig({
 export const naming = new Naming(config);
 export const [primary, secondary] = [config.regions.primary, config.regions.secondary] as const;
 
-export function emulatorClients(endpoint: string, timeoutMs = 2000): AwsClients {
-  return createClients({ endpoint, maxAttempts: 1, timeoutMs, credentials: rootCredentialsFor(endpoint) });
-}
+export { emulatorClients };
 
 /** Fails over to the secondary unplanned while the primary refuses everything. */
 export async function unplannedFailover(clients: AwsClients, endpoint: string): Promise<void> {

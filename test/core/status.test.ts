@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
 import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { createClients, type AwsClients } from '../../src/aws/clients.js';
+import type { AwsClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
 import { setHealthCheckStatus, setOutage } from '../../src/sandbox/emulator.js';
 import { collectStatus, READINESS_METRIC } from '../../src/core/status.js';
@@ -13,7 +13,7 @@ import { Naming } from '../../src/infra/naming.js';
 import { testClient } from '../emulator/client.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { PlatformState } from './status-helpers.js';
-import { rootCredentialsFor } from '../emulator/credentials.js';
+import { emulatorClients } from '../emulator/credentials.js';
 
 const { endpoint } = useDeployedPlatform();
 const config = configSchema.parse({ app: 'trading', dns: { domain: 'trading.example.com' } });
@@ -25,12 +25,7 @@ const codes = (status: { unsafe: ReadonlyArray<{ code: string }> }) => status.un
 
 beforeEach(async () => {
   clients?.destroy();
-  clients = createClients({
-    endpoint,
-    maxAttempts: 1,
-    timeoutMs: 1500,
-    credentials: rootCredentialsFor(endpoint),
-  });
+  clients = emulatorClients(endpoint, 1500);
 });
 after(() => clients?.destroy());
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
 import { DynamoDBClient, ScanCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
-import { createClients, type AwsClients } from '../../src/aws/clients.js';
+import type { AwsClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
 import { RegionUnreachableError } from '../../src/core/errors.js';
 import { configureEmulator, setOutage } from '../../src/sandbox/emulator.js';
@@ -19,7 +19,7 @@ import { Naming } from '../../src/infra/naming.js';
 import { testClient } from '../emulator/client.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { removeGrant } from './permission-helpers.js';
-import { rootCredentialsFor } from '../emulator/credentials.js';
+import { emulatorClients } from '../emulator/credentials.js';
 
 const { endpoint } = useDeployedPlatform();
 const config = configSchema.parse({
@@ -33,12 +33,7 @@ let clients: AwsClients;
 
 beforeEach(async () => {
   clients?.destroy();
-  clients = createClients({
-    endpoint,
-    maxAttempts: 1,
-    timeoutMs: 2000,
-    credentials: rootCredentialsFor(endpoint),
-  });
+  clients = emulatorClients(endpoint, 2000);
 });
 after(() => clients?.destroy());
 

@@ -8,10 +8,10 @@
  *
  * No node:test import: the harness process loads this module too.
  */
-export interface TestCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-}
+import { createClients, type AwsClients } from '../../src/aws/clients.js';
+import type { StaticCredentials } from '../../src/aws/sdk-config.js';
+
+export type TestCredentials = Pick<StaticCredentials, 'accessKeyId' | 'secretAccessKey'>;
 
 export const TEST_CREDENTIALS: TestCredentials = Object.freeze({
   accessKeyId: 'test',
@@ -27,4 +27,9 @@ export function registerRootCredentials(endpoint: string, credentials: TestCrede
 /** The root key pair of the emulator at `endpoint` (the shared emulator's when not registered). */
 export function rootCredentialsFor(endpoint: string | undefined): TestCredentials {
   return (endpoint && URL.canParse(endpoint) && byEndpoint.get(new URL(endpoint).origin)) || TEST_CREDENTIALS;
+}
+
+/** dr's client factory on the emulator at `endpoint`, signed with its root key pair. */
+export function emulatorClients(endpoint: string, timeoutMs = 2000, maxAttempts = 1): AwsClients {
+  return createClients({ endpoint, maxAttempts, timeoutMs, credentials: rootCredentialsFor(endpoint) });
 }

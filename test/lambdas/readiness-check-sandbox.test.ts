@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
-import { createClients, type AwsClients } from '../../src/aws/clients.js';
+import type { AwsClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readLatest } from '../../src/core/checks/metrics.js';
 import { collectStatus } from '../../src/core/status.js';
@@ -19,7 +19,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { testClient } from '../emulator/client.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { removeGrant } from '../core/permission-helpers.js';
-import { rootCredentialsFor } from '../emulator/credentials.js';
+import { emulatorClients } from '../emulator/credentials.js';
 import { functionClients } from '../../src/sandbox/identity.js';
 
 const { endpoint } = useDeployedPlatform();
@@ -54,12 +54,7 @@ beforeEach(async () => {
   ownClients?.destroy();
   ownClients = undefined;
   clients?.destroy();
-  clients = createClients({
-    endpoint,
-    maxAttempts: 1,
-    timeoutMs: 2000,
-    credentials: rootCredentialsFor(endpoint),
-  });
+  clients = emulatorClients(endpoint, 2000);
 });
 after(() => {
   ownClients?.destroy();
