@@ -397,17 +397,16 @@ export async function startApiGateway(options: ApiGatewayStandInOptions): Promis
   // role; the SQS integration as the API's integration role (`credentials` of the method).
   const roleClients: AwsClients[] = [];
   const integration = new Map<string, AwsClients>();
-  const settings = { timeoutMs: 3000, maxAttempts: 1 };
   for (const region of regions) {
     const db = new DbPool(urlDbSettings(options.dbUrl), { max: 2, connectionTimeoutMillis: 1000 });
     pools.push(db);
     const [own, sqsRole] = await Promise.all([
-      functionClients(clients, config, 'health', region, settings),
-      serviceRoleClients(
-        clients,
-        { name: naming.role('api-sqs', region), service: 'apigateway.amazonaws.com', region },
-        settings,
-      ),
+      functionClients(clients, config, 'health', region),
+      serviceRoleClients(clients, {
+        name: naming.role('api-sqs', region),
+        service: 'apigateway.amazonaws.com',
+        region,
+      }),
     ]);
     roleClients.push(own, sqsRole);
     integration.set(region, sqsRole);

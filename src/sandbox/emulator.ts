@@ -18,6 +18,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:f
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { StaticCredentials } from '../aws/sdk-config.js';
 
 /** `refuse`: the connection is reset at once. `hang`: no answer until restored. */
 export type OutageMode = 'refuse' | 'hang';
@@ -89,11 +90,8 @@ export interface EmulatorOptions {
   readonly readyTimeoutMs?: number;
 }
 
-/** An access key of the emulated account's root user (an administrator, like AWS's). */
-export interface RootCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-}
+/** An access key of the emulated account's root user (an administrator, like AWS's): no session token. */
+export type RootCredentials = Pick<StaticCredentials, 'accessKeyId' | 'secretAccessKey'>;
 
 /** A new root key pair, shaped like AWS's (`AKIA` + 16, a 40-character secret). */
 export function newRootCredentials(): RootCredentials {

@@ -79,10 +79,7 @@ export class HealthCheckers {
       const db = new DbPool(urlDbSettings(options.dbUrl), { max: 2, connectionTimeoutMillis: 1000 });
       self.pools.push(db);
       // The health function's code as its execution role, as in Lambda (./identity.ts).
-      const own = await functionClients(clients, config, 'health', region, {
-        timeoutMs: 3000,
-        maxAttempts: 1,
-      });
+      const own = await functionClients(clients, config, 'health', region);
       self.roleClients.push(own);
       const handler = sandboxHealthHandler({ clients: own, admin: clients, config, region, db });
       self.regions.push({ region, handler, checkId, healthy: true, streak: 0, lastDetail: '' });

@@ -74,8 +74,11 @@ export function sandboxHealthHandler(options: {
       queueUrl ??= admin
         .sqs(region)
         .getQueueUrl({ QueueName: naming.ordersQueue(region) })
-        .then((out) => out.QueueUrl);
-      queueUrl.catch(() => (queueUrl = undefined));
+        .then((out) => out.QueueUrl)
+        .catch((error: unknown) => {
+          queueUrl = undefined; // asked again by the next probe
+          throw error;
+        });
       const out = await clients.sqs(region).getQueueAttributes({
         QueueUrl: await queueUrl,
         AttributeNames: ['ApproximateNumberOfMessages'],

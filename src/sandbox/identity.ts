@@ -19,6 +19,8 @@ import { RegionUnreachableError, UsageError } from '../core/errors.js';
 import { Naming } from '../infra/naming.js';
 import { serviceCredentials } from './emulator.js';
 
+/** A function's calls in the sandbox: one attempt, 3 s (an emulator gap answers 500 at once). */
+const FUNCTION_CALLS = { timeoutMs: 3000, maxAttempts: 1 } as const;
 /** Refresh a role session this long before it expires. */
 const REFRESH_BEFORE_MS = 5 * 60_000;
 const SESSION_SECONDS = 3600;
@@ -61,7 +63,7 @@ export interface AssumeOptions {
   readonly endpoint: string;
   /** The sandbox account's root key pair. */
   readonly root: StaticCredentials;
-  /** Where to call STS, in order: the first that answers (a region may be down). */
+  /** Where to call STS, all at once: the first answer wins (a region may be down). */
   readonly regions: readonly string[];
   readonly roleName: string;
   readonly sessionName: string;
@@ -149,7 +151,7 @@ async function roleArnOf(admin: AwsClients, regions: readonly string[], roleName
 export async function serviceRoleClients(
   admin: AwsClients,
   role: { readonly name: string; readonly service: string; readonly region: string },
-  settings: { readonly timeoutMs?: number; readonly maxAttempts?: number } = {},
+  settings: { readonly timeoutMs?: number; readonly maxAttempts?: number } = FUNCTION_CALLS,
 ): Promise<AwsClients & { readonly roleArn: string }> {
   const endpoint = admin.endpoint;
   if (!endpoint) throw new UsageError("service roles are the sandbox's: these clients talk to AWS");
@@ -178,7 +180,7 @@ export function functionClients(
   config: DrConfig,
   fn: (typeof Naming.functions)[number],
   region: string,
-  settings: { readonly timeoutMs?: number; readonly maxAttempts?: number } = {},
+  settings: { readonly timeoutMs?: number; readonly maxAttempts?: number } = FUNCTION_CALLS,
 ): Promise<AwsClients & { readonly roleArn: string }> {
   const name = new Naming(config).role(`${fn}-exec`, region);
   return serviceRoleClients(admin, { name, service: 'lambda.amazonaws.com', region }, settings);

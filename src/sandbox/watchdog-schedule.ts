@@ -116,13 +116,12 @@ export class WatchdogSchedule {
     const at = Date.now();
     const { clients, config } = this.options;
     try {
-      this.own ??= functionClients(clients, config, 'failover-watchdog', this.region, {
-        timeoutMs: 3000,
-        maxAttempts: 1,
-      }).catch((error: unknown) => {
-        this.own = undefined; // the next tick tries again
-        throw error;
-      });
+      this.own ??= functionClients(clients, config, 'failover-watchdog', this.region).catch(
+        (error: unknown) => {
+          this.own = undefined; // the next tick tries again
+          throw error;
+        },
+      );
       const run = await sandboxWatchdog({
         clients,
         functionClients: await this.own,

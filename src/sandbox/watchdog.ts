@@ -126,11 +126,7 @@ export async function sandboxWatchdog(options: SandboxWatchdogOptions): Promise<
   const region = options.region ?? config.regions.secondary;
   const watched = watchedRegion(config.regions, region);
   const own =
-    options.functionClients ??
-    (await functionClients(clients, config, 'failover-watchdog', region, {
-      timeoutMs: 3000,
-      maxAttempts: 1,
-    }));
+    options.functionClients ?? (await functionClients(clients, config, 'failover-watchdog', region));
   try {
     return await watch(options, own, region, watched);
   } finally {

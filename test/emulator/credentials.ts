@@ -9,9 +9,9 @@
  * No node:test import: the harness process loads this module too.
  */
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
-import type { StaticCredentials } from '../../src/aws/sdk-config.js';
+import type { RootCredentials } from '../../src/sandbox/emulator.js';
 
-export type TestCredentials = Pick<StaticCredentials, 'accessKeyId' | 'secretAccessKey'>;
+export type TestCredentials = RootCredentials;
 
 export const TEST_CREDENTIALS: TestCredentials = Object.freeze({
   accessKeyId: 'test',

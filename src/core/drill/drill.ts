@@ -16,7 +16,7 @@ import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../../infra/naming.js';
 import { acquireLease, releaseLease } from '../failover/lease.js';
 import { LEASE_ID, LEASE_TTL_SECONDS, newOperationId, timingFor, type Timing } from '../failover/plan.js';
-import { callerArn, operatorIdentity } from '../failover/run.js';
+import { callerArn, operatorName } from '../failover/run.js';
 import { LockHeldError, UsageError } from '../errors.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { rtoBudget } from '../rto-budget.js';
@@ -67,10 +67,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const timing = options.timing ?? timingFor(config, { emulated: clients.endpoint !== undefined });
   const budget = rtoBudget(config);
 
-  const [holder, principal] = await Promise.all([
-    operatorIdentity(clients, secondary),
-    callerArn(clients, secondary),
-  ]);
+  // One STS call: the report names the signing identity, and it names the operator too
+  // unless DR_OPERATOR does.
+  const principal = await callerArn(clients, secondary);
+  const holder = operatorName(principal);
   const stateDir = options.stateDir ?? process.cwd();
   // The same operator's drill that was killed: put back what it left, then drill.
   await recoverKilledDrill({ clients, config, target, reporter, holder, timing, stateDir });

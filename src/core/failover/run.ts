@@ -86,11 +86,14 @@ export async function callerArn(clients: AwsClients, region: string): Promise<st
   }
 }
 
-/** Who runs this: `DR_OPERATOR`, else the caller's AWS identity, else user@host. */
+/** Who runs this: `DR_OPERATOR`, else the caller's AWS identity (`principal`), else user@host. */
+export function operatorName(principal: string | undefined): string {
+  return process.env.DR_OPERATOR?.trim() || principal || `${userInfo().username}@${hostname()}`;
+}
+
+/** operatorName, asking STS for the caller only when `DR_OPERATOR` does not name one. */
 export async function operatorIdentity(clients: AwsClients, region: string): Promise<string> {
-  const fromEnv = process.env.DR_OPERATOR?.trim();
-  if (fromEnv) return fromEnv;
-  return (await callerArn(clients, region)) ?? `${userInfo().username}@${hostname()}`;
+  return process.env.DR_OPERATOR?.trim() || operatorName(await callerArn(clients, region));
 }
 
 export interface InFlight {

@@ -67,10 +67,7 @@ export class SandboxPlatform {
         const pool = new DbPool(urlDbSettings(options.dbUrl), { max: 1, connectionTimeoutMillis: 5000 });
         handlerPools.push(pool);
         // Its code's calls as its execution role, as in Lambda (../identity.ts).
-        const own = await functionClients(clients, config, 'trade-processor', region, {
-          timeoutMs: 3000,
-          maxAttempts: 1,
-        });
+        const own = await functionClients(clients, config, 'trade-processor', region);
         roleClients.push(own);
         const parameters = emulatorParameterStore(own, region);
         const handler = createHandler({
