@@ -371,6 +371,14 @@ export interface EmulatorTiming {
    * behaviour). @default null
    */
   readonly replicationLagMs?: number | null;
+  /**
+   * Where the sandbox's databases take writer moves and re-syncs (`http://127.0.0.1:PORT/…`,
+   * test/emulator/dr_emulator/dbhook.py): the emulator moves Aurora's writer only after
+   * that URL answered. `null`: no databases to move. @default null
+   */
+  readonly databaseHook?: string | null;
+  /** Seconds after an old primary's region answers again before its re-sync starts. @default 0 */
+  readonly resyncDelaySeconds?: number;
 }
 
 export async function configureEmulator(

@@ -21,7 +21,9 @@ Control endpoint (JSON, unsigned):
   POST /dr-emulator/restore       {"region": "us-east-1"}   (no region: restore all)
   GET  /dr-emulator/outages       -> {"outages": {"us-east-1": "hang"}}
   POST /dr-emulator/health-check  {"id": "...", "status": "Failure" | "Success" | null}
-  GET|POST /dr-emulator/config    {"switchoverSeconds": 0, "replicationDelaySeconds": 0}
+  GET|POST /dr-emulator/config    {"switchoverSeconds": 0, "replicationDelaySeconds": 0,
+                                   "replicationLagMs": null, "databaseHook": null,
+                                   "resyncDelaySeconds": 0} (dbhook.py: the sandbox's databases)
   POST /dr-emulator/rds-data      {"clusterArn": "arn:aws:rds:REGION:ACCOUNT:cluster:NAME",
                                    "url": "postgresql://user:pass@127.0.0.1:5432/db" | null}
                                   maps a DB cluster to the PostgreSQL its RDS Data API
@@ -170,12 +172,18 @@ def _control(environ: dict[str, Any], start_response: Any) -> list[bytes]:
             for key, attr in (
                 ("switchoverSeconds", "switchover_seconds"),
                 ("replicationDelaySeconds", "replication_delay_seconds"),
+                ("resyncDelaySeconds", "resync_delay_seconds"),
             ):
                 if key in body:
                     value = body[key]
                     if not isinstance(value, (int, float)) or value < 0 or value > 600:
                         return _json(start_response, 400, {"error": f"{key} must be 0..600 seconds, got {value!r}"})
                     setattr(config, attr, float(value))
+            if "databaseHook" in body:
+                value = body["databaseHook"]
+                if value is not None and (not isinstance(value, str) or not value.startswith("http://127.0.0.1:")):
+                    return _json(start_response, 400, {"error": f"databaseHook must be null or an http://127.0.0.1:PORT/ URL, got {value!r}"})
+                config.database_hook = value
             if "replicationLagMs" in body:
                 value = body["replicationLagMs"]
                 if value is not None and (not isinstance(value, (int, float)) or value < 0 or value > 3_600_000):
@@ -191,6 +199,8 @@ def _control(environ: dict[str, Any], start_response: Any) -> list[bytes]:
                     "switchoverSeconds": config.switchover_seconds,
                     "replicationDelaySeconds": config.replication_delay_seconds,
                     "replicationLagMs": config.replication_lag_ms,
+                    "databaseHook": config.database_hook,
+                    "resyncDelaySeconds": config.resync_delay_seconds,
                 },
             )
     if action in ("snapshot", "restore-snapshot") and method == "POST":

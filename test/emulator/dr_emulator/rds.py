@@ -17,7 +17,10 @@ its region is unreachable it stays a member, not the writer, with
 ``SynchronizationStatus: pending-resync`` and no replication source (it is not
 replicating); once its region answers again Aurora re-syncs it as a secondary of the new
 writer (``connected``), which the emulator does on the next describe after the restore.
-Every other member reports ``connected``. A cluster removed with RemoveFromGlobalCluster
+Every other member reports ``connected``. With a database hook set (dbhook.py: the live
+sandbox's PostgreSQL servers), the servers move first and the writer only once they did;
+the re-sync of a returning old primary starts ``resyncDelaySeconds`` after its region is
+back and ends when the hook has rewound it into a standby. A cluster removed with RemoveFromGlobalCluster
 stays detached (Aurora cannot re-add a cluster that holds data).
 
 Settings moto drops or reports differently from RDS, which Terraform read back as drift:
@@ -58,7 +61,7 @@ from moto.rds.exceptions import (
 from moto.rds.models import DBCluster, DBInstance, GlobalCluster, RDSBackend, find_cluster, rds_backends
 from moto.rds.responses import RDSResponse
 
-from . import state
+from . import dbhook, state
 
 
 class GlobalClusterNotFoundFault(RDSClientError):
@@ -81,11 +84,47 @@ class InvalidGlobalClusterState(RDSClientError):
 PENDING_RESYNC = "pending-resync"
 
 
+def _start_resync(global_cluster: GlobalCluster, member: DBCluster) -> None:
+    """The old primary's region answers again: with the sandbox's databases, re-sync it
+    after ``resyncDelaySeconds`` in the background (dbhook.py), else at once."""
+    if dbhook.hook_url() is None:
+        member.dr_sync_status = "connected"
+        return
+    if getattr(member, "dr_resync_started", False):
+        return
+    member.dr_resync_started = True
+    with state.STATE.lock:
+        delay = state.STATE.config.resync_delay_seconds
+
+    def resync() -> None:
+        try:
+            if state.is_down(member.region):
+                return  # lost again before the re-sync began: the next describe after a restore tries again
+            dbhook.call(
+                {
+                    "action": "resync",
+                    "globalCluster": global_cluster.global_cluster_identifier,
+                    "region": member.region,
+                    "cluster": member.db_cluster_arn,
+                }
+            )
+            member.dr_sync_status = "connected"
+            _sync_replication_sources(global_cluster)
+        except dbhook.DatabaseHookError as error:
+            print(f"dr-emulator: re-sync of {member.db_cluster_identifier}: {error}", flush=True)
+        finally:
+            member.dr_resync_started = False
+
+    timer = threading.Timer(delay, resync)
+    timer.daemon = True
+    timer.start()
+
+
 def _sync_replication_sources(global_cluster: GlobalCluster) -> None:
     writer = next((m for m in global_cluster.members if m.is_writer), None)
     for member in global_cluster.members:
         if getattr(member, "dr_sync_status", None) == PENDING_RESYNC and not state.is_down(member.region):
-            member.dr_sync_status = "connected"  # its region is back: Aurora re-syncs it
+            _start_resync(global_cluster, member)  # its region is back: Aurora re-syncs it
         pending = getattr(member, "dr_sync_status", None) == PENDING_RESYNC
         member.replication_source_identifier = (
             None if writer is None or member is writer or pending else writer.db_cluster_arn
@@ -141,6 +180,21 @@ def _move_writer(
     # An old primary cut off by a failover cannot be demoted now: it must re-sync later.
     cut_off = writer if kind == "failover" and writer is not None and state.is_down(writer.region) else None
 
+    def move_databases() -> None:
+        # The data moves before the metadata says so (dbhook.py): a switchover's RPO 0 is
+        # the reader caught up; a failover's loss is whatever was not shipped at the cut.
+        dbhook.call(
+            {
+                "action": kind,
+                "globalCluster": identifier,
+                "fromRegion": writer.region if writer is not None else None,
+                "toRegion": target.region,
+                "fromCluster": writer.db_cluster_arn if writer is not None else None,
+                "toCluster": target.db_cluster_arn,
+                "allowDataLoss": allow_data_loss,
+            }
+        )
+
     def finish() -> None:
         for member in global_cluster.members:
             member.is_writer = member is target
@@ -164,10 +218,30 @@ def _move_writer(
         for member in (writer, target):
             if member is not None:
                 member.status = transit
-        timer = threading.Timer(seconds, finish)
+
+        def finish_later() -> None:
+            try:
+                move_databases()
+            except dbhook.DatabaseHookError as error:
+                # The databases did not move: neither does the writer (the machine's wait
+                # for the new writer times out and says so).
+                print(f"dr-emulator: {kind} of {identifier}: {error}", flush=True)
+                for member in (writer, target):
+                    if member is not None:
+                        member.status = "available"
+                global_cluster.status = "available"
+                global_cluster.failover_state = None
+                return
+            finish()
+
+        timer = threading.Timer(seconds, finish_later)
         timer.daemon = True
         timer.start()
     else:
+        try:
+            move_databases()
+        except dbhook.DatabaseHookError as error:
+            raise InvalidGlobalClusterState(f"Global cluster {identifier} could not {kind}: {error}") from error
         finish()
     return ActionResult({"GlobalCluster": global_cluster})
 

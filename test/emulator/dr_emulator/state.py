@@ -27,6 +27,12 @@ class Config:
     # AuroraGlobalDBReplicationLag (ms) published for every reader member (metrics.py).
     # None = publish nothing, as moto does.
     replication_lag_ms: float | None = None
+    # URL the sandbox's databases listen on for writer moves and re-syncs (dbhook.py).
+    # None = no databases to move: the writer moves at once.
+    database_hook: str | None = None
+    # Seconds after an old primary's region answers again before its re-sync starts
+    # (only with a database hook; without one it is re-synced on the next describe).
+    resync_delay_seconds: float = 0.0
 
 
 @dataclass
