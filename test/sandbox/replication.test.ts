@@ -174,6 +174,35 @@ describe('two regions, two PostgreSQL servers, streaming replication through a d
     assert.ok(writes.committed.length > 0);
   });
 
+  it('a partition stops shipping: healed, the standby gets everything; failed over meanwhile, it lost what piled up', async () => {
+    // Given a pair with no shipping delay, and a row both have
+    const dbs = await pairWithTable();
+    await sql(dbs.url(PRIMARY), "INSERT INTO t (k) VALUES ('before')");
+    await waitFor('the first row on the reader', async () =>
+      (await rowsOn(dbs.url(SECONDARY))).has('before'),
+    );
+    // When the regions are partitioned and the writer takes a row
+    dbs.partition(true);
+    await sql(dbs.url(PRIMARY), "INSERT INTO t (k) VALUES ('during')");
+    // Then the reader does not get it while the partition lasts (its lag shows the pile-up)
+    await waitFor('a lag above 0', async () => ((await dbs.observedLagMs()) ?? 0) > 0);
+    assert.equal((await rowsOn(dbs.url(SECONDARY))).has('during'), false);
+    // When the partition heals, the row arrives: nothing was lost
+    dbs.partition(false);
+    await waitFor('the row written during the partition', async () =>
+      (await rowsOn(dbs.url(SECONDARY))).has('during'),
+    );
+    // When it is partitioned again, a row written, and the reader promoted meanwhile
+    dbs.partition(true);
+    await sql(dbs.url(PRIMARY), "INSERT INTO t (k) VALUES ('lost')");
+    const cut = await dbs.failover(SECONDARY);
+    // Then the new writer has everything up to the partition, not the row written after it
+    const survived = await rowsOn(dbs.url(SECONDARY));
+    assert.deepEqual([...survived.keys()].sort(), ['before', 'during']);
+    assert.equal((await rowsOn(dbs.url(PRIMARY))).has('lost'), true);
+    assert.equal(cut.to, SECONDARY);
+  });
+
   it('switchover under continuous writes: RPO 0, the old writer becomes a read-only standby of the new one', async () => {
     // Given a pair shipping 500 ms late, and writes on us-east-1
     const dbs = await pairWithTable(500);

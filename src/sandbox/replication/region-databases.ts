@@ -153,6 +153,12 @@ export interface RegionDatabases {
    */
   observedLagMs(): Promise<number | null>;
   setShippingDelay(ms: number): void;
+  /**
+   * A partition between the regions (`true`): the writer's WAL stops reaching the standby
+   * and piles up in the relay (a lost region's writes not yet shipped). `false` lets it
+   * through in order (nothing lost); a `failover` meanwhile drops it.
+   */
+  partition(cut: boolean): void;
   switchover(to: string): Promise<SwitchoverResult>;
   failover(to: string): Promise<FailoverCut>;
   resync(region: string): Promise<ResyncResult>;
@@ -457,6 +463,7 @@ export async function startRegionDatabases(options: RegionDatabasesOptions): Pro
       delayMs = validDelay(ms);
       relay?.setDelay(ms);
     },
+    partition: (cut) => relay?.hold(cut),
     switchover: (to) => exclusive(() => switchover(to)),
     failover: (to) => exclusive(() => failover(to)),
     resync: (region) => exclusive(() => resync(region)),

@@ -25,6 +25,14 @@ export interface WalRelay {
   readonly delayMs: number;
   /** Applies to what the writer sends from now on; what is buffered keeps its release time. */
   setDelay(ms: number): void;
+  /** True while `hold(true)`: a partition between the regions. */
+  readonly held: boolean;
+  /**
+   * A partition (`true`): nothing more reaches the standby — what the writer sends piles up
+   * here — until `hold(false)` releases it in order (the link is back: nothing lost) or
+   * `sever()` drops it (the region is lost: what piled up never arrives).
+   */
+  hold(held: boolean): void;
   /** Bytes received from the writer and not yet passed to the standby. */
   bufferedBytes(): number;
   /**
@@ -58,6 +66,7 @@ class Connection {
     private readonly standby: Socket,
     private readonly writer: Socket,
     private readonly delay: () => number,
+    private readonly held: () => boolean,
     private readonly onClose: (c: Connection) => void,
   ) {
     standby.setNoDelay(true);
@@ -118,7 +127,7 @@ class Connection {
 
   private enqueue(data: Buffer | 'end', delayMs = 0): void {
     if (this.closed) return;
-    if (delayMs === 0 && this.queue.length === 0) {
+    if (delayMs === 0 && this.queue.length === 0 && !this.held()) {
       this.release(data);
       return;
     }
@@ -131,16 +140,23 @@ class Connection {
     else this.standby.write(data);
   }
 
+  /** Releases what is due (after a partition ends). */
+  resume(): void {
+    this.schedule();
+  }
+
   private schedule(): void {
     const head = this.queue[0];
-    if (this.timer || !head || this.closed) return;
+    if (this.timer || !head || this.closed || this.held()) return;
     this.timer = setTimeout(
       () => {
         this.timer = undefined;
         const now = Date.now();
         // In arrival order: a chunk never overtakes an earlier one (a shortened delay
         // releases the later chunks right after the earlier ones).
-        while (this.queue[0] && this.queue[0].releaseAt <= now) this.release(this.queue.shift()!.data);
+        while (this.queue[0] && this.queue[0].releaseAt <= now && !this.held()) {
+          this.release(this.queue.shift()!.data);
+        }
         this.schedule();
       },
       Math.max(0, head.releaseAt - Date.now()),
@@ -163,6 +179,7 @@ export async function startWalRelay(options: {
 }): Promise<WalRelay> {
   let delayMs = validDelay(options.delayMs ?? 0);
   let severed = false;
+  let held = false;
   const connections = new Set<Connection>();
   const server: Server = createServer((standby) => {
     if (severed) {
@@ -175,6 +192,7 @@ export async function startWalRelay(options: {
         standby,
         writer,
         () => delayMs,
+        () => held,
         (c) => connections.delete(c),
       ),
     );
@@ -203,6 +221,13 @@ export async function startWalRelay(options: {
     },
     setDelay: (ms) => {
       delayMs = validDelay(ms);
+    },
+    get held() {
+      return held;
+    },
+    hold: (value) => {
+      held = value;
+      if (!held) for (const c of connections) c.resume();
     },
     bufferedBytes: () => [...connections].reduce((n, c) => n + c.buffered(), 0),
     sever,
