@@ -14,7 +14,7 @@ export default class Failover extends DrCommand<OperateResult> {
   static override summary =
     'Move the writer role to another region (planned, or unplanned while a region is lost).';
   static override description =
-    'Prints the plan (the steps the state machine runs), asks for confirmation on a terminal (without one it refuses unless --yes), takes the lease (exit 4 when another operator holds it), starts the execution in the target region and follows it step by step, then prints how long each step took. --planned (default): gate on verify-sync, fence the old primary, Aurora switchover (RPO 0). --unplanned: calls nothing outside the target region; Aurora failover with AllowDataLoss. Started again while an execution is in flight, it re-attaches to it; after its CLI died between fencing the old primary and the promote, it goes on with the promote; once the target already writes, consumes and is named active everywhere it exits 0 (kind "already"). SIGINT/SIGTERM end the CLI (exit 130), never the operation.';
+    'Prints the plan (the steps the state machine runs), asks for confirmation on a terminal (without one it refuses unless --yes), takes the lease (exit 4 when another operator holds it), starts the execution in the target region and follows it step by step, then prints how long each step took. --planned (default): gate on verify-sync, fence the old primary, Aurora switchover (RPO 0). --unplanned: the failover calls nothing outside the target region; Aurora failover with AllowDataLoss. After it succeeded the result says what was lost (JSON `result.dataLoss`, read through the RDS Data API of the clusters of both regions): the replication lag at the cut, the last replicated order, and every order the old primary holds that the new writer lacks, by client_order_id, for re-driving — or, while the old region does not answer, that they are not known yet and when they can be read (once it answers, before Aurora re-syncs its cluster; else from the snapshot Aurora takes first); a planned failover loses nothing (RPO 0 by switchover). A loss is information: the exit code stays 0. Started again while an execution is in flight, it re-attaches to it; after its CLI died between fencing the old primary and the promote, it goes on with the promote; once the target already writes, consumes and is named active everywhere it exits 0 (kind "already", with the dataLoss of the failover that made it active: run it again once the old region answers to read the lost orders). SIGINT/SIGTERM end the CLI (exit 130), never the operation.';
   static override examples = [
     '<%= config.bin %> failover --to us-east-2 --planned --dry-run',
     '<%= config.bin %> failover --to us-east-2 --unplanned --yes --json',
@@ -79,7 +79,8 @@ export async function runOperation(
   requireRegion(config, options.to);
   const clients = await self.operatorClients(options, config, { timeoutMs: 3000, maxAttempts: 1 });
   const reporter = await self.reporter();
-  const { renderAuditWarning, renderPlan, renderResult } = await import('../cli/render/failover.js');
+  const { renderAuditWarning, renderDataLoss, renderPlan, renderResult } =
+    await import('../cli/render/failover.js');
   const { confirmOrRefuse } = await import('../core/failover/confirm.js');
   // A signal ends this process, never the operation: the executions run on in AWS, and
   // the same command run again follows them (or goes on from where they stopped).
@@ -129,7 +130,10 @@ export async function runOperation(
       return outcome;
     }
     if (outcome.kind === 'already') {
-      if (!self.jsonEnabled()) self.log(outcome.message);
+      if (!self.jsonEnabled()) {
+        const loss = outcome.dataLoss ? ['', ...renderDataLoss(outcome.dataLoss)] : [];
+        self.log([outcome.message, ...loss].join('\n'));
+      }
       return outcome;
     }
     const { result } = outcome;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { acquireLease } from '../../src/core/failover/lease.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
-import { configureEmulator } from '../../src/sandbox/emulator.js';
+import { configureEmulator, restoreRegion, setOutage } from '../../src/sandbox/emulator.js';
 import { CLI, runCli, withEmulatorCredentials } from '../harness/cli.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { emulatorClients, naming, platformState, primary, secondary } from '../core/failover-helpers.js';
@@ -137,6 +137,82 @@ describe('dr failover / failback (CLI, emulator)', () => {
     assert.equal((await platformState(clients, [secondary])).leaseHolder, undefined);
   });
 
+  it('an unplanned failover while us-east-1 is down prints what it lost — not known yet, why, and when it can be read — and exits 0', async () => {
+    // Given us-east-1 dark
+    await setOutage(endpoint, primary, 'refuse');
+
+    // When the runbook fails over to us-east-2 (text)
+    const text = await dr(['failover', '--to', secondary, '--unplanned', '--yes'], { DR_OPERATOR: 'erin' });
+
+    // Then it succeeded (exit 0: a loss is information), and the text says what is known of the loss
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /failover to us-east-2 succeeded/);
+    assert.match(
+      text.stdout,
+      /^Data loss \(unplanned: writes us-east-1 made after its last replicated point\)$/m,
+    );
+    assert.match(text.stdout, /^ {2}lag at the cut {3}/m);
+    assert.match(text.stdout, /^ {2}last replicated {2}/m);
+    assert.match(
+      text.stdout,
+      /^ {2}lost orders {6}not known yet: us-east-1 does not answer \(.*\): .*can be read once us-east-1 answers, until Aurora re-syncs it, and after that from the snapshot Aurora takes of it first$/m,
+    );
+
+    // When us-east-1 answers again and the same command is run once more
+    await restoreRegion(endpoint, primary);
+    const again = await dr(['failover', '--to', secondary, '--unplanned', '--yes'], { DR_OPERATOR: 'erin' });
+
+    // Then nothing runs again (exit 0), and it prints what that failover lost, read from us-east-1 now
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /^us-east-2 is already the active region/m);
+    assert.match(
+      again.stdout,
+      /^Data loss \(unplanned: writes us-east-1 made after its last replicated point\)$/m,
+    );
+    assert.match(again.stdout, /^ {2}lost orders {6}(none|\d+)/m);
+  });
+
+  it('--json: the unplanned result carries dataLoss (lag at the cut, last replicated point, lost orders or why not known); exit 0', async () => {
+    // Given us-east-1 dark
+    await setOutage(endpoint, primary, 'refuse');
+
+    // When the runbook fails over with --json
+    const out = await dr(['failover', '--to', secondary, '--unplanned', '--yes', '--json'], {
+      DR_OPERATOR: 'erin',
+    });
+
+    // Then stdout is the result alone, and its dataLoss says the orders are not known yet, and why
+    assert.equal(out.code, 0, out.stderr);
+    const body = JSON.parse(out.stdout) as {
+      kind: string;
+      result: {
+        outcome: string;
+        dataLoss: {
+          mode: string;
+          from: string;
+          to: string;
+          cutAt: string;
+          lagAtCutMs: number | null;
+          lastReplicated: unknown;
+          lost: { known: boolean; reason: string; orders: unknown[]; truncated: boolean };
+          lossWindowMs: number | null;
+        };
+      };
+    };
+    assert.equal(body.kind, 'done');
+    assert.equal(body.result.outcome, 'succeeded');
+    const loss = body.result.dataLoss;
+    assert.deepEqual([loss.mode, loss.from, loss.to], ['unplanned', primary, secondary]);
+    assert.ok(Date.parse(loss.cutAt) <= Date.now());
+    assert.ok(loss.lagAtCutMs === null || typeof loss.lagAtCutMs === 'number');
+    assert.ok('lastReplicated' in loss);
+    assert.deepEqual(
+      [loss.lost.known, loss.lost.orders, loss.lost.truncated, loss.lossWindowMs],
+      [false, [], false, null],
+    );
+    assert.match(loss.lost.reason, /^us-east-1 does not answer \(/);
+  });
+
   it('killed mid-run and started again, it re-attaches to the running execution and completes', async () => {
     // Given a slow promotion (4 s), and a CLI killed while the execution runs
     await configureEmulator(endpoint, { switchoverSeconds: 4 });
@@ -178,9 +254,22 @@ describe('dr failover / failback (CLI, emulator)', () => {
 
     // Then it re-attached to that execution (no second one) and the failover completed
     assert.equal(out.code, 0, out.stderr);
-    const body = JSON.parse(out.stdout) as { result: { reattached: boolean; outcome: string } };
+    const body = JSON.parse(out.stdout) as {
+      result: {
+        reattached: boolean;
+        outcome: string;
+        dataLoss?: { mode: string; from: string; to: string; cutAt: string; lost: { known: boolean } };
+      };
+    };
     assert.equal(body.result.reattached, true);
     assert.equal(body.result.outcome, 'succeeded');
+    // And the re-attached run says what the failover lost, as a first run does
+    assert.deepEqual(
+      [body.result.dataLoss?.mode, body.result.dataLoss?.from, body.result.dataLoss?.to],
+      ['unplanned', primary, secondary],
+    );
+    assert.ok(Date.parse(body.result.dataLoss?.cutAt ?? '') <= Date.now());
+    assert.equal(typeof body.result.dataLoss?.lost.known, 'boolean');
     const all = await clients.sfn(secondary).listExecutions({ stateMachineArn: machine });
     assert.equal(all.executions?.length, 1);
     const state = await platformState(clients);

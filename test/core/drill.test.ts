@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { runDrill } from '../../src/core/drill/drill.js';
 import { objectives, ordersSummary } from '../../src/core/drill/measure.js';
 import type { DrillReport, RtoComponent } from '../../src/core/drill/model.js';
+import type { WriteLoss } from '../../src/core/failover/write-loss.js';
 import { SandboxPlatform } from '../../src/sandbox/drill/platform.js';
 import { SandboxTarget } from '../../src/sandbox/drill/sandbox-target.js';
 import { writerRegion } from '../../src/core/drill/scenario.js';
@@ -29,6 +30,42 @@ describe('drill measurements (pure)', () => {
     region,
     accepted,
     canary: false,
+  });
+  const component = (name: RtoComponent['name'], ms: number): RtoComponent => ({
+    name,
+    title: name,
+    measuredMs: ms,
+    budgetSeconds: null,
+    basis: '',
+    how: '',
+  });
+  /** A region outage's lost-write report: `ids` lost over `windowMs`, or not known. */
+  const writeLoss = (ids: string[], windowMs: number | null): WriteLoss => ({
+    mode: 'unplanned',
+    from: primary,
+    to: secondary,
+    cutAt: '2026-01-01T00:00:01.000Z',
+    lagAtCutMs: 20,
+    lagAt: '2026-01-01T00:00:00.000Z',
+    lastReplicated: { at: '2026-01-01T00:00:00.900Z', clientOrderId: 'r' },
+    lost:
+      windowMs === null
+        ? { known: false, reason: 'us-east-1 does not answer', orders: [], truncated: false }
+        : {
+            known: true,
+            orders: ids.map((clientOrderId) => ({
+              clientOrderId,
+              writtenAt: '2026-01-01T00:00:00.950Z',
+              account: 'DRILL',
+              symbol: 'DRL',
+              side: 'buy',
+              quantity: 1,
+              limitPrice: '100.25000000',
+              orderedAt: '2026-01-01T00:00:00.950Z',
+            })),
+            truncated: false,
+          },
+    lossWindowMs: windowMs,
   });
 
   it('counts accepted, refused, processed, unprocessed and duplicate orders', () => {
@@ -53,15 +90,7 @@ describe('drill measurements (pure)', () => {
   });
 
   it('fails the order-intake objective above the RTO and the RPO objective on a lost canary', () => {
-    // Given an intake measured at 61 s against 60 s and one lost canary
-    const component = (name: RtoComponent['name'], ms: number): RtoComponent => ({
-      name,
-      title: name,
-      measuredMs: ms,
-      budgetSeconds: null,
-      basis: '',
-      how: '',
-    });
+    // Given an intake measured at 61 s against 60 s and one lost canary (the lost writes' window within bounds)
     const verdicts = objectives({
       rtoSeconds: 60,
       writerBoundSeconds: 120,
@@ -69,6 +98,7 @@ describe('drill measurements (pure)', () => {
       mode: 'unplanned',
       components: [component('order-intake', 61_000), component('writer-promotion', 2_000)],
       rpo: { lagAtCutMs: 20, canariesWritten: 5, canariesMissing: 1, strandedAtCut: 0 },
+      dataLoss: writeLoss(['c'], 100),
       orders: ordersSummary(
         [attempt('a', secondary, true)],
         [{ id: 'a', region: secondary, epoch: 2, at: 1 }],
@@ -82,6 +112,47 @@ describe('drill measurements (pure)', () => {
     assert.equal(verdict('rpo'), 'fail');
     assert.equal(verdict('orders-processed'), 'pass');
     assert.equal(verdict('post-checks'), 'pass');
+  });
+
+  it('judges the unplanned RPO on the measured list of lost orders: known, and its window within the lag objective', () => {
+    // Given the same scenario measured four ways: nothing lost, two lost within 1000 ms, two lost over 1.2 s, not known
+    const rpoOf = (dataLoss: WriteLoss | null) =>
+      objectives({
+        rtoSeconds: 60,
+        writerBoundSeconds: 120,
+        maxReplicationLagMs: 1000,
+        mode: 'unplanned',
+        components: [component('order-intake', 1_000), component('writer-promotion', 2_000)],
+        rpo: { lagAtCutMs: 20, canariesWritten: 5, canariesMissing: 0, strandedAtCut: 0 },
+        dataLoss,
+        orders: ordersSummary(
+          [attempt('a', secondary, true), attempt('x', primary, true), attempt('y', primary, true)],
+          [{ id: 'a', region: secondary, epoch: 2, at: 1 }],
+          '',
+          new Set(dataLoss?.mode === 'unplanned' ? dataLoss.lost.orders.map((o) => o.clientOrderId) : []),
+        ),
+        postChecks: { ok: true, passed: 12, failed: 0, failedChecks: [], ms: 1 },
+      });
+    const pick = (verdicts: ReturnType<typeof objectives>, id: string) => verdicts.find((o) => o.id === id);
+
+    // Then the verdict follows the list and its window, and the measured text names the count and the window
+    const none = pick(rpoOf(writeLoss([], 0)), 'rpo');
+    assert.equal(none?.verdict, 'pass');
+    assert.equal(none?.measured, '0 orders lost, window 0 ms');
+    const within = rpoOf(writeLoss(['x', 'y'], 180));
+    assert.equal(pick(within, 'rpo')?.verdict, 'pass');
+    assert.equal(pick(within, 'rpo')?.measured, '2 orders lost, window 180 ms');
+    assert.match(pick(within, 'rpo')?.detail ?? '', /lag at the cut 20 ms; last replicated r at /);
+    // And orders the failover lost are accounted for by the RPO, not left "unprocessed"
+    assert.equal(pick(within, 'orders-processed')?.verdict, 'pass');
+    assert.equal(pick(rpoOf(writeLoss(['x', 'y'], 1200)), 'rpo')?.verdict, 'fail');
+    const unknown = pick(rpoOf(writeLoss([], null)), 'rpo');
+    assert.equal(unknown?.verdict, 'fail');
+    assert.equal(unknown?.measured, 'lost orders not known');
+    assert.match(unknown?.detail ?? '', /^us-east-1 does not answer; /);
+    assert.equal(pick(rpoOf(null), 'rpo')?.verdict, 'fail');
+    // And without a list, unprocessed orders stay unprocessed
+    assert.equal(pick(rpoOf(writeLoss([], 0)), 'orders-processed')?.verdict, 'fail');
   });
 });
 
@@ -179,6 +250,26 @@ describe('drill against the emulator (both scenarios)', () => {
 
     const outage = report.scenarios[1];
     assert.equal(outage?.detection?.by, `watchdog@${secondary}`);
+
+    // And what each failover lost: nothing by switchover; for the region outage, us-east-1's cluster
+    // read once its region was back (both clusters run on one database here: nothing can be missing)
+    assert.equal(report.scenarios[0]?.dataLoss?.mode, 'planned');
+    const loss = outage?.dataLoss;
+    assert.equal(loss?.mode, 'unplanned');
+    if (loss?.mode === 'unplanned') {
+      assert.equal(loss.lost.known, true, loss.lost.reason);
+      assert.deepEqual(loss.lost.orders, []);
+      assert.equal(loss.lossWindowMs, 0);
+      assert.equal(loss.cutAt, outage?.cutAt);
+      // the last replicated point is an order us-east-1 wrote, at the time the database holds
+      const { rows } = await orders.db.query<{ region: string; at: string }>(
+        `SELECT written_region AS region, to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
+           FROM orders WHERE client_order_id = $1`,
+        [loss.lastReplicated?.clientOrderId],
+      );
+      assert.deepEqual(rows, [{ region: primary, at: loss.lastReplicated?.at }]);
+    }
+    assert.equal(outage?.objectives.find((o) => o.id === 'rpo')?.measured, '0 orders lost, window 0 ms');
     assert.ok(outage?.timeline.some((x) => x.id === 'fault:outage'));
     assert.ok((outage?.components.find((c) => c.name === 'detection')?.measuredMs ?? -1) >= 0);
 

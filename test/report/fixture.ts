@@ -4,9 +4,36 @@
  * misses its order-intake objective, so both verdict styles render.
  */
 import type { DrillReport, ScenarioReport, TimelineStep } from '../../src/core/drill/model.js';
+import { switchoverLoss, type WriteLoss } from '../../src/core/failover/write-loss.js';
 import { stepsFor } from '../../src/core/failover/steps.js';
 import { rtoBudget } from '../../src/core/rto-budget.js';
 import { config } from '../core/failover-helpers.js';
+
+/** The region outage's loss: two orders written after the last replicated point. */
+export const FIXTURE_LOSS: WriteLoss = {
+  mode: 'unplanned',
+  from: 'us-east-1',
+  to: 'us-east-2',
+  cutAt: '2026-01-01T00:00:01.000Z',
+  lagAtCutMs: 180,
+  lagAt: '2026-01-01T00:00:00.000Z',
+  lastReplicated: { at: '2026-01-01T00:00:00.850Z', clientOrderId: 'drill-x-o-00011' },
+  lost: {
+    known: true,
+    orders: ['00012', '00013'].map((n, i) => ({
+      clientOrderId: `drill-x-o-${n}`,
+      writtenAt: `2026-01-01T00:00:00.9${i}0Z`,
+      account: 'DRILL',
+      symbol: 'DRL',
+      side: 'buy',
+      quantity: 3,
+      limitPrice: '101.25000000',
+      orderedAt: `2026-01-01T00:00:00.9${i}0Z`,
+    })),
+    truncated: false,
+  },
+  lossWindowMs: 150,
+};
 
 function scenario(name: 'planned' | 'region-outage', intakeMs: number): ScenarioReport {
   const mode = name === 'planned' ? 'planned' : 'unplanned';
@@ -108,6 +135,8 @@ function scenario(name: 'planned' | 'region-outage', intakeMs: number): Scenario
       },
     ],
     rpo: { lagAtCutMs: 20, canariesWritten: 5, canariesMissing: 0, strandedAtCut: 0 },
+    dataLoss: name === 'planned' ? switchoverLoss() : FIXTURE_LOSS,
+    pace: { name: 'compressed', factor: 50 },
     orders: {
       idPrefix: 'drill-x',
       sent: 20,
@@ -117,6 +146,7 @@ function scenario(name: 'planned' | 'region-outage', intakeMs: number): Scenario
       unprocessed: 0,
       processedBy: { 'us-east-1': 12, 'us-east-2': 6 },
       duplicates: 0,
+      lostInFailover: 0,
     },
     preChecks: { ok: true, passed: 12, failed: 0, failedChecks: [], ms: 200 },
     postChecks: { ok: true, passed: 12, failed: 0, failedChecks: [], ms: 150 },

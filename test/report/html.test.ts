@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { renderHtml, timelineScale } from '../../src/core/report/html.js';
 import { renderMarkdown } from '../../src/core/report/markdown.js';
 import { writeReport, type WrittenReport } from '../../src/core/report/write.js';
-import { fixtureReport } from './fixture.js';
+import { FIXTURE_LOSS, fixtureReport } from './fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -77,6 +77,27 @@ describe('drill report (HTML, Markdown)', () => {
     assert.match(md, /^# DR drill: ❌ FAIL/);
     assert.equal((md.match(/\| Order-intake RTO \|/g) ?? []).length, 2);
     assert.match(md, /\| Order-intake RTO \| ≤ 60 s \| 61\.0 s \| ❌ FAIL/);
+  });
+
+  it('names the pace of every table of times, and lists every order the failover lost', () => {
+    // Given a compressed-pace report whose region outage lost two orders
+    const md = renderMarkdown(fixtureReport());
+    const html = renderHtml(fixtureReport());
+    // Then each table of times says its pace
+    assert.match(md, /^Times measured at compressed pace ×50\.$/m);
+    assert.match(md, /\| Objective \| Target \| Measured \(compressed pace ×50\) \|/);
+    assert.match(md, /### RTO per component \(from the cut, compressed pace ×50\)/);
+    assert.match(html, /<div class="vpace">compressed pace ×50<\/div>/);
+    // And the lost writes: count and window, the lag at the cut, the last replicated point, each lost id
+    assert.match(md, /- Lost writes .*: \*\*2\*\*, loss window 150 ms/);
+    assert.match(md, /- Replication lag at the cut .*: 180 ms/);
+    assert.match(md, /- Last replicated point: drill-x-o-00011 written at 2026-01-01 00:00:00\.850 UTC/);
+    for (const o of FIXTURE_LOSS.lost.orders) {
+      assert.match(md, new RegExp(`^\\| ${o.clientOrderId} \\|`, 'm'));
+      assert.ok(html.includes(`<tr class="lost" data-client-order-id="${o.clientOrderId}">`));
+    }
+    // And the planned switchover says it lost nothing
+    assert.match(md, /- Lost writes: none \(RPO 0 by switchover/);
   });
 
   describe(

@@ -7,6 +7,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { measureSteps } from '../failover/execution.js';
 import { stepById } from '../failover/steps.js';
+import type { DataLoss } from '../failover/write-loss.js';
 import type { RtoBudget } from '../rto-budget.js';
 import type {
   ChecksSummary,
@@ -113,6 +114,8 @@ export function ordersSummary(
   attempts: readonly OrderAttempt[],
   rows: readonly ProcessedRow[],
   idPrefix = '',
+  /** Ids the unplanned failover lost (the scenario's `dataLoss` list). */
+  lostIds: ReadonlySet<string> = new Set(),
 ): OrdersSummary {
   const accepted: Record<string, number> = {};
   for (const a of attempts) if (a.accepted) accepted[a.region] = (accepted[a.region] ?? 0) + 1;
@@ -123,15 +126,17 @@ export function ordersSummary(
     ids.set(r.id, (ids.get(r.id) ?? 0) + 1);
   }
   const acceptedIds = new Set(attempts.filter((a) => a.accepted).map((a) => a.id));
+  const unprocessed = [...acceptedIds].filter((id) => !ids.has(id));
   return {
     idPrefix,
     sent: attempts.length,
     accepted,
     rejected: attempts.filter((a) => !a.accepted).length,
     processed: ids.size,
-    unprocessed: [...acceptedIds].filter((id) => !ids.has(id)).length,
+    unprocessed: unprocessed.length,
     processedBy,
     duplicates: [...ids.values()].filter((n) => n > 1).length,
+    lostInFailover: unprocessed.filter((id) => lostIds.has(id)).length,
   };
 }
 
@@ -144,18 +149,86 @@ export interface ObjectiveInputs {
   readonly mode: 'planned' | 'unplanned';
   readonly components: readonly RtoComponent[];
   readonly rpo: RpoMeasure;
+  /** Unplanned: the lost-write report the RPO objective is judged on (absent: not measured). */
+  readonly dataLoss?: DataLoss | null;
   readonly orders: OrdersSummary;
   readonly postChecks: ChecksSummary | null;
+}
+
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/**
+ * RPO. Planned: RPO 0 by switchover, so no canary may be missing. Unplanned: judged on the
+ * measured list of lost orders — it must be known, and its loss window (last replicated
+ * point to the cut, 0 when nothing was lost) within the replication-lag objective; the
+ * canaries and the lag at the cut are supporting detail (a missing canary still fails it:
+ * a write committed well before the cut that the list would have to account for).
+ */
+function rpoObjective(input: ObjectiveInputs): Objective {
+  const { rpo } = input;
+  const lagText = (ms: number | null) => (ms === null ? 'unknown' : `${ms} ms`);
+  const canaries = `${rpo.canariesMissing}/${rpo.canariesWritten} canaries lost`;
+  const queued = `${rpo.strandedAtCut} accepted order(s) still queued in the old primary at the cut`;
+  if (input.mode === 'planned') {
+    return {
+      id: 'rpo',
+      title: 'RPO',
+      verdict: rpo.canariesMissing === 0 ? 'pass' : 'fail',
+      target: '0 canaries lost (switchover: RPO 0)',
+      measured: `${canaries}, lag ${lagText(rpo.lagAtCutMs)}`,
+      detail: queued,
+    };
+  }
+  const target = `every lost order listed, loss window ≤ ${input.maxReplicationLagMs} ms`;
+  const loss = input.dataLoss?.mode === 'unplanned' ? input.dataLoss : undefined;
+  if (!loss) {
+    return {
+      id: 'rpo',
+      title: 'RPO',
+      verdict: 'fail',
+      target,
+      measured: 'lost writes not measured',
+      detail: `the scenario stopped before the old primary was read; ${canaries}, lag ${lagText(rpo.lagAtCutMs)}; ${queued}`,
+    };
+  }
+  const supporting = [
+    `lag at the cut ${lagText(loss.lagAtCutMs ?? rpo.lagAtCutMs)}`,
+    loss.lastReplicated
+      ? `last replicated ${loss.lastReplicated.clientOrderId} at ${loss.lastReplicated.at}`
+      : `nothing ${loss.from} wrote had replicated`,
+    canaries,
+    queued,
+  ].join('; ');
+  if (!loss.lost.known) {
+    return {
+      id: 'rpo',
+      title: 'RPO',
+      verdict: 'fail',
+      target,
+      measured: 'lost orders not known',
+      detail: `${loss.lost.reason ?? ''}; ${supporting}`,
+    };
+  }
+  const n = loss.lost.orders.length;
+  const windowMs = loss.lossWindowMs ?? 0;
+  return {
+    id: 'rpo',
+    title: 'RPO',
+    verdict: windowMs <= input.maxReplicationLagMs && rpo.canariesMissing === 0 ? 'pass' : 'fail',
+    target,
+    measured: `${loss.lost.truncated ? 'at least ' : ''}${plural(n, 'order')} lost, window ${windowMs} ms`,
+    detail: supporting,
+  };
 }
 
 export function objectives(input: ObjectiveInputs): Objective[] {
   const ms = (name: ComponentName) => input.components.find((c) => c.name === name)?.measuredMs ?? null;
   const intake = ms('order-intake');
   const writer = ms('writer-promotion');
-  const { rpo, orders } = input;
-  const lagOk = rpo.lagAtCutMs !== null && rpo.lagAtCutMs <= input.maxReplicationLagMs;
-  const rpoOk = rpo.canariesMissing === 0 && (input.mode === 'planned' || lagOk);
+  const { orders } = input;
   const acceptedTotal = Object.values(orders.accepted).reduce((a, b) => a + b, 0);
+  // An order the failover lost is not left unprocessed by mistake: the RPO objective lists it.
+  const unaccounted = orders.unprocessed - orders.lostInFailover;
   return [
     {
       id: 'order-intake-rto',
@@ -173,24 +246,14 @@ export function objectives(input: ObjectiveInputs): Objective[] {
       measured: seconds(writer),
       detail: 'from the cut until the promoted cluster is the global writer',
     },
-    {
-      id: 'rpo',
-      title: 'RPO',
-      verdict: rpoOk ? 'pass' : 'fail',
-      target:
-        input.mode === 'planned'
-          ? '0 canaries lost (switchover: RPO 0)'
-          : `0 canaries lost, lag at the cut ≤ ${input.maxReplicationLagMs} ms`,
-      measured: `${rpo.canariesMissing}/${rpo.canariesWritten} canaries lost, lag ${rpo.lagAtCutMs === null ? 'unknown' : `${rpo.lagAtCutMs} ms`}`,
-      detail: `${rpo.strandedAtCut} accepted order(s) still queued in the old primary at the cut`,
-    },
+    rpoObjective(input),
     {
       id: 'orders-processed',
       title: 'Orders processed',
-      verdict: orders.unprocessed === 0 && orders.duplicates === 0 && acceptedTotal > 0 ? 'pass' : 'fail',
-      target: 'every accepted order written once',
+      verdict: unaccounted === 0 && orders.duplicates === 0 && acceptedTotal > 0 ? 'pass' : 'fail',
+      target: 'every accepted order written once (or listed as lost by the failover)',
       measured: `${orders.processed}/${acceptedTotal}`,
-      detail: `${orders.rejected} refused while the old primary was down (a client retries those); ${orders.duplicates} duplicates`,
+      detail: `${orders.rejected} refused while the old primary was down (a client retries those); ${orders.duplicates} duplicates${orders.lostInFailover > 0 ? `; ${plural(orders.lostInFailover, 'order')} lost by the failover (listed under RPO)` : ''}`,
     },
     {
       id: 'post-checks',

@@ -6,7 +6,9 @@
  * Times on a scenario's timeline are milliseconds from that scenario's cut (`t0`): the
  * moment the failover was started (planned) or the outage was injected (region-outage).
  */
+import type { DataLoss } from '../failover/write-loss.js';
 import type { RtoBudget } from '../rto-budget.js';
+import type { Pace } from './pace.js';
 
 export type ScenarioName = 'planned' | 'region-outage';
 export const SCENARIOS: readonly ScenarioName[] = ['planned', 'region-outage'];
@@ -73,8 +75,15 @@ export interface OrdersSummary {
   readonly processedBy: Readonly<Record<string, number>>;
   /** Rows whose order was written twice (must be 0: the insert is idempotent). */
   readonly duplicates: number;
+  /**
+   * Of the unprocessed, the ones the unplanned failover lost (listed in the scenario's
+   * `dataLoss`, for re-driving): written by the old primary, never replicated, gone with
+   * its re-sync. Accounted for by the RPO objective, not by "orders processed".
+   */
+  readonly lostInFailover: number;
 }
 
+/** Supporting figures of the RPO objective (the objective itself is judged on `dataLoss`). */
 export interface RpoMeasure {
   /** `AuroraGlobalDBReplicationLag` of the promoted cluster, newest datapoint before the cut. */
   readonly lagAtCutMs: number | null;
@@ -131,6 +140,16 @@ export interface ScenarioReport {
   readonly detection?: { readonly by: string; readonly reason: string; readonly probes: number };
   readonly components: readonly RtoComponent[];
   readonly rpo: RpoMeasure;
+  /**
+   * What the failover lost. Planned: none (RPO 0 by switchover). Region outage: the
+   * lost-write report read after the old primary's region was restored and before the
+   * failback — the lag at the cut, the last replicated point, every order the old primary
+   * holds that the new writer lacks (src/core/failover/write-loss.ts); the RPO objective
+   * is judged on it. Null when the scenario stopped before it was read.
+   */
+  readonly dataLoss: DataLoss | null;
+  /** The pace every time of this scenario was measured at (the target's); null: AWS, or not said. */
+  readonly pace: Pace | null;
   readonly orders: OrdersSummary;
   readonly preChecks: ChecksSummary | null;
   readonly postChecks: ChecksSummary | null;

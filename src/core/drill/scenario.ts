@@ -5,7 +5,8 @@
  *   failover (planned: switchover through the failover core; region-outage: the primary
  *   stops answering, its health checks fail, and the watchdog's own code fires the
  *   unplanned failover) → new primary takes and processes orders → failback (region
- *   restored first) → every accepted order processed → post-checks (verify-sync).
+ *   restored first, and read for the writes the failover lost before Aurora re-syncs it)
+ *   → every accepted order processed → post-checks (verify-sync).
  *
  * Everything in the result is observed: times come from the order ledger, the database
  * rows, the health checkers, DescribeGlobalClusters polls and the executions' histories.
@@ -19,6 +20,7 @@ import { fenceReturnedRegion } from '../failover/fence-returned.js';
 import { operate, type OperateResult } from '../failover/operate.js';
 import { readStateMachineArn, type OperationPlan, type Timing } from '../failover/plan.js';
 import type { OperationResult } from '../failover/run.js';
+import { describeWriteLoss, readWriteLoss, switchoverLoss, type DataLoss } from '../failover/write-loss.js';
 import { readLatest } from '../checks/metrics.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import type { RtoBudget } from '../rto-budget.js';
@@ -27,6 +29,7 @@ import { abortable, interruptOf, sleep, StepTracker, throwIfInterrupted, within 
 import { executionTimeline, objectives, ordersSummary, rtoComponents } from './measure.js';
 import type { ChecksSummary, RpoMeasure, ScenarioName, ScenarioReport, TimelineStep } from './model.js';
 import { OrderLedger, OrderStream, type ProcessedRow } from './orders.js';
+import { paceSuffix } from './pace.js';
 import type { DrillTarget } from './target.js';
 
 /** `arn:…:stateMachine:NAME` + execution name → `arn:…:execution:NAME:EXEC`. */
@@ -189,6 +192,9 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
   let postChecks: ChecksSummary | null = null;
   let failover: ScenarioReport['failover'] = null;
   let failback: ScenarioReport['failback'] = null;
+  let dataLoss: DataLoss | null = null;
+  // Every time the scenario reports says at which pace it was measured.
+  const paced = paceSuffix(tuning.pace, target.kind);
   let detection: ScenarioReport['detection'];
   let detectedAt: number | undefined;
   let writerPromotedAt: number | undefined;
@@ -214,9 +220,13 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
   let writerWatch: Promise<void> = Promise.resolve();
   let watching = false;
   const rows = () => abortable(target.processedRows(ledger.prefix), signal);
+  // The orders the unplanned failover lost never show up again: nothing waits for them.
+  const lostIds = () =>
+    new Set(dataLoss?.mode === 'unplanned' ? dataLoss.lost.orders.map((o) => o.clientOrderId) : []);
   const allProcessed = async (regions: readonly string[]) => {
     const done = new Set((await rows()).map((r) => r.id));
-    return ledger.accepted((a) => regions.includes(a.region)).every((a) => done.has(a.id));
+    const lost = lostIds();
+    return ledger.accepted((a) => regions.includes(a.region)).every((a) => done.has(a.id) || lost.has(a.id));
   };
   const wait = (cond: () => boolean | Promise<boolean>) => until(cond, tuning.settleTimeoutMs, 50, signal);
 
@@ -316,7 +326,8 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
           `the planned failover failed${result.failure?.step ? ` at ${result.failure.step}` : ''}: ${result.failure?.error ?? ''}`,
         );
       }
-      step.succeed(`${(result.totalMs / 1000).toFixed(1)} s`);
+      step.succeed(`${(result.totalMs / 1000).toFixed(1)} s${paced}`);
+      dataLoss = result.dataLoss ?? switchoverLoss();
       await abortable(ctx.takeLease(), signal);
     } else {
       phase = `${from} stops answering; waiting for the watchdog in ${to}`;
@@ -397,6 +408,18 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
       throwIfInterrupted(signal);
       await target.restoreOutage(from);
       restoredAt = Date.now();
+      // What the failover lost: the old primary answers again, and Aurora has not re-synced
+      // it yet (it snapshots it first), so its own writes are still there to compare.
+      phase = `reading what ${from} wrote that ${to} lacks`;
+      const lossStep = reporter.step(`${name}: lost writes (${from}'s cluster against ${to}'s)`);
+      const loss = await abortable(
+        readWriteLoss({ clients, config, from, to, cutAt: new Date(cut) }),
+        signal,
+      );
+      dataLoss = loss;
+      if (loss.lost.known) lossStep.succeed(`${describeWriteLoss(loss)}${paced}`);
+      else lossStep.fail(describeWriteLoss(loss));
+      phase = `fencing ${from}`;
       const arn = failover?.executions[0]?.arn;
       if (arn) {
         const fencing = fenceReturnedRegion({
@@ -428,7 +451,7 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
         `the failback failed${back.failure?.step ? ` at ${back.failure.step}` : ''}: ${back.failure?.error ?? ''}`,
       );
     }
-    backStep.succeed(`${(back.totalMs / 1000).toFixed(1)} s`);
+    backStep.succeed(`${(back.totalMs / 1000).toFixed(1)} s${paced}`);
     await abortable(ctx.takeLease(), signal);
     phase = `DNS back to ${from}, every order processed`;
     const dnsBack = await wait(() => target.answer() === from);
@@ -504,7 +527,7 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
     ctx.budget,
     ctx.timing.pollSeconds * ctx.timing.maxPolls,
   );
-  const orders = ordersSummary(ledger.attempts, allRows, ledger.prefix);
+  const orders = ordersSummary(ledger.attempts, allRows, ledger.prefix, lostIds());
   const rpoMeasure: RpoMeasure = { ...rpo, ...(rpo.lagAt ? { lagAt: rpo.lagAt } : {}) };
   if (!rpo.lagAt) delete (rpoMeasure as { lagAt?: string }).lagAt;
   const verdicts = objectives({
@@ -514,6 +537,7 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
     mode: name === 'planned' ? 'planned' : 'unplanned',
     components,
     rpo: rpoMeasure,
+    dataLoss,
     orders,
     postChecks,
   });
@@ -531,6 +555,20 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
       region: from,
       startMs: outageAt - cut,
       endMs: (restoredAt ?? finishedAt) - cut,
+      outcome: 'succeeded',
+    });
+  }
+  if (dataLoss?.mode === 'unplanned' && dataLoss.lost.orders.length > 0) {
+    // From the last replicated point to the newest write the new writer never got.
+    const written = dataLoss.lost.orders.map((o) => Date.parse(o.writtenAt));
+    const start = dataLoss.lastReplicated ? Date.parse(dataLoss.lastReplicated.at) : Math.min(...written);
+    timeline.push({
+      id: 'rpo:lost-writes',
+      title: `${dataLoss.lost.orders.length} writes lost (not replicated from ${from})`,
+      lane: 'fault',
+      region: from,
+      startMs: start - cut,
+      endMs: Math.max(...written) - cut,
       outcome: 'succeeded',
     });
   }
@@ -596,6 +634,8 @@ export async function runScenario(ctx: ScenarioContext, name: ScenarioName): Pro
     ...(detection ? { detection } : {}),
     components,
     rpo: rpoMeasure,
+    dataLoss,
+    pace: tuning.pace ?? null,
     orders,
     preChecks,
     postChecks,

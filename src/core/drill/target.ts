@@ -31,6 +31,11 @@ export interface Tuning {
   /** How long to wait for each expected observation. */
   readonly settleTimeoutMs: number;
   readonly canaries: number;
+  /**
+   * How fast the target's clocks run against AWS's (the live sandbox's pace): every figure
+   * the drill prints says which pace it was measured at. Absent on AWS.
+   */
+  readonly pace?: { readonly name: 'compressed' | 'aws'; readonly factor: number };
 }
 
 /** What the automatic trigger did after the outage. */

@@ -1,13 +1,21 @@
 /**
  * The flow both commands share: re-attach to an execution in flight, or plan, show the
- * plan, confirm, gate on sync (planned), execute. The UI parts (showing, confirming) are
- * injected; core prints nothing.
+ * plan, confirm, gate on sync (planned), execute, and say what a succeeded operation lost
+ * (`dataLoss`: none by switchover; after an unplanned failover, the lost-write report of
+ * ./write-loss.ts). The UI parts (showing, confirming) are injected; core prints nothing.
  */
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { UsageError } from '../errors.js';
-import { LEASE_ID, planOperation, planResume, type OperationPlan, type Timing } from './plan.js';
+import {
+  LEASE_ID,
+  planOperation,
+  planResume,
+  readStateMachineArn,
+  type OperationPlan,
+  type Timing,
+} from './plan.js';
 import { refuseIfHeld } from './lease.js';
 import { Naming } from '../../infra/naming.js';
 import { describePosition, isDone, readPosition, type Position } from './position.js';
@@ -16,6 +24,14 @@ import { attachInFlight, executePlan, findInFlight, operatorIdentity, type Opera
 import type { FailoverMode, OperationKind } from './steps.js';
 import { awaitFailbackReady } from './failback-ready.js';
 import { fenceIfStale } from './fence-returned.js';
+import {
+  describeWriteLoss,
+  promoteStartedAt,
+  readWriteLoss,
+  switchoverLoss,
+  type DataLoss,
+} from './write-loss.js';
+import type { ExecutionInput } from './input.js';
 
 export interface OperateOptions {
   readonly clients: AwsClients;
@@ -43,8 +59,19 @@ export type OperateResult =
   | { readonly kind: 'dry-run'; readonly plan: OperationPlan }
   | { readonly kind: 'cancelled'; readonly plan: OperationPlan }
   | { readonly kind: 'done'; readonly plan?: OperationPlan; readonly result: OperationResult }
-  /** `to` already writes, consumes and is named active everywhere: nothing to do (exit 0). */
-  | { readonly kind: 'already'; readonly to: string; readonly message: string; readonly position: Position };
+  /**
+   * `to` already writes, consumes and is named active everywhere: nothing to do (exit 0).
+   * For a failover, `dataLoss` is what the failover that made `to` active lost (its newest
+   * succeeded execution there): run again once the old region answers, the same command
+   * reads the lost orders the first run could not.
+   */
+  | {
+      readonly kind: 'already';
+      readonly to: string;
+      readonly message: string;
+      readonly position: Position;
+      readonly dataLoss?: DataLoss;
+    };
 
 export async function operate(options: OperateOptions): Promise<OperateResult> {
   const { clients, config, operation, to, mode } = options;
@@ -59,7 +86,7 @@ export async function operate(options: OperateOptions): Promise<OperateResult> {
         reporter,
         ...(options.pollMs ? { pollMs: options.pollMs } : {}),
       });
-      return { kind: 'done', result };
+      return { kind: 'done', result: await withDataLoss(clients, config, result, reporter) };
     }
   }
   const startedBy = await operatorIdentity(clients, to);
@@ -86,18 +113,23 @@ export async function operate(options: OperateOptions): Promise<OperateResult> {
       resumed: true,
       ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     });
-    return { kind: 'done', plan, result };
+    return { kind: 'done', plan, result: await withDataLoss(clients, config, result, reporter) };
   }
   const { primary, secondary } = config.regions;
   const from = to === primary ? secondary : primary;
   const position = await readPosition(clients, config, mode === 'planned' ? [to, from] : [to]);
   if (isDone(position, to)) {
     const epoch = position.regions.find((r) => r.region === to)?.epoch ?? 0;
+    const dataLoss =
+      operation === 'failover' && !options.dryRun
+        ? await lossOfLastFailover(clients, config, to, reporter).catch(() => undefined)
+        : undefined;
     return {
       kind: 'already',
       to,
       position,
       message: `${to} is already the active region (epoch ${epoch}): it writes, consumes, and every region names it; nothing to ${operation === 'failback' ? 'fail back' : 'fail over'}`,
+      ...(dataLoss ? { dataLoss } : {}),
     };
   }
   // Nothing consumes (an earlier operation stopped half-way): the gate would only say so.
@@ -153,7 +185,66 @@ export async function operate(options: OperateOptions): Promise<OperateResult> {
     takeOver,
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
   });
-  return { kind: 'done', plan, result };
+  return { kind: 'done', plan, result: await withDataLoss(clients, config, result, reporter) };
+}
+
+/**
+ * A succeeded operation with what it lost: a planned one nothing (switchover); an
+ * unplanned one what the old primary holds beyond the new writer's copy, the cut being
+ * the promote step of the execution in the target region. A failed one is left as it is.
+ */
+async function withDataLoss(
+  clients: AwsClients,
+  config: DrConfig,
+  result: OperationResult,
+  reporter: Reporter,
+): Promise<OperationResult> {
+  if (result.outcome !== 'succeeded') return result;
+  if (result.mode === 'planned') return { ...result, dataLoss: switchoverLoss() };
+  const step = reporter.step(`Lost writes: what ${result.from} holds beyond ${result.to}'s copy`);
+  const promote = result.executions.filter((e) => e.region === result.to).at(-1);
+  const cutAt =
+    (promote
+      ? await promoteStartedAt(clients, promote.region, promote.arn).catch(() => undefined)
+      : undefined) ?? new Date(Date.now() - result.totalMs);
+  const dataLoss = await readWriteLoss({ clients, config, from: result.from, to: result.to, cutAt });
+  step.succeed(describeWriteLoss(dataLoss));
+  return { ...result, dataLoss };
+}
+
+/**
+ * What the failover that made `to` active lost: the newest succeeded execution of the
+ * failover machine in `to` (a planned one: nothing; an unplanned one: the lost-write report,
+ * its promote step the cut). Undefined when there is none.
+ */
+async function lossOfLastFailover(
+  clients: AwsClients,
+  config: DrConfig,
+  to: string,
+  reporter: Reporter,
+): Promise<DataLoss | undefined> {
+  const sfn = clients.sfn(to);
+  const stateMachineArn = await readStateMachineArn(clients, new Naming(config), to, 'failover');
+  if (!stateMachineArn) return undefined;
+  const listed = await sfn.listExecutions({ stateMachineArn, statusFilter: 'SUCCEEDED', maxResults: 20 });
+  const newest = [...(listed.executions ?? [])].sort(
+    (a, b) => (b.startDate?.getTime() ?? 0) - (a.startDate?.getTime() ?? 0),
+  )[0];
+  if (!newest?.executionArn) return undefined;
+  const described = await sfn.describeExecution({ executionArn: newest.executionArn });
+  const input = JSON.parse(described.input ?? '{}') as Partial<ExecutionInput>;
+  if (input.operation !== 'failover' || input.to !== to || !input.from) return undefined;
+  if (input.mode !== 'unplanned') return switchoverLoss();
+  const step = reporter.step(
+    `Lost writes of ${input.operationId ?? 'the last failover'}: what ${input.from} holds beyond ${to}'s copy`,
+  );
+  const cutAt =
+    (await promoteStartedAt(clients, to, newest.executionArn).catch(() => undefined)) ??
+    newest.startDate ??
+    new Date();
+  const loss = await readWriteLoss({ clients, config, from: input.from, to, cutAt });
+  step.succeed(describeWriteLoss(loss));
+  return loss;
 }
 
 /** The target of a failback: the configured primary. */

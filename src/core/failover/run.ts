@@ -30,6 +30,7 @@ import {
 } from './plan.js';
 import { describePosition, readPosition } from './position.js';
 import type { FailoverMode, OperationKind } from './steps.js';
+import type { DataLoss } from './write-loss.js';
 
 export interface OperationResult {
   readonly operation: OperationKind;
@@ -75,6 +76,13 @@ export interface OperationResult {
     readonly failure?: { readonly step?: string; readonly error: string; readonly cause: string };
     readonly position: string;
   };
+  /**
+   * What a succeeded operation lost (`operate` adds it): planned, none (RPO 0 by
+   * switchover); unplanned, the lag at the cut, the last replicated point and the orders
+   * the old primary holds that the new writer lacks, or why they are not known yet
+   * (./write-loss.ts). Information, never a failure of the operation.
+   */
+  readonly dataLoss?: DataLoss;
 }
 
 /** The AWS principal the clients sign as (an assumed role's session ARN), or undefined when STS does not say. */

@@ -2,10 +2,13 @@
  * The drill report as one self-contained HTML page (`report.html`): inline CSS and SVG,
  * no script, no font, image or stylesheet from anywhere else. Each scenario gets its
  * verdict chips, a Gantt-style timeline of every step against the RTO objective line,
- * and the measured figures beside the config's budget.
+ * the measured figures beside the config's budget (each naming the pace it was measured
+ * at), and what the failover lost, order by order.
  */
+import type { DataLoss } from '../failover/write-loss.js';
 import type { DrillReport, RtoComponent, ScenarioReport, TimelineStep } from '../drill/model.js';
-import { budgetOf, escapeHtml as h, seconds, utc } from './format.js';
+import { paceLabel, TIMED_OBJECTIVES } from '../drill/pace.js';
+import { budgetOf, escapeHtml as h, LOST_ORDERS_SHOWN, seconds, utc, utcMs } from './format.js';
 
 const LANE_COLOURS: Record<TimelineStep['lane'], string> = {
   fault: '#d64545',
@@ -135,11 +138,46 @@ function componentBars(components: readonly RtoComponent[], objectiveSeconds: nu
     .join('\n');
 }
 
+/** The facts of what the failover lost, and the lost orders' table. */
+function dataLossHtml(loss: DataLoss | null): { facts: string; table: string } {
+  if (!loss)
+    return { facts: '<dt>Lost writes</dt><dd>not read (the scenario stopped before)</dd>', table: '' };
+  if (loss.mode === 'planned') {
+    return { facts: `<dt>Lost writes</dt><dd data-lost="0">none (${h(loss.reason)})</dd>`, table: '' };
+  }
+  const orders = loss.lost.orders;
+  const facts = `<dt>Lost writes</dt><dd data-lost-known="${loss.lost.known}" data-lost="${loss.lost.known ? orders.length : ''}">${
+    loss.lost.known
+      ? `${loss.lost.truncated ? 'at least ' : ''}${orders.length}, loss window ${loss.lossWindowMs ?? 0} ms`
+      : `not known: ${h(loss.lost.reason ?? '')}`
+  }</dd>
+<dt>Lag at the cut</dt><dd>${loss.lagAtCutMs === null ? 'no datapoint' : `${loss.lagAtCutMs} ms`}</dd>
+<dt>Last replicated</dt><dd>${loss.lastReplicated ? `${h(loss.lastReplicated.clientOrderId)} at ${h(utcMs(loss.lastReplicated.at))}` : 'none'}</dd>`;
+  if (orders.length === 0) return { facts, table: '' };
+  const rows = orders
+    .slice(0, LOST_ORDERS_SHOWN)
+    .map(
+      (o) =>
+        `<tr class="lost" data-client-order-id="${h(o.clientOrderId)}"><td><code>${h(o.clientOrderId)}</code></td><td>${h(utcMs(o.writtenAt))}</td><td>${h(o.account)}</td><td>${h(o.side)}</td><td class="num">${o.quantity}</td><td>${h(o.symbol)}</td><td class="num">${h(o.limitPrice)}</td></tr>`,
+    )
+    .join('\n');
+  const more =
+    orders.length > LOST_ORDERS_SHOWN
+      ? `<p class="note">${orders.length - LOST_ORDERS_SHOWN} more in report.json (dataLoss.lost.orders).</p>`
+      : '';
+  const table = `<h3>Lost orders <small>(written by ${h(loss.from)} after its last replicated point; re-drive them by client_order_id)</small></h3>
+<table class="lost-orders"><thead><tr><th>client_order_id</th><th>written at</th><th>account</th><th>side</th><th>quantity</th><th>symbol</th><th>limit price</th></tr></thead><tbody>
+${rows}</tbody></table>${more}${loss.lost.truncated ? '<p class="note">The search stopped at its bounds: more may have been lost.</p>' : ''}`;
+  return { facts, table };
+}
+
 function scenarioSection(s: ScenarioReport, report: DrillReport): string {
+  const pace = paceLabel(s.pace, report.environment.target);
+  const loss = dataLossHtml(s.dataLoss);
   const chips = s.objectives
     .map(
       (o) => `<div class="verdict ${o.verdict}" data-objective="${o.id}" data-verdict="${o.verdict}">
-<div class="vtitle">${h(o.title)}</div><div class="vvalue">${h(o.measured)}</div>
+<div class="vtitle">${h(o.title)}</div><div class="vvalue">${h(o.measured)}</div>${pace && TIMED_OBJECTIVES.has(o.id) ? `<div class="vpace">${h(pace)}</div>` : ''}
 <div class="vtarget">${o.verdict === 'pass' ? '✔ PASS' : '✘ FAIL'} · target ${h(o.target)}</div>
 <div class="vdetail">${h(o.detail)}</div></div>`,
     )
@@ -159,14 +197,15 @@ function scenarioSection(s: ScenarioReport, report: DrillReport): string {
 <span class="sub">${h(s.from)} → ${h(s.to)} and back · cut ${h(utc(s.cutAt))} · ${h(seconds(s.wallMs))} wall</span></header>
 ${s.error ? `<p class="error">Stopped: ${h(s.error)}</p>` : ''}
 <div class="verdicts">${chips}</div>
-<h3>Timeline</h3><p class="legend">${legend}</p>
+<h3>Timeline${pace ? ` <small>(${h(pace)})</small>` : ''}</h3><p class="legend">${legend}</p>
 <div class="chart">${timelineSvg(s, report.objectives.rtoSeconds)}</div>
 <div class="cols">
-<div><h3>RTO per component <small>(from the cut; the pale bar is the config's budget)</small></h3>
+<div><h3>RTO per component <small>(from the cut${pace ? `, ${h(pace)}` : ''}; the pale bar is the config's budget)</small></h3>
 <table class="components"><thead><tr><th></th><th>measured</th><th>budget</th><th></th><th>how</th></tr></thead><tbody>
 ${componentBars(s.components, report.objectives.rtoSeconds)}</tbody></table></div>
 <div><h3>RPO and orders</h3><dl class="facts">
-<dt>Lag at the cut</dt><dd>${s.rpo.lagAtCutMs === null ? 'no datapoint' : `${s.rpo.lagAtCutMs} ms`}</dd>
+${loss.facts}
+${s.dataLoss?.mode === 'unplanned' ? '' : `<dt>Lag at the cut</dt><dd>${s.rpo.lagAtCutMs === null ? 'no datapoint' : `${s.rpo.lagAtCutMs} ms`}</dd>`}
 <dt>Canaries lost</dt><dd>${s.rpo.canariesMissing} of ${s.rpo.canariesWritten}</dd>
 <dt>Queued in old primary at the cut</dt><dd>${s.rpo.strandedAtCut}</dd>
 <dt>Orders sent</dt><dd>${s.orders.sent} (${s.orders.rejected} refused)</dd>
@@ -176,6 +215,7 @@ ${componentBars(s.components, report.objectives.rtoSeconds)}</tbody></table></di
 <dt>Writer after failback</dt><dd>${h(s.writerAfterFailback ?? 'unknown')}</dd>
 ${s.detection ? `<dt>Detected by</dt><dd>${h(s.detection.by)}: ${h(s.detection.reason)}</dd>` : ''}
 </dl></div></div>
+${loss.table}
 ${s.notes.map((n) => `<p class="note">${h(n)}</p>`).join('')}
 </section>`;
 }
@@ -197,6 +237,7 @@ main{padding:20px 40px 40px;max-width:1280px}
 .verdicts{display:grid;grid-template-columns:repeat(5,1fr);gap:10px;margin:14px 0}
 .verdict{border-radius:10px;padding:10px 12px;border:1px solid}.verdict.pass{background:#eefaf3;border-color:#b7e4c9}.verdict.fail{background:#fdf0f0;border-color:#f0baba}
 .vtitle{font-size:12px;color:var(--mute);text-transform:uppercase;letter-spacing:.5px}.vvalue{font-size:19px;font-weight:650;margin:2px 0}
+.vpace{font-size:11px;color:var(--mute)}
 .verdict.pass .vtarget{color:var(--pass);font-weight:600}.verdict.fail .vtarget{color:var(--fail);font-weight:600}.vdetail{color:var(--mute);font-size:12px}
 h3{font-size:15px;margin:16px 0 6px}h3 small{color:var(--mute);font-weight:400}
 .legend span{margin-right:14px;color:var(--mute);font-size:12px}.legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;vertical-align:-1px}
@@ -221,8 +262,10 @@ footer{color:var(--mute);font-size:12px;margin-top:20px}
 export function renderHtml(report: DrillReport): string {
   const env = report.environment;
   const where = env.target === 'sandbox' ? 'local sandbox (AWS emulator)' : 'AWS';
+  const pace = paceLabel(report.scenarios[0]?.pace, env.target);
   const summaryCards = [
     ['Environment', where],
+    ...(pace ? [['Measured at', pace]] : []),
     ['Objective', `order intake ≤ ${report.objectives.rtoSeconds} s`],
     ['RTO budget', `${report.budget.totalSeconds} s (margin ${report.budget.marginSeconds} s)`],
     ['Drill wall time', seconds(report.wallMs)],
