@@ -16,7 +16,14 @@ import {
 } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { SQSClient, ListQueuesCommand } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  ListQueuesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { awsTestConfig, givenRole, testClient, trustPolicy, useEmulator } from './client.js';
 
 const endpoint = useEmulator();
@@ -325,6 +332,55 @@ describe('emulator IAM: services acting with a role', () => {
 });
 
 describe('emulator IAM: the resource table', () => {
+  it("authorizes SQS batch calls with the single call's permission, as IAM does (SQS has no batch actions)", async () => {
+    // Given a queue and a consumer role allowed sqs:ReceiveMessage and sqs:DeleteMessage on it
+    const sqs = testClient(SQSClient, 'us-east-1');
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'batched' }))).QueueUrl!;
+    const queueArn = `arn:aws:sqs:us-east-1:${ACCOUNT}:batched`;
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: [
+          { Id: 'a', MessageBody: 'a' },
+          { Id: 'b', MessageBody: 'b' },
+        ],
+      }),
+    );
+    const consumer = as(
+      SQSClient,
+      'us-east-1',
+      await assume(
+        await givenRole('consumer', ROOT_WITH_MFA, [
+          { Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'], Resource: queueArn },
+        ]),
+      ),
+    );
+    const received = await consumer.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
+    );
+    assert.equal(received.Messages?.length, 2);
+
+    // When it deletes them in one batch, it may (sqs:DeleteMessage covers DeleteMessageBatch)
+    const deleted = await consumer.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: received.Messages!.map((m, i) => ({ Id: `m${i}`, ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
+    assert.equal(deleted.Successful?.length, 2);
+
+    // and a batch send, which only sqs:SendMessage would allow, is refused as that action
+    await assert.rejects(
+      consumer.send(
+        new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: [{ Id: 'c', MessageBody: 'c' }] }),
+      ),
+      (error: Error) => {
+        assert.match(error.message, /not authorized to perform: sqs:SendMessage on resource/);
+        return true;
+      },
+    );
+  });
+
   it('records an action it has no resource for, and evaluates it against "*"', async () => {
     const keys = await assume(
       await givenRole('lister', ROOT_WITH_MFA, [

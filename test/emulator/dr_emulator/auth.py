@@ -297,8 +297,8 @@ RESOURCES: dict[str, Resolver] = {
                                           for e in q.p("Entries", [])}),
     "sns:Publish": lambda q: [q.p("TopicArn") or q.p("TargetArn")],
     **{f"sqs:{action}": _queue
-       for action in ("ReceiveMessage", "DeleteMessage", "DeleteMessageBatch", "GetQueueAttributes", "GetQueueUrl",
-                      "SendMessage", "SendMessageBatch", "ChangeMessageVisibility")},
+       for action in ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes", "GetQueueUrl", "SendMessage",
+                      "ChangeMessageVisibility")},
     # CloudWatch answers with the alarms the caller may describe: by name, by name prefix
     # (a policy scoped to `alarm:<prefix>*` covers it), else every alarm.
     "cloudwatch:DescribeAlarms": lambda q: [q.arn("cloudwatch", f"alarm:{n}") for n in q.p("AlarmNames", [])]
@@ -481,6 +481,16 @@ def _check_assume_role(principal: Principal, q: Request, context: dict[str, list
         raise Refused("denied", f"User: {principal.arn} is not authorized to perform: sts:AssumeRole on resource: {role_arn}")
 
 
+# API actions IAM authorizes as another action. SQS has no IAM action for its batch calls:
+# each is allowed by the single call's permission (SQS Developer Guide, "Amazon SQS API
+# permissions: Actions and resource reference").
+AUTHORIZED_AS = {
+    "sqs:SendMessageBatch": "sqs:SendMessage",
+    "sqs:DeleteMessageBatch": "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility",
+}
+
+
 def check(response: BaseResponse, request_cls: type, s3_resource: str | None = None) -> None:
     """Authenticates and authorizes one request; raises Refused."""
     principal, region, service = _authenticate(response, request_cls)
@@ -490,6 +500,7 @@ def check(response: BaseResponse, request_cls: type, s3_resource: str | None = N
     else:
         service_prefix = {"monitoring": "cloudwatch", "email": "ses", "execute-api": "execute-api"}.get(service, service)
         action = f"{service_prefix}:{name}"
+        action = AUTHORIZED_AS.get(action, action)
         q = Request(_params(response), region, principal.account)
         resources = ["*"] if principal.is_root else _resources(principal, action, q)
     context = _context(principal, region)
