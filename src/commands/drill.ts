@@ -27,11 +27,11 @@ export default class Drill extends DrCommand<DrillResult> {
     'Game day in one command: fail over, measure RTO/RPO, fail back, write the report.';
   static override description = `Takes the DR lease (operation drill), runs each scenario — pre-checks (verify-sync), the failover (planned: switchover; region-outage: the primary stops answering, its health check fails and the automatic trigger fires the unplanned failover), synthetic orders through the new primary's intake until processed, RTO per component (detection, DNS shift, writer promotion, order intake, order processing) and RPO (lag at the cut, canary orders), failback, post-checks — and writes report.md, report.json and a self-contained report.html (timeline against the RTO objective, a verdict per objective) to --report.
 
-With --sandbox it starts the sandbox when none runs (and stops it again), starts a throw-away PostgreSQL for the trade processor, which runs in-process, and runs both scenarios unless --scenario is given; the outage is the emulator's switch.
+With --sandbox it drives the live sandbox: it starts the sandbox when none runs (and stops it again), and the sandbox's runtime when it runs without one (dr sandbox up --no-runtime; stopped again). The runtime plays the platform (order APIs, trade processors, Route 53's health checkers, the scheduled watchdog, a database server per region with real replication); orders are SigV4-signed POST /orders as on AWS, the outage is the emulator's switch, and an unplanned failover really loses what had not replicated. --pace aws runs health checks, TTL and watchdog as configured, so the figures are what AWS would measure (every figure says its pace).
 
 On AWS the outage is a data-plane blackout of the primary: its order API stage throttled to 0 (every request answers 429, so Route 53's health checks and the watchdog's probes fail) and its trade processor's reserved concurrency set to 0. The failover-watchdog Lambda must act on its own (auto-failover is switched on for the drill). Orders are SigV4-signed POST /orders on the regional APIs; processed orders are counted through the RDS Data API. The outage is undone before the failback; if a drill dies mid-outage, --restore-outage undoes it (the undo record is .dr/drill-outage.json).
 
-SIGINT or SIGTERM (Ctrl-C) stops the drill at its next wait: a failover or failback already running is let finish (its state machine execution runs server-side and is never stopped midway; if it outlasts the settle timeout the message names the command that re-attaches to it), the outage the drill made is ended, auto-failover and the lease are given back, everything the drill started is stopped (PostgreSQL and its temp dir, the order pumps, the health checkers, a sandbox it started), and a partial report says where it stopped ("interrupted" in report.json). It prints "dr: drill interrupted at <step> (<signal>): <what was put back>; partial report <dir>" and exits 130; if the platform is left failed over the line says to run dr failback. A second signal while it puts things back is ignored (with a message): stopping halfway would leave a region dark or PostgreSQL running; SIGKILL still ends it at once, leaving them.
+SIGINT or SIGTERM (Ctrl-C) stops the drill at its next wait: a failover or failback already running is let finish (its state machine execution runs server-side and is never stopped midway; if it outlasts the settle timeout the message names the command that re-attaches to it), the outage the drill made is ended, auto-failover and the lease are given back, everything the drill started is stopped (a sandbox runtime it started, with its databases; a sandbox it started), and a partial report says where it stopped ("interrupted" in report.json). It prints "dr: drill interrupted at <step> (<signal>): <what was put back>; partial report <dir>" and exits 130; if the platform is left failed over the line says to run dr failback. A second signal while it puts things back is ignored (with a message): stopping halfway would leave a region dark or PostgreSQL running; SIGKILL still ends it at once, leaving them.
 
 Exit 0 when every objective passes, 3 when a measured objective fails, 1 when the drill could not run to its end, 2 without a terminal and without --yes, 4 when another operation holds the lease, 130 when interrupted.`;
   static override examples = [
@@ -61,6 +61,11 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
       summary: 'Do not ask for confirmation (required without a terminal).',
       default: false,
     }),
+    pace: Flags.string({
+      summary:
+        "With --sandbox: the sandbox runtime's pace. compressed: health checks, TTL and watchdog 50× faster than on AWS; aws: as configured, so RTO figures are what AWS would measure. [default: the running runtime's, else compressed]",
+      options: ['compressed', 'aws'],
+    }),
     'take-over': Flags.boolean({
       summary:
         "Take over the DR lease of another operator's operation that nothing runs any more (its process is gone); recorded in the lease.",
@@ -73,6 +78,12 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
     const scenarios: ScenarioName[] = flags.scenario
       ? [flags.scenario as ScenarioName]
       : ['planned', 'region-outage'];
+    if (flags.pace && !flags.sandbox) {
+      const { UsageError } = await import('../core/errors.js');
+      throw new UsageError(
+        "--pace sets the sandbox runtime's clocks: use it with --sandbox (on AWS the drill runs at AWS's pace)",
+      );
+    }
     const config = await this.loadDrConfig(flags.config);
     if (flags['restore-outage']) return this.restoreOutage(flags, config);
     if (flags['dry-run']) {
@@ -173,22 +184,23 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
   }
 
   private async sandboxDrill(
-    flags: { config: string; 'take-over': boolean },
+    flags: { config: string; 'take-over': boolean; pace?: string },
     config: DrConfig,
     scenarios: ScenarioName[],
     signal: AbortSignal,
   ): Promise<{ report: DrillReport; startedSandbox: boolean }> {
-    const { runSandboxDrill } = await import('../sandbox/drill/sandbox-drill.js');
+    const [{ runSandboxDrill }, { paceOf }] = await Promise.all([
+      import('../sandbox/drill/sandbox-drill.js'),
+      import('../sandbox/runtime/pace.js'),
+    ]);
     const settings = { timeoutMs: 3000, maxAttempts: 1 };
     return runSandboxDrill({
       config,
       configFile: resolve(flags.config),
       scenarios,
       reporter: await this.reporter(),
-      clientsFor: (actAs) =>
-        actAs === 'operator'
-          ? this.operatorClients({ sandbox: true }, config, settings)
-          : this.awsClients({ sandbox: true }, settings),
+      operatorClients: () => this.operatorClients({ sandbox: true }, config, settings),
+      ...(flags.pace ? { pace: paceOf(flags.pace) } : {}),
       signal,
       ...(flags['take-over'] ? { takeOver: true } : {}),
     });

@@ -3,9 +3,17 @@
  * deployed into a local two-region AWS emulator. The emulator is started by the launcher
  * (./emulator.ts) and recorded in `.dr/sandbox.json` (./state.ts); the synthesized stacks
  * are applied into it by real Terraform through the deploy path (./deploy.ts), then the
- * verify-sync gate runs. Nothing here prints or exits.
+ * verify-sync gate runs. Then, unless `runtime: false` (`--no-runtime`), the live runtime
+ * (./runtime/: the order APIs, the DNS-following order endpoint, the trade processors,
+ * Route 53's health checkers, the watchdog, the databases) is started detached at the
+ * asked pace and recorded beside it, running until `down`. Nothing here prints or exits.
+ *
+ * A reused sandbox (`up` again) keeps a runtime that runs at the asked pace on stacks that
+ * did not change; at another pace, or after an apply changed the stacks, it is restarted
+ * (the reporter says why); `--no-runtime` stops one that runs. `reset` restarts a running
+ * runtime after putting the platform back (its databases start empty, as deployed).
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
 import type { StaticCredentials } from '../aws/sdk-config.js';
 import { AWS_REGION, type DrConfig } from '../config/schema.js';
@@ -27,10 +35,11 @@ import {
   type SandboxState,
 } from './state.js';
 import { NO_SANDBOX_MESSAGE } from './target.js';
+import type { Pace, RuntimeRecord } from './runtime/contract.js';
 
 /** The recorded sandbox without its secret: what `up` prints (the key pair stays in the file). */
-function publicPart(state: SandboxState): Omit<SandboxState, 'rootCredentials'> {
-  const { rootCredentials: _secret, ...rest } = state;
+function publicPart(state: SandboxState): Omit<SandboxState, 'rootCredentials' | 'runtime'> {
+  const { rootCredentials: _secret, runtime: _runtime, ...rest } = state;
   return rest;
 }
 
@@ -49,6 +58,19 @@ export interface UpOptions extends CommonOptions {
   readonly configFile: string;
   /** Terraform or OpenTofu. @default - findTerraform(): DR_TERRAFORM_BIN, terraform, tofu */
   readonly terraform?: TerraformBinary;
+  /** Start the live runtime after the deploy (`--no-runtime`: false). @default true */
+  readonly runtime?: boolean;
+  /** The runtime's pace (./runtime/pace.ts). @default - compressed */
+  readonly pace?: Pace;
+}
+
+/** The live runtime after `up`: its record, and what `up` did with it. */
+export interface UpRuntime extends RuntimeRecord {
+  /** `started`: none ran; `kept`: one ran at this pace; `restarted`: one ran, `reason` says why it was not kept. */
+  readonly action: 'started' | 'kept' | 'restarted';
+  readonly reason?: string;
+  /** Spawn to ready, ms (0 when kept). */
+  readonly ms: number;
 }
 
 /** What the deploy into the sandbox did (the sandbox's part of `dr deploy`'s result). */
@@ -91,6 +113,10 @@ export interface UpResult {
   readonly configMismatch: boolean;
   /** The deploy of the synthesized stacks (a reused sandbox is planned again: no changes, nothing applied). */
   readonly deploy: SandboxDeploySummary;
+  /** The live runtime (absent with `--no-runtime`). */
+  readonly runtime?: UpRuntime;
+  /** A runtime that was running and `--no-runtime` stopped (its pid). */
+  readonly runtimeStopped?: { readonly pid: number };
 }
 
 /** The emulator and the root key pair it was started with. */
@@ -209,6 +235,91 @@ async function requireRunning(cwd?: string): Promise<SandboxState> {
   return state;
 }
 
+/** True when the deploy applied something (a runtime started before it may hold stale ids). */
+function deployChanged(deploy: SandboxDeploySummary): boolean {
+  if (deploy.unchangedSince) return false;
+  return deploy.stacks.some(
+    (s) => s.plan !== undefined && s.plan.add + s.plan.change + s.plan.destroy + s.plan.import > 0,
+  );
+}
+
+/** Starts the runtime for the sandbox in `cwd`, with a spinner; returns its record and start time. */
+async function startRuntimeStep(
+  cwd: string,
+  pace: Pace,
+  reporter: Reporter,
+): Promise<{ record: RuntimeRecord; ms: number }> {
+  const { startRuntime } = await import('./runtime/start.js');
+  const step = reporter.step(`Starting the sandbox runtime at pace ${pace.name}`);
+  try {
+    const started = await startRuntime({ cwd, pace });
+    step.succeed(`orders at ${started.record.orderApiUrl}, pid ${started.record.pid}`);
+    return started;
+  } catch (error) {
+    step.fail();
+    throw error;
+  }
+}
+
+/**
+ * The runtime of a reused sandbox as asked: kept when it runs at `pace` on unchanged stacks,
+ * restarted otherwise, started when none runs; stopped with `runtime: false`.
+ */
+async function ensureRuntime(
+  state: SandboxState,
+  options: UpOptions,
+  deploy: SandboxDeploySummary,
+): Promise<Pick<UpResult, 'runtime' | 'runtimeStopped'>> {
+  const reporter = options.reporter ?? silentReporter;
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const [{ liveRuntime, stopRuntime }, { paceOf, DEFAULT_PACE }] = await Promise.all([
+    import('./runtime/start.js'),
+    import('./runtime/pace.js'),
+  ]);
+  const pace = options.pace ?? paceOf(DEFAULT_PACE);
+  const live = await liveRuntime(state.runtime);
+  const record = async (runtime: RuntimeRecord | undefined) => {
+    const { runtime: _old, ...rest } = state;
+    await writeSandboxState(runtime ? { ...rest, runtime } : rest, options.cwd);
+  };
+  if (options.runtime === false) {
+    const stopped = await stopRuntime(state.runtime, cwd);
+    if (state.runtime) await record(undefined);
+    if (stopped.stopped && state.runtime) {
+      reporter.info(`Stopped the sandbox runtime (pid ${state.runtime.pid}): --no-runtime`);
+      return { runtimeStopped: { pid: state.runtime.pid } };
+    }
+    return {};
+  }
+  let reason: string | undefined;
+  if (live) {
+    if (live.status.pace.name !== pace.name) {
+      reason = `it ran at pace ${live.status.pace.name}, ${pace.name} was asked`;
+    } else if (deployChanged(deploy)) {
+      reason = 'the deploy changed the stacks';
+    } else {
+      reporter.info(
+        `The sandbox runtime is running at pace ${pace.name} (pid ${live.record.pid}, since ${live.record.startedAt}): kept`,
+      );
+      return { runtime: { ...live.record, action: 'kept', ms: 0 } };
+    }
+    reporter.info(`Restarting the sandbox runtime (pid ${live.record.pid}): ${reason}`);
+  }
+  // Stops a runtime that runs, and what a killed one left (its database servers).
+  await stopRuntime(state.runtime, cwd);
+  if (state.runtime) await record(undefined);
+  const started = await startRuntimeStep(cwd, pace, reporter);
+  await record(started.record);
+  return {
+    runtime: {
+      ...started.record,
+      action: reason ? 'restarted' : 'started',
+      ...(reason ? { reason } : {}),
+      ms: started.ms,
+    },
+  };
+}
+
 export async function sandboxUp(options: UpOptions): Promise<UpResult> {
   const reporter = options.reporter ?? silentReporter;
   // Refusals first: without Terraform nothing is started.
@@ -216,6 +327,7 @@ export async function sandboxUp(options: UpOptions): Promise<UpResult> {
   const stateFile = sandboxStatePath(options.cwd);
   const existing = await readSandboxState(options.cwd);
   const { startEmulator, stopEmulator } = await import('./emulator.js');
+  const cwd = resolve(options.cwd ?? process.cwd());
 
   if (existing && processAlive(existing.pid)) {
     if (await endpointAnswers(existing.endpoint)) {
@@ -231,17 +343,31 @@ export async function sandboxUp(options: UpOptions): Promise<UpResult> {
       // Unchanged stacks are not planned again (./applied.ts); a changed stack is applied.
       const access = { endpoint: existing.endpoint, credentials: rootCredentialsOf(existing) };
       const deployed = await deployInto(access, terraform, options, true);
-      return { ...publicPart(existing), stateFile, reused: true, configMismatch, deploy: deployed };
+      // A runtime that fails to start leaves the sandbox as it was found (running, no runtime).
+      const runtime = await ensureRuntime(existing, options, deployed);
+      return {
+        ...publicPart(existing),
+        stateFile,
+        reused: true,
+        configMismatch,
+        deploy: deployed,
+        ...runtime,
+      };
     }
     // Recorded, alive, silent: a hung emulator. The launcher only ends emulator processes.
     await stopEmulator(existing.pid);
   }
-  if (existing) await removeSandboxState(options.cwd);
+  if (existing) {
+    // A runtime recorded with a dead emulator: stop it and what it started.
+    const { stopRuntime } = await import('./runtime/start.js');
+    await stopRuntime(existing.runtime, cwd);
+    await removeSandboxState(options.cwd);
+  }
 
   const start = reporter.step('Starting the AWS emulator');
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   try {
-    emulator = await startEmulator({ detached: true, stateDir: join(options.cwd ?? process.cwd(), '.dr') });
+    emulator = await startEmulator({ detached: true, stateDir: join(cwd, '.dr') });
   } catch (error) {
     start.fail();
     throw error;
@@ -265,10 +391,22 @@ export async function sandboxUp(options: UpOptions): Promise<UpResult> {
       terraform,
       options,
     );
-    return { ...publicPart(state), stateFile, reused: false, configMismatch: false, deploy: deployed };
+    const result = {
+      ...publicPart(state),
+      stateFile,
+      reused: false,
+      configMismatch: false,
+      deploy: deployed,
+    };
+    if (options.runtime === false) return result;
+    const { paceOf, DEFAULT_PACE } = await import('./runtime/pace.js');
+    const started = await startRuntimeStep(cwd, options.pace ?? paceOf(DEFAULT_PACE), reporter);
+    await writeSandboxState({ ...state, runtime: started.record }, options.cwd);
+    return { ...result, runtime: { ...started.record, action: 'started', ms: started.ms } };
   } catch (error) {
     if (error instanceof CheckFailedError) throw error;
-    // Leave nothing half-made behind: no process, no state file.
+    // Leave nothing half-made behind: no process, no state file (a failed runtime start
+    // has stopped what it started).
     await emulator.stop();
     await removeSandboxState(options.cwd);
     throw error;
@@ -280,14 +418,47 @@ export interface DownResult {
   readonly stopped: boolean;
   readonly pid?: number;
   readonly endpoint?: string;
+  /** The live runtime, when one was recorded or left database servers behind. */
+  readonly runtime?: {
+    readonly pid?: number;
+    /** True when its process was running and is gone now. */
+    readonly stopped: boolean;
+    /** Database servers a killed runtime had left running, stopped now. */
+    readonly leftovers: number;
+  };
 }
 
-/** Stops the sandbox and removes the state file; nothing running is not an error. */
+/** Stops the recorded runtime and what a killed one left; undefined when there was nothing. */
+async function downRuntime(
+  state: SandboxState | undefined,
+  options: CommonOptions,
+): Promise<DownResult['runtime']> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const { stopRuntime } = await import('./runtime/start.js');
+  const running = state?.runtime && processAlive(state.runtime.pid);
+  const step = running
+    ? (options.reporter ?? silentReporter).step(`Stopping the sandbox runtime (pid ${state.runtime?.pid})`)
+    : undefined;
+  const result = await stopRuntime(state?.runtime, cwd);
+  step?.succeed(result.how === 'signal' ? 'it did not answer: ended by signal' : undefined);
+  if (!state?.runtime && result.leftovers === 0) return undefined;
+  return {
+    ...(state?.runtime ? { pid: state.runtime.pid } : {}),
+    stopped: result.stopped,
+    leftovers: result.leftovers,
+  };
+}
+
+/**
+ * Stops the sandbox and removes the state file; nothing running is not an error. The
+ * runtime goes first (everything it started, PostgreSQL included), then the emulator.
+ */
 export async function sandboxDown(options: CommonOptions = {}): Promise<DownResult> {
   const state = await readSandboxState(options.cwd);
+  const runtime = await downRuntime(state, options);
   if (!state) {
     await removeSandboxState(options.cwd);
-    return { stopped: false };
+    return { stopped: false, ...(runtime ? { runtime } : {}) };
   }
   let stopped = false;
   if (processAlive(state.pid)) {
@@ -305,7 +476,7 @@ export async function sandboxDown(options: CommonOptions = {}): Promise<DownResu
     stopped = true;
   }
   await removeSandboxState(options.cwd);
-  return { stopped, pid: state.pid, endpoint: state.endpoint };
+  return { stopped, pid: state.pid, endpoint: state.endpoint, ...(runtime ? { runtime } : {}) };
 }
 
 export interface ResetResult {
@@ -315,6 +486,8 @@ export interface ResetResult {
   readonly how: 'snapshot' | 'redeploy';
   /** The redeploy (absent when the snapshot was put back). */
   readonly deploy?: SandboxDeploySummary;
+  /** The live runtime, restarted on the reset platform (absent when none ran). */
+  readonly runtime?: UpRuntime;
   readonly ms: number;
 }
 
@@ -330,13 +503,45 @@ export async function sandboxReset(
   const terraform = await terraformFor(options);
   const state = await requireRunning(options.cwd);
   const reporter = options.reporter ?? silentReporter;
-  const [{ resetEmulator, restoreEmulatorSnapshot }, { DEPLOYED_SNAPSHOT, hasDeployedSnapshot }] =
-    await Promise.all([import('./emulator.js'), import('./deploy.js')]);
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const [{ resetEmulator, restoreEmulatorSnapshot }, { DEPLOYED_SNAPSHOT, hasDeployedSnapshot }, runtimes] =
+    await Promise.all([import('./emulator.js'), import('./deploy.js'), import('./runtime/start.js')]);
+  // A running runtime holds state the reset takes away (its Data API mapping, its
+  // database's fence row): stopped first, started again at its pace on the reset platform.
+  const live = await runtimes.liveRuntime(state.runtime);
+  if (state.runtime) {
+    const step = live ? reporter.step(`Stopping the sandbox runtime (pid ${state.runtime.pid})`) : undefined;
+    await runtimes.stopRuntime(state.runtime, cwd);
+    step?.succeed();
+    const { runtime: _old, ...rest } = state;
+    await writeSandboxState(rest, options.cwd);
+  }
+  const restart = async (): Promise<Pick<ResetResult, 'runtime'>> => {
+    if (!live) return {};
+    const again = await startRuntimeStep(cwd, live.status.pace, reporter);
+    const current = (await readSandboxState(options.cwd)) ?? state;
+    await writeSandboxState({ ...current, runtime: again.record }, options.cwd);
+    return {
+      runtime: {
+        ...again.record,
+        action: 'restarted',
+        reason: 'the platform was reset',
+        ms: again.ms,
+      },
+    };
+  };
   if (!options.redeploy && (await hasDeployedSnapshot(state.endpoint))) {
     const step = reporter.step('Putting the platform back as deployed');
     const restored = await restoreEmulatorSnapshot(state.endpoint, DEPLOYED_SNAPSHOT);
     step.succeed(`${restored.backends} region backends in ${restored.ms} ms`);
-    return { endpoint: state.endpoint, pid: state.pid, how: 'snapshot', ms: Date.now() - started };
+    const runtime = await restart();
+    return {
+      endpoint: state.endpoint,
+      pid: state.pid,
+      how: 'snapshot',
+      ...runtime,
+      ms: Date.now() - started,
+    };
   }
   const step = reporter.step('Emptying the emulator');
   await resetEmulator(state.endpoint);
@@ -348,13 +553,16 @@ export async function sandboxReset(
     options,
   );
   if (state.configFile !== options.configFile) {
-    await writeSandboxState({ ...state, configFile: options.configFile }, options.cwd);
+    const current = (await readSandboxState(options.cwd)) ?? state;
+    await writeSandboxState({ ...current, configFile: options.configFile }, options.cwd);
   }
+  const runtime = await restart();
   return {
     endpoint: state.endpoint,
     pid: state.pid,
     how: 'redeploy',
     deploy: deployed,
+    ...runtime,
     ms: Date.now() - started,
   };
 }

@@ -1,14 +1,20 @@
 /**
  * Where a running sandbox is recorded: `.dr/sandbox.json` in the working directory,
  * written by `dr sandbox up`, read by every command given `--sandbox`, removed by
- * `dr sandbox down`.
+ * `dr sandbox down`. Beside it, the live runtime's files (./runtime/start.ts): its log
+ * and the record of the database servers it started (so a killed runtime's are stopped).
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { StaticCredentials } from '../aws/sdk-config.js';
 import { UsageError } from '../core/errors.js';
+import type { RuntimeRecord } from './runtime/contract.js';
 
 export const SANDBOX_STATE_FILE = join('.dr', 'sandbox.json');
+/** The live runtime's output (stdout and stderr of the detached process), appended per start. */
+export const RUNTIME_LOG_FILE = join('.dr', 'runtime.log');
+/** The database servers the live runtime started (pid, temp dir), while they run. */
+export const RUNTIME_DATABASES_FILE = join('.dr', 'runtime-databases.json');
 
 export interface SandboxState {
   /** `http://127.0.0.1:PORT`: the endpoint override every client uses. */
@@ -27,6 +33,11 @@ export interface SandboxState {
    * Terraform deploys with). The file is readable by its owner only.
    */
   readonly rootCredentials?: StaticCredentials;
+  /**
+   * The live runtime `up` started (absent: deployed only, `--no-runtime`). Recorded while
+   * it runs; a record whose process is gone is stale (readers check: ./runtime/start.ts).
+   */
+  readonly runtime?: RuntimeRecord;
 }
 
 /** The sandbox's root key pair; a state file written before there was one is refused. */

@@ -1,9 +1,18 @@
 /**
  * The platform that synth produces, deployed once per test run into a sandbox by the
- * built CLI exactly as a user runs it (`dr sandbox up --json` in a directory of its own:
- * real Terraform, the provider from the machine's mirror). Tests that import this module
- * share it; the harness (scripts/run-tests.ts → test/harness/services.ts) starts it
- * before the first test file and runs `dr sandbox down` after the last.
+ * built CLI exactly as a user runs it (`dr sandbox up --no-runtime --json` in a directory
+ * of its own: real Terraform, the provider from the machine's mirror). Tests that import
+ * this module share it; the harness (scripts/run-tests.ts → test/harness/services.ts)
+ * starts it before the first test file and runs `dr sandbox down` after the last.
+ *
+ * Deployed only: no live runtime (src/sandbox/runtime/) runs it, so the suites drive the
+ * platform's pieces themselves, undisturbed by pumps, health checkers or the watchdog. A
+ * file that needs the live runtime starts it on its lane's sandbox and stops it again:
+ *
+ *   const live = useSandboxRuntime();   // before: `dr sandbox up`; after: stopped, as deployed
+ *   live.up.runtime?.orderApiUrl
+ *
+ * and `useDeployedPlatform()` stops a runtime an earlier file left running.
  *
  *   import { deployedSandbox } from '../sandbox/deployed.js';
  *   const sandbox = deployedSandbox();   // { dir, endpoint, up }
@@ -33,10 +42,11 @@ import type { UpResult } from '../../src/sandbox/sandbox.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { DrConfig } from '../../src/config/schema.js';
 import { restoreEmulatorSnapshot } from '../../src/sandbox/emulator.js';
-import { after, beforeEach } from 'node:test';
+import { after, before, beforeEach } from 'node:test';
 import { destroyTestClients } from '../emulator/client.js';
 import { registerRootCredentials, type TestCredentials } from '../emulator/credentials.js';
-import { SANDBOX_STATE_FILE } from '../../src/sandbox/state.js';
+import { readSandboxState, SANDBOX_STATE_FILE, writeSandboxState } from '../../src/sandbox/state.js';
+import { stopRuntime } from '../../src/sandbox/runtime/start.js';
 
 export interface DeployedSandbox {
   /** The directory holding `.dr/` (run `dr … --sandbox` with this cwd). */
@@ -91,7 +101,11 @@ export interface DeployedPlatform extends DeployedSandbox {
  */
 export function useDeployedPlatform(): DeployedPlatform {
   const sandbox = deployedSandbox();
-  const restore = () => restoreEmulatorSnapshot(sandbox.endpoint, DEPLOYED_SNAPSHOT);
+  const restore = async () => {
+    // A live runtime an earlier file left running would play the platform under this one.
+    await stopSandboxRuntime(sandbox.dir);
+    await restoreEmulatorSnapshot(sandbox.endpoint, DEPLOYED_SNAPSHOT);
+  };
   beforeEach(restore);
   // The next file (one that uses the platform as it finds it) gets it as deployed too.
   after(async () => {
@@ -101,6 +115,62 @@ export function useDeployedPlatform(): DeployedPlatform {
   return {
     ...sandbox,
     config: parseConfig(JSON.parse(readFileSync(join(sandbox.dir, 'dr.config.json'), 'utf8'))),
+  };
+}
+
+/**
+ * Stops the live runtime recorded in the sandbox at `dir` (`POST /stop`: it stops what it
+ * started, PostgreSQL included; one that does not answer is ended by signal) and forgets
+ * it in `.dr/sandbox.json`; the sandbox stays up. Nothing recorded: nothing done.
+ */
+export async function stopSandboxRuntime(dir: string): Promise<void> {
+  const state = await readSandboxState(dir);
+  await stopRuntime(state?.runtime, dir);
+  if (state?.runtime) {
+    const { runtime: _stopped, ...rest } = state;
+    await writeSandboxState(rest, dir);
+  }
+}
+
+export interface LiveSandbox extends DeployedSandbox {
+  readonly config: DrConfig;
+  /** What `dr sandbox up --json` returned when it started the runtime (set in `before`). */
+  readonly up: UpResult & { readonly runtime: NonNullable<UpResult['runtime']> };
+}
+
+/**
+ * For a file that needs the live runtime: `before` all its tests, `dr sandbox up --json`
+ * (`--pace`) on the lane's sandbox — as deployed first; the stacks are unchanged, so only
+ * the runtime starts; `after` them, the runtime stopped and the platform put back as
+ * deployed, so the next file in the lane finds a sandbox without a runtime. Read `up` in
+ * a test or in a suite's `before`: a file's top-level `before` hooks run concurrently.
+ */
+export function useSandboxRuntime(options: { readonly pace?: 'compressed' | 'aws' } = {}): LiveSandbox {
+  const sandbox = deployedSandbox();
+  const config = parseConfig(JSON.parse(readFileSync(join(sandbox.dir, 'dr.config.json'), 'utf8')));
+  let up: LiveSandbox['up'] | undefined;
+  before(async () => {
+    await stopSandboxRuntime(sandbox.dir);
+    await restoreEmulatorSnapshot(sandbox.endpoint, DEPLOYED_SNAPSHOT);
+    const args = ['sandbox', 'up', '--json', ...(options.pace ? ['--pace', options.pace] : [])];
+    const result = await runCli(args, { cwd: sandbox.dir, timeoutMs: 180_000 });
+    if (result.code !== 0) throw new Error(`dr sandbox up exited ${result.code}: ${result.stderr.trim()}`);
+    const parsed = JSON.parse(result.stdout) as UpResult;
+    if (!parsed.runtime) throw new Error('dr sandbox up started no runtime');
+    up = parsed as LiveSandbox['up'];
+  });
+  after(async () => {
+    destroyTestClients();
+    await stopSandboxRuntime(sandbox.dir);
+    await restoreEmulatorSnapshot(sandbox.endpoint, DEPLOYED_SNAPSHOT);
+  });
+  return {
+    ...sandbox,
+    config,
+    get up() {
+      if (!up) throw new Error('the runtime is started in before(): read `up` inside a test');
+      return up;
+    },
   };
 }
 
@@ -136,7 +206,8 @@ async function coldUp(): Promise<
   await chmod(dir, 0o755);
   await copyFile(join(REPO_ROOT, 'dr.config.json'), join(dir, 'dr.config.json'));
   const started = Date.now();
-  const up = await runCli(['sandbox', 'up', '--json'], { cwd: dir, timeoutMs: 15 * 60_000 });
+  // Deployed only: the suites drive the platform's pieces themselves (see above).
+  const up = await runCli(['sandbox', 'up', '--no-runtime', '--json'], { cwd: dir, timeoutMs: 15 * 60_000 });
   const ms = Date.now() - started;
   const stop = async () => {
     await runCli(['sandbox', 'down'], { cwd: dir, timeoutMs: 60_000 });
@@ -169,9 +240,14 @@ async function terraformErrors(dir: string): Promise<string> {
 
 /** A sandbox the developer keeps up (DR_TEST_SANDBOX_DIR set): used as it is, left up. */
 async function useKeptSandbox(dir: string): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
-  // An earlier run may have left it failed over or a region down: as deployed again first.
+  // An earlier run may have left it failed over or a region down, or its runtime running:
+  // without a runtime and as deployed again first.
+  await stopSandboxRuntime(dir);
   await runCli(['sandbox', 'reset'], { cwd: dir, timeoutMs: 60_000 });
-  const status = await runCli(['sandbox', 'up', '--json'], { cwd: dir, timeoutMs: 15 * 60_000 });
+  const status = await runCli(['sandbox', 'up', '--no-runtime', '--json'], {
+    cwd: dir,
+    timeoutMs: 15 * 60_000,
+  });
   if (status.code !== 0) {
     throw new Error(
       `${DIR_ENV}=${dir}: dr sandbox up exited ${status.code}: ${status.stderr.trim().split('\n').pop()}`,

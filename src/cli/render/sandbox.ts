@@ -1,10 +1,13 @@
+import type { DrConfig } from '../../config/schema.js';
 import type {
   DownResult,
   OutageResult,
   ResetResult,
   SandboxDeploySummary,
   UpResult,
+  UpRuntime,
 } from '../../sandbox/sandbox.js';
+import { describePace } from '../../sandbox/runtime/pace.js';
 import { color } from '../style.js';
 
 function deployLines(deploy: SandboxDeploySummary): string[] {
@@ -35,14 +38,46 @@ function deployLines(deploy: SandboxDeploySummary): string[] {
   ];
 }
 
-export function renderUp(result: UpResult): string {
+/** The runtime's lines: what `up` did with it, its pace, its endpoints and its log. */
+function runtimeLines(runtime: UpRuntime, config?: Pick<DrConfig, 'dns'>): string[] {
+  const what =
+    runtime.action === 'kept'
+      ? `${color.bold('Runtime running')} (pid ${runtime.pid}, since ${runtime.startedAt}): kept`
+      : runtime.action === 'restarted'
+        ? `${color.bold('Runtime restarted')} (pid ${runtime.pid}, ready in ${(runtime.ms / 1000).toFixed(1)} s): ${runtime.reason ?? ''}`
+        : `${color.bold('Runtime started')} (pid ${runtime.pid}, ready in ${(runtime.ms / 1000).toFixed(1)} s)`;
+  const pace = config ? describePace(config, runtime.pace) : `${runtime.pace.name} ×${runtime.pace.factor}`;
+  const regions = Object.entries(runtime.regionApiUrls).map(([region, url]) =>
+    color.dim(`  order API ${region.padEnd(10)} ${url}`),
+  );
+  return [
+    what,
+    `  Pace:     ${pace}`,
+    `  Orders:   POST ${runtime.orderApiUrl}/orders   (SigV4 for execute-api, either region: follows Route 53)`,
+    ...regions,
+    `  Database: ${[...new Set(Object.values(runtime.databaseUrls))].join(', ')}`,
+    color.dim(`  log: ${runtime.logFile}; control: ${runtime.control}`),
+  ];
+}
+
+export function renderUp(result: UpResult, config?: Pick<DrConfig, 'dns'>): string {
   const lines = [
     result.reused
       ? `${color.bold('Sandbox already running')} at ${result.endpoint} (pid ${result.pid}, since ${result.startedAt}): reused`
       : `${color.bold('Sandbox running')} at ${result.endpoint} (pid ${result.pid})`,
     ...deployLines(result.deploy),
+    ...(result.runtime
+      ? runtimeLines(result.runtime, config)
+      : [
+          result.runtimeStopped
+            ? `No runtime: --no-runtime stopped the one that ran (pid ${result.runtimeStopped.pid})`
+            : 'No runtime (--no-runtime): nothing runs the platform; `dr sandbox up` starts it',
+        ]),
     '',
     `Use it:   dr status --sandbox      or   export DR_ENDPOINT=${result.endpoint}`,
+    ...(result.runtime
+      ? ['Load:     eval "$(dr sandbox env)"; then POST $DR_ORDER_API_URL/orders, query $DR_DATABASE_URL']
+      : []),
     `Outage:   dr sandbox outage ${result.regions.primary} [--hang]   then   dr sandbox restore ${result.regions.primary}`,
     `Stop it:  dr sandbox down`,
   ];
@@ -50,9 +85,19 @@ export function renderUp(result: UpResult): string {
 }
 
 export function renderDown(result: DownResult): string {
-  return result.stopped
-    ? `Sandbox stopped (pid ${result.pid}, ${result.endpoint}); .dr/sandbox.json removed`
-    : 'No sandbox was running; nothing to stop';
+  const runtime = result.runtime
+    ? result.runtime.stopped
+      ? [`Runtime stopped (pid ${result.runtime.pid}) with what it started`]
+      : result.runtime.leftovers > 0
+        ? [`Stopped ${result.runtime.leftovers} PostgreSQL server(s) a killed runtime had left running`]
+        : []
+    : [];
+  return [
+    ...runtime,
+    result.stopped
+      ? `Sandbox stopped (pid ${result.pid}, ${result.endpoint}); .dr/sandbox.json removed`
+      : 'No sandbox was running; nothing to stop',
+  ].join('\n');
 }
 
 export function renderReset(result: ResetResult): string {
@@ -63,6 +108,7 @@ export function renderReset(result: ResetResult): string {
   return [
     `${color.bold('Sandbox reset')} at ${result.endpoint} (pid ${result.pid}): ${how}`,
     ...(result.deploy ? deployLines(result.deploy) : []),
+    ...(result.runtime ? runtimeLines(result.runtime) : []),
   ].join('\n');
 }
 

@@ -2,9 +2,9 @@ import { DrBaseCommand } from '../../cli/base-command.js';
 import type { DownResult } from '../../sandbox/sandbox.js';
 
 export default class SandboxDown extends DrBaseCommand<DownResult> {
-  static override summary = 'Stop the local sandbox and remove .dr/sandbox.json.';
+  static override summary = 'Stop the local sandbox (its runtime first) and remove .dr/sandbox.json.';
   static override description =
-    'Ends the emulator process recorded in .dr/sandbox.json (SIGTERM, then SIGKILL) and waits until it is gone. Nothing running is not an error.';
+    'Stops the live runtime recorded in .dr/sandbox.json first (asked over its control endpoint; SIGTERM, then SIGKILL when it does not answer) with everything it started, PostgreSQL included, and any PostgreSQL a killed runtime left behind; then ends the emulator process (SIGTERM, then SIGKILL) and waits until it is gone. Nothing running is not an error.';
   static override examples = ['<%= config.bin %> sandbox down'];
 
   async run(): Promise<DownResult> {

@@ -1,32 +1,30 @@
 /**
- * `dr drill --sandbox`: everything the drill needs on a laptop, started here and stopped
- * again — the sandbox (only when none runs; one that was running is left running), a
- * throw-away PostgreSQL for the in-process trade processor (the emulator's RDS Data API
- * mapped to it, then `dr deploy`'s database step through that Data API: migrations, fence
- * row seeded from SSM, the roles' passwords), the in-process platform pieces (./platform.ts) — then the drill.
+ * `dr drill --sandbox`: the drill against the live sandbox. It starts the sandbox when none
+ * runs (and stops it again; one that was running is left running), and the sandbox's
+ * runtime (src/sandbox/runtime/) when the sandbox runs without one (`up --no-runtime`;
+ * stopped again at the end). The runtime plays the platform — order APIs, trade
+ * processors, Route 53's health checkers, the scheduled watchdog, each region's database —
+ * and the drill acts on it as an operator and a client would (./live-target.ts).
+ *
+ * Also here: mapping the clusters' RDS Data API to a PostgreSQL of the caller's (tests
+ * that run the platform's pieces themselves, on one database).
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { resolve } from 'node:path';
 import pg from 'pg';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../../infra/naming.js';
 import { applyDbCredentials } from '../../core/db-credentials.js';
-import { awsTarget, migrateOrders } from '../../core/deploy/migrate.js';
+import { UsageError } from '../../core/errors.js';
 import { silentReporter, type Reporter } from '../../core/reporter.js';
-import { startPostgres, stopLeftoverPostgres } from '../postgres.js';
 import { mapDataApi } from '../emulator.js';
 import { sandboxDown, sandboxUp } from '../sandbox.js';
-import { liveSandbox } from '../state.js';
+import { liveSandbox, readSandboxState, writeSandboxState } from '../state.js';
 import { runDrill } from '../../core/drill/drill.js';
 import type { DrillReport, ScenarioName } from '../../core/drill/model.js';
-import { SandboxPlatform } from './platform.js';
-import { SANDBOX_TUNING, SandboxTarget } from './sandbox-target.js';
-import type { Tuning } from '../../core/drill/target.js';
 import { Interrupt, interruptOf } from '../../core/drill/interrupt.js';
-
-/** The drill's PostgreSQL while it runs (pid, temp dir), under the sandbox's `.dr/`. */
-export const DRILL_POSTGRES_FILE = join('.dr', 'drill-postgres.json');
+import type { Pace, RuntimeRecord } from '../runtime/contract.js';
+import { LiveSandboxTarget } from './live-target.js';
 
 export interface SandboxDrillOptions {
   readonly config: DrConfig;
@@ -35,13 +33,14 @@ export interface SandboxDrillOptions {
   /** Directory holding `.dr/`. @default - the working directory */
   readonly cwd?: string;
   readonly reporter?: Reporter;
-  readonly tuning?: Tuning;
   /**
-   * Builds clients for the running sandbox (the command's factory): as its administrator
-   * for what the sandbox plays (the AWS services, the deployer's database step), as the DR
-   * operator role for the drill itself (./identity.ts).
+   * The runtime's pace (src/sandbox/runtime/pace.ts): a runtime started for the drill runs
+   * at it; a running runtime at another pace is refused. @default - the running runtime's,
+   * else compressed
    */
-  readonly clientsFor: (actAs: 'administrator' | 'operator') => Promise<AwsClients>;
+  readonly pace?: Pace;
+  /** Clients as the DR operator role in the running sandbox (the command's factory: ../identity.ts). */
+  readonly operatorClients: () => Promise<AwsClients>;
   /**
    * SIGINT/SIGTERM (reason: an `Interrupt`): the drill stops at its next wait and puts
    * back what it changed (src/core/drill/drill.ts); everything started here is stopped as
@@ -69,24 +68,6 @@ export interface SandboxDrillResult {
   readonly report: DrillReport;
   /** True when this run started the sandbox (and stopped it again). */
   readonly startedSandbox: boolean;
-}
-
-/** The fencing state as SSM has it: the region with the highest epoch. */
-async function ssmFence(
-  clients: AwsClients,
-  config: DrConfig,
-): Promise<{ activeRegion: string; epoch: number }> {
-  const naming = new Naming(config);
-  const read = async (region: string) => {
-    const ssm = clients.ssm(region);
-    const [active, epoch] = await Promise.all([
-      ssm.getParameter({ Name: naming.ssmActiveRegion(), WithDecryption: true }),
-      ssm.getParameter({ Name: naming.ssmEpoch(), WithDecryption: true }),
-    ]);
-    return { activeRegion: active.Parameter?.Value ?? region, epoch: Number(epoch.Parameter?.Value ?? '0') };
-  };
-  const both = await Promise.all([read(config.regions.primary), read(config.regions.secondary)]);
-  return both.sort((a, b) => b.epoch - a.epoch)[0] as { activeRegion: string; epoch: number };
 }
 
 /**
@@ -140,9 +121,57 @@ export async function mapDataApiToDatabase(
   return mapClustersToDatabase(clients, config, endpoint, dbUrl);
 }
 
+/** The running sandbox's runtime at the asked pace: the one that runs, or one started for the drill. */
+async function runtimeFor(
+  cwd: string,
+  asked: Pace | undefined,
+  reporter: Reporter,
+): Promise<{ record: RuntimeRecord; started: boolean }> {
+  const [{ liveRuntime, startRuntime }, { paceOf, DEFAULT_PACE }] = await Promise.all([
+    import('../runtime/start.js'),
+    import('../runtime/pace.js'),
+  ]);
+  const state = await readSandboxState(cwd);
+  const live = await liveRuntime(state?.runtime);
+  if (live) {
+    if (asked && live.record.pace.name !== asked.name) {
+      throw new UsageError(
+        `the sandbox's runtime runs at pace ${live.record.pace.name}, not ${asked.name}: run \`dr sandbox up --pace ${asked.name}\` first, or drill with --pace ${live.record.pace.name}`,
+      );
+    }
+    reporter.info(`Using the sandbox's runtime (pid ${live.record.pid}, pace ${live.record.pace.name})`);
+    return { record: live.record, started: false };
+  }
+  const pace = asked ?? paceOf(DEFAULT_PACE);
+  const step = reporter.step(`Starting the sandbox runtime for the drill at pace ${pace.name}`);
+  try {
+    const { record } = await startRuntime({ cwd, pace });
+    // Recorded, so `dr sandbox down` stops it if this drill is killed.
+    const now = await readSandboxState(cwd);
+    if (now) await writeSandboxState({ ...now, runtime: record }, cwd);
+    step.succeed(`pid ${record.pid}`);
+    return { record, started: true };
+  } catch (error) {
+    step.fail();
+    throw error;
+  }
+}
+
+/** Stops a runtime the drill started and forgets its record. */
+async function stopDrillRuntime(cwd: string, record: RuntimeRecord): Promise<void> {
+  const { stopRuntime } = await import('../runtime/start.js');
+  await stopRuntime(record, cwd);
+  const state = await readSandboxState(cwd);
+  if (state?.runtime?.pid === record.pid) {
+    const { runtime: _stopped, ...rest } = state;
+    await writeSandboxState(rest, cwd);
+  }
+}
+
 export async function runSandboxDrill(options: SandboxDrillOptions): Promise<SandboxDrillResult> {
   const reporter = options.reporter ?? silentReporter;
-  const running = await liveSandbox(options.cwd);
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const running = await liveSandbox(cwd);
   let startedSandbox = false;
   let endpoint: string;
   if (running) {
@@ -153,7 +182,8 @@ export async function runSandboxDrill(options: SandboxDrillOptions): Promise<San
       config: options.config,
       configFile: options.configFile,
       reporter,
-      ...(options.cwd ? { cwd: options.cwd } : {}),
+      cwd,
+      ...(options.pace ? { pace: options.pace } : {}),
     });
     endpoint = up.endpoint;
     startedSandbox = !up.reused;
@@ -164,92 +194,33 @@ export async function runSandboxDrill(options: SandboxDrillOptions): Promise<San
   const stopped: string[] = [];
   let report: DrillReport | undefined;
   let sandboxStopped = false;
-  let atStep = 'starting PostgreSQL for the in-process trade processor';
+  let atStep = 'starting the sandbox runtime';
   try {
-    const clients = await options.clientsFor('administrator');
-    cleanups.push(async () => clients.destroy());
-    const operator = await options.clientsFor('operator');
-    cleanups.push(async () => operator.destroy());
-    // A drill killed with SIGKILL could not stop its PostgreSQL (its own process group
-    // outlives it): the record it left says which one to stop now.
-    const record = join(options.cwd ?? process.cwd(), DRILL_POSTGRES_FILE);
-    const leftover = await readFile(record, 'utf8').then(
-      (text) => JSON.parse(text) as { pid: number; dir: string },
-      () => undefined,
-    );
-    if (leftover) {
-      if (await stopLeftoverPostgres(leftover)) {
-        reporter.info(
-          `Stopped the PostgreSQL a killed drill left running (pid ${leftover.pid}, ${leftover.dir})`,
+    const runtime = await runtimeFor(cwd, options.pace, reporter);
+    if (runtime.started) {
+      cleanups.push(async () => {
+        await stopDrillRuntime(cwd, runtime.record);
+        stopped.push(
+          `the sandbox runtime this drill started stopped (pid ${runtime.record.pid}, its databases with it)`,
         );
-      }
-      await rm(record, { force: true });
-    }
-    const dbStep = reporter.step('Starting PostgreSQL for the in-process trade processor');
-    let database: Awaited<ReturnType<typeof startPostgres>>;
-    try {
-      // Its own process group: a Ctrl-C in the terminal reaches `dr` only, which stops
-      // PostgreSQL after what still needs it (a failover's fence step) has finished.
-      database = await startPostgres({
-        database: options.config.database.databaseName,
-        ownProcessGroup: true,
       });
-    } catch (error) {
-      dbStep.fail((error as Error).message);
-      throw error;
     }
-    if (database.pid !== undefined) {
-      await mkdir(dirname(record), { recursive: true });
-      await writeFile(record, JSON.stringify({ pid: database.pid, dir: database.dir }));
-    }
-    cleanups.push(async () => {
-      await database.stop();
-      await rm(record, { force: true });
-      stopped.push(`PostgreSQL stopped (pid ${database.pid ?? '?'}) and its temp dir removed`);
-    });
-    atStep = 'preparing the database (migrations, fence, Data API)';
-    interrupted(signal, dbStep);
-    const clusterArns = await mapClustersToDatabase(clients, options.config, endpoint, database.url);
-    cleanups.push(() => Promise.all(clusterArns.map((arn) => mapDataApi(endpoint, arn, null))));
-    // `dr deploy`'s database step as shipped: the RDS Data API on the writer, as the master
-    // secret's user; migrations, fence seed, the roles' passwords from their secrets.
-    const naming = new Naming(options.config);
-    const migrated = await migrateOrders({
-      target: awsTarget({ clients, naming, database: options.config.database.databaseName }),
-      writer: () => ssmFence(clients, options.config),
-      credentials: (sql) =>
-        applyDbCredentials({ clients, naming, secretRegion: options.config.regions.primary, sql }),
-    });
-    if (migrated.status !== 'applied') {
-      throw new Error(`the orders database step failed on the drill's PostgreSQL: ${migrated.reason}`);
-    }
-    interrupted(signal, dbStep);
-    dbStep.succeed(
-      `127.0.0.1:${database.port}, Data API mapped; migrations applied, fence seeded through it`,
-    );
-    atStep = 'starting the order pumps and health checkers';
-    const platform = await SandboxPlatform.start({
-      clients,
+    interrupted(signal);
+    const operator = await options.operatorClients();
+    cleanups.push(async () => operator.destroy());
+    atStep = 'reading the sandbox runtime';
+    const target = await LiveSandboxTarget.start({
       config: options.config,
       endpoint,
-      dbUrl: database.url,
-      healthIntervalMs: (options.tuning ?? SANDBOX_TUNING).probeIntervalMs,
+      record: runtime.record,
+      credentials: operator.credentials,
     });
-    cleanups.push(async () => {
-      await platform.close();
-      stopped.push('order pumps and health checkers stopped');
-    });
+    cleanups.push(() => target.close());
     interrupted(signal);
     report = await runDrill({
       clients: operator,
       config: options.config,
-      target: new SandboxTarget(
-        clients,
-        options.config,
-        endpoint,
-        platform,
-        options.tuning ?? SANDBOX_TUNING,
-      ),
+      target,
       scenarios: options.scenarios,
       reporter,
       ...(signal ? { signal } : {}),
@@ -275,8 +246,8 @@ export async function runSandboxDrill(options: SandboxDrillOptions): Promise<San
     for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) await cleanup().catch(() => {});
     if (startedSandbox && !sandboxStopped) {
       sandboxStopped = true;
-      await sandboxDown({ ...(options.cwd ? { cwd: options.cwd } : {}) }).catch(() => {});
-      stopped.push('the sandbox this drill started stopped');
+      await sandboxDown({ cwd }).catch(() => {});
+      stopped.push('the sandbox this drill started stopped (its runtime and databases with it)');
     }
   }
 }
