@@ -165,7 +165,7 @@ describe('dr drill interrupted (SIGINT/SIGTERM, CLI against the deployed sandbox
     return { tmp, report: join(cwd, `${name}-report`) };
   };
 
-  it('SIGINT during the region outage: region back, PostgreSQL and its temp dir gone, lease released, partial report, exit 130; a second SIGINT is ignored', async () => {
+  it('SIGINT during the region outage: region back, the runtime the drill started and its PostgreSQL gone, lease released, partial report, exit 130; a second SIGINT is ignored', async () => {
     // Given a region-outage drill running in the sandbox
     const { tmp, report } = dirsFor('outage');
     const drill = startDrill(
@@ -182,7 +182,7 @@ describe('dr drill interrupted (SIGINT/SIGTERM, CLI against the deployed sandbox
       drill,
     );
     const started = descendants(drill.child.pid ?? 0);
-    assert.ok(started.length > 0, 'the drill runs PostgreSQL below it');
+    assert.ok(started.length > 0, 'the drill runs the sandbox runtime (and its PostgreSQL) below it');
     assert.ok(
       readdirSync(tmp).some((d) => d.startsWith('dr-pg-')),
       'PostgreSQL has its temp dir in TMPDIR',
@@ -205,7 +205,7 @@ describe('dr drill interrupted (SIGINT/SIGTERM, CLI against the deployed sandbox
     assert.match(
       last,
       new RegExp(
-        `^dr: drill interrupted at region-outage: .+ \\(SIGINT\\): .*${primary} answering again \\(outage ended\\).*lease released.*PostgreSQL stopped.*; partial report ${report}$`,
+        `^dr: drill interrupted at region-outage: .+ \\(SIGINT\\): .*${primary} answering again \\(outage ended\\).*lease released.*the sandbox runtime this drill started stopped.*; partial report ${report}$`,
       ),
     );
     assert.equal(drill.stdout().includes('Drill passed'), false);
@@ -304,7 +304,7 @@ describe('dr drill interrupted (SIGINT/SIGTERM, CLI against the deployed sandbox
     assert.equal(json.interrupted.atStep, out.error.interrupted.atStep);
   });
 
-  it('SIGKILL during the planned switchover, then the same command again: it puts back what the killed drill left (PostgreSQL, auto-failover, the failover) and drills', async () => {
+  it('SIGKILL during the planned switchover, then the same command again: it puts back what the killed drill left (its runtime and PostgreSQL, auto-failover, the failover) and drills', async () => {
     const autoName = naming.ssmShared('auto-failover');
     const autoBefore = (await clients.ssm(secondary).getParameter({ Name: autoName, WithDecryption: true }))
       .Parameter?.Value;
@@ -317,7 +317,7 @@ describe('dr drill interrupted (SIGINT/SIGTERM, CLI against the deployed sandbox
     const leftRunning = descendants(killed.child.pid ?? 0);
     killed.child.kill('SIGKILL');
     await exitCode(killed);
-    assert.ok(leftRunning.some(alive), 'the killed drill left its PostgreSQL running');
+    assert.ok(leftRunning.some(alive), 'the killed drill left its runtime and PostgreSQL running');
 
     // When erin runs the same command again
     const again = startDrill(args, platform.dir, { TMPDIR: tmp, DR_OPERATOR: 'erin' });
@@ -326,8 +326,8 @@ describe('dr drill interrupted (SIGINT/SIGTERM, CLI against the deployed sandbox
     // Then it put back what the killed drill left, then drilled: exit 0
     assert.equal(code, 0, again.stderr().slice(-3000));
     assert.match(again.stderr(), /erin's last drill stopped without finishing/);
-    assert.match(again.stderr(), /Stopped the PostgreSQL a killed drill left running/);
-    assert.deepEqual(leftRunning.filter(alive), [], "the killed drill's PostgreSQL is gone");
+    assert.match(again.stderr(), /Taking over the sandbox runtime a killed drill left running/);
+    assert.deepEqual(leftRunning.filter(alive), [], "the killed drill's runtime and PostgreSQL are gone");
     assert.deepEqual(readdirSync(tmp), []);
     // And the platform is as designed: the primary writes, consumes and is named by SSM in both regions
     const state = await Promise.all(

@@ -53,7 +53,11 @@ describe('dr sandbox (CLI)', () => {
 
   it('up on the deployed sandbox reuses it without running Terraform: the stacks are unchanged, the gate passes', async () => {
     // Given the sandbox this run deployed (test/sandbox/deployed.ts) / When `up` runs again there
-    const again = await runCli(['sandbox', 'up', '--json'], { cwd: shared.dir, timeoutMs: 180_000 });
+    // (--no-runtime: the files after this one in the lane drive the platform's pieces themselves)
+    const again = await runCli(['sandbox', 'up', '--no-runtime', '--json'], {
+      cwd: shared.dir,
+      timeoutMs: 180_000,
+    });
     // Then the running one is reused; the stacks' fingerprint is the one applied, so no stack
     // is planned (`dr deploy --sandbox` plans them: test/sandbox/deployed-platform.test.ts)
     assert.equal(again.code, 0, again.stderr);

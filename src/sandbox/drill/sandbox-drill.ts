@@ -19,7 +19,7 @@ import { UsageError } from '../../core/errors.js';
 import { silentReporter, type Reporter } from '../../core/reporter.js';
 import { mapDataApi } from '../emulator.js';
 import { sandboxDown, sandboxUp } from '../sandbox.js';
-import { liveSandbox, readSandboxState, writeSandboxState } from '../state.js';
+import { liveSandbox, processAlive, readSandboxState, writeSandboxState } from '../state.js';
 import { runDrill } from '../../core/drill/drill.js';
 import type { DrillReport, ScenarioName } from '../../core/drill/model.js';
 import { Interrupt, interruptOf } from '../../core/drill/interrupt.js';
@@ -133,7 +133,21 @@ async function runtimeFor(
   ]);
   const state = await readSandboxState(cwd);
   const live = await liveRuntime(state?.runtime);
-  if (live) {
+  const killedDrill = live?.record.startedByDrill;
+  if (live && killedDrill !== undefined && killedDrill !== process.pid && !processAlive(killedDrill)) {
+    // A drill that was killed could not stop the runtime it started: this one finishes its job.
+    reporter.info(
+      `Taking over the sandbox runtime a killed drill left running (pid ${live.record.pid}, drill pid ${killedDrill}); stopped when this drill ends`,
+    );
+    const record = { ...live.record, startedByDrill: process.pid };
+    const now = await readSandboxState(cwd);
+    if (now) await writeSandboxState({ ...now, runtime: record }, cwd);
+    if (asked && record.pace.name !== asked.name) {
+      await stopDrillRuntime(cwd, record);
+    } else {
+      return { record, started: true };
+    }
+  } else if (live) {
     if (asked && live.record.pace.name !== asked.name) {
       throw new UsageError(
         `the sandbox's runtime runs at pace ${live.record.pace.name}, not ${asked.name}: run \`dr sandbox up --pace ${asked.name}\` first, or drill with --pace ${live.record.pace.name}`,
@@ -145,8 +159,9 @@ async function runtimeFor(
   const pace = asked ?? paceOf(DEFAULT_PACE);
   const step = reporter.step(`Starting the sandbox runtime for the drill at pace ${pace.name}`);
   try {
-    const { record } = await startRuntime({ cwd, pace });
-    // Recorded, so `dr sandbox down` stops it if this drill is killed.
+    const started = await startRuntime({ cwd, pace });
+    const record: RuntimeRecord = { ...started.record, startedByDrill: process.pid };
+    // Recorded, so `dr sandbox down` or the next drill stops it if this drill is killed.
     const now = await readSandboxState(cwd);
     if (now) await writeSandboxState({ ...now, runtime: record }, cwd);
     step.succeed(`pid ${record.pid}`);

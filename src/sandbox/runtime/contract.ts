@@ -26,6 +26,12 @@ export interface Pace {
 /** The runtime as `.dr/sandbox.json` records it (`SandboxState.runtime`). */
 export interface RuntimeRecord {
   readonly pid: number;
+  /**
+   * The `dr drill` process that started this runtime for itself (and stops it at its end);
+   * absent when `dr sandbox up` started it. A drill finding one whose drill is gone (killed)
+   * takes it over and stops it when done.
+   */
+  readonly startedByDrill?: number;
   /** `http://127.0.0.1:PORT`: the control endpoint (`GET /status`, `POST /stop`). */
   readonly control: string;
   /** The DNS-following order endpoint: `POST ${orderApiUrl}/orders`, SigV4-signed for `execute-api`. */
