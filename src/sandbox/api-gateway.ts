@@ -314,8 +314,8 @@ function sigV4Refusal(request: IncomingMessage, url: URL, region: string): strin
 export interface ApiGatewayStandInOptions {
   readonly clients: AwsClients;
   readonly config: DrConfig;
-  /** The sandbox's PostgreSQL (the health Lambda's database probe). */
-  readonly dbUrl: string;
+  /** The health Lambda's database probe: one PostgreSQL for both regions, or each region's own. */
+  readonly dbUrl: string | ((region: string) => string);
   /**
    * Run the deployed request validator on `POST /orders` bodies (the stack's Order model).
    * Off only to test past a body the deployed API would refuse: today the Order model
@@ -398,7 +398,8 @@ export async function startApiGateway(options: ApiGatewayStandInOptions): Promis
   const roleClients: AwsClients[] = [];
   const integration = new Map<string, AwsClients>();
   for (const region of regions) {
-    const db = new DbPool(urlDbSettings(options.dbUrl), { max: 2, connectionTimeoutMillis: 1000 });
+    const url = typeof options.dbUrl === 'string' ? options.dbUrl : options.dbUrl(region);
+    const db = new DbPool(urlDbSettings(url), { max: 2, connectionTimeoutMillis: 1000 });
     pools.push(db);
     const [own, sqsRole] = await Promise.all([
       functionClients(clients, config, 'health', region),

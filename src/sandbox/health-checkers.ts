@@ -4,8 +4,10 @@
  * them healthy), so the drill does what Route 53 does, in-process:
  *
  * - every `intervalMs` it calls each region's `/health` handler — the health Lambda's own
- *   code (`createHealthHandler`), with its probes pointed at the emulator and the
- *   sandbox's PostgreSQL; a region in outage fails its SSM/RDS probes like a lost region;
+ *   code (`createHealthHandler`), with its probes pointed at the emulator and the region's
+ *   PostgreSQL (`dbUrl`; a standby answers the secondary's read probe, and fails the
+ *   primary's write probe as a demoted Aurora writer does); a region in outage fails its
+ *   SSM/RDS probes like a lost region;
  * - first, as API Gateway in front of that handler would, it reads the region's order API
  *   stage once per round (GetStage): a stage throttled to 0 (`*\/*` rate or burst limit 0,
  *   the AWS drill's data-plane blackout) answers 429 Too Many Requests without calling the
@@ -34,7 +36,8 @@ export interface HealthCheckersOptions {
   readonly config: DrConfig;
   /** The emulator (control endpoint: forced health-check status). */
   readonly endpoint: string;
-  readonly dbUrl: string;
+  /** The database each region's `/health` probes: one URL for both, or each region's own. */
+  readonly dbUrl: string | ((region: string) => string);
   /** Between two checks of a region (Route 53: 10 or 30 s). */
   readonly intervalMs: number;
 }
@@ -76,7 +79,8 @@ export class HealthCheckers {
     for (const region of [config.regions.primary, config.regions.secondary]) {
       const fqdn = naming.regionalApiDomain(config.dns.domain, config.dns.apiSubdomain, region);
       const checkId = checks.find((c) => c.HealthCheckConfig?.FullyQualifiedDomainName === fqdn)?.Id;
-      const db = new DbPool(urlDbSettings(options.dbUrl), { max: 2, connectionTimeoutMillis: 1000 });
+      const url = typeof options.dbUrl === 'string' ? options.dbUrl : options.dbUrl(region);
+      const db = new DbPool(urlDbSettings(url), { max: 2, connectionTimeoutMillis: 1000 });
       self.pools.push(db);
       // The health function's code as its execution role, as in Lambda (./identity.ts).
       const own = await functionClients(clients, config, 'health', region);

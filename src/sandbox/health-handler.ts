@@ -1,6 +1,6 @@
 /**
  * The health Lambda's own `/health` handler, its dependencies pointed at the sandbox: SSM
- * and RDS of the region (the emulator), its orders queue, and the sandbox's PostgreSQL.
+ * and RDS of the region (the emulator), its orders queue, and the region's PostgreSQL.
  * Shared by the Route 53 stand-in (./health-checkers.ts), the API Gateway stand-in
  * (./api-gateway.ts) and the in-process trade processor (./drill/platform.ts: the SSM
  * reader); its own module so that neither stand-in imports the other for it.
@@ -35,8 +35,9 @@ export function emulatorParameterStore(clients: AwsClients, region: string): Par
 
 /**
  * The health Lambda's own handler for `region`, its dependencies pointed at the sandbox:
- * SSM and RDS of that region (the emulator), its orders queue, and `db` (the sandbox's
- * PostgreSQL). Shared by the Route 53 stand-in and the API Gateway stand-in.
+ * SSM and RDS of that region (the emulator), its orders queue, and `db` (the region's
+ * PostgreSQL: the secondary record's read probe is answered by a hot standby). Shared by
+ * the Route 53 stand-in and the API Gateway stand-in.
  */
 export function sandboxHealthHandler(options: {
   /** The function's own calls (its execution role in the sandbox: ./identity.ts). */

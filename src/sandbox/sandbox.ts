@@ -8,8 +8,9 @@
  * Route 53's health checkers, the watchdog, the databases) is started detached at the
  * asked pace and recorded beside it, running until `down`. Nothing here prints or exits.
  *
- * A reused sandbox (`up` again) keeps a runtime that runs at the asked pace on stacks that
- * did not change; at another pace, or after an apply changed the stacks, it is restarted
+ * A reused sandbox (`up` again) keeps a runtime that runs at the asked pace and replication
+ * lag on stacks that did not change; at another pace or lag, or after an apply changed the
+ * stacks, it is restarted
  * (the reporter says why); `--no-runtime` stops one that runs. `reset` restarts a running
  * runtime after putting the platform back (its databases start empty, as deployed).
  */
@@ -62,6 +63,11 @@ export interface UpOptions extends CommonOptions {
   readonly runtime?: boolean;
   /** The runtime's pace (./runtime/pace.ts). @default - compressed */
   readonly pace?: Pace;
+  /**
+   * How late WAL reaches the secondary region's database in the runtime, ms (the lag an
+   * unplanned failover can lose). @default - 250 (./runtime/database.ts)
+   */
+  readonly replicationLagMs?: number;
 }
 
 /** The live runtime after `up`: its record, and what `up` did with it. */
@@ -248,11 +254,16 @@ async function startRuntimeStep(
   cwd: string,
   pace: Pace,
   reporter: Reporter,
+  shippingDelayMs?: number,
 ): Promise<{ record: RuntimeRecord; ms: number }> {
   const { startRuntime } = await import('./runtime/start.js');
   const step = reporter.step(`Starting the sandbox runtime at pace ${pace.name}`);
   try {
-    const started = await startRuntime({ cwd, pace });
+    const started = await startRuntime({
+      cwd,
+      pace,
+      ...(shippingDelayMs !== undefined ? { shippingDelayMs } : {}),
+    });
     step.succeed(`orders at ${started.record.orderApiUrl}, pid ${started.record.pid}`);
     return started;
   } catch (error) {
@@ -262,7 +273,8 @@ async function startRuntimeStep(
 }
 
 /**
- * The runtime of a reused sandbox as asked: kept when it runs at `pace` on unchanged stacks,
+ * The runtime of a reused sandbox as asked: kept when it runs at `pace` and
+ * `replicationLagMs` on unchanged stacks,
  * restarted otherwise, started when none runs; stopped with `runtime: false`.
  */
 async function ensureRuntime(
@@ -272,11 +284,14 @@ async function ensureRuntime(
 ): Promise<Pick<UpResult, 'runtime' | 'runtimeStopped'>> {
   const reporter = options.reporter ?? silentReporter;
   const cwd = resolve(options.cwd ?? process.cwd());
-  const [{ liveRuntime, stopRuntime }, { paceOf, DEFAULT_PACE }] = await Promise.all([
-    import('./runtime/start.js'),
-    import('./runtime/pace.js'),
-  ]);
+  const [{ liveRuntime, stopRuntime }, { paceOf, DEFAULT_PACE }, { DEFAULT_SHIPPING_DELAY_MS }] =
+    await Promise.all([
+      import('./runtime/start.js'),
+      import('./runtime/pace.js'),
+      import('./runtime/database.js'),
+    ]);
   const pace = options.pace ?? paceOf(DEFAULT_PACE);
+  const lagMs = options.replicationLagMs ?? DEFAULT_SHIPPING_DELAY_MS;
   const live = await liveRuntime(state.runtime);
   const record = async (runtime: RuntimeRecord | undefined) => {
     const { runtime: _old, ...rest } = state;
@@ -293,8 +308,11 @@ async function ensureRuntime(
   }
   let reason: string | undefined;
   if (live) {
+    const liveLagMs = live.record.shippingDelayMs ?? DEFAULT_SHIPPING_DELAY_MS;
     if (live.status.pace.name !== pace.name) {
       reason = `it ran at pace ${live.status.pace.name}, ${pace.name} was asked`;
+    } else if (liveLagMs !== lagMs) {
+      reason = `it shipped WAL ${liveLagMs} ms late, ${lagMs} ms was asked`;
     } else if (deployChanged(deploy)) {
       reason = 'the deploy changed the stacks';
     } else {
@@ -308,7 +326,7 @@ async function ensureRuntime(
   // Stops a runtime that runs, and what a killed one left (its database servers).
   await stopRuntime(state.runtime, cwd);
   if (state.runtime) await record(undefined);
-  const started = await startRuntimeStep(cwd, pace, reporter);
+  const started = await startRuntimeStep(cwd, pace, reporter, options.replicationLagMs);
   await record(started.record);
   return {
     runtime: {
@@ -400,7 +418,12 @@ export async function sandboxUp(options: UpOptions): Promise<UpResult> {
     };
     if (options.runtime === false) return result;
     const { paceOf, DEFAULT_PACE } = await import('./runtime/pace.js');
-    const started = await startRuntimeStep(cwd, options.pace ?? paceOf(DEFAULT_PACE), reporter);
+    const started = await startRuntimeStep(
+      cwd,
+      options.pace ?? paceOf(DEFAULT_PACE),
+      reporter,
+      options.replicationLagMs,
+    );
     await writeSandboxState({ ...state, runtime: started.record }, options.cwd);
     return { ...result, runtime: { ...started.record, action: 'started', ms: started.ms } };
   } catch (error) {
@@ -518,7 +541,7 @@ export async function sandboxReset(
   }
   const restart = async (): Promise<Pick<ResetResult, 'runtime'>> => {
     if (!live) return {};
-    const again = await startRuntimeStep(cwd, live.status.pace, reporter);
+    const again = await startRuntimeStep(cwd, live.status.pace, reporter, live.record.shippingDelayMs);
     const current = (await readSandboxState(options.cwd)) ?? state;
     await writeSandboxState({ ...current, runtime: again.record }, options.cwd);
     return {

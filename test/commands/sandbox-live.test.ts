@@ -69,7 +69,12 @@ async function recordedDatabases(dir: string): Promise<DatabaseProcess[]> {
 
 /** A recorded server is gone: no process, no data directory. */
 function databaseGone(server: DatabaseProcess): boolean {
-  return !processAlive(server.pid) && !existsSync(server.dir);
+  return (server.pid === undefined || !processAlive(server.pid)) && !existsSync(server.dir);
+}
+
+/** A recorded server runs. */
+function databaseRuns(server: DatabaseProcess): boolean {
+  return server.pid !== undefined && processAlive(server.pid);
 }
 
 async function up(args: readonly string[] = [], env: Record<string, string | undefined> = {}) {
@@ -91,6 +96,21 @@ describe('dr sandbox up: the live runtime', () => {
       result.stderr,
       "dr: --pace is the runtime's, and --no-runtime starts none: give one or the other (see `dr sandbox up --help`)\n",
     );
+    assert.deepEqual(runtimeProcesses(shared.dir), []);
+  });
+
+  it('--no-runtime with --replication-lag-ms is bad usage too; a lag out of range is refused', async () => {
+    const both = await runCli(['sandbox', 'up', '--no-runtime', '--replication-lag-ms', '100'], {
+      cwd: shared.dir,
+    });
+    assert.equal(both.code, 2);
+    assert.equal(
+      both.stderr,
+      "dr: --replication-lag-ms is the runtime's, and --no-runtime starts none: give one or the other (see `dr sandbox up --help`)\n",
+    );
+    const tooLate = await runCli(['sandbox', 'up', '--replication-lag-ms', '60000'], { cwd: shared.dir });
+    assert.equal(tooLate.code, 2);
+    assert.match(tooLate.stderr, /replication-lag-ms/);
     assert.deepEqual(runtimeProcesses(shared.dir), []);
   });
 
@@ -120,8 +140,10 @@ describe('dr sandbox up: the live runtime', () => {
     assert.equal(a?.action, 'started');
     assert.deepEqual(a?.pace, { name: 'compressed', factor: 50 });
     assert.deepEqual(runtimeProcesses(shared.dir), [a?.pid]);
+    // (its databases: one server per region, both running)
     const aDatabases = await recordedDatabases(shared.dir);
-    assert.equal(aDatabases.length, 1);
+    assert.deepEqual(aDatabases.map((d) => d.region).sort(), ['us-east-1', 'us-east-2']);
+    assert.ok(aDatabases.every(databaseRuns));
     // When `up` runs again at the same pace / Then the same runtime is kept
     const again = await up(['--json']);
     assert.equal(again.code, 0, again.stderr);
@@ -143,7 +165,7 @@ describe('dr sandbox up: the live runtime', () => {
     const bDatabases = await recordedDatabases(shared.dir);
     process.kill(b?.pid ?? 0, 'SIGKILL');
     await waitGone(b?.pid ?? 0);
-    assert.ok(bDatabases.every((d) => processAlive(d.pid)));
+    assert.ok(bDatabases.every(databaseRuns));
     // …until the next `up`, which stops it and starts a runtime anew
     const after = await up(['--json']);
     assert.equal(after.code, 0, after.stderr);
@@ -199,7 +221,7 @@ describe('dr sandbox down: the runtime first', () => {
     // Given a sandbox whose runtime runs
     const { dir, emulator, record, databases } = await recordedSandboxWithRuntime('down');
     assert.deepEqual(runtimeProcesses(dir), [record.pid]);
-    assert.ok(databases.every((d) => processAlive(d.pid)));
+    assert.ok(databases.every(databaseRuns));
     // When it is stopped
     const down = await runCli(['sandbox', 'down', '--json'], { cwd: dir, timeoutMs: 60_000 });
     // Then the runtime stopped itself (asked), its PostgreSQL and the emulator are gone
@@ -223,15 +245,15 @@ describe('dr sandbox down: the runtime first', () => {
     const { dir, record, databases } = await recordedSandboxWithRuntime('killed');
     process.kill(record.pid, 'SIGKILL');
     await waitGone(record.pid);
-    assert.ok(databases.every((d) => processAlive(d.pid)));
+    assert.ok(databases.every(databaseRuns));
     // When the sandbox is stopped
     const down = await runCli(['sandbox', 'down', '--json'], { cwd: dir, timeoutMs: 60_000 });
-    // Then the leftover server was stopped and its directory removed
+    // Then the leftover servers (one per region) were stopped and their directories removed
     assert.equal(down.code, 0, down.stderr);
     assert.deepEqual((JSON.parse(down.stdout) as DownResult).runtime, {
       pid: record.pid,
       stopped: false,
-      leftovers: 1,
+      leftovers: 2,
     });
     assert.ok(databases.every(databaseGone));
   });

@@ -145,14 +145,28 @@ export interface LiveSandbox extends DeployedSandbox {
  * deployed, so the next file in the lane finds a sandbox without a runtime. Read `up` in
  * a test or in a suite's `before`: a file's top-level `before` hooks run concurrently.
  */
-export function useSandboxRuntime(options: { readonly pace?: 'compressed' | 'aws' } = {}): LiveSandbox {
+export function useSandboxRuntime(
+  options: {
+    readonly pace?: 'compressed' | 'aws';
+    /** `--replication-lag-ms`: how late WAL reaches the standby. @default - the runtime's (250 ms) */
+    readonly replicationLagMs?: number;
+  } = {},
+): LiveSandbox {
   const sandbox = deployedSandbox();
   const config = parseConfig(JSON.parse(readFileSync(join(sandbox.dir, 'dr.config.json'), 'utf8')));
   let up: LiveSandbox['up'] | undefined;
   before(async () => {
     await stopSandboxRuntime(sandbox.dir);
     await restoreEmulatorSnapshot(sandbox.endpoint, DEPLOYED_SNAPSHOT);
-    const args = ['sandbox', 'up', '--json', ...(options.pace ? ['--pace', options.pace] : [])];
+    const args = [
+      'sandbox',
+      'up',
+      '--json',
+      ...(options.pace ? ['--pace', options.pace] : []),
+      ...(options.replicationLagMs !== undefined
+        ? ['--replication-lag-ms', String(options.replicationLagMs)]
+        : []),
+    ];
     const result = await runCli(args, { cwd: sandbox.dir, timeoutMs: 180_000 });
     if (result.code !== 0) throw new Error(`dr sandbox up exited ${result.code}: ${result.stderr.trim()}`);
     const parsed = JSON.parse(result.stdout) as UpResult;

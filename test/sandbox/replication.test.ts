@@ -3,7 +3,8 @@
  * the secondary a read-only hot standby streaming from the writer through the delaying
  * WAL relay. What it must show: the standby lags by the shipping delay, a switchover
  * loses nothing, a failover loses exactly the writes still in flight (a suffix of the
- * old writer's history, which the old writer keeps), a resync discards them, and stop
+ * old writer's history, which the old writer keeps), a demoted old writer takes no more
+ * writes but can still be read, a resync discards them, and stop
  * (or, for a killed caller, stopLeftoverRegionDatabases) leaves nothing behind.
  *
  * Each test starts its own pair and its own table. Waits are bounded polls on conditions;
@@ -184,8 +185,9 @@ describe('two regions, two PostgreSQL servers, streaming replication through a d
     // When the regions are partitioned and the writer takes a row
     dbs.partition(true);
     await sql(dbs.url(PRIMARY), "INSERT INTO t (k) VALUES ('during')");
-    // Then the reader does not get it while the partition lasts (its lag shows the pile-up)
-    await waitFor('a lag above 0', async () => ((await dbs.observedLagMs()) ?? 0) > 0);
+    // Then the reader does not get it while the partition lasts, and its lag grows with
+    // the partition (the age of what piled up), though nothing delays shipping
+    await waitFor('a lag of 300 ms', async () => ((await dbs.observedLagMs()) ?? 0) >= 300);
     assert.equal((await rowsOn(dbs.url(SECONDARY))).has('during'), false);
     // When the partition heals, the row arrives: nothing was lost
     dbs.partition(false);
@@ -301,6 +303,39 @@ describe('two regions, two PostgreSQL servers, streaming replication through a d
       (await rowsOn(dbs.url(PRIMARY))).has('after-resync'),
     );
     await waitFor('a lag of 0', async () => (await dbs.observedLagMs()) === 0);
+  });
+
+  it('demote: the diverged old writer refuses writes, its rows still readable; the resync discards both', async () => {
+    // Given a failover that left us-east-1 with a row us-east-2 never got, and a session open there
+    const dbs = await pairWithTable();
+    dbs.partition(true);
+    await sql(dbs.url(PRIMARY), "INSERT INTO t (k) VALUES ('lost')");
+    await dbs.failover(SECONDARY);
+    const open = new pg.Client({ connectionString: dbs.url(PRIMARY) });
+    open.on('error', () => {});
+    await open.connect();
+    try {
+      // When it is demoted (the global database has one writer: the old one is detached)
+      await dbs.demote(PRIMARY);
+      // Then it refuses writes, the open session was ended, and the lost row can still be read
+      await assert.rejects(
+        sql(dbs.url(PRIMARY), "INSERT INTO t (k) VALUES ('after')"),
+        /cannot execute INSERT in a read-only transaction/,
+      );
+      await assert.rejects(open.query('SELECT 1'), /terminat|connection error/i);
+      assert.equal((await rowsOn(dbs.url(PRIMARY))).has('lost'), true);
+      assert.equal(dbs.role(PRIMARY), 'diverged');
+      // And only a diverged old writer is demoted
+      await assert.rejects(dbs.demote(SECONDARY), /only a diverged old writer is demoted/);
+      // When it is resynced: it follows us-east-2, without the row; promoted again by a
+      // switchover, it takes writes (the demotion went with its timeline)
+      await dbs.resync(PRIMARY);
+      assert.equal((await rowsOn(dbs.url(PRIMARY))).has('lost'), false);
+      await dbs.switchover(PRIMARY);
+      await sql(dbs.url(PRIMARY), "INSERT INTO t (k) VALUES ('writable again')");
+    } finally {
+      await open.end().catch(() => {});
+    }
   });
 
   it('stop leaves no server of the pair running and no temp dir, and a second stop does nothing', async () => {

@@ -1,8 +1,10 @@
 /**
  * The live runtime's pure parts: what a pace means for a config's timings
- * (src/sandbox/runtime/pace.ts), and how the DNS-following order endpoint passes a signed
+ * (src/sandbox/runtime/pace.ts), how the DNS-following order endpoint passes a signed
  * request on to the region it resolved (src/sandbox/runtime/order-endpoint.ts: the
- * credential scope's region rewritten, nothing else). No server needed.
+ * credential scope's region rewritten, nothing else), and what the database hook takes
+ * (src/sandbox/runtime/replication-link.ts: the emulator's events, the re-sync delay).
+ * No server needed.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -15,6 +17,11 @@ import {
   watchdogPeriodMs,
 } from '../../src/sandbox/runtime/pace.js';
 import { forwardedRequest, rescope } from '../../src/sandbox/runtime/order-endpoint.js';
+import {
+  HookRequestError,
+  parseHookEvent,
+  resyncDelaySeconds,
+} from '../../src/sandbox/runtime/replication-link.js';
 import { dnsBudgetSeconds } from '../../src/core/status-unsafe.js';
 import { config } from '../core/failover-helpers.js';
 
@@ -109,5 +116,51 @@ describe('order endpoint: passing a signed request on', () => {
         pathAndQuery: '/orders',
       },
     );
+  });
+});
+
+describe("database hook: the emulator's events", () => {
+  it('re-syncs a returning old primary 60 s ÷ the pace factor after its region answers, never within 5 s', () => {
+    // AWS pace: about the minute Aurora takes; compressed (60 s ÷ 50 = 1.2 s): 5 s, time
+    // enough to read what the failover lost
+    assert.equal(resyncDelaySeconds(paceOf('aws')), 60);
+    assert.equal(resyncDelaySeconds(paceOf('compressed')), 5);
+    assert.equal(resyncDelaySeconds({ name: 'compressed', factor: 6 }), 10);
+  });
+
+  it('takes switchover, failover and resync for a region of the pair; refuses anything else, naming what it got', () => {
+    // Given the events as dbhook.py posts them
+    const move = {
+      globalCluster: 'trading-prod-orders-global',
+      fromRegion: 'us-east-1',
+      toRegion: 'us-east-2',
+      fromCluster: 'arn:aws:rds:us-east-1:123456789012:cluster:a',
+      toCluster: 'arn:aws:rds:us-east-2:123456789012:cluster:b',
+      allowDataLoss: true,
+    };
+    assert.deepEqual(parseHookEvent({ action: 'failover', ...move }, regions), {
+      action: 'failover',
+      toRegion: 'us-east-2',
+    });
+    assert.deepEqual(parseHookEvent({ action: 'switchover', ...move, allowDataLoss: false }, regions), {
+      action: 'switchover',
+      toRegion: 'us-east-2',
+    });
+    assert.deepEqual(parseHookEvent({ action: 'resync', region: 'us-east-1', cluster: 'x' }, regions), {
+      action: 'resync',
+      region: 'us-east-1',
+    });
+    // Then a call that is not one of them is refused (400), saying why
+    assert.throws(
+      () => parseHookEvent({ action: 'promote', toRegion: 'us-east-2' }, regions),
+      (e: Error) =>
+        e instanceof HookRequestError &&
+        e.message === 'action must be switchover, failover or resync, got "promote"',
+    );
+    assert.throws(
+      () => parseHookEvent({ action: 'failover', toRegion: 'eu-west-1' }, regions),
+      /^HookRequestError: toRegion must be us-east-1 or us-east-2, got "eu-west-1" \(action failover\)$/,
+    );
+    assert.throws(() => parseHookEvent(null, regions), HookRequestError);
   });
 });

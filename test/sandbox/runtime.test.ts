@@ -3,9 +3,10 @@
  * and a client that knows only `dr sandbox env` can trade on it across a failover. Against
  * the lane's deployed sandbox with its runtime started by the built CLI (`dr sandbox up`:
  * the stacks are unchanged, so only the runtime starts), orders POSTed over HTTP and
- * SigV4-signed as a client signs them, read back from the runtime's PostgreSQL, Route 53
- * asked through the emulator; the runtime is stopped and the platform put back after the
- * file (test/sandbox/deployed.ts: useSandboxRuntime).
+ * SigV4-signed as a client signs them, read back from the primary region's PostgreSQL
+ * server (`DR_DATABASE_URL` before the failover; a standby after it, to which the new
+ * writer's rows replicate), Route 53 asked through the emulator; the runtime is stopped and
+ * the platform put back after the file (test/sandbox/deployed.ts: useSandboxRuntime).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -122,6 +123,16 @@ async function dnsAnswer(zoneId: string): Promise<string | undefined> {
 
 const orderId = () => `live-${randomUUID().slice(0, 8)}-o-00001`;
 
+/** Whether the primary's own server (DR_DATABASE_URL before a failover) takes writes: up, not a standby. */
+async function primaryTakesWrites(): Promise<boolean> {
+  try {
+    const { rows } = await db.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby');
+    return rows[0]?.standby === false;
+  } catch {
+    return false; // shut down (a switchover stops its writes first) or restarting
+  }
+}
+
 describe('the live sandbox (dr sandbox up)', () => {
   // In the suite, not beside useSandboxRuntime's: a file's top-level before hooks run at once.
   before(readEnv);
@@ -173,14 +184,17 @@ describe('the live sandbox (dr sandbox up)', () => {
     );
     assert.ok(zoneId);
     assert.equal(await dnsAnswer(zoneId), primary);
-    // While the failover runs: when the primary stopped being the writer (SSM's active
-    // region or Aurora's writer moved), and when Route 53 answered the secondary
+    // While the failover runs: when the primary stopped being the writer (its own database
+    // server stopped taking writes — the switchover's first step, before Aurora's writer
+    // moves —, SSM's active region or Aurora's writer moved), and when Route 53 answered
+    // the secondary
     let writerMovedAt: number | undefined;
     let dnsMovedAt: number | undefined;
     let watching = true;
     const watch = (async () => {
       while (watching && dnsMovedAt === undefined) {
-        const [active, global, answer] = await Promise.all([
+        const [writes, active, global, answer] = await Promise.all([
+          primaryTakesWrites(),
           clients.ssm(primary).getParameter({ Name: naming.ssmActiveRegion() }),
           clients.rds(primary).describeGlobalClusters({ GlobalClusterIdentifier: naming.globalCluster() }),
           dnsAnswer(zoneId),
@@ -191,7 +205,7 @@ describe('the live sandbox (dr sandbox up)', () => {
         )?.DBClusterArn;
         if (
           writerMovedAt === undefined &&
-          (active.Parameter?.Value === secondary || writer?.includes(`:${secondary}:`))
+          (!writes || active.Parameter?.Value === secondary || writer?.includes(`:${secondary}:`))
         ) {
           writerMovedAt = at;
         }

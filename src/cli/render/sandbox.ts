@@ -50,12 +50,19 @@ function runtimeLines(runtime: UpRuntime, config?: Pick<DrConfig, 'dns'>): strin
   const regions = Object.entries(runtime.regionApiUrls).map(([region, url]) =>
     color.dim(`  order API ${region.padEnd(10)} ${url}`),
   );
+  const databases = Object.entries(runtime.databaseUrls)
+    .map(([region, url]) => `${region} ${url}`)
+    .join(', ');
+  const replicated =
+    runtime.shippingDelayMs === undefined
+      ? ''
+      : ` (one server per region, WAL shipped ${runtime.shippingDelayMs} ms late)`;
   return [
     what,
     `  Pace:     ${pace}`,
     `  Orders:   POST ${runtime.orderApiUrl}/orders   (SigV4 for execute-api, either region: follows Route 53)`,
     ...regions,
-    `  Database: ${[...new Set(Object.values(runtime.databaseUrls))].join(', ')}`,
+    `  Database: ${databases}${replicated}`,
     color.dim(`  log: ${runtime.logFile}; control: ${runtime.control}`),
   ];
 }

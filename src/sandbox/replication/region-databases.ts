@@ -12,6 +12,9 @@
  * - `failover(to)`: unplanned. The relay is severed where it stands (what it holds is
  *   lost), `to` is promoted at once; the old writer keeps running, diverged, holding the
  *   writes that never shipped, as a lost region's database would.
+ * - `demote(region)`: the diverged old writer stops taking writes (new sessions read-only,
+ *   open ones ended) but keeps its rows for reading until its re-sync, as Aurora's old
+ *   primary is detached from a global database that has one writer.
  * - `resync(region)`: the diverged server rejoins the writer (pg_rewind, or a fresh base
  *   backup: rejoin.ts), discarding its divergent writes, as Aurora does when a lost
  *   region comes back.
@@ -147,9 +150,10 @@ export interface RegionDatabases {
   /**
    * How far the standby's replayed state is behind the writer, in ms, as PostgreSQL measures
    * it: 0 when it has replayed the writer's current WAL position, else the writer's
-   * `pg_stat_replication.replay_lag` or the standby's transit time of the last message it
-   * received (`pg_stat_wal_receiver`), whichever is larger. Null when nothing replicates
-   * (cut, or no standby streaming).
+   * `pg_stat_replication.replay_lag`, the standby's transit time of the last message it
+   * received (`pg_stat_wal_receiver`) or the age of the oldest WAL the link still holds
+   * (it grows through a partition, which the other two do not show), whichever is
+   * largest. Null when nothing replicates (cut, or no standby streaming).
    */
   observedLagMs(): Promise<number | null>;
   setShippingDelay(ms: number): void;
@@ -161,6 +165,13 @@ export interface RegionDatabases {
   partition(cut: boolean): void;
   switchover(to: string): Promise<SwitchoverResult>;
   failover(to: string): Promise<FailoverCut>;
+  /**
+   * The diverged old writer takes no more writes: its database's sessions are read-only
+   * from now on (`default_transaction_read_only`, set on the database: a change on its own
+   * timeline, which the re-sync discards) and the open ones are ended. Its rows stay
+   * readable until `resync`.
+   */
+  demote(region: string): Promise<void>;
   resync(region: string): Promise<ResyncResult>;
   /** Each region's server process and temp dir, as now. */
   processes(): RegionProcess[];
@@ -293,7 +304,8 @@ export async function startRegionDatabases(options: RegionDatabasesOptions): Pro
   const observedLagMs = async (): Promise<number | null> => {
     const writer = server(writerRegion);
     const standby = [...servers.values()].find((s) => s.role === 'standby');
-    if (!standby || !relay || relay.severed) return null;
+    const link = relay;
+    if (!standby || !link || link.severed) return null;
     try {
       // The writer's position first: a standby that catches up meanwhile reads as 0.
       const written = await currentLsn(writer.port);
@@ -304,8 +316,11 @@ export async function startRegionDatabases(options: RegionDatabasesOptions): Pro
       // Behind. The writer's replay_lag is the lag of the last position the standby
       // confirmed: right after a quiet spell it still shows the previous sample (or none)
       // until new WAL has made it through; the standby's transit time of the last message
-      // covers that. The larger of the two.
-      return Math.round(Math.max(sender.replayLagMs ?? 0, replayed.transitMs ?? 0));
+      // covers that; neither moves while a partition holds the WAL, the age of what the
+      // link holds does. The largest.
+      const oldest = link.oldestBufferedAt();
+      const held = oldest === undefined ? 0 : Date.now() - oldest;
+      return Math.round(Math.max(sender.replayLagMs ?? 0, replayed.transitMs ?? 0, held));
     } catch {
       return null; // a server restarting: nothing replicates right now
     }
@@ -406,6 +421,19 @@ export async function startRegionDatabases(options: RegionDatabasesOptions): Pro
     };
   };
 
+  const demote = async (region: string): Promise<void> => {
+    const s = server(region);
+    if (s.role !== 'diverged')
+      throw new Error(`${region} is the ${s.role}: only a diverged old writer is demoted`);
+    await query(s.port, `ALTER DATABASE ${database} SET default_transaction_read_only = on`);
+    await query(
+      s.port,
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE datname = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+      [database],
+    );
+  };
+
   const resync = async (region: string): Promise<ResyncResult> => {
     server(region);
     if (region === writerRegion) throw new Error(`${region} is the writer: there is nothing to resync it to`);
@@ -466,6 +494,7 @@ export async function startRegionDatabases(options: RegionDatabasesOptions): Pro
     partition: (cut) => relay?.hold(cut),
     switchover: (to) => exclusive(() => switchover(to)),
     failover: (to) => exclusive(() => failover(to)),
+    demote: (region) => exclusive(() => demote(region)),
     resync: (region) => exclusive(() => resync(region)),
     processes,
     stop,

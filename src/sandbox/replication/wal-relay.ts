@@ -36,6 +36,11 @@ export interface WalRelay {
   /** Bytes received from the writer and not yet passed to the standby. */
   bufferedBytes(): number;
   /**
+   * When the oldest message from the writer still buffered here arrived (epoch ms);
+   * undefined when nothing is buffered. Behind a partition it ages with the partition.
+   */
+  oldestBufferedAt(): number | undefined;
+  /**
    * The cut: drops everything buffered, closes both sides of every connection and stops
    * listening (the standby's reconnects are refused). Idempotent.
    */
@@ -49,6 +54,7 @@ const COPY_DATA = 0x64;
 
 interface Chunk {
   readonly data: Buffer | 'end';
+  readonly arrivedAt: number;
   readonly releaseAt: number;
 }
 
@@ -93,6 +99,10 @@ class Connection {
     return this.queue.reduce((n, c) => n + (c.data === 'end' ? 0 : c.data.length), 0);
   }
 
+  oldestArrival(): number | undefined {
+    return this.queue[0]?.arrivedAt;
+  }
+
   destroy(): void {
     if (this.closed) return;
     this.closed = true;
@@ -131,7 +141,8 @@ class Connection {
       this.release(data);
       return;
     }
-    this.queue.push({ data, releaseAt: Date.now() + delayMs });
+    const now = Date.now();
+    this.queue.push({ data, arrivedAt: now, releaseAt: now + delayMs });
     this.schedule();
   }
 
@@ -230,6 +241,10 @@ export async function startWalRelay(options: {
       if (!held) for (const c of connections) c.resume();
     },
     bufferedBytes: () => [...connections].reduce((n, c) => n + c.buffered(), 0),
+    oldestBufferedAt: () => {
+      const arrivals = [...connections].map((c) => c.oldestArrival()).filter((at) => at !== undefined);
+      return arrivals.length > 0 ? Math.min(...arrivals) : undefined;
+    },
     sever,
     close: async () => {
       sever();

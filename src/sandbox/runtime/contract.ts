@@ -4,7 +4,8 @@
  * answers on its control endpoint (`GET /status`). The runtime keeps the deployed platform
  * running until `dr sandbox down`: the order API of each region (the API Gateway stand-in),
  * one DNS-following order endpoint, the trade processors, Route 53's health checkers, the
- * watchdog on its schedule and the regions' databases.
+ * watchdog on its schedule and the regions' databases (one PostgreSQL server per region, the
+ * secondary a streaming hot standby that Aurora's writer moves drive: `POST /rds`).
  *
  * Types only: the server (./daemon.ts) and its readers (./start.ts, the drill) import them.
  */
@@ -32,7 +33,10 @@ export interface RuntimeRecord {
    * takes it over and stops it when done.
    */
   readonly startedByDrill?: number;
-  /** `http://127.0.0.1:PORT`: the control endpoint (`GET /status`, `POST /stop`). */
+  /**
+   * `http://127.0.0.1:PORT`: the control endpoint (`GET /status`, `POST /stop`, and
+   * `POST /rds`: the emulator's database hook).
+   */
   readonly control: string;
   /** The DNS-following order endpoint: `POST ${orderApiUrl}/orders`, SigV4-signed for `execute-api`. */
   readonly orderApiUrl: string;
@@ -41,6 +45,11 @@ export interface RuntimeRecord {
   /** Each region's database (superuser URL). */
   readonly databaseUrls: Readonly<Record<string, string>>;
   readonly pace: Pace;
+  /**
+   * How late WAL reaches the standby, ms (`--replication-lag-ms`). Added after the first
+   * version of this contract: optional, readers must not need it.
+   */
+  readonly shippingDelayMs?: number;
   /** ISO 8601. */
   readonly startedAt: string;
   readonly logFile: string;
@@ -83,6 +92,68 @@ export interface RuntimeStatus {
    * Added after the first version of this contract: optional, readers must not need it.
    */
   readonly orderEndpoint?: RuntimeOrderEndpoint;
+  /** The regions' servers and the link between them. Added later: optional, as above. */
+  readonly replication?: RuntimeReplication;
+}
+
+/** The replicated pair as the runtime runs it (./replication-link.ts). */
+export interface RuntimeReplication {
+  /** How late WAL reaches the standby, ms. */
+  readonly shippingDelayMs: number;
+  /** Each region's server: `writer`, `standby` (streaming from it), `diverged` (cut off by a failover, not re-synced). */
+  readonly roles: Readonly<Record<string, 'writer' | 'standby' | 'diverged'>>;
+  /** Diverged servers demoted (at the cut): they take no more writes, and keep their rows until re-synced. */
+  readonly demoted: readonly string[];
+  /** A region of the pair is in the emulator's outage: the writer's WAL piles up, nothing ships. */
+  readonly partitioned: boolean;
+  /** Seconds between a cut-off old primary's region answering again and its re-sync (the emulator's). */
+  readonly resyncDelaySeconds: number;
+  readonly lastSwitchover?: RuntimeSwitchover;
+  /** The last failover's cut: what survived it. */
+  readonly lastCut?: RuntimeCut;
+  readonly lastResync?: RuntimeResync;
+  /** The last hook call that failed (answered 500). */
+  readonly lastError?: { readonly at: string; readonly action: string; readonly error: string };
+}
+
+/** A planned move of the writer (RPO 0), ISO times. */
+export interface RuntimeSwitchover {
+  readonly at: string;
+  readonly from: string;
+  readonly to: string;
+  /** The WAL position at the switch, all of it replayed on `to`. */
+  readonly lsn: string;
+  readonly writesStoppedMs: number;
+  readonly caughtUpMs: number;
+  readonly promotedMs: number;
+  readonly rejoinedMs: number;
+  readonly totalMs: number;
+  /** How the old writer rejoined as a standby. */
+  readonly rejoin: string;
+}
+
+/** An unplanned move of the writer: replication cut where it stood. */
+export interface RuntimeCut {
+  readonly from: string;
+  readonly to: string;
+  /** ISO 8601: when replication was cut. */
+  readonly at: string;
+  readonly lagMsAtCut: number | null;
+  /** The last WAL position `to` replayed: everything after it on `from` is lost. */
+  readonly lastReplicatedLsn: string | null;
+  /** ISO 8601: commit time of the last transaction `to` replayed (null: none since it started). */
+  readonly lastReplicatedAt: string | null;
+  readonly promotedMs: number;
+  readonly totalMs: number;
+}
+
+/** A diverged old writer rejoined as a standby (its divergent writes discarded). */
+export interface RuntimeResync {
+  readonly at: string;
+  readonly region: string;
+  readonly following: string;
+  readonly rejoin: string;
+  readonly totalMs: number;
 }
 
 /** What the DNS-following order endpoint resolved last, and what it forwarded. */

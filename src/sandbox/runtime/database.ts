@@ -1,63 +1,71 @@
 /**
- * The regions' databases as the live runtime uses them: a seam, so the one PostgreSQL the
- * runtime starts today can be replaced by a replicated pair (one server per region, the
- * secondary a hot standby: src/sandbox/replication/) without touching the runtime.
+ * The regions' databases as the live runtime runs them: one PostgreSQL server per region
+ * (../replication/region-databases.ts), the writer where Aurora's global cluster has it,
+ * the other region's server its read-only hot standby, fed by streaming replication over
+ * a link that ships WAL `shippingDelayMs` late. So the secondary lags as an Aurora
+ * secondary does, a switchover waits for zero lag, and a failover with data loss really
+ * loses what was in flight (./replication-link.ts drives them from Aurora's writer moves).
  *
- * Today (`startSingleDatabase`): ONE throw-away PostgreSQL (../postgres.ts) plays the
- * Aurora global database for both regions — both clusters' Data API and both trade
- * processors use it, the writer is whichever cluster the emulator's global cluster calls
- * the writer, and nothing replicates (no lag, nothing can be lost at a cut).
- *
- * The server runs in its own process group and is recorded (`leftovers`), so a runtime
- * killed with SIGKILL does not leave it behind: the next `dr sandbox up` or `down` stops
- * what the record names (./start.ts).
+ * The servers run in their own process groups and are recorded as they start, stop and
+ * restart (`onProcesses`: a switchover or a re-sync restarts one), so a runtime killed with
+ * SIGKILL does not leave them behind: the next `dr sandbox up` or `down` stops what the
+ * record names (`stopRecordedDatabases`, from ./start.ts).
  */
-import { startPostgres } from '../postgres.js';
+import {
+  startRegionDatabases,
+  stopLeftoverRegionDatabases,
+  type RegionDatabases,
+  type RegionProcess,
+} from '../replication/region-databases.js';
 
-/** A server the runtime started, as `stopLeftoverPostgres` (../postgres.ts) takes it. */
-export interface DatabaseProcess {
-  readonly pid: number;
-  readonly dir: string;
-}
+/** How late WAL reaches the standby unless asked otherwise (`--replication-lag-ms`). */
+export const DEFAULT_SHIPPING_DELAY_MS = 250;
 
-export interface RuntimeDatabases {
-  /** The region's database, superuser URL (`postgres://postgres@127.0.0.1:PORT/DB`). */
-  url(region: string): string;
-  /** The region whose database takes writes now. */
-  writer(): Promise<string>;
-  /** The replication lag the reader shows now, ms; null when nothing replicates. */
-  observedLagMs(): Promise<number | null>;
-  /** The servers' processes (recorded, so a killed runtime's servers can be stopped). */
-  readonly processes: readonly DatabaseProcess[];
-  /** Stops every server and removes its files; a second call does nothing. */
-  stop(): Promise<void>;
-}
+/** A server the runtime started, as recorded in `.dr/runtime-databases.json` (no pid while stopped). */
+export type DatabaseProcess = RegionProcess;
+
+/** The pair as the runtime uses it. */
+export type RuntimeDatabases = RegionDatabases;
 
 export interface DatabaseOptions {
-  readonly regions: readonly string[];
+  /** The region whose server starts as the writer: Aurora's writer now. */
+  readonly writer: string;
+  /** The other region: its server starts as the writer's standby. */
+  readonly standby: string;
   /** The database the platform's cluster holds (`config.database.databaseName`). */
   readonly databaseName: string;
-  /** The writer region as the emulator's global cluster says (the Aurora membership). */
-  readonly auroraWriter: () => Promise<string>;
+  /** @default DEFAULT_SHIPPING_DELAY_MS */
+  readonly shippingDelayMs?: number;
+  /** Called with every server's process whenever one starts or stops (the leftover record). */
+  readonly onProcesses?: (processes: readonly DatabaseProcess[]) => void;
 }
 
-/** How the runtime gets its databases (replaced by the replicated pair's starter). */
-export type StartDatabases = (options: DatabaseOptions) => Promise<RuntimeDatabases>;
+/** Starts the pair: the writer's server, its standby streaming from it, the database on both. */
+export function startReplicatedDatabases(options: DatabaseOptions): Promise<RuntimeDatabases> {
+  return startRegionDatabases({
+    primary: options.writer,
+    secondary: options.standby,
+    database: options.databaseName,
+    shippingDelayMs: options.shippingDelayMs ?? DEFAULT_SHIPPING_DELAY_MS,
+    ownProcessGroup: true,
+    ...(options.onProcesses ? { onProcesses: options.onProcesses } : {}),
+  });
+}
 
-/** One PostgreSQL for both regions: what the sandbox had before replication. */
-export const startSingleDatabase: StartDatabases = async (options) => {
-  const server = await startPostgres({ database: options.databaseName, ownProcessGroup: true });
-  return {
-    url(region) {
-      if (!options.regions.includes(region)) {
-        throw new Error(`${region} is neither ${options.regions.join(' nor ')}`);
-      }
-      return server.url;
-    },
-    writer: options.auroraWriter,
-    // One server: nothing replicates, so no lag to observe.
-    observedLagMs: () => Promise.resolve(null),
-    processes: server.pid === undefined ? [] : [{ pid: server.pid, dir: server.dir }],
-    stop: () => server.stop(),
-  };
-};
+/**
+ * Stops what a killed runtime's record names (anything but a list of `{pid?, dir}` is
+ * ignored); the number of servers that were still running.
+ */
+export async function stopRecordedDatabases(recorded: unknown): Promise<number> {
+  const servers = (Array.isArray(recorded) ? (recorded as unknown[]) : []).filter(
+    (s): s is { pid: number | undefined; dir: string } =>
+      typeof s === 'object' &&
+      s !== null &&
+      typeof (s as { dir?: unknown }).dir === 'string' &&
+      ['number', 'undefined'].includes(typeof (s as { pid?: unknown }).pid),
+  );
+  const stopped = await Promise.all(
+    servers.map((server) => stopLeftoverRegionDatabases([server]).catch(() => 0)),
+  );
+  return stopped.reduce((sum, n) => sum + n, 0);
+}

@@ -4,22 +4,29 @@
  * evaluates no health check). One `SandboxRuntime` per sandbox, inside the detached
  * runtime process (./daemon.ts). In start order:
  *
- * 1. the regions' databases (./database.ts: one PostgreSQL today), the emulator's RDS Data
- *    API of each region's cluster mapped to its region's database, then `dr deploy`'s
- *    database step through that Data API, as on AWS: migrations, the fence row seeded from
- *    SSM, the login roles' passwords from their secrets;
+ * 1. the regions' databases (./database.ts: one PostgreSQL server per region, the writer
+ *    where Aurora's writer is, the other region's server its streaming hot standby), the
+ *    emulator's RDS Data API of each region's cluster mapped to its region's server, then
+ *    `dr deploy`'s database step through that Data API, as on AWS: migrations, the fence
+ *    row seeded from SSM, the login roles' passwords from their secrets (all on the
+ *    writer, replicated to the standby);
  * 2. the API Gateway stand-in (../api-gateway.ts): both regions' order APIs on one port;
  * 3. Route 53's health checkers and failover records (../health-checkers.ts), every
- *    health-check interval at the pace (./pace.ts), the config's failure threshold;
+ *    health-check interval at the pace (./pace.ts), the config's failure threshold; each
+ *    region's `/health` probes its own region's server (a standby answers its reads);
  * 4. one order pump per region (../pump.ts): the trade processor's own handler, fed from
- *    its region's queue while its event source mapping is Enabled, as its execution role;
+ *    its region's queue while its event source mapping is Enabled, as its execution role,
+ *    writing to its region's server;
  * 5. the DNS-following order endpoint (./order-endpoint.ts);
  * 6. the failover watchdog on its schedule (../watchdog-schedule.ts), every minute at the
- *    pace, in the secondary region (as the stack schedules it where it is standby).
+ *    pace, in the secondary region (as the stack schedules it where it is standby);
+ * 7. the replication link (./replication-link.ts): Aurora's writer moves (the emulator's
+ *    database hook, `databaseHook`) move the servers' writer, a regional outage cuts
+ *    replication, and the lag the standby shows is what the emulator publishes as
+ *    `AuroraGlobalDBReplicationLag`.
  *
- * It publishes nothing else (the Aurora lag metric is the emulator's). `stop()` undoes it
- * all in reverse: the forced health-check statuses cleared, the Data API unmapped, the
- * databases stopped.
+ * `stop()` undoes it all in reverse: the emulator's hook and lag put back, the forced
+ * health-check statuses cleared, the Data API unmapped, the databases stopped.
  */
 import type { AwsClients } from '../../aws/clients.js';
 import type { StaticCredentials } from '../../aws/sdk-config.js';
@@ -41,13 +48,14 @@ import { OrderPump } from '../pump.js';
 import { WatchdogSchedule, type ScheduledWatchdogRun } from '../watchdog-schedule.js';
 import type { Pace, RuntimeStatus } from './contract.js';
 import {
-  startSingleDatabase,
+  DEFAULT_SHIPPING_DELAY_MS,
+  startReplicatedDatabases,
   type DatabaseProcess,
   type RuntimeDatabases,
-  type StartDatabases,
 } from './database.js';
 import { startOrderEndpoint, type RunningOrderEndpoint } from './order-endpoint.js';
 import { healthIntervalMs, watchdogPeriodMs } from './pace.js';
+import { ReplicationLink } from './replication-link.js';
 
 /** The runtime's own calls to the emulator: one attempt, a few seconds (a lost region fails fast). */
 const RUNTIME_CALLS = { timeoutMs: 5000, maxAttempts: 1 } as const;
@@ -59,10 +67,12 @@ export interface RuntimeOptions {
   readonly credentials: StaticCredentials;
   readonly config: DrConfig;
   readonly pace: Pace;
-  /** @default startSingleDatabase */
-  readonly startDatabases?: StartDatabases;
-  /** Called with the database servers as soon as they run (the daemon records them). */
-  readonly onDatabases?: (processes: readonly DatabaseProcess[]) => Promise<void>;
+  /** How late WAL reaches the standby, ms. @default DEFAULT_SHIPPING_DELAY_MS */
+  readonly shippingDelayMs?: number;
+  /** Where the emulator posts Aurora's writer moves (the daemon's `POST /rds`). */
+  readonly databaseHook: string;
+  /** Called with the database servers whenever one starts or stops (the daemon records them). */
+  readonly onDatabases?: (processes: readonly DatabaseProcess[]) => void;
   /** One line per step, for the runtime's log. */
   readonly log?: (line: string) => void;
 }
@@ -72,6 +82,7 @@ export interface RuntimeEndpoints {
   readonly orderApiUrl: string;
   readonly regionApiUrls: Readonly<Record<string, string>>;
   readonly databaseUrls: Readonly<Record<string, string>>;
+  readonly shippingDelayMs: number;
 }
 
 /** Runs `GET /status` lists: the last ones, and every one that did something or failed. */
@@ -105,6 +116,7 @@ export class SandboxRuntime {
       readonly roleClients: readonly AwsClients[];
       readonly endpoint: RunningOrderEndpoint;
       readonly watchdog: WatchdogSchedule;
+      readonly link: ReplicationLink;
     },
   ) {}
 
@@ -132,19 +144,23 @@ export class SandboxRuntime {
         throw new Error(`${what}: ${(error as Error).message}`, { cause: error });
       }
     };
+    const shippingDelayMs = options.shippingDelayMs ?? DEFAULT_SHIPPING_DELAY_MS;
     try {
-      const databases = await step('databases', () =>
-        (options.startDatabases ?? startSingleDatabase)({
-          regions,
+      const databases = await step('databases', async () => {
+        // The writer's server where Aurora's writer is (a runtime started after a failover).
+        const writer =
+          (await writerClusterRegion(clients, naming, config.regions.secondary)) ??
+          (await writerClusterRegion(clients, naming, config.regions.primary)) ??
+          (await readWriter(clients, naming, config.regions)).activeRegion;
+        return startReplicatedDatabases({
+          writer,
+          standby: regions.find((r) => r !== writer) ?? config.regions.secondary,
           databaseName: config.database.databaseName,
-          auroraWriter: async () =>
-            (await writerClusterRegion(clients, naming, config.regions.secondary)) ??
-            (await writerClusterRegion(clients, naming, config.regions.primary)) ??
-            (await readWriter(clients, naming, config.regions)).activeRegion,
-        }),
-      );
+          shippingDelayMs,
+          ...(options.onDatabases ? { onProcesses: options.onDatabases } : {}),
+        });
+      });
       undo.push(() => databases.stop());
-      await options.onDatabases?.(databases.processes);
 
       const clusterArns = await step('Data API of both clusters mapped', async () => {
         const arns = await Promise.all(
@@ -159,9 +175,13 @@ export class SandboxRuntime {
           }),
         );
         undo.push(() => Promise.all(arns.map(({ arn }) => mapDataApi(options.endpoint, arn, null))));
-        // One after the other: the emulator makes the cluster's master user in the database
-        // it maps to, and two clusters on one server would race to make the same user.
-        for (const { region, arn } of arns) await mapDataApi(options.endpoint, arn, databases.url(region));
+        // The writer's first: the emulator makes the global database's master user there,
+        // and the standby (read-only) gets it by replication.
+        const writerFirst = [...arns].sort(
+          (a, b) => Number(b.region === databases.writer()) - Number(a.region === databases.writer()),
+        );
+        for (const { region, arn } of writerFirst)
+          await mapDataApi(options.endpoint, arn, databases.url(region));
         return arns.map((a) => a.arn);
       });
 
@@ -176,7 +196,7 @@ export class SandboxRuntime {
       });
 
       const gateway = await step('API Gateway stand-in', () =>
-        startApiGateway({ clients, config, dbUrl: databases.url(config.regions.primary) }),
+        startApiGateway({ clients, config, dbUrl: (region) => databases.url(region) }),
       );
       undo.push(() => gateway.close());
 
@@ -196,7 +216,7 @@ export class SandboxRuntime {
           clients,
           config,
           endpoint: options.endpoint,
-          dbUrl: databases.url(config.regions.primary),
+          dbUrl: (region) => databases.url(region),
           intervalMs: healthIntervalMs(config, pace),
         });
       });
@@ -258,6 +278,18 @@ export class SandboxRuntime {
       );
       undo.push(() => endpoint.close());
 
+      const link = await step('replication link (database hook, outages, lag)', () =>
+        ReplicationLink.start({
+          endpoint: options.endpoint,
+          databases,
+          hookUrl: options.databaseHook,
+          pace,
+          shippingDelayMs,
+          log,
+        }),
+      );
+      undo.push(() => link.stop());
+
       const watchdog = new WatchdogSchedule({
         clients,
         config,
@@ -268,7 +300,7 @@ export class SandboxRuntime {
       for (const pump of pumps) pump.start();
       watchdog.start();
       log(
-        `running at pace ${pace.name} (×${pace.factor}): orders ${endpoint.url}, API Gateway port ${gateway.port}`,
+        `running at pace ${pace.name} (×${pace.factor}): orders ${endpoint.url}, API Gateway port ${gateway.port}, writer ${databases.writer()}, WAL shipped ${shippingDelayMs} ms late`,
       );
       return new SandboxRuntime(options, {
         clients,
@@ -281,6 +313,7 @@ export class SandboxRuntime {
         roleClients,
         endpoint,
         watchdog,
+        link,
       });
     } catch (error) {
       for (let next = undo.pop(); next; next = undo.pop()) await next().catch(() => {});
@@ -299,18 +332,22 @@ export class SandboxRuntime {
       orderApiUrl: endpoint.url,
       regionApiUrls: Object.fromEntries(regions.map((r) => [r, gateway.baseUrl(r)])),
       databaseUrls: Object.fromEntries(regions.map((r) => [r, databases.url(r)])),
+      shippingDelayMs: this.options.shippingDelayMs ?? DEFAULT_SHIPPING_DELAY_MS,
     };
+  }
+
+  /** The emulator's database hook (`POST /rds` of the control endpoint): see ./replication-link.ts. */
+  databaseHook(event: unknown): Promise<Record<string, unknown>> {
+    return this.parts.link.handle(event);
   }
 
   /** `GET /status` of the control endpoint. */
   async status(): Promise<RuntimeStatus> {
     const { config } = this.options;
-    const { checkers, databases, pumps, watchdog, endpoint } = this.parts;
+    const { checkers, databases, pumps, watchdog, endpoint, link } = this.parts;
     const regions = [config.regions.primary, config.regions.secondary];
-    const [writer, replicationLagMs] = await Promise.all([
-      databases.writer().catch(() => 'unknown'),
-      databases.observedLagMs().catch(() => null),
-    ]);
+    const writer = databases.writer();
+    const replicationLagMs = await databases.observedLagMs().catch(() => null);
     const lastFlip = (region: string) => [...checkers.events].reverse().find((e) => e.region === region);
     const resolution = endpoint.last;
     return {
@@ -349,6 +386,7 @@ export class SandboxRuntime {
         }),
       ),
       replicationLagMs,
+      replication: link.state(),
       ...(resolution
         ? {
             orderEndpoint: {
@@ -381,6 +419,7 @@ export class SandboxRuntime {
       clusterArns,
       databases,
       clients,
+      link,
     } = this.parts;
     const quietly = async (what: string, run: () => Promise<unknown>) => {
       try {
@@ -389,6 +428,8 @@ export class SandboxRuntime {
         this.options.log?.(`stopping: ${what}: ${(error as Error).message}`);
       }
     };
+    // First: no writer move (the emulator's hook) may start while the rest stops.
+    await quietly('replication link', () => link.stop());
     await quietly('order endpoint', () => endpoint.close());
     await quietly('watchdog schedule', () => watchdog.stop());
     await quietly('order pumps', () => Promise.all(pumps.map((p) => p.stop())));

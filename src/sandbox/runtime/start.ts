@@ -11,17 +11,17 @@
  * - `stopRuntime`: `POST /stop` (it stops what it started, then exits); a runtime that
  *   does not answer is ended by signal (SIGTERM, then SIGKILL, to its process group). Then,
  *   as after every stop, the database servers a killed runtime left behind
- *   (`.dr/runtime-databases.json`) are stopped.
+ *   (`.dr/runtime-databases.json`) are stopped, and the emulator's database hook it left
+ *   pointing at itself is taken back (else every move of Aurora's writer would fail).
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stopLeftoverPostgres } from '../postgres.js';
-import { processAlive, RUNTIME_DATABASES_FILE, RUNTIME_LOG_FILE } from '../state.js';
+import { processAlive, readSandboxState, RUNTIME_DATABASES_FILE, RUNTIME_LOG_FILE } from '../state.js';
 import type { RuntimeRecord, RuntimeStatus } from './contract.js';
-import type { DatabaseProcess } from './database.js';
+import { stopRecordedDatabases } from './database.js';
 import type { RuntimeMessage } from './daemon.js';
 import type { Pace } from './pace.js';
 
@@ -117,15 +117,31 @@ export async function liveRuntime(
 export async function stopLeftoverDatabases(cwd: string): Promise<number> {
   const file = join(cwd, RUNTIME_DATABASES_FILE);
   const recorded = await readFile(file, 'utf8').then(
-    (text) => JSON.parse(text) as DatabaseProcess[],
-    () => [] as DatabaseProcess[],
+    (text) => JSON.parse(text) as unknown,
+    () => [],
   );
-  let stopped = 0;
-  for (const server of Array.isArray(recorded) ? recorded : []) {
-    if (await stopLeftoverPostgres(server).catch(() => false)) stopped += 1;
-  }
+  const stopped = await stopRecordedDatabases(recorded);
   await rm(file, { force: true });
   return stopped;
+}
+
+/**
+ * Takes back the emulator's database hook a killed runtime left (it could not): only a
+ * hook of the runtime at `control`, or any when none is given. Aurora's writer then moves
+ * without the runtime's databases, as before there was a runtime.
+ */
+async function forgetDatabaseHook(cwd: string, control?: string): Promise<void> {
+  const state = await readSandboxState(cwd).catch(() => undefined);
+  if (!state) return;
+  const { configureEmulator } = await import('../emulator.js');
+  try {
+    const { databaseHook } = await configureEmulator(state.endpoint, {});
+    if (databaseHook && (control === undefined || databaseHook.startsWith(`${control}/`))) {
+      await configureEmulator(state.endpoint, { databaseHook: null });
+    }
+  } catch {
+    // The emulator does not answer: it holds no hook worth taking back.
+  }
 }
 
 export interface RuntimeStopResult {
@@ -166,6 +182,7 @@ export async function stopRuntime(
     stopped = !processAlive(record.pid) || !isRuntimeProcess(record.pid);
   }
   const leftovers = await stopLeftoverDatabases(cwd);
+  if (record) await forgetDatabaseHook(cwd, record.control);
   return { stopped, ...(how ? { how } : {}), leftovers };
 }
 
@@ -176,6 +193,8 @@ export async function stopRuntime(
 export async function startRuntime(options: {
   readonly cwd: string;
   readonly pace: Pace;
+  /** How late WAL reaches the standby, ms. @default - the daemon's (./database.ts DEFAULT_SHIPPING_DELAY_MS) */
+  readonly shippingDelayMs?: number;
   readonly timeoutMs?: number;
 }): Promise<StartedRuntime> {
   const cwd = resolve(options.cwd);
@@ -192,7 +211,9 @@ export async function startRuntime(options: {
   const { args } = daemonCommand();
   let child;
   try {
-    child = spawn(process.execPath, [...args, cwd, '--pace', options.pace.name], {
+    const lag =
+      options.shippingDelayMs === undefined ? [] : ['--replication-lag-ms', String(options.shippingDelayMs)];
+    child = spawn(process.execPath, [...args, cwd, '--pace', options.pace.name, ...lag], {
       cwd,
       detached: true,
       stdio: ['ignore', fd, fd, 'ipc'],
@@ -208,6 +229,7 @@ export async function startRuntime(options: {
       if (!(await goneWithin(pid, SIGNAL_GRACE_MS))) signalGroup(pid, 'SIGKILL');
     }
     await stopLeftoverDatabases(cwd);
+    await forgetDatabaseHook(cwd);
     throw new RuntimeStartError(`the sandbox runtime did not start: ${reason}; see ${logFile}`);
   };
   const outcome = await new Promise<RuntimeMessage | { exited: string } | { timeout: true }>((done) => {

@@ -50,7 +50,9 @@ What the Data API does and this does too:
   ModifyDBCluster with a new MasterUserPassword it is set again (before the next
   statement or transaction) and the sessions of the old one end, so a statement run with
   the master secret logs in only while that secret holds the cluster's password (on a
-  server that checks passwords).
+  server that checks passwords). A PostgreSQL in recovery (a hot standby: the live
+  sandbox's secondary region) is read-only and gets the user from its writer by
+  replication, so nothing is set there.
 - Aurora global database: a member cluster that is not the writer (a secondary, or the
   old primary after a failover) is read-only, so its statements run in a READ ONLY
   transaction and PostgreSQL itself refuses a write ("cannot execute INSERT in a
@@ -245,6 +247,10 @@ def _open(url: str, application_name: str) -> pg8000.native.Connection:
 def _set_master_user(url: str, user: str, password: str) -> None:
     conn = _open(url, "dr-emulator-rds-master")
     try:
+        if conn.run("SELECT pg_is_in_recovery()")[0][0]:
+            # A hot standby (the live sandbox's secondary region): read-only, and the master
+            # user is the global database's, so it arrives with the writer's WAL.
+            return
         exists = conn.run("SELECT 1 FROM pg_roles WHERE rolname = :user", user=user)
         verb = "ALTER" if exists else "CREATE"
         statement = conn.run(
