@@ -10,6 +10,7 @@
  * Types only: the server (./daemon.ts) and its readers (./start.ts, the drill) import them.
  */
 import type { DnsEvent } from '../../core/drill/target.js';
+import type { SwitchoverResult } from '../replication/region-databases.js';
 
 /**
  * How fast the sandbox's clocks run against AWS's. `compressed`: health checks, their
@@ -116,21 +117,12 @@ export interface RuntimeReplication {
   readonly lastError?: { readonly at: string; readonly action: string; readonly error: string };
 }
 
-/** A planned move of the writer (RPO 0), ISO times. */
-export interface RuntimeSwitchover {
+/** A planned move of the writer (RPO 0): the pair's own figures, with its time (ISO). */
+export type RuntimeSwitchover = Omit<SwitchoverResult, 'rejoin'> & {
   readonly at: string;
-  readonly from: string;
-  readonly to: string;
-  /** The WAL position at the switch, all of it replayed on `to`. */
-  readonly lsn: string;
-  readonly writesStoppedMs: number;
-  readonly caughtUpMs: number;
-  readonly promotedMs: number;
-  readonly rejoinedMs: number;
-  readonly totalMs: number;
   /** How the old writer rejoined as a standby. */
   readonly rejoin: string;
-}
+};
 
 /** An unplanned move of the writer: replication cut where it stood. */
 export interface RuntimeCut {
