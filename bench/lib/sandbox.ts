@@ -8,17 +8,23 @@
  * With DR_BENCH_SANDBOX_DIR set, the sandbox in that directory is used and left up (brought
  * up first when it is not: CI brings one up for all benches that need it); otherwise a cold
  * `dr sandbox up` in a directory of its own, and `dr sandbox down` at the end.
+ * It runs without the live runtime (`--no-runtime`): the benches drive the platform
+ * themselves, and the runtime's health checks and pumps would be measured with them.
+ * Its root key pair (`.dr/sandbox.json`) is registered for the test clients
+ * (test/emulator/credentials.ts), so `emulatorClients(endpoint)` signs as it.
  * `restore()` puts the platform back as deployed (the emulator snapshot `dr sandbox up` took
  * after the deploy), so every run of a bench starts from the same platform.
  */
 import { spawn } from 'node:child_process';
-import { chmod, copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { restoreEmulatorSnapshot } from '../../src/sandbox/emulator.js';
 import { DEPLOYED_SNAPSHOT } from '../../src/sandbox/deploy.js';
 import type { UpResult } from '../../src/sandbox/sandbox.js';
+import { SANDBOX_STATE_FILE, type SandboxState } from '../../src/sandbox/state.js';
+import { registerRootCredentials } from '../../test/emulator/credentials.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'bin', 'run.js');
@@ -76,7 +82,7 @@ export async function benchSandbox(): Promise<BenchSandbox> {
     await chmod(kept, 0o755);
     await copyFile(join(ROOT, 'dr.config.json'), join(kept, 'dr.config.json')).catch(() => {});
   }
-  const up = await dr(['sandbox', 'up', '--json'], dir);
+  const up = await dr(['sandbox', 'up', '--no-runtime', '--json'], dir);
   const close = async () => {
     if (kept) return;
     await dr(['sandbox', 'down'], dir);
@@ -89,6 +95,8 @@ export async function benchSandbox(): Promise<BenchSandbox> {
     throw new Error(`dr sandbox up exited ${up.code}: ${said}`);
   }
   const { endpoint } = JSON.parse(up.stdout) as UpResult;
+  const state = JSON.parse(await readFile(join(dir, SANDBOX_STATE_FILE), 'utf8')) as SandboxState;
+  if (state.rootCredentials) registerRootCredentials(endpoint, state.rootCredentials);
   const restore = async () => void (await restoreEmulatorSnapshot(endpoint, DEPLOYED_SNAPSHOT));
   await restore();
   return { dir, endpoint, restore, close };
