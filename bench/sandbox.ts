@@ -1,11 +1,11 @@
 /**
  * The sandbox as a newcomer runs it, measured in one run on this machine:
  *
- * 1. `dr sandbox up` cold, from a fresh directory: the emulator started and the three
- *    synthesized stacks applied by Terraform (the regional ones in parallel, then the
- *    global one), then the verify-sync gate. Printed: the wall time, each stack's
- *    init/plan/apply, and the slowest resources (from Terraform's own "Creation complete
- *    after" lines in the deploy logs).
+ * 1. `dr sandbox up` cold, from a fresh directory: the emulator started and the four
+ *    synthesized stacks applied by Terraform (the regional ones and the zone in parallel,
+ *    then the global one), then the verify-sync gate and the runtime. Printed: the wall
+ *    time, each stack's init/plan/apply, each apply's critical chain, and the slowest
+ *    resources (from Terraform's own "Creation complete after" lines in the deploy logs).
  * 2. `dr sandbox up` again with nothing changed: the stacks' fingerprint is the one applied,
  *    so Terraform is not run; the verify-sync gate is.
  * 3. `dr drill --sandbox --yes`, both scenarios, on that running sandbox.
@@ -14,30 +14,33 @@
  *   npm run build && npm run bench:sandbox
  *
  * Budgets: cold up ≤ 120 s; a second up ≤ 20 s; the drill, sandbox running, ≤ 60 s.
+ *
+ * Where a cold up goes, per stack: `init`, `plan` (mostly CPU: every plan starts the
+ * 700 MB provider three times) and `apply`; within an apply, the critical chain is the
+ * longest dependency path of the stack's resources weighted by Terraform's own "Creation
+ * complete after" (the dependencies read from the synthesized `cdk.tf.json`), printed with
+ * the wait inside provider 5.100 that each link cannot go below (`PROVIDER_WAITS`: fixed
+ * sleeps and N-consecutive-reads checks that no emulator answer shortens). The rest of an
+ * apply is Terraform and the provider starting.
  */
-import { chmod, mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, rm } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { dr, sandboxDir } from './lib/sandbox.js';
 import type { DrillResult } from '../src/commands/drill.js';
 import type { UpResult } from '../src/sandbox/sandbox.js';
+import { SANDBOX_TERRAFORM_DIR } from '../src/sandbox/deploy.js';
+import { created, criticalChain, dependencies, PROVIDER_WAITS } from './lib/apply-chain.js';
 
 const BUDGET = { coldUp: 120_000, secondUp: 20_000, drill: 60_000 };
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const verdict = (ms: number, budget: number) => `budget ≤ ${s(budget)}  ${ms <= budget ? 'OK' : 'OVER'}`;
 
-/** `[seconds, address]` of every "Creation complete after" line in a stack's deploy log. */
-async function slowest(logDir: string): Promise<Array<[number, string, string]>> {
-  const found: Array<[number, string, string]> = [];
-  for (const file of await readdir(logDir)) {
-    const stack = file.replace(/\.log$/, '');
-    const text = await readFile(join(logDir, file), 'utf8');
-    for (const m of text.matchAll(/^(\S+): Creation complete after (?:(\d+)m)?(\d+)s/gm)) {
-      found.push([Number(m[2] ?? 0) * 60 + Number(m[3]), stack, m[1] ?? '']);
-    }
-  }
-  return found.sort((a, b) => b[0] - a[0]);
-}
+const typeOf = (address: string) => address.split('.')[0] ?? '';
+const floorNote = (address: string) => {
+  const wait = PROVIDER_WAITS[typeOf(address)];
+  return wait ? `  [provider ≥ ${wait.s} s: ${wait.why}]` : '';
+};
 
 const cwd = await sandboxDir('dr-bench-sandbox-');
 const tmp = join(cwd, 'tmp');
@@ -65,11 +68,37 @@ try {
   const waveMs = (wave: number) =>
     Math.max(0, ...up.deploy.stacks.filter((x) => x.wave === wave).map((x) => x.durations.total));
   console.log(
-    `    wave 1 ${s(waveMs(1))}, wave 2 ${s(waveMs(2))}; emulator start, synth, lag metric and verify-sync gate ${s(cold.ms - waveMs(1) - waveMs(2))}`,
+    `    wave 1 ${s(waveMs(1))}, wave 2 ${s(waveMs(2))}; the rest (emulator start, synth, lag metric, verify-sync gate, runtime) ${s(cold.ms - waveMs(1) - waveMs(2))}`,
+  );
+  const all = await created(up.deploy.logDir);
+  console.log('    critical chain of each apply (longest dependency path, by "Creation complete after"):');
+  const floorOfWave = new Map<number, number>();
+  for (const stack of up.deploy.stacks) {
+    const seconds = new Map<string, number>();
+    for (const c of all.filter((x) => x.stack === stack.name)) {
+      seconds.set(c.address, Math.max(seconds.get(c.address) ?? 0, c.s));
+    }
+    const chain = criticalChain(
+      await dependencies(join(cwd, SANDBOX_TERRAFORM_DIR, 'cdktf.out', 'stacks', stack.name, 'cdk.tf.json')),
+      seconds,
+    ).filter((a) => (seconds.get(a) ?? 0) > 0);
+    const total = chain.reduce((sum, a) => sum + (seconds.get(a) ?? 0), 0);
+    const floor = chain.reduce((sum, a) => sum + (PROVIDER_WAITS[typeOf(a)]?.s ?? 0), 0);
+    floorOfWave.set(stack.wave, Math.max(floorOfWave.get(stack.wave) ?? 0, floor));
+    console.log(
+      `      ${stack.name.replace(/^.*-/, '').padEnd(9)} ${String(total).padStart(4)} s of ${s(stack.durations.apply ?? 0)} apply` +
+        ` (provider's own waits on it ≥ ${floor} s): ${chain.map((a) => `${a.replace(/_[0-9A-F]{8}$/, '')} ${seconds.get(a)} s`).join(' → ')}`,
+    );
+  }
+  const floor = [...floorOfWave.values()].reduce((a, b) => a + b, 0);
+  console.log(
+    `    the provider's own waits on those chains, wave after wave: ≥ ${floor} s of any cold up with provider ${up.deploy.provider.version} (budget ${s(BUDGET.coldUp)})`,
   );
   console.log('    slowest resources (Terraform\'s "Creation complete after"):');
-  for (const [secs, stack, address] of (await slowest(up.deploy.logDir)).slice(0, 8)) {
-    console.log(`      ${String(secs).padStart(4)} s  ${stack.replace(/^.*-/, '')}  ${address}`);
+  for (const c of all.slice(0, 10)) {
+    console.log(
+      `      ${String(c.s).padStart(4)} s  ${c.stack.replace(/^.*-/, '').padEnd(9)} ${c.address.replace(/_[0-9A-F]{8}$/, '')}${floorNote(c.address)}`,
+    );
   }
 
   const second = await dr(['sandbox', 'up', '--json'], cwd);

@@ -9,7 +9,6 @@ import { Naming } from './naming.js';
 import { RegionalStack } from './stacks/regional-stack.js';
 import { GlobalStack } from './stacks/global-stack.js';
 import { ZoneStack } from './stacks/zone-stack.js';
-import { ROUTE53_HOME_REGION } from './constructs/global/public-zone.js';
 import { tagEverything } from './aspects/tagging.js';
 
 export interface PlatformAppProps {
@@ -61,17 +60,11 @@ export function buildPlatformApp(props: PlatformAppProps): PlatformApp {
     lambdaDir,
   });
   // A zone the platform creates gets a stack of its own, deployed before the global stack
-  // (whose certificates validate in it): see ./stacks/zone-stack.ts. Its query logs use
-  // the key of the platform region in us-east-1, when there is one.
-  const home = [primary, secondary].find((stack) => stack.region === ROUTE53_HOME_REGION);
+  // (whose certificates validate in it) and beside the regional ones (it references
+  // neither: its query logs have a key of their own): see ./stacks/zone-stack.ts.
   const zone = config.dns.hostedZoneId
     ? undefined
-    : new ZoneStack(app, naming.stack('zone'), {
-        config,
-        naming,
-        tags,
-        ...(home ? { logKmsKeyArn: home.kmsKeyArn } : {}),
-      });
+    : new ZoneStack(app, naming.stack('zone'), { config, naming, tags });
   const global = new GlobalStack(app, naming.stack('global'), {
     config,
     naming,

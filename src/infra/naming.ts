@@ -224,6 +224,10 @@ export class Naming {
   kmsAlias(region: string): string {
     return `alias/${this.regional(region, 'dr')}`;
   }
+  /** Alias of the zone stack's key that encrypts the Route 53 query logs (us-east-1). */
+  dnsQueryLogKmsAlias(): string {
+    return `alias/${this.prefix}-dns-query-logs`;
+  }
   /** Lambda writes to `/aws/lambda/<function>`; the stack creates it with retention and KMS. */
   lambdaLogGroup(region: string, fn: LambdaFunctionName): string {
     return `/aws/lambda/${this.lambda(region, fn)}`;

@@ -240,6 +240,23 @@ describe('deploy() with the fake-terraform stand-in', () => {
     }
   });
 
+  it('a parallelism (the sandbox’s) goes to plan and apply as -parallelism, and to nothing else', async () => {
+    // Given the stand-in / When deployed with a parallelism, as the sandbox deploys
+    await deploy(options({}, { parallelism: 32 }));
+    // Then plan and apply carry it; init takes no such flag
+    const calls = readCalls(record);
+    const argsOf = (sub: string) => calls.find((c) => c.stack === G && c.subcommand === sub)?.argv;
+    assert.deepEqual(argsOf('init'), ['init', '-input=false', '-no-color']);
+    assert.deepEqual(argsOf('plan'), [
+      'plan',
+      '-input=false',
+      '-no-color',
+      '-parallelism=32',
+      '-out=dr.tfplan',
+    ]);
+    assert.deepEqual(argsOf('apply'), ['apply', '-input=false', '-no-color', '-parallelism=32', 'dr.tfplan']);
+  });
+
   it('applies nothing for a stack whose plan has no changes, and still deploys', async () => {
     // Given the secondary's plan finds nothing to change / When deployed
     const result = await deploy(options({ FAKE_TERRAFORM_NO_CHANGES: S }));

@@ -21,10 +21,11 @@ describe('global stack: wiring', () => {
       'trading-prod-secondary',
       'trading-prod-zone',
     ]);
-    // ...the zone stack deploys after us-east-1 (its query logs use that region's key)
+    // ...the zone stack references no stack (its query logs have their own key): it deploys
+    // in the first wave, beside the regional stacks
+    assert.deepEqual(app.dependencies['trading-prod-zone'] ?? [], []);
     assert.deepEqual(deployWaves(app.dependencies), [
-      ['trading-prod-primary', 'trading-prod-secondary'],
-      ['trading-prod-zone'],
+      ['trading-prod-primary', 'trading-prod-secondary', 'trading-prod-zone'],
       ['trading-prod-global'],
     ]);
     assert.deepEqual(app.platform.global.dependencies.map((s) => s.node.id).sort(), [

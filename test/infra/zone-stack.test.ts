@@ -88,6 +88,38 @@ describe('zone stack: a created hosted zone deploys before anything that validat
     );
   });
 
+  it('its query logs are encrypted with a key of its own: it references no other stack and deploys in the first wave', () => {
+    // Given no hostedZoneId / When synthesized
+    const app = synthApp();
+    const zoneStack = app.naming.stack('zone');
+    const zone = app.zone as TfJson;
+    // Then the query log group's key is one of the zone stack's, rotated, under the zone's alias
+    const logGroup = Object.values(resourcesOf(zone, 'aws_cloudwatch_log_group'))[0];
+    const keyRef = /^\$\{aws_kms_key\.([\w-]+)\.arn\}$/.exec(String(logGroup?.kms_key_id));
+    assert.ok(keyRef?.[1], String(logGroup?.kms_key_id));
+    const key = resourcesOf(zone, 'aws_kms_key')[keyRef[1]] as Res;
+    assert.equal(key.enable_key_rotation, true);
+    const alias = Object.values(resourcesOf(zone, 'aws_kms_alias'))[0];
+    assert.equal(alias?.name, app.naming.dnsQueryLogKmsAlias());
+    assert.equal(alias?.target_key_id, `\${aws_kms_key.${keyRef[1]}.key_id}`);
+    // ...whose policy lets CloudWatch Logs of us-east-1 use it for this account's log groups, and no other service
+    const policy = JSON.parse(String(key.policy)) as { Statement: Res[] };
+    const services = policy.Statement.filter((st) => (st.Principal as Res | undefined)?.Service);
+    assert.deepEqual(
+      services.map((st) => (st.Principal as Res).Service),
+      ['logs.us-east-1.amazonaws.com'],
+    );
+    assert.match(
+      JSON.stringify(services[0]?.Condition),
+      /arn:\$\{[^}]+\}:logs:us-east-1:\$\{[^}]+\}:log-group:\*/,
+    );
+    // ...so the zone stack references no other stack, and deploys beside the regional ones
+    assert.equal(crossStackRef(logGroup?.kms_key_id), undefined);
+    assert.deepEqual(app.dependencies[zoneStack] ?? [], []);
+    assert.equal(waveOf(app, zoneStack), 0);
+    assert.ok(app.waves[0]?.includes(app.naming.stack('primary')));
+  });
+
   it('with dns.hostedZoneId: no zone stack, and no stack creates a zone', () => {
     // Given an existing, delegated zone / When synthesized
     const app = synthApp({

@@ -164,6 +164,11 @@ export interface DeployOptions {
   readonly reporter?: Reporter;
   readonly exec?: TerraformExec;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Terraform's `-parallelism` for plan and apply. @default - Terraform's own (10), as
+   * `dr deploy` runs against AWS; the sandbox raises it (src/sandbox/deploy.ts)
+   */
+  readonly parallelism?: number;
 }
 
 const ZONE_OUTPUTS = Naming.zoneOutputs;
@@ -241,6 +246,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         logFile: stack.log,
         env,
         ...(options.exec ? { exec: options.exec } : {}),
+        ...(options.parallelism === undefined ? {} : { settings: { parallelism: options.parallelism } }),
       });
       running.delete(stack.name);
       if (failed) finishedInFlight.add(stack.name);

@@ -10,20 +10,30 @@ export type Subcommand = 'init' | 'plan' | 'apply';
 /** Saved plan file, in the stack's working directory (next to `cdk.tf.json`). */
 export const PLAN_FILE = 'dr.tfplan';
 
+/** How a call runs, beyond what every call does. */
+export interface CallSettings {
+  /**
+   * Terraform's `-parallelism` for plan and apply (how many resource operations run at
+   * once). @default - Terraform's own (10): what `dr deploy` uses against AWS
+   */
+  readonly parallelism?: number;
+}
+
 /**
  * The arguments of each call. `-input=false`: never wait for a prompt; `-no-color`: the
  * output goes to a log file. Applying a saved plan needs no `-auto-approve`: Terraform
  * applies exactly the saved plan without asking (`--auto-approve` of `dr deploy` is about
  * whether `dr` asks a person first).
  */
-export function terraformArgs(subcommand: Subcommand): string[] {
+export function terraformArgs(subcommand: Subcommand, settings: CallSettings = {}): string[] {
+  const parallelism = settings.parallelism === undefined ? [] : [`-parallelism=${settings.parallelism}`];
   switch (subcommand) {
     case 'init':
       return ['init', '-input=false', '-no-color'];
     case 'plan':
-      return ['plan', '-input=false', '-no-color', `-out=${PLAN_FILE}`];
+      return ['plan', '-input=false', '-no-color', ...parallelism, `-out=${PLAN_FILE}`];
     case 'apply':
-      return ['apply', '-input=false', '-no-color', PLAN_FILE];
+      return ['apply', '-input=false', '-no-color', ...parallelism, PLAN_FILE];
   }
 }
 
@@ -104,8 +114,9 @@ export async function runTerraformCall(options: {
   readonly logFile: string;
   readonly exec?: TerraformExec;
   readonly env?: NodeJS.ProcessEnv;
+  readonly settings?: CallSettings;
 }): Promise<CallResult> {
-  const args = terraformArgs(options.subcommand);
+  const args = terraformArgs(options.subcommand, options.settings);
   const started = Date.now();
   let output = '';
   // Appends are chained so the log keeps the order the chunks arrived in.

@@ -6,9 +6,11 @@
  * `dr deploy` applies this stack, reads its outputs (`Naming.zoneOutputs`), and checks
  * that delegation before it starts the global stack (src/core/deploy/delegation.ts).
  *
- * Only the zone and what Route 53 needs beside it (DNSSEC signing, query logs) live
- * here; every record stays in the global stack. The construct id `zone` is the one the
- * global stack used, so the resources keep their Terraform addresses.
+ * Only the zone and what Route 53 needs beside it (DNSSEC signing, query logs and the
+ * key that encrypts them) live here; every record stays in the global stack. The
+ * construct id `zone` is the one the global stack used, so the resources keep their
+ * Terraform addresses. The stack references no other stack, so it deploys in the first
+ * wave, beside the regional stacks.
  */
 import { TerraformOutput, TerraformStack } from '../cdktf.js';
 import type * as ProviderModule from '@cdktf/provider-aws/lib/provider/index.js';
@@ -19,6 +21,7 @@ import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../naming.js';
 import { configureBackend } from '../backend.js';
 import { PublicZone, ROUTE53_HOME_REGION } from '../constructs/global/public-zone.js';
+import { RegionalKey } from '../constructs/regional/kms-key.js';
 import { requireCjs } from '../cjs.js';
 
 const { AwsProvider } = requireCjs('@cdktf/provider-aws/lib/provider/index.js') as typeof ProviderModule;
@@ -34,12 +37,6 @@ export interface ZoneStackProps {
   readonly config: DrConfig;
   readonly naming: Naming;
   readonly tags: Readonly<Record<string, string>>;
-  /**
-   * A us-east-1 KMS key for the query logs (the platform region's key when one of the
-   * regions is us-east-1; referencing it makes this stack deploy after that region).
-   * @default - CloudWatch Logs' own encryption
-   */
-  readonly logKmsKeyArn?: string;
 }
 
 /** What the global stack takes from the zone stack. */
@@ -52,6 +49,11 @@ export class ZoneStack extends TerraformStack {
   /** us-east-1: Route 53 takes DNSSEC keys and query-log groups from there only. */
   readonly provider: AwsProvider;
   readonly zone: PublicZone;
+  /**
+   * The key of the query logs: the stack's own, not a regional stack's, so that this
+   * stack depends on no other and deploys in the first wave.
+   */
+  readonly logKey: RegionalKey;
 
   constructor(scope: Construct, id: string, props: ZoneStackProps) {
     super(scope, id);
@@ -67,17 +69,26 @@ export class ZoneStack extends TerraformStack {
     });
     configureBackend(this, id, config.stateBackend);
     const { domain } = config.dns;
+    const arnContext = {
+      partition: new DataAwsPartition(this, 'partition').partition,
+      accountId: new DataAwsCallerIdentity(this, 'account').accountId,
+    };
+    // Only CloudWatch Logs uses it (no alarm publishes with it).
+    this.logKey = new RegionalKey(this, 'query-logs-key', {
+      alias: naming.dnsQueryLogKmsAlias(),
+      region: ROUTE53_HOME_REGION,
+      arnContext,
+      description: `${naming.prefix} Route 53 query logs of ${domain}`,
+      alarmTopics: false,
+    });
     this.zone = new PublicZone(this, 'zone', {
       provider: this.provider,
       region: ROUTE53_HOME_REGION,
       domain,
-      arnContext: {
-        partition: new DataAwsPartition(this, 'partition').partition,
-        accountId: new DataAwsCallerIdentity(this, 'account').accountId,
-      },
+      arnContext,
       comment: `dr: ${config.app} ${config.environment}`,
       queryLogGroupName: naming.dnsQueryLogGroup(domain),
-      ...(props.logKmsKeyArn ? { logKmsKeyArn: props.logKmsKeyArn } : {}),
+      logKmsKeyArn: this.logKey.arn,
     });
 
     // What `dr deploy` reads (`terraform output -json`) to check the parent's delegation.

@@ -3,6 +3,7 @@
  * environment variables, Step Functions, and (in the global stack) Aurora and the
  * DynamoDB replica all encrypt with it. Rotation is on. The key policy grants `kms:*`
  * only to the account root, as AWS requires; every other principal gets named actions.
+ * The zone stack has one of its own, in us-east-1, for the Route 53 query logs.
  */
 import type * as KmsAliasModule from '@cdktf/provider-aws/lib/kms-alias/index.js';
 import type * as KmsKeyModule from '@cdktf/provider-aws/lib/kms-key/index.js';
@@ -24,6 +25,11 @@ export interface RegionalKeyProps {
   readonly description: string;
   /** Days before a scheduled deletion completes (7–30). @default 30 */
   readonly deletionWindowDays?: number;
+  /**
+   * Whether CloudWatch alarms may use the key (to publish to a topic it encrypts).
+   * @default true
+   */
+  readonly alarmTopics?: boolean;
 }
 
 /** Actions a service needs to use (not manage) a key. */
@@ -72,15 +78,17 @@ export class RegionalKey extends Construct {
           },
         },
       },
-      {
+    ];
+    if (props.alarmTopics ?? true) {
+      services.push({
         // CloudWatch alarms publish to the KMS-encrypted alarm topic.
         sid: 'CloudWatchAlarmsToEncryptedTopic',
         principal: { Service: 'cloudwatch.amazonaws.com' },
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: ['*'],
         condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-      },
-    ];
+      });
+    }
     this.key = new KmsKey(this, 'key', {
       description: props.description,
       enableKeyRotation: true,
