@@ -128,7 +128,7 @@ try {
   console.log(
     `  dr drill --sandbox, sandbox running     ${s(drill.ms).padStart(8)}   ${verdict(drill.ms, BUDGET.drill)}`,
   );
-  console.log(`    runtime start and stop, teardown        ${s(drill.ms - result.report.wallMs)}`);
+  console.log(`    setup and teardown                      ${s(drill.ms - result.report.wallMs)}`);
   for (const sc of result.report.scenarios) {
     const intake = sc.components.find((c) => c.name === 'order-intake')?.measuredMs ?? null;
     console.log(
