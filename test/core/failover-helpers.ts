@@ -10,7 +10,7 @@ import { Naming } from '../../src/infra/naming.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
 import { readLease } from '../../src/core/failover/lease.js';
 import { planOperation } from '../../src/core/failover/plan.js';
-import { executePlan } from '../../src/core/failover/run.js';
+import { executePlan, type OperationResult } from '../../src/core/failover/run.js';
 import { setOutage } from '../../src/sandbox/emulator.js';
 import { mapDataApiToDatabase } from '../../src/sandbox/drill/sandbox-drill.js';
 import assert from 'node:assert/strict';
@@ -26,8 +26,8 @@ export const [primary, secondary] = [config.regions.primary, config.regions.seco
 
 export { emulatorClients };
 
-/** Fails over to the secondary unplanned while the primary refuses everything. */
-export async function unplannedFailover(clients: AwsClients, endpoint: string): Promise<void> {
+/** Fails over to the secondary unplanned while the primary refuses everything; the operation's result. */
+export async function unplannedFailover(clients: AwsClients, endpoint: string): Promise<OperationResult> {
   await setOutage(endpoint, primary, 'refuse');
   const plan = await planOperation({
     clients,
@@ -39,6 +39,7 @@ export async function unplannedFailover(clients: AwsClients, endpoint: string): 
   });
   const result = await executePlan({ clients, config, plan, pollMs: 100 });
   assert.equal(result.outcome, 'succeeded', JSON.stringify(result.failure));
+  return result;
 }
 
 export interface RegionState {

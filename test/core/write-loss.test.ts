@@ -11,14 +11,19 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import pg from 'pg';
 import { applyDbCredentials } from '../../src/core/db-credentials.js';
 import { operate } from '../../src/core/failover/operate.js';
-import { planOperation } from '../../src/core/failover/plan.js';
-import { executePlan } from '../../src/core/failover/run.js';
 import { promoteStartedAt, readWriteLoss } from '../../src/core/failover/write-loss.js';
 import { mapDataApi, restoreRegion, setOutage } from '../../src/sandbox/emulator.js';
 import { startPostgres, type RunningPostgres } from '../../src/sandbox/postgres.js';
 import { migratedDatabase } from '../fixtures/postgres-db.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
-import { config, emulatorClients, naming, primary, secondary } from './failover-helpers.js';
+import {
+  config,
+  emulatorClients,
+  naming,
+  primary,
+  secondary,
+  unplannedFailover,
+} from './failover-helpers.js';
 
 const { endpoint } = useDeployedPlatform();
 const clients = emulatorClients(endpoint, 3000);
@@ -108,17 +113,7 @@ describe('readWriteLoss: what the old primary holds that the new writer lacks (e
 
   /** us-east-1 dark, the unplanned failover to us-east-2 (the state machine); its promote step's start. */
   async function failOver(): Promise<Date> {
-    await setOutage(endpoint, primary, 'refuse');
-    const plan = await planOperation({
-      clients,
-      config,
-      operation: 'failover',
-      to: secondary,
-      mode: 'unplanned',
-      startedBy: 'watchdog@us-east-2',
-    });
-    const result = await executePlan({ clients, config, plan, pollMs: 100 });
-    assert.equal(result.outcome, 'succeeded', JSON.stringify(result.failure));
+    const result = await unplannedFailover(clients, endpoint);
     const execution = result.executions.at(-1);
     const cut = execution && (await promoteStartedAt(clients, execution.region, execution.arn));
     assert.ok(cut, 'the promote step ran');
