@@ -21,11 +21,12 @@ import { processedRows, type ProcessedRow } from '../../core/drill/orders.js';
 import type { AutomaticFailover, DnsEvent, DrillTarget, Tuning } from '../../core/drill/target.js';
 import { restoreRegion, setOutage } from '../emulator.js';
 import type { Pace, RuntimeRecord, RuntimeStatus } from '../runtime/contract.js';
+import { dnsTtlMs, healthIntervalMs } from '../runtime/pace.js';
 import { runtimeStatus } from '../runtime/start.js';
 
 /** How the drill paces itself against the runtime's pace. */
 export function liveTuning(config: DrConfig, pace: Pace): Tuning {
-  const intervalMs = (config.dns.healthCheck.intervalSeconds * 1000) / pace.factor;
+  const intervalMs = healthIntervalMs(config, pace);
   // Long enough for detection, the TTL, a watchdog period (60 s on AWS) and the failover.
   const awsSettleMs =
     (config.dns.healthCheck.intervalSeconds * (config.dns.healthCheck.failureThreshold + 2) +
@@ -84,7 +85,7 @@ export class LiveSandboxTarget implements DrillTarget {
   ) {
     this.tuning = liveTuning(config, record.pace);
     this.simplifications = liveSimplifications(record.pace);
-    this.ttlMs = (config.dns.ttlSeconds * 1000) / record.pace.factor;
+    this.ttlMs = dnsTtlMs(config, record.pace);
     this.last = first;
     this.resolved = { region: first.answer, until: Date.now() + this.ttlMs };
     this.intake = new SignedIntake({
