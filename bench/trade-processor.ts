@@ -17,9 +17,9 @@
  * Budget (DESIGN.md): multi-row ≥ 5× one INSERT per message at batch 10.
  */
 import pg from 'pg';
-import { seedFence } from '../src/core/db-fence.js';
+import { seedFence } from '../src/contract/database.js';
 import { applyMigrations, loadMigrations } from '../src/core/db-migrations.js';
-import { Naming } from '../src/infra/naming.js';
+import { Naming } from '../src/contract/naming.js';
 import { DbPool, urlDbSettings } from '../src/lambdas/shared/db.js';
 import type { SqsRecord } from '../src/lambdas/shared/events.js';
 import type { Logger } from '../src/lambdas/shared/log.js';

@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 import yazl from 'yazl';
-import { DB_CA_BUNDLE_FILE, DB_FUNCTIONS } from '../src/core/platform-env.js';
+import { DB_CA_BUNDLE_FILE, DB_FUNCTIONS } from '../src/contract/platform-env.js';
 
 export const ZIP_BUDGET_BYTES = 1024 * 1024;
 /** DOS timestamps start in 1980; local-time fields, so the bytes do not depend on TZ. */

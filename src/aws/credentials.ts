@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CredentialsError } from '../core/errors.js';
+import { CredentialsError } from '../contract/errors.js';
 
 /** The credential providers found nothing usable. */
 const PROVIDER_FAILURES = new Set(['CredentialsProviderError', 'TokenProviderError']);

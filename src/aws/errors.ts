@@ -2,7 +2,7 @@
  * Which SDK failures mean "the region did not answer", decided by the error's class
  * name, its `code` and `$metadata`, never by its message text.
  */
-import { RegionUnreachableError } from '../core/errors.js';
+import { RegionUnreachableError } from '../contract/errors.js';
 
 /** Node socket error codes that mean the request never reached (or never left) the service. */
 const NETWORK_CODES = new Set([

@@ -251,7 +251,7 @@ export abstract class DrCommand<T> extends DrLocalCommand<T> {
     config: DrConfig,
     options: { timeoutMs?: number; maxAttempts?: number } = {},
   ): Promise<AwsClients> {
-    const { Naming } = await import('../infra/naming.js');
+    const { Naming } = await import('../contract/naming.js');
     return this.awsClients(flags, {
       ...options,
       actAs: {

@@ -91,7 +91,7 @@ Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL U
     const asks = !planOnly && !flags['auto-approve'];
     const { canPrompt, confirmOrRefuse } = await import('../core/failover/confirm.js');
     if (asks && !canPrompt()) {
-      const { UsageError } = await import('../core/errors.js');
+      const { UsageError } = await import('../contract/errors.js');
       throw new UsageError(
         'refusing to apply without a terminal to confirm on: pass --auto-approve (or --yes), or --plan-only to only plan',
       );
@@ -102,7 +102,7 @@ Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL U
       // An unknown --stack is refused before anything is synthesized (cdktf.out/ stays untouched).
       const [{ resolveStackNames }, { Naming }] = await Promise.all([
         import('../core/deploy/select.js'),
-        import('../infra/naming.js'),
+        import('../contract/naming.js'),
       ]);
       const naming = new Naming(config);
       resolveStackNames(
@@ -121,7 +121,7 @@ Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL U
         import('../core/deploy/select.js'),
         import('../core/deploy/migrate.js'),
         import('../cli/render/deploy.js'),
-        import('../infra/naming.js'),
+        import('../contract/naming.js'),
       ]);
       const naming = new Naming(config);
       const target: import('../core/deploy/migrate.js').MigrationTarget = flags['skip-migrations']

@@ -79,7 +79,7 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
       ? [flags.scenario as ScenarioName]
       : ['planned', 'region-outage'];
     if (flags.pace && !flags.sandbox) {
-      const { UsageError } = await import('../core/errors.js');
+      const { UsageError } = await import('../contract/errors.js');
       throw new UsageError(
         "--pace sets the sandbox runtime's clocks: use it with --sandbox (on AWS the drill runs at AWS's pace)",
       );
@@ -112,7 +112,7 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
       if (!signal.aborted) dispose();
       if ((error as Error).name !== 'DrillInterruptedEarly') throw error;
       const early = error as Error & { signal: string; atStep: string; restored: readonly string[] };
-      const { InterruptedError } = await import('../core/errors.js');
+      const { InterruptedError } = await import('../contract/errors.js');
       throw new InterruptedError(
         `drill interrupted at ${early.atStep} (${early.signal}): ${early.restored.join(', ') || 'nothing to put back'}; no report (no scenario had begun)`,
         { details: { signal: early.signal, atStep: early.atStep, restored: early.restored } },
@@ -123,7 +123,7 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
     const { writeReport } = await import('../core/report/write.js');
     const files = await writeReport(report, flags.report);
     if (report.interrupted) {
-      const { InterruptedError } = await import('../core/errors.js');
+      const { InterruptedError } = await import('../contract/errors.js');
       const { atStep, signal: name, restored, left } = report.interrupted;
       throw new InterruptedError(
         `drill interrupted at ${atStep} (${name}): ${restored.join(', ') || 'nothing to put back'}${left.length > 0 ? `; ${left.join('; ')}` : ''}; partial report ${files.dir}`,
@@ -232,7 +232,7 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
     flags: { profile?: string; sandbox: boolean },
     config: DrConfig,
   ): Promise<DrillResult> {
-    const { UsageError } = await import('../core/errors.js');
+    const { UsageError } = await import('../contract/errors.js');
     if (flags.sandbox) {
       throw new UsageError('--restore-outage is for drills on AWS; in the sandbox use `dr sandbox restore`');
     }

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { DrCommand } from '../cli/base-command.js';
 import type { OperateResult } from '../core/failover/operate.js';
-import { InterruptedError } from '../core/errors.js';
+import { InterruptedError } from '../contract/errors.js';
 
 /** Shared by failover and failback. */
 export const TAKE_OVER_FLAG = Flags.boolean({

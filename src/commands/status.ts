@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { DrCommand } from '../cli/base-command.js';
 import { ExitCode } from '../cli/exit-codes.js';
-import { InterruptedError, UsageError } from '../core/errors.js';
+import { InterruptedError, UsageError } from '../contract/errors.js';
 import { silentReporter } from '../core/reporter.js';
 import type { StatusResult } from '../core/status.js';
 

@@ -15,8 +15,8 @@
  */
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import type { AwsClients } from '../aws/clients.js';
-import { Naming } from '../infra/naming.js';
-import type { SqlClient } from './db-migrations.js';
+import { Naming } from '../contract/naming.js';
+import type { SqlClient } from '../contract/database.js';
 
 export interface DbCredential {
   /** The PostgreSQL role. */

@@ -22,14 +22,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-/** The smallest SQL client the runner needs (`pg.Client` and `pg.PoolClient` fit). */
-export interface SqlClient {
-  query<R extends Record<string, unknown> = Record<string, unknown>>(
-    sql: string,
-    params?: unknown[],
-  ): Promise<{ rows: R[] }>;
-}
+import type { SqlClient } from '../contract/database.js';
 
 export interface Migration {
   readonly version: number;

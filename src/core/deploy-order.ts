@@ -2,7 +2,7 @@
  * Deploy order from stack dependencies: a list of waves, each wave a set of stacks
  * whose dependencies are all in earlier waves (so a wave can deploy in parallel).
  */
-import { UsageError } from './errors.js';
+import { UsageError } from '../contract/errors.js';
 
 export function deployWaves(dependencies: Readonly<Record<string, readonly string[]>>): string[][] {
   const remaining = new Map(Object.entries(dependencies).map(([name, deps]) => [name, new Set(deps)]));

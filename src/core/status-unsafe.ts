@@ -20,7 +20,7 @@
  * consuming orders is unsafe whatever the reason.
  */
 import type { DrConfig } from '../config/schema.js';
-import type { OperationKind } from './failover/steps.js';
+import type { OperationKind } from '../contract/steps.js';
 
 /** Stable codes: runbooks branch on them; never rename. */
 export type UnsafeCode =

@@ -17,7 +17,7 @@
  */
 import type { AwsClients } from '../aws/clients.js';
 import type { DrConfig } from '../config/schema.js';
-import { Naming } from '../infra/naming.js';
+import { Naming } from '../contract/naming.js';
 import { CallTrace, traceClients, type TraceSummary } from './call-trace.js';
 import { resolveActiveRegion } from './checks/evaluate.js';
 import { readLatest, type Datapoint, type MetricQuery } from './checks/metrics.js';
@@ -43,7 +43,7 @@ import {
 } from './checks/read.js';
 import { leaseLiveness, readLease, type LeaseRecord } from './failover/lease.js';
 import { LEASE_ID, readStateMachineArn } from './failover/plan.js';
-import type { FailoverMode, OperationKind } from './failover/steps.js';
+import type { FailoverMode, OperationKind } from '../contract/steps.js';
 import { silentReporter, type Reporter } from './reporter.js';
 import { rtoBudget, type RtoBudget } from './rto-budget.js';
 import { evaluateUnsafe, mappingTakesOrders, type UnsafeFinding } from './status-unsafe.js';

@@ -8,9 +8,9 @@
  */
 import type { AwsClients } from '../aws/clients.js';
 import type { DrConfig } from '../config/schema.js';
-import { Naming } from '../infra/naming.js';
+import { Naming } from '../contract/naming.js';
 import { runSyncChecks, type CheckResult, type SyncLimits } from './checks/index.js';
-import { CheckFailedError, RegionUnreachableError } from './errors.js';
+import { CheckFailedError, RegionUnreachableError } from '../contract/errors.js';
 import type { Reporter } from './reporter.js';
 
 export interface VerifySyncOptions {

@@ -5,7 +5,7 @@
  */
 import { App } from './cdktf.js';
 import type { DrConfig } from '../config/schema.js';
-import { Naming } from './naming.js';
+import { Naming } from '../contract/naming.js';
 import { RegionalStack } from './stacks/regional-stack.js';
 import { GlobalStack } from './stacks/global-stack.js';
 import { ZoneStack } from './stacks/zone-stack.js';

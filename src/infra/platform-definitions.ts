@@ -5,7 +5,7 @@
  * module; no cdktf import, so src/core uses it without paying for the provider.
  */
 import type { DrConfig } from '../config/schema.js';
-import type { Naming } from './naming.js';
+import type { Naming, SharedParameter } from '../contract/naming.js';
 
 /** The order API stage's throttling (stage-wide method settings), as deployed and seeded. */
 export const ORDER_API_THROTTLE = { rateLimit: 500, burstLimit: 1000 } as const;
@@ -37,7 +37,7 @@ export const ORDER_MODEL = {
 } as const;
 
 /** Settings under `naming.ssmSharedPrefix()`, identical in both regions. */
-export function sharedSettings(config: DrConfig, naming: Naming): Record<string, string> {
+export function sharedSettings(config: DrConfig, naming: Naming): Record<SharedParameter, string> {
   const hc = config.dns.healthCheck;
   return {
     'primary-region': config.regions.primary,

@@ -42,9 +42,9 @@ import type { Method, MethodSetting, Resource } from '@aws-sdk/client-api-gatewa
 import type { AwsClients } from '../aws/clients.js';
 import { errorName } from '../aws/errors.js';
 import type { DrConfig } from '../config/schema.js';
-import { Naming } from '../infra/naming.js';
+import { Naming } from '../contract/naming.js';
 import type { DbPool } from '../lambdas/shared/db.js';
-import { RegionUnreachableError } from '../core/errors.js';
+import { RegionUnreachableError } from '../contract/errors.js';
 import { findRestApiId } from '../core/order-api.js';
 import type { ApiGatewayProxyEvent, ApiGatewayProxyResult } from '../lambdas/shared/events.js';
 

@@ -32,7 +32,7 @@ import { logDirFor } from '../core/deploy/select.js';
 import type { TerraformBinary } from '../core/deploy/terraform-bin.js';
 import { terraformEnv } from '../core/deploy/terraform.js';
 import { readApplied, stacksFingerprint, writeApplied } from './applied.js';
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../contract/errors.js';
 import type { ClientCredentials } from '../aws/sdk-config.js';
 import { silentReporter, type Reporter } from '../core/reporter.js';
 import { listEmulatorSnapshots, projectRoot, snapshotEmulator } from './emulator.js';
@@ -182,7 +182,7 @@ export async function prepareSandboxStacks(
 
   // The functions' packages: the stacks hash them (source_code_hash), so they must exist.
   const lambdaDir = resolve(options.lambdaDir ?? join(projectRoot(), 'dist', 'lambdas'));
-  const { Naming } = await import('../infra/naming.js');
+  const { Naming } = await import('../contract/naming.js');
   const missing = Naming.functions.filter((fn) => !existsSync(join(lambdaDir, `${fn}.zip`)));
   if (missing.length > 0) {
     throw new UsageError(
@@ -310,7 +310,7 @@ export async function deploySandbox(options: SandboxDeployOptions): Promise<Sand
     // No parent domain delegates to the sandbox's zone: the emulator's ACM issues once the
     // validation records are in its Route 53. Skipped, and the result and output say so.
     delegation: {
-      zoneStack: new (await import('../infra/naming.js')).Naming(options.config).stack('zone'),
+      zoneStack: new (await import('../contract/naming.js')).Naming(options.config).stack('zone'),
       skip: SANDBOX_DELEGATION_SKIPPED,
     },
     ...(options.afterApply ? { afterApply: options.afterApply } : {}),

@@ -9,7 +9,7 @@
  * SigV4-signed for `execute-api`: ./runtime/order-endpoint.ts), and `DR_DATABASE_URL`, the
  * writer region's database (the runtime's answer now: it moves with a failover).
  */
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../contract/errors.js';
 import { liveSandbox, rootCredentialsOf } from './state.js';
 import { NO_SANDBOX_MESSAGE } from './target.js';
 import type { RuntimeRecord } from './runtime/contract.js';

@@ -21,11 +21,11 @@
  */
 import type { AwsClients } from '../aws/clients.js';
 import type { DrConfig } from '../config/schema.js';
-import { Naming } from '../infra/naming.js';
+import { Naming } from '../contract/naming.js';
 import type { createHealthHandler } from '../lambdas/health/handler.js';
 import { DbPool, urlDbSettings } from '../lambdas/shared/db.js';
 import type { DnsEvent } from '../core/drill/target.js';
-import { RegionUnreachableError } from '../core/errors.js';
+import { RegionUnreachableError } from '../contract/errors.js';
 import { OrderApiStages } from './api-gateway.js';
 import { setHealthCheckStatus } from './emulator.js';
 import { sandboxHealthHandler } from './health-handler.js';

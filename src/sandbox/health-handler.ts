@@ -7,7 +7,7 @@
  */
 import type { AwsClients } from '../aws/clients.js';
 import type { DrConfig } from '../config/schema.js';
-import { Naming } from '../infra/naming.js';
+import { Naming } from '../contract/naming.js';
 import { createHealthHandler } from '../lambdas/health/handler.js';
 import { writerRoleOf } from '../lambdas/health/probes.js';
 import type { DbPool } from '../lambdas/shared/db.js';

@@ -15,8 +15,8 @@
 import type { AwsClients } from '../aws/clients.js';
 import type { StaticCredentials } from '../aws/sdk-config.js';
 import type { DrConfig } from '../config/schema.js';
-import { RegionUnreachableError, UsageError } from '../core/errors.js';
-import { Naming } from '../infra/naming.js';
+import { RegionUnreachableError, UsageError } from '../contract/errors.js';
+import { Naming } from '../contract/naming.js';
 import { serviceCredentials } from './emulator.js';
 
 /** A function's calls in the sandbox: one attempt, 3 s (an emulator gap answers 500 at once). */

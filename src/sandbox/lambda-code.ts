@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { LambdaFunctionName } from '../infra/naming.js';
+import type { LambdaFunctionName } from '../contract/naming.js';
 
 export interface LambdaCode {
   readonly zip: Uint8Array;

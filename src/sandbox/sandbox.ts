@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
 import type { StaticCredentials } from '../aws/sdk-config.js';
 import { AWS_REGION, type DrConfig } from '../config/schema.js';
-import { CheckFailedError, UsageError } from '../core/errors.js';
+import { CheckFailedError, UsageError } from '../contract/errors.js';
 import { silentReporter, type Reporter } from '../core/reporter.js';
 import type { TerraformBinary } from '../core/deploy/terraform-bin.js';
 import type { DeployFailure, DeployOutcome, StackResult } from '../core/deploy/deploy.js';

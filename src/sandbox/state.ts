@@ -7,7 +7,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { StaticCredentials } from '../aws/sdk-config.js';
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../contract/errors.js';
 import type { RuntimeRecord } from './runtime/contract.js';
 
 export const SANDBOX_STATE_FILE = join('.dr', 'sandbox.json');

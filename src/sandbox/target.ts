@@ -6,7 +6,7 @@
  */
 import { userInfo } from 'node:os';
 import type { AwsClients, ClientOptions } from '../aws/clients.js';
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../contract/errors.js';
 import type { StaticCredentials } from '../aws/sdk-config.js';
 import { liveSandbox, rootCredentialsOf } from './state.js';
 

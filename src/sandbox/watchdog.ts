@@ -16,8 +16,8 @@
  */
 import type { AwsClients } from '../aws/clients.js';
 import type { DrConfig } from '../config/schema.js';
-import { Naming } from '../infra/naming.js';
-import { RegionUnreachableError, UsageError } from '../core/errors.js';
+import { Naming } from '../contract/naming.js';
+import { RegionUnreachableError, UsageError } from '../contract/errors.js';
 import { OrderApiStages } from './api-gateway.js';
 import { functionClients } from './identity.js';
 import { silentReporter, type Reporter } from '../core/reporter.js';

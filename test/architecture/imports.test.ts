@@ -2,17 +2,18 @@
  * The layout's arrows (STYLE.md, "Layout: the arrows point one way"):
  * `commands → core → aws | infra`, `commands → sandbox → core | lambdas`. Core never
  * imports commands, cli, lambdas or the sandbox; infra never imports core, aws or the
- * sandbox; Lambdas never import infra, core, the sandbox, commands or cli. And no import
+ * sandbox; Lambdas never import infra, the sandbox, commands or cli; aws never imports
+ * core. And no import
  * circle among the files of src/.
  *
  * Every `import … from '…'`, `export … from '…'`, side-effect `import '…'` and dynamic
  * `import('…')` of a relative specifier counts, type-only ones included (a type import is
  * still a dependency of the source, even if the bundle drops it).
  *
- * `WAITING_FOR_CONTRACT` lists, one by one, the imports of infra and the Lambdas that
- * break the arrows today because what they need (resource names, the fence SQL, step
- * ids, env contracts, the checks) has no shared home yet (issue 14: `src/contract/`). The
- * list only shrinks: an import not on it fails, and so does an entry no longer true.
+ * `src/contract/` holds what every part agrees on (names, SSM keys, role purposes, env
+ * contracts, the fence SQL, the step list, the error types) and imports none of them.
+ * The Lambdas may import core (the watchdog's decision and the readiness checks are the
+ * same logic the CLI runs), never infra: no cdktf in a bundle.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,37 +86,6 @@ function crossings(from: string, forbidden: string[]): string[] {
     for (const target of targets) if (forbidden.includes(partOf(target))) found.push(`${file} → ${target}`);
   }
   return found;
-}
-
-/** Imports of infra and the Lambdas that wait for the shared contract module (issue 14). */
-const WAITING_FOR_CONTRACT: readonly string[] = [
-  'src/infra/constructs/regional/state-machine-definition.ts → src/core/db-fence.ts',
-  'src/infra/constructs/regional/state-machine-definition.ts → src/core/failover/steps.ts',
-  'src/infra/stacks/regional-stack.ts → src/core/failover/watchdog-env.ts',
-  'src/infra/stacks/regional-stack.ts → src/core/platform-env.ts',
-  'src/lambdas/failover-watchdog/handler.ts → src/core/failover/watchdog-config.ts',
-  'src/lambdas/failover-watchdog/handler.ts → src/core/failover/watchdog-env.ts',
-  'src/lambdas/failover-watchdog/handler.ts → src/core/failover/watchdog.ts',
-  'src/lambdas/health/decide.ts → src/core/db-fence.ts',
-  'src/lambdas/health/probes.ts → src/core/db-fence.ts',
-  'src/lambdas/readiness-check/deps.ts → src/core/checks/index.ts',
-  'src/lambdas/readiness-check/readiness.ts → src/core/checks/index.ts',
-  'src/lambdas/shared/db.ts → src/infra/naming.ts',
-  'src/lambdas/shared/params.ts → src/infra/naming.ts',
-  'src/lambdas/shared/runtime.ts → src/core/platform-env.ts',
-  'src/lambdas/shared/runtime.ts → src/infra/naming.ts',
-  'src/lambdas/trade-processor/fencing.ts → src/core/db-fence.ts',
-  'src/lambdas/trade-processor/fencing.ts → src/core/db-migrations.ts',
-];
-
-/** Crossings of `from` that are not on the waiting list; and listed ones of `from` that no longer exist. */
-function beyondWaitingList(from: string, forbidden: string[]): { unlisted: string[]; stale: string[] } {
-  const found = crossings(from, forbidden);
-  const listed = WAITING_FOR_CONTRACT.filter((c) => c.startsWith(`src/${from}/`));
-  return {
-    unlisted: found.filter((c) => !listed.includes(c)),
-    stale: listed.filter((c) => !found.includes(c)),
-  };
 }
 
 /** The first import circle found (depth-first), as the files around it, or undefined. */
@@ -192,26 +162,42 @@ describe('the layout: the arrows point one way', () => {
     );
   });
 
+  it('the contract imports no other part (but the config it is derived from)', () => {
+    assert.deepEqual(
+      crossings('contract', ['aws', 'cli', 'commands', 'core', 'infra', 'lambdas', 'sandbox']),
+      [],
+    );
+  });
+
   it('core never imports the sandbox, the Lambdas, the commands or the cli', () => {
     assert.deepEqual(crossings('core', ['sandbox', 'lambdas', 'commands', 'cli']), []);
   });
 
-  it('infra never imports core, aws or the sandbox (but for the waiting list)', () => {
-    assert.deepEqual(beyondWaitingList('infra', ['core', 'aws', 'sandbox', 'commands', 'cli']), {
-      unlisted: [],
-      stale: [],
-    });
+  it('aws never imports core (its errors come from the contract)', () => {
+    assert.deepEqual(crossings('aws', ['core', 'sandbox', 'lambdas', 'commands', 'cli', 'infra']), []);
   });
 
-  it('the Lambdas never import infra, core, the sandbox, the commands or the cli (but for the waiting list)', () => {
-    assert.deepEqual(beyondWaitingList('lambdas', ['infra', 'core', 'sandbox', 'commands', 'cli']), {
-      unlisted: [],
-      stale: [],
-    });
+  it('infra never imports core, aws, the sandbox, the commands or the cli', () => {
+    assert.deepEqual(crossings('infra', ['core', 'aws', 'sandbox', 'commands', 'cli']), []);
+  });
+
+  it('the Lambdas never import infra, the sandbox, the commands or the cli', () => {
+    assert.deepEqual(crossings('lambdas', ['infra', 'sandbox', 'commands', 'cli']), []);
   });
 
   it('the sandbox never imports the commands or the cli', () => {
     assert.deepEqual(crossings('sandbox', ['commands', 'cli']), []);
+  });
+
+  it('no cdktf import outside src/infra', () => {
+    const outside = files.filter(
+      (file) =>
+        partOf(file) !== 'infra' &&
+        /\bfrom\s*['"](?:cdktf|@cdktf\/[^'"]*|constructs)['"]|\brequire(?:Cjs)?\(\s*['"](?:cdktf|@cdktf\/)/.test(
+          stripComments(readFileSync(join(ROOT, file), 'utf8')),
+        ),
+    );
+    assert.deepEqual(outside, []);
   });
 
   it('no import circle among the files of src', () => {

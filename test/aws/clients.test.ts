@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClients } from '../../src/aws/clients.js';
-import { RegionUnreachableError } from '../../src/core/errors.js';
+import { RegionUnreachableError } from '../../src/contract/errors.js';
 
 /** A key pair given outright, as the sandbox's is. */
 const EMULATOR_KEY = { accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'emulator-secret' };

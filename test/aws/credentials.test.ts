@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isCredentialsFailure, profileKind, toCredentialsError } from '../../src/aws/credentials.js';
-import { CredentialsError } from '../../src/core/errors.js';
+import { CredentialsError } from '../../src/contract/errors.js';
 
 const sdkError = (name: string) => Object.assign(new Error('whatever the text says'), { name });
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isUnreachable, toRegionError } from '../../src/aws/errors.js';
-import { RegionUnreachableError } from '../../src/core/errors.js';
+import { RegionUnreachableError } from '../../src/contract/errors.js';
 
 const sdkError = (name: string, status?: number) =>
   Object.assign(new Error('whatever the text says'), { name, $metadata: { httpStatusCode: status } });

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { RegionUnreachableError } from '../../src/core/errors.js';
+import { RegionUnreachableError } from '../../src/contract/errors.js';
 import { setOutage } from '../../src/sandbox/emulator.js';
 import { useEmulator } from '../emulator/client.js';
 import { emulatorClients } from '../emulator/credentials.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach } from 'node:test';
 import type { AwsClients } from '../../src/aws/clients.js';
-import type { Naming } from '../../src/infra/naming.js';
+import type { Naming } from '../../src/contract/naming.js';
 import { installFakeTerraform } from '../fixtures/fake-terraform.js';
 import { runCli, type CliResult } from '../harness/cli.js';
 import { emulatorClients } from '../emulator/credentials.js';

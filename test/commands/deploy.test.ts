@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { configSchema } from '../../src/config/schema.js';
 import type { DeployResult } from '../../src/core/deploy/deploy.js';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { installFakeTerraform, readCalls, span, subcommandsByStack } from '../fixtures/fake-terraform.js';
 import { useDeployWorkspace } from './deploy-workspace.js';

@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { readLease } from '../../src/core/failover/lease.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { listOutages } from '../../src/sandbox/emulator.js';
 import { DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CLI } from '../harness/cli.js';
@@ -112,7 +112,7 @@ function alive(pid: number): boolean {
 async function runningExecutions(clients: AwsClients, naming: Naming, regions: string[]): Promise<string[]> {
   const names: string[] = [];
   for (const region of regions) {
-    for (const op of ['failover', 'failback']) {
+    for (const op of ['failover', 'failback'] as const) {
       const arn = (
         await clients
           .ssm(region)

@@ -13,7 +13,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
 import { configureEmulator, restoreRegion, setOutage } from '../../src/sandbox/emulator.js';
 import { CLI, runCli, withEmulatorCredentials } from '../harness/cli.js';
@@ -96,7 +96,10 @@ function start(args: string[], operator = 'carol'): Started {
   };
 }
 
-async function stateMachine(region: string, operation = 'failover'): Promise<string> {
+async function stateMachine(
+  region: string,
+  operation: 'failover' | 'failback' = 'failover',
+): Promise<string> {
   const out = await clients
     .ssm(region)
     .getParameter({ Name: naming.ssmRegional(`${operation}-state-machine-arn`), WithDecryption: true });

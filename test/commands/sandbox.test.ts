@@ -14,7 +14,7 @@ import { INSTALL_HINT } from '../../src/core/deploy/terraform-bin.js';
 import { startEmulator, stopEmulator } from '../../src/sandbox/emulator.js';
 import type { ResetResult, UpResult } from '../../src/sandbox/sandbox.js';
 import { parseConfig } from '../../src/config/load.js';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { processAlive, writeSandboxState } from '../../src/sandbox/state.js';
 import { installFakeTerraform } from '../fixtures/fake-terraform.js';
 import { processesUsing } from '../harness/processes.js';

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { configSchema } from '../../src/config/schema.js';
 import { setOutage } from '../../src/sandbox/emulator.js';
 import type { VerifySyncResult } from '../../src/core/verify-sync.js';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { runCli } from '../harness/cli.js';
 import { removeGrant } from '../core/permission-helpers.js';

@@ -19,7 +19,7 @@ import {
   evaluateReplicationLag,
 } from '../../src/core/checks/evaluate.js';
 import { settle, UnreachableRegions, type Outcome } from '../../src/core/checks/outcome.js';
-import { CredentialsError } from '../../src/core/errors.js';
+import { CredentialsError } from '../../src/contract/errors.js';
 import { SyncCheckFailedError, type VerifySyncResult } from '../../src/core/verify-sync.js';
 
 const E1 = 'us-east-1';

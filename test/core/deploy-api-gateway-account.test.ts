@@ -8,7 +8,7 @@ import { APIGatewayClient, UpdateAccountCommand } from '@aws-sdk/client-api-gate
 import { after, describe, it } from 'node:test';
 import { parseConfig } from '../../src/config/load.js';
 import { apiGatewayAccountConflicts } from '../../src/core/deploy/api-gateway-account.js';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { testClient, useEmulator } from '../emulator/client.js';
 import { baseConfig } from '../infra/synth-helpers.js';
 import { emulatorClients } from '../emulator/credentials.js';

@@ -12,7 +12,7 @@ import pg from 'pg';
 import { configSchema } from '../../src/config/schema.js';
 import { applyDbCredentials } from '../../src/core/db-credentials.js';
 import { awsTarget, migrateOrders } from '../../src/core/deploy/migrate.js';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { mapDataApi } from '../../src/sandbox/emulator.js';
 import { useEmulator } from '../emulator/client.js';
 import { freshDatabase } from '../fixtures/postgres-db.js';

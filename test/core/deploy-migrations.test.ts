@@ -9,7 +9,7 @@ import pg from 'pg';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
 import { migrateOrders, readWriter, redactUrl, urlTarget } from '../../src/core/deploy/migrate.js';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { freshDatabase } from '../fixtures/postgres-db.js';
 
 const naming = new Naming(configSchema.parse({ app: 'trading', dns: { domain: 'trading.example.com' } }));

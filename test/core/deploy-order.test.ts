@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { deployWaves } from '../../src/core/deploy-order.js';
-import { UsageError } from '../../src/core/errors.js';
+import { UsageError } from '../../src/contract/errors.js';
 
 describe('deployWaves', () => {
   it('puts independent stacks in one wave and dependants after them', () => {

@@ -13,7 +13,7 @@ import type { MigrationOutcome } from '../../src/core/deploy/migrate.js';
 import { logDirFor, selectStacks } from '../../src/core/deploy/select.js';
 import { findTerraform, INSTALL_HINT } from '../../src/core/deploy/terraform-bin.js';
 import { parsePlanSummary, terraformEnv } from '../../src/core/deploy/terraform.js';
-import { UsageError } from '../../src/core/errors.js';
+import { UsageError } from '../../src/contract/errors.js';
 import type { VerifySyncResult } from '../../src/core/verify-sync.js';
 import { installFakeTerraform, readCalls, span, subcommandsByStack } from '../fixtures/fake-terraform.js';
 

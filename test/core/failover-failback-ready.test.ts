@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { RDSClient, RemoveFromGlobalClusterCommand } from '@aws-sdk/client-rds';
 import { restoreRegion } from '../../src/sandbox/emulator.js';
-import { CheckFailedError } from '../../src/core/errors.js';
+import { CheckFailedError } from '../../src/contract/errors.js';
 import {
   awaitFailbackReady,
   DetachedClusterError,

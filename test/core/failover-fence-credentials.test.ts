@@ -8,9 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ADVANCE_FENCE_DATA_API_SQL } from '../../src/infra/constructs/regional/state-machine-definition.js';
+import { ADVANCE_FENCE_DATA_API_SQL } from '../../src/contract/database.js';
 import { planOperation } from '../../src/core/failover/plan.js';
-import { readFence } from '../../src/core/db-fence.js';
+import { readFence } from '../../src/contract/database.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { ordersDatabase, type OrdersDatabase } from './sandbox-runtime-helpers.js';
 import {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { GetExecutionHistoryCommandOutput, HistoryEvent } from '@aws-sdk/client-sfn';
 import type { SfnApi } from '../../src/aws/clients.js';
-import { RegionUnreachableError } from '../../src/core/errors.js';
+import { RegionUnreachableError } from '../../src/contract/errors.js';
 import { followExecution } from '../../src/core/failover/execution.js';
 import { silentReporter } from '../../src/core/reporter.js';
 

@@ -6,7 +6,7 @@
 import type { AwsClients } from '../../src/aws/clients.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { DrConfig } from '../../src/config/schema.js';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
 import { readLease } from '../../src/core/failover/lease.js';
 import { planOperation } from '../../src/core/failover/plan.js';

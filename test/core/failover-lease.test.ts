@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { describe, it } from 'node:test';
-import { LockHeldError } from '../../src/core/errors.js';
+import { LockHeldError } from '../../src/contract/errors.js';
 import {
   acquireLease,
   keepLeaseAlive,

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { setHealthCheckStatus, setOutage } from '../../src/sandbox/emulator.js';
 import { sandboxHealthProbe, sandboxWatchdog } from '../../src/sandbox/watchdog.js';
-import { UsageError } from '../../src/core/errors.js';
+import { UsageError } from '../../src/contract/errors.js';
 import { createClients } from '../../src/aws/clients.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { config, emulatorClients, naming, platformState, primary, secondary } from './failover-helpers.js';

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { setOutage } from '../../src/sandbox/emulator.js';
-import { LockHeldError } from '../../src/core/errors.js';
+import { LockHeldError } from '../../src/contract/errors.js';
 import { followExecution } from '../../src/core/failover/execution.js';
 import { acquireLease, readLease, releaseLease } from '../../src/core/failover/lease.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
@@ -33,7 +33,7 @@ import {
   type WatchdogFacts,
 } from '../../src/core/failover/watchdog.js';
 import { readWatchdogConfig } from '../../src/core/failover/watchdog-config.js';
-import { watchdogConfigJson, watchdogTiming } from '../../src/core/failover/watchdog-env.js';
+import { watchdogConfigJson, watchdogTiming } from '../../src/contract/watchdog-env.js';
 import { silentReporter } from '../../src/core/reporter.js';
 import { testClient } from '../emulator/client.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { findRestApiId, stageThrottlePatch } from '../../src/core/order-api.js';
-import { seedFence } from '../../src/core/db-fence.js';
+import { seedFence } from '../../src/contract/database.js';
 import { applyMigrations, loadMigrations } from '../../src/core/db-migrations.js';
 import { startPostgres } from '../../src/sandbox/postgres.js';
 import { config, naming, primary } from './failover-helpers.js';

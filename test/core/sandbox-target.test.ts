@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { UsageError } from '../../src/core/errors.js';
+import { UsageError } from '../../src/contract/errors.js';
 import { NO_SANDBOX_MESSAGE, resolveAwsTarget } from '../../src/sandbox/target.js';
 import { readSandboxState, writeSandboxState } from '../../src/sandbox/state.js';
 

@@ -16,7 +16,7 @@ import { Route53Client, ListHealthChecksCommand } from '@aws-sdk/client-route-53
 import { setHealthCheckStatus } from '../../src/sandbox/emulator.js';
 import type { DrConfig } from '../../src/config/schema.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { testClient } from '../emulator/client.js';
 
 export class PlatformState {

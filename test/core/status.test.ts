@@ -9,7 +9,7 @@ import type { AwsClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
 import { setHealthCheckStatus, setOutage } from '../../src/sandbox/emulator.js';
 import { collectStatus, READINESS_METRIC } from '../../src/core/status.js';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { testClient } from '../emulator/client.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { PlatformState } from './status-helpers.js';

@@ -11,11 +11,11 @@ import { DynamoDBClient, ScanCommand, UpdateTableCommand } from '@aws-sdk/client
 import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
-import { RegionUnreachableError } from '../../src/core/errors.js';
+import { RegionUnreachableError } from '../../src/contract/errors.js';
 import { configureEmulator, setOutage } from '../../src/sandbox/emulator.js';
 import { placeholderZip } from '../../src/sandbox/lambda-code.js';
 import { requireInSync, verifySync } from '../../src/core/verify-sync.js';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { testClient } from '../emulator/client.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { removeGrant } from './permission-helpers.js';

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { resourcesOf, synthPlatform } from './synth-helpers.js';
 
 const kept = 'arn:aws:iam::123456789012:role/apigw-logs';

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Testing } from 'cdktf';
 import { readWatchdogConfig } from '../../src/core/failover/watchdog-config.js';
-import { watchdogTiming } from '../../src/core/failover/watchdog-env.js';
+import { watchdogTiming } from '../../src/contract/watchdog-env.js';
 import { FailoverWatchdog } from '../../src/infra/constructs/regional/failover-watchdog.js';
 import { PlatformFunction } from '../../src/infra/constructs/regional/platform-function.js';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { resourcesOf, synthPlatform, type TfJson } from './synth-helpers.js';
 
 type Res = Record<string, unknown>;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load.js';
 import type { DrConfig, DrConfigInput } from '../../src/config/schema.js';
 import { buildPlatformApp, type PlatformApp } from '../../src/infra/app.js';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { deployWaves } from '../../src/core/deploy-order.js';
 import { baseConfig, type TfJson } from './synth-helpers.js';
 

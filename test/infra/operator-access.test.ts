@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { CloudWatchApi } from '../../src/aws/clients.js';
 import { readAlarms } from '../../src/core/checks/read.js';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { synthApp } from './global-fixture.js';
 import { resourcesOf, type TfJson } from './synth-helpers.js';
 

@@ -8,8 +8,8 @@ import { Testing } from 'cdktf';
 import { resourcesOf, onlyResource, synthPlatform, type TfJson } from './synth-helpers.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DB_CA_BUNDLE_FILE, DB_FUNCTIONS, PLATFORM_ENV_KEYS } from '../../src/core/platform-env.js';
-import { Naming } from '../../src/infra/naming.js';
+import { DB_CA_BUNDLE_FILE, DB_FUNCTIONS, PLATFORM_ENV_KEYS } from '../../src/contract/platform-env.js';
+import { Naming } from '../../src/contract/naming.js';
 import { ORDER_MODEL } from '../../src/infra/platform-definitions.js';
 
 type Res = Record<string, unknown>;

@@ -9,10 +9,9 @@ import { createRequire } from 'node:module';
 import {
   drDefinition,
   renderDefinition,
-  stepOfState,
   type AslState,
 } from '../../src/infra/constructs/regional/state-machine-definition.js';
-import { STEPS } from '../../src/core/failover/steps.js';
+import { STEPS, stepOfState } from '../../src/contract/steps.js';
 
 // asl-validator ships no type declarations.
 const aslValidator = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { resourcesOf, type TfJson } from './synth-helpers.js';
 import { crossStackRef, synthApp } from './global-fixture.js';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 
 type Res = Record<string, unknown>;
 

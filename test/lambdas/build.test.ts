@@ -11,8 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 import { after, test } from 'node:test';
 import { X509Certificate } from 'node:crypto';
-import { Naming } from '../../src/infra/naming.js';
-import { DB_CA_BUNDLE_FILE, DB_FUNCTIONS } from '../../src/core/platform-env.js';
+import { Naming } from '../../src/contract/naming.js';
+import { DB_CA_BUNDLE_FILE, DB_FUNCTIONS } from '../../src/contract/platform-env.js';
 import { buildLambdas, lambdaFunctions, ZIP_BUDGET_BYTES } from '../../scripts/build-lambdas.js';
 
 const dirs: string[] = [];

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { TLSSocket } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { awsDbSettings, DbPool, DbTlsConfigError } from '../../src/lambdas/shared/db.js';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { rdsCaBundle } from '../../scripts/build-lambdas.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dr-db-tls-'));

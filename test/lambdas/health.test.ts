@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import pg from 'pg';
-import { advanceFence } from '../../src/core/db-fence.js';
+import { advanceFence } from '../../src/contract/database.js';
 import type { WriterRole } from '../../src/lambdas/health/decide.js';
 import { createHealthHandler, type HealthHandlerDeps } from '../../src/lambdas/health/handler.js';
 import { writerRoleOf } from '../../src/lambdas/health/probes.js';

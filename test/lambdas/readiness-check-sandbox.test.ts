@@ -11,7 +11,7 @@ import type { AwsClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
 import { readLatest } from '../../src/core/checks/metrics.js';
 import { collectStatus } from '../../src/core/status.js';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { readinessDeps } from '../../src/lambdas/readiness-check/deps.js';
 import { CHECK_METRIC, checkReadiness } from '../../src/lambdas/readiness-check/readiness.js';
 import { lambdaRuntime } from '../../src/lambdas/shared/runtime.js';

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import pg from 'pg';
-import { advanceFence } from '../../src/core/db-fence.js';
-import { Naming } from '../../src/infra/naming.js';
+import { advanceFence } from '../../src/contract/database.js';
+import { Naming } from '../../src/contract/naming.js';
 import { DbPool, urlDbSettings } from '../../src/lambdas/shared/db.js';
 import type { SqsRecord } from '../../src/lambdas/shared/events.js';
 import { memoryLogger } from '../../src/lambdas/shared/log.js';

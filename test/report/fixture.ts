@@ -5,7 +5,7 @@
  */
 import type { DrillReport, ScenarioReport, TimelineStep } from '../../src/core/drill/model.js';
 import { switchoverLoss, type WriteLoss } from '../../src/core/failover/write-loss.js';
-import { stepsFor } from '../../src/core/failover/steps.js';
+import { stepsFor } from '../../src/contract/steps.js';
 import { rtoBudget } from '../../src/core/rto-budget.js';
 import { config } from '../core/failover-helpers.js';
 

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../../src/core/drill/aws/signed-intake.js';
 import { syntheticOrder } from '../../src/core/drill/orders.js';
-import { Naming } from '../../src/infra/naming.js';
+import { Naming } from '../../src/contract/naming.js';
 import { readHostedZoneId } from '../../src/core/checks/read.js';
 import type { RuntimeStatus } from '../../src/sandbox/runtime/contract.js';
 import { dnsBudgetMs, dnsTtlMs, healthIntervalMs } from '../../src/sandbox/runtime/pace.js';

@@ -5,7 +5,7 @@
  */
 import type { DrillReport, ScenarioName, ScenarioReport } from '../../core/drill/model.js';
 import { paceSuffix, TIMED_OBJECTIVES } from '../../core/drill/pace.js';
-import { stepsFor } from '../../core/failover/steps.js';
+import { stepsFor } from '../../contract/steps.js';
 import { color } from '../style.js';
 
 const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);

@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDbApi, S3Api } from '../../aws/clients.js';
 import { errorName } from '../../aws/errors.js';
-import { RegionUnreachableError } from '../errors.js';
-import { Naming } from '../../infra/naming.js';
+import { RegionUnreachableError } from '../../contract/errors.js';
+import { Naming } from '../../contract/naming.js';
 import type { CanaryView } from './evaluate.js';
 import { describeError } from './outcome.js';
 

@@ -9,7 +9,7 @@
  * Missing or expired credentials throw `CredentialsError` once every read has settled.
  */
 import type { AwsClients } from '../../aws/clients.js';
-import { Naming, type LambdaFunctionName } from '../../infra/naming.js';
+import { Naming, type LambdaFunctionName } from '../../contract/naming.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { dynamoCanary, s3Canary } from './canary.js';
 import {

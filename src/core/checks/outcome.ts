@@ -6,7 +6,7 @@
  * expired credentials (`CredentialsError`) are kept too: nothing could be read, and the
  * caller throws the error once every read has settled (exit 6).
  */
-import { CredentialsError, RegionUnreachableError } from '../errors.js';
+import { CredentialsError, RegionUnreachableError } from '../../contract/errors.js';
 
 export type Outcome<T> =
   | { readonly ok: true; readonly value: T }

@@ -24,7 +24,7 @@
  * that neither naming nor SSM carries; status is not on the failover path, and Route 53's
  * control plane is not called by it (DESIGN.md).
  */
-import { Naming } from '../../infra/naming.js';
+import { Naming } from '../../contract/naming.js';
 
 export type Actor =
   'operator' | 'state-machine' | 'failover-watchdog' | 'readiness-check' | 'trade-processor';

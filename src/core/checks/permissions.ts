@@ -15,7 +15,7 @@
  * check is unknown and us-east-1 unreachable, like any other read.
  */
 import type { AwsClients } from '../../aws/clients.js';
-import type { Naming } from '../../infra/naming.js';
+import type { Naming } from '../../contract/naming.js';
 import type { Outcome } from './outcome.js';
 import {
   GLOBAL_SERVICE_REGION,

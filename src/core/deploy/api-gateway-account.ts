@@ -11,7 +11,7 @@
  */
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
-import type { Naming } from '../../infra/naming.js';
+import type { Naming } from '../../contract/naming.js';
 
 /** The role name in a role ARN (`arn:aws:iam::1:role/path/name` → `name`). */
 function roleName(arn: string): string {

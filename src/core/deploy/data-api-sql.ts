@@ -18,7 +18,7 @@
  */
 import type { Field, SqlParameter } from '@aws-sdk/client-rds-data';
 import type { RdsDataApi } from '../../aws/apis.js';
-import type { SqlClient } from '../db-migrations.js';
+import type { SqlClient } from '../../contract/database.js';
 
 export class DataApiSqlError extends Error {
   override readonly name = 'DataApiSqlError';

@@ -26,7 +26,7 @@ import type { VerifySyncResult } from '../verify-sync.js';
 import { silentReporter, type Reporter, type StepReporter } from '../reporter.js';
 import type { MigrationOutcome } from './migrate.js';
 import { selectStacks } from './select.js';
-import { Naming } from '../../infra/naming.js';
+import { Naming } from '../../contract/naming.js';
 import type { TerraformBinary } from './terraform-bin.js';
 import type { DelegationCheck } from './delegation.js';
 import {

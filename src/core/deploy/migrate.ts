@@ -22,9 +22,10 @@
  * and the seed never overwrites an existing row.
  */
 import type { AwsClients } from '../../aws/clients.js';
-import type { Naming } from '../../infra/naming.js';
-import { seedFence, readFence, type FenceRow } from '../db-fence.js';
-import { applyMigrations, loadMigrations, type Migration, type SqlClient } from '../db-migrations.js';
+import type { Naming } from '../../contract/naming.js';
+import { seedFence, readFence, type FenceRow } from '../../contract/database.js';
+import type { SqlClient } from '../../contract/database.js';
+import { applyMigrations, loadMigrations, type Migration } from '../db-migrations.js';
 import { readGlobalCluster } from '../checks/read.js';
 import { DataApiSqlClient } from './data-api-sql.js';
 

@@ -4,7 +4,7 @@
  * the primary, and a dependency's outputs come from its deployed state. The dependencies
  * left out are listed so the operator sees what the selected stacks rely on.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../contract/errors.js';
 
 export interface StackSelection {
   /** The deploy waves restricted to the selected stacks (empty waves dropped). */

@@ -5,7 +5,7 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../contract/errors.js';
 
 export interface TerraformBinary {
   /** Absolute path of the executable. */

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../contract/errors.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { DataPlaneOutage, outageNotUndone, readUndo, type OutageUndo } from './aws/data-plane-outage.js';
 import { AwsTarget } from './aws-target.js';

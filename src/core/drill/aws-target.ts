@@ -6,8 +6,8 @@
  */
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
-import { watchdogTiming } from '../failover/watchdog-env.js';
+import { Naming } from '../../contract/naming.js';
+import { watchdogTiming } from '../../contract/watchdog-env.js';
 import { findRestApiId } from '../order-api.js';
 import { awaitWatchdogExecution } from './aws/automatic-trigger.js';
 import { DataApiOrders } from './aws/data-api-orders.js';

@@ -13,11 +13,11 @@
 import { hostname } from 'node:os';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
+import { Naming } from '../../contract/naming.js';
 import { acquireLease, releaseLease } from '../failover/lease.js';
 import { LEASE_ID, LEASE_TTL_SECONDS, newOperationId, timingFor, type Timing } from '../failover/plan.js';
 import { callerArn, operatorName } from '../failover/run.js';
-import { LockHeldError, UsageError } from '../errors.js';
+import { LockHeldError, UsageError } from '../../contract/errors.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { rtoBudget } from '../rto-budget.js';
 import { interruptOf } from './interrupt.js';

@@ -6,7 +6,7 @@
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { measureSteps } from '../failover/execution.js';
-import { stepById } from '../failover/steps.js';
+import { stepById } from '../../contract/steps.js';
 import type { DataLoss } from '../failover/write-loss.js';
 import type { RtoBudget } from '../rto-budget.js';
 import type {

@@ -16,7 +16,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
+import { Naming } from '../../contract/naming.js';
 import { leaseLiveness, readLease, THIS_SESSION } from '../failover/lease.js';
 import { operate } from '../failover/operate.js';
 import { LEASE_ID, type Timing } from '../failover/plan.js';

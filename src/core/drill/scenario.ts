@@ -14,7 +14,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
+import { Naming } from '../../contract/naming.js';
 import { findRunning, followExecution } from '../failover/execution.js';
 import { fenceReturnedRegion } from '../failover/fence-returned.js';
 import { operate, type OperateResult } from '../failover/operate.js';

@@ -3,7 +3,7 @@
  * command refuses unless `--yes` (a runbook must say it means it).
  */
 import { createInterface } from 'node:readline/promises';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../contract/errors.js';
 
 export function canPrompt(): boolean {
   return Boolean(process.stdin.isTTY && process.stderr.isTTY);

@@ -7,11 +7,11 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { SfnApi } from '../../aws/clients.js';
 import { errorName } from '../../aws/errors.js';
-import { RegionUnreachableError } from '../errors.js';
-import { stepOfState } from '../../infra/constructs/regional/state-machine-definition.js';
+import { RegionUnreachableError } from '../../contract/errors.js';
+import { stepOfState } from '../../contract/steps.js';
 import type { Reporter, StepReporter } from '../reporter.js';
 import type { ExecutionInput } from './input.js';
-import { stepById, type StepId } from './steps.js';
+import { stepById, type StepId } from '../../contract/steps.js';
 
 export type ExecutionStatus =
   'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';

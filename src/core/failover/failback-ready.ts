@@ -15,8 +15,8 @@
  */
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
-import { CheckFailedError } from '../errors.js';
+import { Naming } from '../../contract/naming.js';
+import { CheckFailedError } from '../../contract/errors.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 
 export type MembershipState = 'writer' | 'connected' | 'pending-resync' | 'detached';

@@ -9,7 +9,7 @@
  */
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
+import { Naming } from '../../contract/naming.js';
 import { mappingConsumes } from '../checks/evaluate.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { followExecution, startExecution } from './execution.js';

@@ -3,7 +3,7 @@
  * is not known at synth time. Built by `executionInput` for the CLI and the watchdog
  * alike (one builder, so both start the same thing).
  */
-import type { FailoverMode, OperationKind, Phase } from './steps.js';
+import type { FailoverMode, OperationKind, Phase } from '../../contract/steps.js';
 
 export interface ExecutionInput {
   readonly operation: OperationKind;

@@ -22,9 +22,9 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DynamoDbApi } from '../../aws/clients.js';
 import { errorName } from '../../aws/errors.js';
-import { Naming } from '../../infra/naming.js';
-import { LockHeldError } from '../errors.js';
-import type { FailoverMode, OperationKind } from './steps.js';
+import { Naming } from '../../contract/naming.js';
+import { LockHeldError } from '../../contract/errors.js';
+import type { FailoverMode, OperationKind } from '../../contract/steps.js';
 
 /** How often a running operation renews its heartbeat. */
 export const LEASE_HEARTBEAT_SECONDS = 10;

@@ -7,7 +7,7 @@
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { silentReporter, type Reporter } from '../reporter.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../contract/errors.js';
 import {
   LEASE_ID,
   planOperation,
@@ -17,11 +17,11 @@ import {
   type Timing,
 } from './plan.js';
 import { refuseIfHeld } from './lease.js';
-import { Naming } from '../../infra/naming.js';
+import { Naming } from '../../contract/naming.js';
 import { describePosition, isDone, readPosition, type Position } from './position.js';
 import { findInterrupted } from './resume.js';
 import { attachInFlight, executePlan, findInFlight, operatorIdentity, type OperationResult } from './run.js';
-import type { FailoverMode, OperationKind } from './steps.js';
+import type { FailoverMode, OperationKind } from '../../contract/steps.js';
 import { awaitFailbackReady } from './failback-ready.js';
 import { fenceIfStale } from './fence-returned.js';
 import {

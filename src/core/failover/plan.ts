@@ -11,10 +11,16 @@
 import { randomBytes } from 'node:crypto';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
-import { UsageError } from '../errors.js';
+import { Naming, type RegionalParameter } from '../../contract/naming.js';
+import { UsageError } from '../../contract/errors.js';
 import type { ExecutionInput } from './input.js';
-import { stepsFor, type FailoverMode, type OperationKind, type Phase, type StepId } from './steps.js';
+import {
+  stepsFor,
+  type FailoverMode,
+  type OperationKind,
+  type Phase,
+  type StepId,
+} from '../../contract/steps.js';
 
 /** One region as a failover sees it. */
 export interface RegionContext {
@@ -125,7 +131,7 @@ export async function readRegionContext(
     ssm.getParameter({ Name: naming.ssmEpoch(), WithDecryption: true }),
     clients.rds(region).describeDBClusters({ DBClusterIdentifier: naming.dbCluster(region) }),
   ]);
-  const need = (key: string): string => {
+  const need = (key: RegionalParameter): string => {
     const value = params.get(naming.ssmRegional(key));
     if (!value) {
       throw new UsageError(
@@ -226,7 +232,7 @@ export async function planOperation(options: PlanOptions): Promise<OperationPlan
     targetCluster: target.cluster,
     parameters: { activeRegion: naming.ssmActiveRegion(), epoch: naming.ssmEpoch() },
     bus: target.bus,
-    eventSource: `dr.${naming.prefix}`,
+    eventSource: naming.eventSource(),
     auditBucket: target.auditBucket,
     db: {
       clusterArn: target.cluster.arn,

@@ -6,7 +6,7 @@
  */
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
+import { Naming } from '../../contract/naming.js';
 import { readMappings } from '../checks/read.js';
 import { mappingConsumes } from '../checks/evaluate.js';
 

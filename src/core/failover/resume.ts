@@ -12,12 +12,12 @@
 import type { AwsClients } from '../../aws/clients.js';
 import { errorName } from '../../aws/errors.js';
 import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
+import { Naming } from '../../contract/naming.js';
 import type { ExecutionStatus } from './execution.js';
 import type { ExecutionInput } from './input.js';
 import { leaseLiveness, readLease, THIS_SESSION, type LeaseRecord } from './lease.js';
 import { LEASE_ID, readStateMachineArn } from './plan.js';
-import type { OperationKind } from './steps.js';
+import type { OperationKind } from '../../contract/steps.js';
 
 export interface FinishedExecution {
   readonly region: string;

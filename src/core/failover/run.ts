@@ -8,7 +8,7 @@
 import { hostname, userInfo } from 'node:os';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
+import { Naming } from '../../contract/naming.js';
 import { describeError } from '../checks/outcome.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { acquireLease, keepLeaseAlive, releaseLease, type LeaseRecord } from './lease.js';
@@ -29,7 +29,7 @@ import {
   type PhasePlan,
 } from './plan.js';
 import { describePosition, readPosition } from './position.js';
-import type { FailoverMode, OperationKind } from './steps.js';
+import type { FailoverMode, OperationKind } from '../../contract/steps.js';
 import type { DataLoss } from './write-loss.js';
 
 export interface OperationResult {

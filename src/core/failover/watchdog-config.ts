@@ -4,7 +4,7 @@
  */
 import { parseConfig } from '../../config/load.js';
 import type { DrConfig } from '../../config/schema.js';
-import { WATCHDOG_CONFIG_ENV } from './watchdog-env.js';
+import { WATCHDOG_CONFIG_ENV } from '../../contract/watchdog-env.js';
 
 export function readWatchdogConfig(env: Readonly<Record<string, string | undefined>>): DrConfig {
   const raw = env[WATCHDOG_CONFIG_ENV];

@@ -12,12 +12,12 @@
  */
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
+import { Naming } from '../../contract/naming.js';
 import { startExecution } from './execution.js';
 import { acquireLease, leaseLiveness, readLease } from './lease.js';
 import { LEASE_ID, planOperation } from './plan.js';
 import { findInFlight } from './run.js';
-import { LockHeldError } from '../errors.js';
+import { LockHeldError } from '../../contract/errors.js';
 
 export type AutoFailoverSetting = 'on' | 'off' | 'approval';
 
@@ -287,7 +287,7 @@ export function watchdogEffects(options: {
         clients.eventbridge(region).putEvents({
           Entries: [
             {
-              Source: `dr.${naming.prefix}`,
+              Source: naming.eventSource(),
               DetailType: started ? 'DR Automatic Failover Started' : 'DR Failover Approval Required',
               EventBusName: naming.eventBus(region),
               Detail: JSON.stringify(detail),

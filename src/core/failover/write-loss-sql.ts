@@ -9,7 +9,7 @@
 import type { SqlParameter } from '@aws-sdk/client-rds-data';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
+import { Naming } from '../../contract/naming.js';
 
 /** A member cluster the Data API can run statements on. */
 export interface ClusterAccess {

@@ -7,7 +7,7 @@
  * role, the dashboard. Cross-stack values flow as cdktf references, which also give
  * `dr deploy` its order.
  */
-import type { LambdaFunctionName, RegionRole } from '../naming.js';
+import type { LambdaFunctionName, RegionRole } from '../../contract/naming.js';
 
 export interface RegionalVpc {
   readonly vpcId: string;

@@ -12,7 +12,7 @@ import type * as DataAwsPartitionModule from '@cdktf/provider-aws/lib/data-aws-p
 import type * as DataAwsRoute53ZoneModule from '@cdktf/provider-aws/lib/data-aws-route53-zone/index.js';
 import type { Construct } from 'constructs';
 import type { DrConfig } from '../../config/schema.js';
-import { Naming, type RegionRole } from '../naming.js';
+import { Naming, type RegionRole } from '../../contract/naming.js';
 import { configureBackend } from '../backend.js';
 import type { RegionalResources } from './contracts.js';
 import type { ArnContext } from '../constructs/global/policy.js';

@@ -14,14 +14,24 @@ import type * as DataAwsPartitionModule from '@cdktf/provider-aws/lib/data-aws-p
 import type { Construct } from 'constructs';
 import { requireCjs } from '../cjs.js';
 import type { DrConfig } from '../../config/schema.js';
-import { DB_CA_ENV, DB_FUNCTIONS, PLATFORM_ENV_KEYS, type PlatformEnvKey } from '../../core/platform-env.js';
+import {
+  DB_CA_ENV,
+  DB_FUNCTIONS,
+  PLATFORM_ENV_KEYS,
+  type PlatformEnvKey,
+} from '../../contract/platform-env.js';
 import {
   WATCHDOG_CONFIG_ENV,
   WATCHDOG_SCHEDULE,
   watchdogConfigJson,
   watchdogTiming,
-} from '../../core/failover/watchdog-env.js';
-import { Naming, type LambdaFunctionName, type RegionRole } from '../naming.js';
+} from '../../contract/watchdog-env.js';
+import {
+  Naming,
+  type LambdaFunctionName,
+  type RegionalParameter,
+  type RegionRole,
+} from '../../contract/naming.js';
 import { configureBackend } from '../backend.js';
 import { AlarmTopic } from '../constructs/regional/alarm-topic.js';
 import { ControlParameters } from '../constructs/regional/control-parameters.js';
@@ -480,6 +490,20 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
       accountId,
     });
 
+    /** The regional parameters this stack writes (the global stack writes the `db-*` ones). */
+    const regionalSettings: Record<Exclude<RegionalParameter, `db-${string}`>, string> = {
+      region,
+      role: props.role,
+      'orders-queue-url': queue.queue.url,
+      'orders-dlq-url': queue.dlq.url,
+      'event-bus-name': bus.name,
+      'alarm-topic-arn': topic.arn,
+      'config-bucket': configBucket.name,
+      'audit-logs-bucket': auditBucket.name,
+      'failover-state-machine-arn': machines.machines.failover.arn,
+      'failback-state-machine-arn': machines.machines.failback.arn,
+      'event-source-mapping-uuid': trigger.mapping.uuid,
+    };
     new ControlParameters(this, 'parameters', {
       activeRegionName: naming.ssmActiveRegion(),
       activeRegion: config.regions.primary,
@@ -487,19 +511,7 @@ export class RegionalStack extends TerraformStack implements RegionalResources {
       sharedPrefix: naming.ssmSharedPrefix(),
       shared: sharedSettings(config, naming),
       regionalPrefix: naming.ssmRegionalPrefix(),
-      regional: {
-        region,
-        role: props.role,
-        'orders-queue-url': queue.queue.url,
-        'orders-dlq-url': queue.dlq.url,
-        'event-bus-name': bus.name,
-        'alarm-topic-arn': topic.arn,
-        'config-bucket': configBucket.name,
-        'audit-logs-bucket': auditBucket.name,
-        'failover-state-machine-arn': machines.machines.failover.arn,
-        'failback-state-machine-arn': machines.machines.failback.arn,
-        'event-source-mapping-uuid': trigger.mapping.uuid,
-      },
+      regional: regionalSettings,
       kmsKeyArn: key.arn,
     });
 

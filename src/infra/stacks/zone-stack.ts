@@ -18,7 +18,7 @@ import type * as DataAwsCallerIdentityModule from '@cdktf/provider-aws/lib/data-
 import type * as DataAwsPartitionModule from '@cdktf/provider-aws/lib/data-aws-partition/index.js';
 import type { Construct } from 'constructs';
 import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../naming.js';
+import { Naming } from '../../contract/naming.js';
 import { configureBackend } from '../backend.js';
 import { PublicZone, ROUTE53_HOME_REGION } from '../constructs/global/public-zone.js';
 import { RegionalKey } from '../constructs/regional/kms-key.js';

@@ -18,7 +18,7 @@ import {
   type WatchdogRun,
 } from '../../core/failover/watchdog.js';
 import { readWatchdogConfig } from '../../core/failover/watchdog-config.js';
-import { PROBE_TIMEOUT_MS, watchdogTiming } from '../../core/failover/watchdog-env.js';
+import { PROBE_TIMEOUT_MS, watchdogTiming } from '../../contract/watchdog-env.js';
 import { errorFields, jsonLogger } from '../shared/log.js';
 import { lambdaRuntime } from '../shared/runtime.js';
 

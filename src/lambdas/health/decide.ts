@@ -15,7 +15,7 @@
  *
  * Pure: takes the probe results, returns status and body. Every 503 names what failed.
  */
-import type { FenceRow } from '../../core/db-fence.js';
+import type { FenceRow } from '../../contract/database.js';
 import type { SsmFence } from '../shared/params.js';
 
 export type Probe<T> =

@@ -4,7 +4,7 @@
  * the answer comes within about a second whatever hangs.
  */
 import type pg from 'pg';
-import { readFence } from '../../core/db-fence.js';
+import { readFence } from '../../contract/database.js';
 import { isReadOnlyError } from '../trade-processor/fencing.js';
 import type { SsmFence } from '../shared/params.js';
 import { TimeoutError, withTimeout } from '../shared/timeout.js';

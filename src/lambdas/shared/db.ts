@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
-import type { Naming } from '../../infra/naming.js';
+import type { Naming } from '../../contract/naming.js';
 import { MissingParameterError, type ParameterStore, type SecretStore } from './params.js';
 
 export class DbTlsConfigError extends Error {

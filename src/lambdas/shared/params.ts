@@ -3,7 +3,7 @@
  * that uses them runs in tests against plain objects. The SDK-backed versions live in
  * ./aws.ts (only handlers import it).
  */
-import type { Naming } from '../../infra/naming.js';
+import type { Naming } from '../../contract/naming.js';
 
 export interface ParameterStore {
   /** Values by name; a missing parameter is absent from the result. */

@@ -1,6 +1,6 @@
 /** What every function knows about where it runs: platform env (from the stacks) + AWS_REGION. */
-import { readPlatformEnv, type PlatformEnv } from '../../core/platform-env.js';
-import { Naming } from '../../infra/naming.js';
+import { readPlatformEnv, type PlatformEnv } from '../../contract/platform-env.js';
+import { Naming } from '../../contract/naming.js';
 
 export interface LambdaRuntime {
   readonly env: PlatformEnv;

@@ -35,8 +35,8 @@
  * (`RemoveFromGlobalCluster`) becomes a standalone writable cluster with its old row;
  * `dr` never does that, and its /health still answers 503 (not the writer).
  */
-import { readFence, type FenceRow } from '../../core/db-fence.js';
-import type { SqlClient } from '../../core/db-migrations.js';
+import { readFence, type FenceRow } from '../../contract/database.js';
+import type { SqlClient } from '../../contract/database.js';
 import { cached } from '../shared/cache.js';
 import type { SsmFence } from '../shared/params.js';
 

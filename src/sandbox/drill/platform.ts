@@ -8,7 +8,7 @@
 import pg from 'pg';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
+import { Naming } from '../../contract/naming.js';
 import { readSsmFence } from '../../lambdas/shared/params.js';
 import { DbPool, urlDbSettings } from '../../lambdas/shared/db.js';
 import { cachedSsmFence } from '../../lambdas/trade-processor/fencing.js';

@@ -47,7 +47,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
+import { Naming } from '../../contract/naming.js';
 import { readHealthChecks, readHostedZoneId } from '../../core/checks/read.js';
 import { ttlMsAt, type Pace } from './pace.js';
 

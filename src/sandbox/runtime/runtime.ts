@@ -31,7 +31,7 @@
 import type { AwsClients } from '../../aws/clients.js';
 import type { StaticCredentials } from '../../aws/sdk-config.js';
 import type { DrConfig } from '../../config/schema.js';
-import { Naming } from '../../infra/naming.js';
+import { Naming } from '../../contract/naming.js';
 import { applyDbCredentials } from '../../core/db-credentials.js';
 import { awsTarget, migrateOrders, readWriter, writerClusterRegion } from '../../core/deploy/migrate.js';
 import { readHealthChecks } from '../../core/checks/read.js';

@@ -9,7 +9,7 @@
  */
 import type { AwsClients } from '../../../aws/clients.js';
 import type { DrConfig } from '../../../config/schema.js';
-import { Naming } from '../../../infra/naming.js';
+import { Naming } from '../../../contract/naming.js';
 import {
   ledgerPattern,
   processedRowsSql,

@@ -22,7 +22,7 @@ import { dirname } from 'node:path';
 import type { AwsClients } from '../../../aws/clients.js';
 import { errorName } from '../../../aws/errors.js';
 import type { DrConfig } from '../../../config/schema.js';
-import { Naming } from '../../../infra/naming.js';
+import { Naming } from '../../../contract/naming.js';
 import { findRestApiId, stageThrottlePatch, type StageThrottle } from '../../order-api.js';
 
 export interface OutageUndo {

@@ -11,7 +11,7 @@
  */
 import type { AwsClients } from '../../../aws/clients.js';
 import type { DrConfig } from '../../../config/schema.js';
-import { Naming } from '../../../infra/naming.js';
+import { Naming } from '../../../contract/naming.js';
 import { readHealthChecks, readHostedZoneId } from '../../checks/read.js';
 import type { DnsEvent } from '../target.js';
 

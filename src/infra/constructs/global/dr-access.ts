@@ -12,7 +12,7 @@
  * cloudwatch:PutMetricData with a namespace condition).
  */
 import { Construct } from 'constructs';
-import { Naming } from '../../naming.js';
+import { Naming } from '../../../contract/naming.js';
 import type * as IamRoleModule from '@cdktf/provider-aws/lib/iam-role/index.js';
 import type * as IamRolePolicyModule from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import type * as IamPolicyModule from '@cdktf/provider-aws/lib/iam-policy/index.js';

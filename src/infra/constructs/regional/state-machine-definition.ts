@@ -5,9 +5,9 @@
  * a planned failover back to the home region); `placeholderDefinition` stays for tests
  * that need a machine that does nothing.
  */
-import { ADVANCE_FENCE_SQL } from '../../../core/db-fence.js';
-import type { StepId } from '../../../core/failover/steps.js';
-import { Naming } from '../../naming.js';
+import { ADVANCE_FENCE_DATA_API_SQL } from '../../../contract/database.js';
+import { STEPS, type StepId } from '../../../contract/steps.js';
+import { Naming } from '../../../contract/naming.js';
 
 export type StateMachineKind = 'failover' | 'failback';
 
@@ -77,9 +77,6 @@ const RETRY = [
 const TASK_TIMEOUT_SECONDS = 60;
 /** Whole-execution bound. */
 export const EXECUTION_TIMEOUT_SECONDS = 3600;
-
-/** The `dr_fence` advance with named parameters, as the RDS Data API takes them. */
-export const ADVANCE_FENCE_DATA_API_SQL = ADVANCE_FENCE_SQL.replace('$1', ':region').replace('$2', ':epoch');
 
 const failed = (step: StepId) => `${step}/Failed`;
 
@@ -504,7 +501,7 @@ export const drDefinition: DefinitionFactory = (context) => {
       ...((state.Catch as Array<{ Next: string }> | undefined) ?? []).map((c) => c.Next),
     ]),
   );
-  for (const step of STEP_IDS) {
+  for (const { id: step } of STEPS) {
     if (!targets.has(failed(step))) continue;
     states[failed(step)] = {
       Type: 'Pass',
@@ -526,28 +523,3 @@ export const drDefinition: DefinitionFactory = (context) => {
     States: states,
   };
 };
-
-const STEP_IDS: readonly StepId[] = [
-  'take-lease',
-  'pre-checks',
-  'fence-old-primary',
-  'fence-surviving-region',
-  'promote',
-  'wait-for-writer',
-  'fence-database',
-  'shift-traffic',
-  'enable-new-primary',
-  'verify',
-  'emit-event',
-  'release-lease',
-];
-
-function isStepId(value: string | undefined): value is StepId {
-  return STEP_IDS.includes(value as StepId);
-}
-
-/** The step a state belongs to (`verify/Writer` → `verify`), or undefined (Phase, failure/*). */
-export function stepOfState(stateName: string): StepId | undefined {
-  const prefix = stateName.split('/')[0];
-  return isStepId(prefix) ? prefix : undefined;
-}

@@ -152,3 +152,9 @@ export function stepById(id: StepId): StepDefinition {
   if (!step) throw new Error(`no failover step ${id}`);
   return step;
 }
+
+/** The step a state machine state belongs to (`verify/Writer` → `verify`), or undefined (Phase, failure/*). */
+export function stepOfState(stateName: string): StepId | undefined {
+  const prefix = stateName.split('/')[0];
+  return STEPS.find((s) => s.id === prefix)?.id;
+}

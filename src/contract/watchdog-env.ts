@@ -3,7 +3,7 @@
  * No AWS, cdktf or schema import: the regional stack and the Lambda both use it (the
  * Lambda's reading side, which validates with the schema, is watchdog-config.ts).
  */
-import type { DrConfig } from '../../config/schema.js';
+import type { DrConfig } from '../config/schema.js';
 
 /** Environment variable holding the part of the dr config the watchdog plans with (JSON). */
 export const WATCHDOG_CONFIG_ENV = 'DR_WATCHDOG_CONFIG';

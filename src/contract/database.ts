@@ -8,7 +8,13 @@
  * `ADVANCE_FENCE_SQL` through the RDS Data API or a client), before the new region's
  * event source mapping is enabled. The epoch only moves forward.
  */
-import type { SqlClient } from './db-migrations.js';
+/** The smallest SQL client the migration runner and the fence need (`pg.Client` and `pg.PoolClient` fit). */
+export interface SqlClient {
+  query<R extends Record<string, unknown> = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+  ): Promise<{ rows: R[] }>;
+}
 
 export interface FenceRow {
   readonly activeRegion: string;
@@ -25,6 +31,9 @@ VALUES (true, $1, $2, now())
 ON CONFLICT (singleton) DO UPDATE
   SET active_region = EXCLUDED.active_region, epoch = EXCLUDED.epoch, updated_at = now()
   WHERE dr_fence.epoch < EXCLUDED.epoch`;
+
+/** `ADVANCE_FENCE_SQL` with named parameters, as the RDS Data API takes them (the state machine's fence step). */
+export const ADVANCE_FENCE_DATA_API_SQL = ADVANCE_FENCE_SQL.replace('$1', ':region').replace('$2', ':epoch');
 
 export async function seedFence(client: SqlClient, fence: FenceRow): Promise<void> {
   await client.query(SEED_FENCE_SQL, [fence.activeRegion, fence.epoch]);

@@ -12,6 +12,66 @@ export interface NamingInput {
 
 export type RegionRole = 'primary' | 'secondary';
 
+/**
+ * The keys under `ssmRegionalPrefix()`: written by the regional stack (the `db-*` ones by
+ * the global stack), read by the CLI, the Lambdas and the drill. A key not in this list
+ * cannot be written or read.
+ */
+export const REGIONAL_PARAMETERS = [
+  'region',
+  'role',
+  'orders-queue-url',
+  'orders-dlq-url',
+  'event-bus-name',
+  'alarm-topic-arn',
+  'config-bucket',
+  'audit-logs-bucket',
+  'failover-state-machine-arn',
+  'failback-state-machine-arn',
+  'event-source-mapping-uuid',
+  'db-endpoint',
+  'db-secret-arn',
+  'db-master-secret-arn',
+  'db-fence-secret-arn',
+] as const;
+export type RegionalParameter = (typeof REGIONAL_PARAMETERS)[number];
+
+/** The keys under `ssmSharedPrefix()`: equal in both regions (src/infra/platform-definitions.ts writes them). */
+export const SHARED_PARAMETERS = [
+  'primary-region',
+  'secondary-region',
+  'rto-seconds',
+  'orchestration-seconds',
+  'max-replication-lag-ms',
+  'max-s3-pending-operations',
+  'canary-timeout-seconds',
+  'health-check-interval-seconds',
+  'health-check-failure-threshold',
+  'health-check-path',
+  'dns-ttl-seconds',
+  'auto-failover',
+  'api-domain',
+] as const;
+export type SharedParameter = (typeof SHARED_PARAMETERS)[number];
+
+/**
+ * What each IAM role (or inline policy) is for: `role(purpose, region?)` names it. The
+ * stacks create them; the permission checks and the sandbox act as them.
+ */
+export type RolePurpose =
+  | 'operator'
+  | 'operator-drill'
+  | 'dr-state-machines'
+  | 'dr-bus-alarms'
+  | 'flow-logs'
+  | 'api-sqs'
+  | 'api-cloudwatch'
+  | 'rds-monitoring'
+  | 'backup'
+  | 's3-replication'
+  | 'event-forwarding'
+  | `${LambdaFunctionName}-exec`;
+
 /** `us-east-1` → `use1`, `eu-central-2` → `euc2`: short enough for 32/64-character limits. */
 export function regionCode(region: string): string {
   const [area, direction, number] = region.split('-');
@@ -153,19 +213,19 @@ export class Naming {
   }
   /** That region's Aurora cluster endpoint (regional parameter, differs per region). */
   ssmDbEndpoint(): string {
-    return `${this.ssmRegionalPrefix()}/db-endpoint`;
+    return this.ssmRegional('db-endpoint');
   }
   /** ARN of the application DB user's secret in that region (the replica in the secondary). */
   ssmDbSecretArn(): string {
-    return `${this.ssmRegionalPrefix()}/db-secret-arn`;
+    return this.ssmRegional('db-secret-arn');
   }
   /** ARN of the master user's secret in that region (the replica in the secondary). */
   ssmDbMasterSecretArn(): string {
-    return `${this.ssmRegionalPrefix()}/db-master-secret-arn`;
+    return this.ssmRegional('db-master-secret-arn');
   }
   /** ARN of the fence writer's secret in that region (the replica in the secondary). */
   ssmDbFenceSecretArn(): string {
-    return `${this.ssmRegionalPrefix()}/db-fence-secret-arn`;
+    return this.ssmRegional('db-fence-secret-arn');
   }
   /** Shared settings live under this prefix and must be equal in both regions. */
   ssmSharedPrefix(): string {
@@ -202,12 +262,16 @@ export class Naming {
   leaseTable(): string {
     return `${this.prefix}-dr-lease`;
   }
-  role(what: string, region?: string): string {
+  role(what: RolePurpose, region?: string): string {
     return region ? this.regional(region, what) : `${this.prefix}-${what}`;
   }
   /** CloudWatch namespace for the platform's own metrics (readiness). */
   metricsNamespace(): string {
     return `DR/${this.prefix}`;
+  }
+  /** The `Source` of the platform's EventBridge events (the state machines, the watchdog, the CLI). */
+  eventSource(): string {
+    return `dr.${this.prefix}`;
   }
 
   // ---- regional plumbing (network, keys, logs, API stage) -----------------
@@ -247,11 +311,11 @@ export class Naming {
     return 'live';
   }
   /** Shared setting `key` (equal in both regions). */
-  ssmShared(key: string): string {
+  ssmShared(key: SharedParameter): string {
     return `${this.ssmSharedPrefix()}/${key}`;
   }
   /** Region-specific setting `key` (differs per region). */
-  ssmRegional(key: string): string {
+  ssmRegional(key: RegionalParameter): string {
     return `${this.ssmRegionalPrefix()}/${key}`;
   }
 }
