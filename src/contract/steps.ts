@@ -14,6 +14,12 @@ export type OperationKind = 'failover' | 'failback';
 export type FailoverMode = 'planned' | 'unplanned';
 export type Phase = 'demote' | 'promote';
 
+/**
+ * The phases in the order a planned operation runs them. The last is the one every mode
+ * runs (the target region's), so an execution whose phase names no other runs it.
+ */
+export const PHASES: readonly Phase[] = ['demote', 'promote'];
+
 export type StepId =
   | 'take-lease'
   | 'pre-checks'
@@ -145,6 +151,11 @@ export const STEPS: readonly StepDefinition[] = [
 
 export function stepsFor(mode: FailoverMode): StepDefinition[] {
   return STEPS.filter((s) => s.modes.includes(mode));
+}
+
+/** The steps of one phase, in order (`steps` defaults to the step list). */
+export function stepsOfPhase(phase: Phase, steps: readonly StepDefinition[] = STEPS): StepDefinition[] {
+  return steps.filter((s) => s.phase === phase);
 }
 
 export function stepById(id: StepId): StepDefinition {

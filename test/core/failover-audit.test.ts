@@ -9,6 +9,7 @@ import type { AwsClients, S3Api } from '../../src/aws/clients.js';
 import { renderAuditWarning, renderResult } from '../../src/cli/render/failover.js';
 import type { ExecutionInput } from '../../src/core/failover/input.js';
 import { writeAudit, type OperationResult } from '../../src/core/failover/run.js';
+import { auditKey, type OperationAuditRecord } from '../../src/contract/audit.js';
 
 const input = {
   operation: 'failover',
@@ -93,5 +94,54 @@ describe('the CLI audit record', () => {
     assert.doesNotMatch(renderResult({ ...result, audit }), /audit: s3:/);
     // And the outcome stands
     assert.equal({ ...result, audit }.outcome, 'succeeded');
+  });
+
+  it('uses the key format of the state machine’s audit objects, and writes who, what, when and each step', async () => {
+    // Given an S3 that keeps what it is given, and a result with a step and a failure
+    const puts: Array<{ Key?: string; Body?: unknown; ContentType?: string }> = [];
+    const { clients } = clientsWith(async (i) => {
+      puts.push(i as (typeof puts)[number]);
+      return { $metadata: {} };
+    });
+    const failed: OperationResult = {
+      ...result,
+      outcome: 'failed',
+      steps: [
+        { id: 'verify', title: 'Verify', region: 'us-east-2', outcome: 'failed', ms: 1200, awsMs: 300 },
+      ],
+      failure: { step: 'verify', error: 'DR.VerifyFailed', cause: 'mapping disabled' },
+      left: 'us-east-2 writes; no region consumes',
+    };
+    // When the record is written
+    const audit = await writeAudit(clients, input, failed);
+    // Then its key is the contract's, its writer part the write time
+    const key = String(puts[0]?.Key);
+    const writer = /\.(\d+)\.json$/.exec(key)?.[1];
+    assert.ok(writer, key);
+    assert.equal(key, auditKey('failover', 'failover-use2-1', writer));
+    assert.equal(audit?.key, key);
+    assert.equal(puts[0]?.ContentType, 'application/json');
+    // And the body is the contract's record of the operation
+    const record = JSON.parse(String(puts[0]?.Body)) as OperationAuditRecord;
+    assert.equal(record.who, input.startedBy);
+    assert.deepEqual(record.what, {
+      operation: 'failover',
+      mode: 'planned',
+      from: 'us-east-1',
+      to: 'us-east-2',
+      epoch: 7,
+    });
+    assert.equal(new Date(record.when.recordedAt).getTime(), Number(writer));
+    assert.equal(record.when.totalMs, 1000);
+    assert.equal(record.operationId, 'failover-use2-1');
+    assert.equal(record.outcome, 'failed');
+    assert.equal(record.reattached, false);
+    assert.deepEqual(record.failure, failed.failure);
+    assert.equal(record.left, failed.left);
+    assert.equal('recovery' in record, false);
+    assert.deepEqual(record.steps, [
+      { step: 'verify', region: 'us-east-2', outcome: 'failed', ms: 1200, awsMs: 300 },
+    ]);
+    assert.deepEqual(record.executions, []);
   });
 });

@@ -8,6 +8,7 @@
 import { hostname, userInfo } from 'node:os';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
+import { auditKey, type OperationAuditRecord } from '../../contract/audit.js';
 import { Naming } from '../../contract/naming.js';
 import { describeError } from '../checks/outcome.js';
 import { silentReporter, type Reporter } from '../reporter.js';
@@ -400,15 +401,12 @@ async function finish(
   return { ...result, audit: await writeAudit(clients, input, result) };
 }
 
-/** Appends the operation's record (who, what, when, each step) to the target region's audit bucket. */
-export async function writeAudit(
-  clients: AwsClients,
-  input: ExecutionInput,
-  result: OperationResult,
-): Promise<OperationResult['audit']> {
-  const now = new Date();
-  const key = `dr-audit/${input.operation}/${input.operationId}.${now.getTime()}.json`;
-  const record = {
+/**
+ * The CLI's audit record of an operation (src/contract/audit.ts says why the state machine
+ * writes its own beside it): pure, so what is recorded is read in one place.
+ */
+export function auditRecord(input: ExecutionInput, result: OperationResult, now: Date): OperationAuditRecord {
+  return {
     who: input.startedBy,
     what: {
       operation: input.operation,
@@ -434,11 +432,21 @@ export async function writeAudit(
       awsMs: s.awsMs,
     })),
   };
+}
+
+/** Appends the operation's record (who, what, when, each step) to the target region's audit bucket. */
+export async function writeAudit(
+  clients: AwsClients,
+  input: ExecutionInput,
+  result: OperationResult,
+): Promise<OperationResult['audit']> {
+  const now = new Date();
+  const key = auditKey(input.operation, input.operationId, String(now.getTime()));
   try {
     await clients.s3(input.to).putObject({
       Bucket: input.auditBucket,
       Key: key,
-      Body: JSON.stringify(record, null, 2),
+      Body: JSON.stringify(auditRecord(input, result, now), null, 2),
       ContentType: 'application/json',
     });
     return { bucket: input.auditBucket, key, region: input.to };
