@@ -24,6 +24,7 @@
  * that neither naming nor SSM carries; status is not on the failover path, and Route 53's
  * control plane is not called by it (DESIGN.md).
  */
+import { AUDIT_PREFIX, STATE_MACHINE_AUDIT, auditKey } from '../../contract/audit.js';
 import { Naming } from '../../contract/naming.js';
 
 export type Actor =
@@ -328,7 +329,7 @@ export function requiredCalls(naming: Naming, t: PathTargets): RequiredCall[] {
       r,
       'run writeAudit',
       ['s3:PutObject'],
-      [`${arn.bucket(naming.bucket(r, 'audit-logs'))}/dr-audit/failover/readiness-probe.json`],
+      [`${arn.bucket(naming.bucket(r, 'audit-logs'))}/${AUDIT_PREFIX}/failover/readiness-probe.json`],
     );
   }
   add(
@@ -427,7 +428,9 @@ export function requiredCalls(naming: Naming, t: PathTargets): RequiredCall[] {
       r,
       'emit-event/Audit',
       ['s3:PutObject'],
-      [`${arn.bucket(naming.bucket(r, 'audit-logs'))}/dr-audit/failover/readiness-probe.state-machine.json`],
+      [
+        `${arn.bucket(naming.bucket(r, 'audit-logs'))}/${auditKey('failover', 'readiness-probe', STATE_MACHINE_AUDIT.succeeded)}`,
+      ],
     );
     add(
       'state-machine',

@@ -11,6 +11,7 @@
  * cannot scope (cloudwatch:GetMetricData, lambda:ListEventSourceMappings,
  * cloudwatch:PutMetricData with a namespace condition).
  */
+import { AUDIT_PREFIX } from '../../../contract/audit.js';
 import { Construct } from 'constructs';
 import { Naming } from '../../../contract/naming.js';
 import type * as IamRoleModule from '@cdktf/provider-aws/lib/iam-role/index.js';
@@ -335,7 +336,7 @@ export function operatorStatements(t: DrAccessTargets): PolicyStatement[] {
       // writeAudit), under dr-audit/ only; its KMS data key is CanaryObjectKeys' (via S3).
       sid: 'WriteAuditRecord',
       actions: ['s3:PutObject'],
-      resources: t.regions.map((r) => `${r.auditLogBucketArn}/dr-audit/*`),
+      resources: t.regions.map((r) => `${r.auditLogBucketArn}/${AUDIT_PREFIX}/*`),
     },
     ...(t.simulatedRoleArns && t.simulatedRoleArns.length > 0
       ? [
