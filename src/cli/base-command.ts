@@ -11,7 +11,8 @@ import type { AwsClients } from '../aws/clients.js';
 import type { SandboxActor } from '../sandbox/target.js';
 import type { DrConfig } from '../config/schema.js';
 import type { Reporter } from '../core/reporter.js';
-import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { DrError, firstLine, type Outcome } from '../contract/errors.js';
+import { EXIT_CODES, ExitCode, type ExitCodeValue } from './exit-codes.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof DrCommand)['baseFlags'] & T['flags']
@@ -64,63 +65,21 @@ export function parseErrorReason(error: Error & { args?: unknown }): string {
   return `${head.replace(/:$/, '')}: ${reasonText}`;
 }
 
+/**
+ * What `error` means for the contract. A `DrError` says it itself (its outcome maps to
+ * the exit code through `EXIT_CODES`); oclif's own errors carry an exit code; anything
+ * else failed (exit 1).
+ */
 export function classifyError(error: unknown, command?: string): ClassifiedError {
-  const err = error as Error & {
-    oclif?: { exit?: number };
-    problems?: string[];
-    holder?: string;
-    region?: string;
-  };
-  const firstLine = (text: string) =>
-    text
-      .split('\n')
-      .find((l) => l.trim() !== '')
-      ?.trim() ?? 'unknown error';
-  switch (err?.name) {
-    case 'ConfigError':
-      return {
-        exitCode: ExitCode.Usage,
-        code: 'BAD_CONFIG',
-        message: err.message,
-        details: { problems: err.problems ?? [] },
-      };
-    case 'UsageError':
-      return { exitCode: ExitCode.Usage, code: 'BAD_USAGE', message: firstLine(err.message) };
-    case 'CheckFailedError':
-      return { exitCode: ExitCode.CheckFailed, code: 'CHECK_FAILED', message: firstLine(err.message) };
-    case 'LockHeldError':
-      return {
-        exitCode: ExitCode.LockHeld,
-        code: 'LOCK_HELD',
-        message: firstLine(err.message),
-        details: { holder: err.holder },
-      };
-    case 'CredentialsError':
-      return {
-        exitCode: ExitCode.Credentials,
-        code: 'CREDENTIALS',
-        message: firstLine(err.message),
-        details: { profile: (err as { profile?: string }).profile ?? null },
-      };
-    case 'InterruptedError': {
-      const details = (err as { details?: Record<string, unknown> }).details;
-      return {
-        exitCode: ExitCode.Interrupted,
-        code: 'INTERRUPTED',
-        message: firstLine(err.message),
-        ...(details ? { details } : {}),
-      };
-    }
-    case 'RegionUnreachableError':
-      return {
-        exitCode: ExitCode.RegionUnreachable,
-        code: 'REGION_UNREACHABLE',
-        message: firstLine(err.message),
-        details: { region: err.region },
-      };
-    default:
-      break;
+  if (error instanceof DrError) {
+    return {
+      exitCode: EXIT_CODES[error.outcome],
+      code: error.code,
+      message: error.summary,
+      ...(error.jsonDetails ? { details: error.jsonDetails } : {}),
+    };
   }
+  const err = error as Error & { oclif?: { exit?: number } };
   // oclif's own errors: parser errors (unknown flag, missing argument, bad option value)
   // carry exit 2; `this.error(message, { exit })` carries the code a command chose.
   if (err instanceof Errors.CLIError || err?.oclif?.exit !== undefined) {
@@ -132,6 +91,21 @@ export function classifyError(error: unknown, command?: string): ClassifiedError
     return { exitCode: exit, code: exit === ExitCode.Ok ? 'OK' : 'FAILED', message: firstLine(err.message) };
   }
   return { exitCode: ExitCode.Failed, code: 'FAILED', message: firstLine(err?.message ?? String(error)) };
+}
+
+/**
+ * What a command's `execute` hands back: the result (`--json` prints it) and how the run
+ * ended. The base command turns the outcome into the exit code, in one place for every
+ * command.
+ */
+export interface Finished<T> {
+  readonly result: T;
+  /** @default 'ok' */
+  readonly outcome?: Outcome;
+  /** One line for stderr (after `dr: `) saying why; for people only unless `noticeUnderJson`. */
+  readonly notice?: string;
+  /** Show the notice under `--json` too (a cancellation: stdout stays the result alone). */
+  readonly noticeUnderJson?: boolean;
 }
 
 /**
@@ -148,7 +122,24 @@ export abstract class DrBaseCommand<T> extends Command {
     return stderrReporter({ quiet: this.jsonEnabled() });
   }
 
-  abstract override run(): Promise<T>;
+  /** The command's work: parse flags, call core, render; says how it ended. */
+  protected abstract execute(): Promise<Finished<T>>;
+
+  /**
+   * Every command ends here: the exit code from the outcome (`EXIT_CODES`), the notice
+   * on stderr, and the result for `--json`. Errors end in `catch`, through the same table.
+   */
+  async run(): Promise<T> {
+    const { result, outcome = 'ok', notice, noticeUnderJson = false } = await this.execute();
+    this.exitWith(EXIT_CODES[outcome]);
+    if (notice !== undefined && (noticeUnderJson || !this.jsonEnabled())) this.logToStderr(`dr: ${notice}`);
+    return result;
+  }
+
+  /** The one place a command sets its exit code. */
+  private exitWith(code: ExitCodeValue): void {
+    process.exitCode = code;
+  }
 
   private exitWhenDone = false;
 
@@ -169,7 +160,7 @@ export abstract class DrBaseCommand<T> extends Command {
 
   protected override async catch(error: Interfaces.CommandError): Promise<void> {
     const classified = classifyError(error, this.id?.replaceAll(':', ' '));
-    process.exitCode = classified.exitCode;
+    this.exitWith(classified.exitCode);
     if (process.env.DEBUG && error?.stack) process.stderr.write(`${error.stack}\n`);
     if (this.jsonEnabled()) {
       this.logJson({

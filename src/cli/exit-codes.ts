@@ -1,6 +1,8 @@
 /**
  * The exit-code contract. Runbooks branch on these numbers: never renumber.
  */
+import type { Outcome } from '../contract/errors.js';
+
 export const ExitCode = {
   Ok: 0,
   Failed: 1,
@@ -13,6 +15,22 @@ export const ExitCode = {
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * The one mapping from how a command ended to its exit code: errors (by their outcome)
+ * and results that end a command without one (not in sync, an unsafe state, a missed
+ * objective) both go through it, in the base command.
+ */
+export const EXIT_CODES: Readonly<Record<Outcome, ExitCodeValue>> = {
+  ok: ExitCode.Ok,
+  failed: ExitCode.Failed,
+  usage: ExitCode.Usage,
+  'check-failed': ExitCode.CheckFailed,
+  'lock-held': ExitCode.LockHeld,
+  'region-unreachable': ExitCode.RegionUnreachable,
+  credentials: ExitCode.Credentials,
+  interrupted: ExitCode.Interrupted,
+};
 
 export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCodeValue, string]> = [
   [ExitCode.Ok, 'ok'],

@@ -1,20 +1,6 @@
 import { Flags } from '@oclif/core';
-import { DrCommand } from '../cli/base-command.js';
-import { ExitCode } from '../cli/exit-codes.js';
-import type { DeployOutcome, DeployResult } from '../core/deploy/deploy.js';
-
-/** A failed stack or database step: 1; a failed gate: 3 (never "deployed"). */
-const EXIT_BY_OUTCOME: Record<DeployOutcome, number> = {
-  deployed: ExitCode.Ok,
-  planned: ExitCode.Ok,
-  cancelled: ExitCode.Ok,
-  refused: ExitCode.Usage,
-  'stack-failed': ExitCode.Failed,
-  // Not a failure: a check the operator makes pass (NS records at the parent); the next run continues.
-  'awaiting-delegation': ExitCode.CheckFailed,
-  'migrations-failed': ExitCode.Failed,
-  'gate-failed': ExitCode.CheckFailed,
-};
+import { DrCommand, type Finished } from '../cli/base-command.js';
+import type { DeployResult, StackResult } from '../core/deploy/deploy.js';
 
 export default class Deploy extends DrCommand<DeployResult> {
   static override summary =
@@ -82,14 +68,14 @@ Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL U
     }),
   };
 
-  async run(): Promise<DeployResult> {
+  protected async execute(): Promise<Finished<DeployResult>> {
     const { flags } = await this.parse(Deploy);
     // Refusals first: nothing is synthesized or run when they apply.
     const { findTerraform } = await import('../core/deploy/terraform-bin.js');
     const terraform = findTerraform({ flag: flags['terraform-bin'] });
     const planOnly = flags['plan-only'];
     const asks = !planOnly && !flags['auto-approve'];
-    const { canPrompt, confirmOrRefuse } = await import('../core/failover/confirm.js');
+    const { canPrompt, terminalConfirm } = await import('../cli/confirm.js');
     if (asks && !canPrompt()) {
       const { UsageError } = await import('../contract/errors.js');
       throw new UsageError(
@@ -98,129 +84,57 @@ Database: --database-url (or DR_DATABASE_URL) names the writer as a PostgreSQL U
     }
 
     const config = await this.loadDrConfig(flags.config);
-    if (flags.stack) {
-      // An unknown --stack is refused before anything is synthesized (cdktf.out/ stays untouched).
-      const [{ resolveStackNames }, { Naming }] = await Promise.all([
-        import('../core/deploy/select.js'),
-        import('../contract/naming.js'),
-      ]);
-      const naming = new Naming(config);
-      resolveStackNames(
-        (config.dns.hostedZoneId
-          ? (['primary', 'secondary', 'global'] as const)
-          : (['primary', 'secondary', 'zone', 'global'] as const)
-        ).map((kind) => naming.stack(kind)),
-        flags.stack,
-      );
-    }
+    const flow = await import('../core/deploy/command-flow.js');
+    await flow.checkStackNames(config, flags.stack ?? []);
     const reporter = await this.reporter();
     const clients = await this.awsClients(flags);
     try {
-      const [{ deploy }, { logDirFor }, migrate, render, { Naming }] = await Promise.all([
+      const [{ DEPLOY_OUTCOMES }, render] = await Promise.all([
         import('../core/deploy/deploy.js'),
-        import('../core/deploy/select.js'),
-        import('../core/deploy/migrate.js'),
         import('../cli/render/deploy.js'),
-        import('../contract/naming.js'),
       ]);
-      const naming = new Naming(config);
-      const target: import('../core/deploy/migrate.js').MigrationTarget = flags['skip-migrations']
-        ? { kind: 'skip', reason: '--skip-migrations' }
-        : flags['database-url']
-          ? migrate.urlTarget(flags['database-url'])
-          : clients.endpoint
-            ? {
-                kind: 'skip',
-                reason:
-                  'the sandbox/emulator has no database (pass --database-url to apply them to a PostgreSQL)',
-              }
-            : migrate.awsTarget({ clients, naming, database: config.database.databaseName });
-      const common = {
+      const request = {
         terraform,
         stacks: flags.stack ?? [],
         planOnly,
+        skipMigrations: flags['skip-migrations'],
+        ...(flags['database-url'] ? { databaseUrl: flags['database-url'] } : {}),
+        out: flags.out,
+        ...(flags['dns-resolver'] ? { dnsResolvers: flags['dns-resolver'] } : {}),
+        delegationTimeoutSeconds: flags['delegation-timeout'],
+      };
+      const confirm = terminalConfirm({ yes: false });
+      const steps = await flow.sharedDeploySteps({
+        request,
+        config,
+        clients,
         reporter,
         approve: asks
-          ? async (plans: readonly import('../core/deploy/deploy.js').StackResult[]) => {
+          ? async (plans: readonly StackResult[]) => {
               this.logToStderr(render.renderWavePlans(plans));
-              return confirmOrRefuse(`apply ${plans.map((p) => p.name).join(' and ')}`, { yes: false });
+              return confirm(`apply ${plans.map((p) => p.name).join(' and ')}`);
             }
-          : ('auto' as const),
-        migrate: () =>
-          migrate.migrateOrders({
-            target,
-            writer: () => migrate.readWriter(clients, naming, config.regions),
-            credentials: async (sql) =>
-              (await import('../core/db-credentials.js')).applyDbCredentials({
-                clients,
-                naming,
-                secretRegion: config.regions.primary,
-                sql,
-              }),
-          }),
-        gate: async () => {
-          const { verifySync } = await import('../core/verify-sync.js');
-          return verifySync({ clients, config });
-        },
-        preflight: async () =>
-          (await import('../core/deploy/api-gateway-account.js')).apiGatewayAccountConflicts({
-            clients,
-            naming,
-            config,
-          }),
-      };
-
-      let result: DeployResult;
-      if (flags.sandbox && clients.endpoint) {
-        // The sandbox variant of the same stacks, into the running sandbox (.dr/sandbox/).
-        const { deploySandbox } = await import('../sandbox/deploy.js');
-        result = await deploySandbox({
-          ...common,
-          config,
-          endpoint: clients.endpoint,
-          credentials: clients.credentials,
-        });
-      } else {
-        const synthStep = reporter.step('Synthesizing stacks');
-        const { synthesize } = await (await import('../core/synth-loader.js')).loadSynth();
-        const synth = await synthesize({ config, outDir: flags.out });
-        synthStep.succeed(`${synth.stacks.length} stacks`);
-        const delegation = await import('../core/deploy/delegation.js');
-        const resolvers = flags['dns-resolver'];
-        result = await deploy({
-          ...common,
-          synth,
-          logDir: logDirFor('.dr/deploy'),
-          delegation: {
-            zoneStack: naming.stack('zone'),
-            // The emulator has no parent domain (like it has no database): said, not silent.
-            ...(clients.endpoint && !resolvers
-              ? { skip: 'the emulator (DR_ENDPOINT) has no parent domain; pass --dns-resolver to check one' }
-              : {}),
-            wait: (zone, step) =>
-              delegation.waitForDelegation({
-                ...zone,
-                ...(resolvers ? { resolvers } : {}),
-                timeoutMs: flags['delegation-timeout'] * 1000,
-                onPending: (check, leftMs) =>
-                  step.update(
-                    `${delegation.describeAnswer(check)}; checking again for ${Math.ceil(leftMs / 1000)} s`,
-                  ),
-              }),
-            message: delegation.delegationMessage,
-          },
-        });
-      }
+          : 'auto',
+      });
+      const result =
+        flags.sandbox && clients.endpoint
+          ? // The sandbox variant of the same stacks, into the running sandbox (.dr/sandbox/).
+            await (
+              await import('../sandbox/deploy.js')
+            ).deploySandbox({
+              ...steps,
+              config,
+              endpoint: clients.endpoint,
+              credentials: clients.credentials,
+            })
+          : await flow.deployToAws({ request, config, clients, steps });
 
       if (!this.jsonEnabled()) this.log(render.renderDeploy(result));
-      const exit = EXIT_BY_OUTCOME[result.outcome];
-      if (exit !== ExitCode.Ok) {
-        process.exitCode = exit;
-        if (!this.jsonEnabled()) this.logToStderr(`dr: ${render.deployErrorLine(result)}`);
-      } else if (result.outcome === 'cancelled') {
-        this.logToStderr(`dr: ${render.deployErrorLine(result)}`);
-      }
-      return result;
+      const outcome = DEPLOY_OUTCOMES[result.outcome];
+      const cancelled = result.outcome === 'cancelled';
+      if (outcome === 'ok' && !cancelled) return { result };
+      // A cancellation says so also under --json (stderr): nothing was applied.
+      return { result, outcome, notice: render.deployErrorLine(result), noticeUnderJson: cancelled };
     } finally {
       clients.destroy();
     }

@@ -1,26 +1,11 @@
 import { resolve } from 'node:path';
 import { Flags } from '@oclif/core';
-import { DrCommand } from '../cli/base-command.js';
-import { ExitCode } from '../cli/exit-codes.js';
+import { DrCommand, type Finished } from '../cli/base-command.js';
 import type { DrConfig } from '../config/schema.js';
+import type { DrillResult } from '../core/drill/command-flow.js';
 import type { DrillReport, ScenarioName } from '../core/drill/model.js';
 
-export type DrillResult =
-  | { readonly kind: 'dry-run'; readonly scenarios: readonly ScenarioName[] }
-  | { readonly kind: 'cancelled' }
-  | { readonly kind: 'outage-restored'; readonly region: string | null }
-  | {
-      readonly kind: 'done';
-      readonly report: DrillReport;
-      readonly files: {
-        readonly dir: string;
-        readonly json: string;
-        readonly markdown: string;
-        readonly html: string;
-      };
-      /** True when this run started the sandbox (and stopped it again). */
-      readonly startedSandbox: boolean;
-    };
+export type { DrillResult } from '../core/drill/command-flow.js';
 
 export default class Drill extends DrCommand<DrillResult> {
   static override summary =
@@ -73,11 +58,10 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
     }),
   };
 
-  async run(): Promise<DrillResult> {
+  protected async execute(): Promise<Finished<DrillResult>> {
     const { flags } = await this.parse(Drill);
-    const scenarios: ScenarioName[] = flags.scenario
-      ? [flags.scenario as ScenarioName]
-      : ['planned', 'region-outage'];
+    const flow = await import('../core/drill/command-flow.js');
+    const scenarios = flow.drillScenarios(flags.scenario);
     if (flags.pace && !flags.sandbox) {
       const { UsageError } = await import('../contract/errors.js');
       throw new UsageError(
@@ -85,20 +69,21 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
       );
     }
     const config = await this.loadDrConfig(flags.config);
-    if (flags['restore-outage']) return this.restoreOutage(flags, config);
+    if (flags['restore-outage']) return { result: await this.restoreOutage(flags, config) };
     if (flags['dry-run']) {
       if (!this.jsonEnabled()) {
         const { renderDrillPlan } = await import('../cli/render/drill.js');
         this.log(`${renderDrillPlan(scenarios, config.regions)}\n\nDry run: nothing was started or changed.`);
       }
-      return { kind: 'dry-run', scenarios };
+      return { result: { kind: 'dry-run', scenarios } };
     }
-    const { confirmOrRefuse } = await import('../core/failover/confirm.js');
-    const outage = scenarios.includes('region-outage') && !flags.sandbox;
-    const what = `drill ${scenarios.join(' + ')}${flags.sandbox ? ' in the sandbox' : ' on AWS'}: fail over to ${config.regions.secondary} and back${outage ? `; the outage throttles ${config.regions.primary}'s order API to 0 (clients' orders there are refused) until the failover is done` : ''}`;
-    if (!(await confirmOrRefuse(what, { yes: flags.yes }))) {
-      this.logToStderr('dr: cancelled; nothing was changed');
-      return { kind: 'cancelled' };
+    const { terminalConfirm } = await import('../cli/confirm.js');
+    if (!(await terminalConfirm({ yes: flags.yes })(flow.drillQuestion(scenarios, config, flags.sandbox)))) {
+      return {
+        result: { kind: 'cancelled' },
+        notice: 'cancelled; nothing was changed',
+        noticeUnderJson: true,
+      };
     }
     const { signal, dispose } = await this.interruptOnSignals();
     let run: { report: DrillReport; startedSandbox: boolean };
@@ -109,45 +94,22 @@ Exit 0 when every objective passes, 3 when a measured objective fails, 1 when th
     } catch (error) {
       // Not interrupted: nothing is left to put back, signals act as usual again. After an
       // interrupt the handler stays, so a second signal cannot cut the partial report short.
+      // (Interrupted before the drill began, the sandbox throws an InterruptedError itself.)
       if (!signal.aborted) dispose();
-      if ((error as Error).name !== 'DrillInterruptedEarly') throw error;
-      const early = error as Error & { signal: string; atStep: string; restored: readonly string[] };
-      const { InterruptedError } = await import('../contract/errors.js');
-      throw new InterruptedError(
-        `drill interrupted at ${early.atStep} (${early.signal}): ${early.restored.join(', ') || 'nothing to put back'}; no report (no scenario had begun)`,
-        { details: { signal: early.signal, atStep: early.atStep, restored: early.restored } },
-      );
+      throw error;
     }
     if (!signal.aborted) dispose();
     const { report, startedSandbox } = run;
-    const { writeReport } = await import('../core/report/write.js');
-    const files = await writeReport(report, flags.report);
-    if (report.interrupted) {
-      const { InterruptedError } = await import('../contract/errors.js');
-      const { atStep, signal: name, restored, left } = report.interrupted;
-      throw new InterruptedError(
-        `drill interrupted at ${atStep} (${name}): ${restored.join(', ') || 'nothing to put back'}${left.length > 0 ? `; ${left.join('; ')}` : ''}; partial report ${files.dir}`,
-        { details: { interrupted: report.interrupted, files } },
-      );
-    }
+    const { files, outcome, notice } = await flow.concludeDrill(report, flags.report, scenarios.length);
     if (!this.jsonEnabled()) {
       const { renderDrillReport } = await import('../cli/render/drill.js');
       this.log(renderDrillReport(report, files));
     }
-    const stopped = report.scenarios.length < scenarios.length || report.scenarios.some((s) => s.error);
-    if (stopped) {
-      const why = report.scenarios.find((s) => s.error)?.error ?? 'not every scenario ran';
-      process.exitCode = ExitCode.Failed;
-      if (!this.jsonEnabled()) this.logToStderr(`dr: the drill stopped: ${why}; report in ${files.dir}`);
-    } else if (report.verdict !== 'pass') {
-      process.exitCode = ExitCode.CheckFailed;
-      const failed = report.scenarios.flatMap((s) =>
-        s.objectives.filter((o) => o.verdict === 'fail').map((o) => `${s.name}: ${o.title}`),
-      );
-      if (!this.jsonEnabled())
-        this.logToStderr(`dr: objectives missed (${failed.join(', ')}); report in ${files.dir}`);
-    }
-    return { kind: 'done', report, files, startedSandbox };
+    return {
+      result: { kind: 'done', report, files, startedSandbox },
+      outcome,
+      ...(notice !== undefined ? { notice } : {}),
+    };
   }
 
   /**

@@ -1,9 +1,9 @@
 import { Flags } from '@oclif/core';
-import { DrCommand } from '../cli/base-command.js';
+import type { Finished } from '../cli/base-command.js';
+import { OperationCommand, TAKE_OVER_FLAG } from '../cli/operation-command.js';
 import type { OperateResult } from '../core/failover/operate.js';
-import { runOperation, TAKE_OVER_FLAG } from './failover.js';
 
-export default class Failback extends DrCommand<OperateResult> {
+export default class Failback extends OperationCommand {
   static override summary = 'Move the writer role back to the primary region after a failover.';
   static override description =
     'A planned failover back to the configured primary. First waits, up to --sync-timeout, until the old primary has re-joined the global cluster as a secondary (Aurora re-syncs it once its region is back; a detached cluster stops failback with how to re-create it, exit 3) and verify-sync passes (on timeout exit 3, naming the checks still failing); then fences the secondary, Aurora switchover, shift traffic, verify, record. Same plan, confirmation, lease, re-attach and timing as `dr failover`.';
@@ -27,18 +27,20 @@ export default class Failback extends DrCommand<OperateResult> {
     'take-over': TAKE_OVER_FLAG,
   };
 
-  async run(): Promise<OperateResult> {
+  protected async execute(): Promise<Finished<OperateResult>> {
     const { flags } = await this.parse(Failback);
     const config = await this.loadDrConfig(flags.config);
-    const { refuseWithoutTerminal } = await import('../core/failover/confirm.js');
+    const { refuseWithoutTerminal } = await import('../cli/confirm.js');
     if (!flags['dry-run'] && !flags.yes) refuseWithoutTerminal('fail back');
     const to = config.regions.primary;
-    return runOperation(this, {
-      ...flags,
-      mode: 'planned',
+    return this.operate(flags, {
       operation: 'failback',
       to,
+      mode: 'planned',
       what: `fail back to ${to}`,
+      dryRun: flags['dry-run'],
+      takeOver: flags['take-over'],
+      sandbox: flags.sandbox,
       syncTimeoutMs: flags['sync-timeout'] * 1000,
     });
   }

@@ -1,12 +1,25 @@
 import { Flags } from '@oclif/core';
-import { DrCommand } from '../cli/base-command.js';
-import { ExitCode } from '../cli/exit-codes.js';
-import { InterruptedError, UsageError } from '../contract/errors.js';
+import { DrCommand, type Finished } from '../cli/base-command.js';
+import { InterruptedError, UsageError, type Outcome } from '../contract/errors.js';
 import { silentReporter } from '../core/reporter.js';
 import type { StatusResult } from '../core/status.js';
 
 /** Per attempt; two attempts: a region that holds connections costs about 5 s, not minutes. */
 const STATUS_TIMEOUT_MS = 2500;
+
+/** An unreachable region wins (what it holds is unknown); then any unsafe state. */
+function statusOutcome(result: StatusResult): Outcome {
+  if (result.unreachable.length > 0) return 'region-unreachable';
+  return result.unsafe.length > 0 ? 'check-failed' : 'ok';
+}
+
+/** The stderr line under the screen: the region that did not answer, else the unsafe states. */
+function noticeOf(result: StatusResult): { notice?: string } {
+  const [first] = result.unreachable;
+  if (first) return { notice: `${first.message}; showing what answered` };
+  if (result.unsafe.length === 0) return {};
+  return { notice: `unsafe: ${result.unsafe.map((u) => u.code).join(', ')} (see "Unsafe" above)` };
+}
 
 export default class Status extends DrCommand<StatusResult> {
   static override summary = 'Where things stand: active region, replication, alarms, readiness, RTO budget.';
@@ -29,7 +42,7 @@ Exit codes: 5 when a region does not answer (the rest is still shown, and the un
     }),
   };
 
-  async run(): Promise<StatusResult> {
+  protected async execute(): Promise<Finished<StatusResult>> {
     const { flags } = await this.parse(Status);
     if (flags.watch !== undefined && this.jsonEnabled()) {
       throw new UsageError('--watch redraws a screen for people; it cannot be combined with --json');
@@ -43,41 +56,19 @@ Exit codes: 5 when a region does not answer (the rest is still shown, and the un
     const render = this.jsonEnabled() ? undefined : (await import('../cli/render/status.js')).renderStatus;
     // Under --json nothing is shown on stderr: skip loading the spinner library.
     const reporter = this.jsonEnabled() ? silentReporter : await this.reporter();
-    const once = async () => {
-      const result = await collectStatus({ clients, config, reporter });
-      // An unreachable region wins (what it holds is unknown); then any unsafe state.
-      process.exitCode =
-        result.unreachable.length > 0
-          ? ExitCode.RegionUnreachable
-          : result.unsafe.length > 0
-            ? ExitCode.CheckFailed
-            : ExitCode.Ok;
-      return result;
-    };
+    const once = () => collectStatus({ clients, config, reporter });
     try {
       if (flags.watch === undefined) {
         const result = await once();
-        if (render) {
-          this.log(render(result));
-          this.warnUnreachable(result);
-          this.warnUnsafe(result);
-        }
-        return result;
+        if (render) this.log(render(result));
+        return { result, outcome: statusOutcome(result), ...noticeOf(result) };
       }
-      return await this.watch(flags.watch, once, render ?? String);
+      // --watch ends with the last read's outcome.
+      const last = await this.watch(flags.watch, once, render ?? String);
+      return { result: last, outcome: statusOutcome(last) };
     } finally {
       clients.destroy();
     }
-  }
-
-  private warnUnreachable(result: StatusResult): void {
-    const [first] = result.unreachable;
-    if (first) this.logToStderr(`dr: ${first.message}; showing what answered`);
-  }
-
-  private warnUnsafe(result: StatusResult): void {
-    if (result.unreachable.length > 0 || result.unsafe.length === 0) return;
-    this.logToStderr(`dr: unsafe: ${result.unsafe.map((u) => u.code).join(', ')} (see "Unsafe" above)`);
   }
 
   /**

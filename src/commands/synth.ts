@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { DrLocalCommand } from '../cli/base-command.js';
+import { DrLocalCommand, type Finished } from '../cli/base-command.js';
 import type { DrConfig } from '../config/schema.js';
 import type { SynthResult } from '../core/synth.js';
 
@@ -23,7 +23,7 @@ export default class Synth extends DrLocalCommand<SynthResult> {
     return config;
   }
 
-  async run(): Promise<SynthResult> {
+  protected async execute(): Promise<Finished<SynthResult>> {
     const { flags } = await this.parse(Synth);
     const config = await this.loadDrConfig(flags.config);
     const reporter = await this.reporter();
@@ -44,6 +44,6 @@ export default class Synth extends DrLocalCommand<SynthResult> {
       const { renderSynth } = await import('../cli/render/synth.js');
       this.log(renderSynth(result));
     }
-    return result;
+    return { result };
   }
 }

@@ -1,5 +1,4 @@
-import { DrCommand } from '../cli/base-command.js';
-import { ExitCode } from '../cli/exit-codes.js';
+import { DrCommand, type Finished } from '../cli/base-command.js';
 import type { VerifySyncResult } from '../core/verify-sync.js';
 
 export default class VerifySync extends DrCommand<VerifySyncResult> {
@@ -13,7 +12,7 @@ Exit 0 when every check passes, 3 when any fails (--json still carries every res
     '<%= config.bin %> verify-sync --sandbox',
   ];
 
-  async run(): Promise<VerifySyncResult> {
+  protected async execute(): Promise<Finished<VerifySyncResult>> {
     const { flags } = await this.parse(VerifySync);
     const config = await this.loadDrConfig(flags.config);
     const reporter = await this.reporter();
@@ -25,12 +24,9 @@ Exit 0 when every check passes, 3 when any fails (--json still carries every res
         const { renderVerifySync } = await import('../cli/render/verify-sync.js');
         this.log(renderVerifySync(result));
       }
-      if (!result.ok) {
-        // Every result is printed (table or JSON); the exit code carries the verdict.
-        process.exitCode = ExitCode.CheckFailed;
-        if (!this.jsonEnabled()) this.logToStderr(`dr: ${new SyncCheckFailedError(result).message}`);
-      }
-      return result;
+      // Every result is printed (table or JSON); the outcome carries the verdict.
+      if (result.ok) return { result };
+      return { result, outcome: 'check-failed', notice: new SyncCheckFailedError(result).message };
     } finally {
       clients.destroy();
     }

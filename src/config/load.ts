@@ -7,11 +7,12 @@ import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { duplicateKeys } from './json.js';
 import { configSchema, type DrConfig } from './schema.js';
+import { BadConfigError } from '../contract/errors.js';
 
 export const DEFAULT_CONFIG_FILE = 'dr.config.json';
 
 /** The config file is missing, is not JSON, or breaks the schema. */
-export class ConfigError extends Error {
+export class ConfigError extends BadConfigError {
   override readonly name = 'ConfigError';
   constructor(
     readonly file: string,
@@ -19,7 +20,7 @@ export class ConfigError extends Error {
     readonly problems: string[],
     options?: { cause?: unknown },
   ) {
-    super(`${file}: ${problems.join('; ')}`, options);
+    super(`${file}: ${problems.join('; ')}`, problems, options);
   }
 }
 

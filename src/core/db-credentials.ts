@@ -17,6 +17,7 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import type { AwsClients } from '../aws/clients.js';
 import { Naming } from '../contract/naming.js';
 import type { SqlClient } from '../contract/database.js';
+import { FailedError } from '../contract/errors.js';
 
 export interface DbCredential {
   /** The PostgreSQL role. */
@@ -32,7 +33,7 @@ export function dbCredentials(naming: Naming): DbCredential[] {
   ];
 }
 
-export class DbCredentialError extends Error {
+export class DbCredentialError extends FailedError {
   override readonly name = 'DbCredentialError';
 }
 

@@ -23,6 +23,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SqlClient } from '../contract/database.js';
+import { FailedError } from '../contract/errors.js';
 
 export interface Migration {
   readonly version: number;
@@ -41,7 +42,7 @@ export interface MigrationResult {
   readonly alreadyApplied: number[];
 }
 
-export class MigrationError extends Error {
+export class MigrationError extends FailedError {
   override readonly name = 'MigrationError';
 }
 

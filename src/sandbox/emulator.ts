@@ -20,6 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StaticCredentials } from '../aws/sdk-config.js';
 
+import { FailedError, NotInstalledError } from '../contract/errors.js';
 /** `refuse`: the connection is reset at once. `hang`: no answer until restored. */
 export type OutageMode = 'refuse' | 'hang';
 export type HealthCheckStatus = 'Success' | 'Failure';
@@ -27,12 +28,12 @@ export type HealthCheckStatus = 'Success' | 'Failure';
 export const INSTALL_COMMAND = 'bash scripts/install-emulator.sh';
 
 /** The emulator is not installed and could not be installed. */
-export class EmulatorNotInstalledError extends Error {
+export class EmulatorNotInstalledError extends NotInstalledError {
   override readonly name = 'EmulatorNotInstalledError';
 }
 
 /** The emulator process exited, or did not answer in time. */
-export class EmulatorStartError extends Error {
+export class EmulatorStartError extends FailedError {
   override readonly name = 'EmulatorStartError';
   constructor(
     message: string,
@@ -45,7 +46,7 @@ export class EmulatorStartError extends Error {
 }
 
 /** A control-endpoint call failed (no answer, or an error status). */
-export class EmulatorControlError extends Error {
+export class EmulatorControlError extends FailedError {
   override readonly name = 'EmulatorControlError';
   constructor(
     message: string,

@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
 import type { StaticCredentials } from '../aws/sdk-config.js';
 import { AWS_REGION, type DrConfig } from '../config/schema.js';
-import { CheckFailedError, UsageError } from '../contract/errors.js';
+import { CheckFailedError, FailedError, UsageError } from '../contract/errors.js';
 import { silentReporter, type Reporter } from '../core/reporter.js';
 import type { TerraformBinary } from '../core/deploy/terraform-bin.js';
 import type { DeployFailure, DeployOutcome, StackResult } from '../core/deploy/deploy.js';
@@ -95,7 +95,7 @@ export interface SandboxDeploySummary {
 }
 
 /** The deploy into the sandbox stopped: names the stack, its resources and the log. */
-export class SandboxDeployError extends Error {
+export class SandboxDeployError extends FailedError {
   override readonly name = 'SandboxDeployError';
   constructor(
     message: string,

@@ -1,4 +1,4 @@
-import { DrBaseCommand } from '../../cli/base-command.js';
+import { DrBaseCommand, type Finished } from '../../cli/base-command.js';
 import type { DownResult } from '../../sandbox/sandbox.js';
 
 export default class SandboxDown extends DrBaseCommand<DownResult> {
@@ -7,7 +7,7 @@ export default class SandboxDown extends DrBaseCommand<DownResult> {
     'Stops the live runtime recorded in .dr/sandbox.json first (asked over its control endpoint; SIGTERM, then SIGKILL when it does not answer) with everything it started, PostgreSQL included, and any PostgreSQL a killed runtime left behind; then ends the emulator process (SIGTERM, then SIGKILL) and waits until it is gone. Nothing running is not an error.';
   static override examples = ['<%= config.bin %> sandbox down'];
 
-  async run(): Promise<DownResult> {
+  protected async execute(): Promise<Finished<DownResult>> {
     await this.parse(SandboxDown);
     const reporter = await this.reporter();
     const { sandboxDown } = await import('../../sandbox/sandbox.js');
@@ -16,6 +16,6 @@ export default class SandboxDown extends DrBaseCommand<DownResult> {
       const { renderDown } = await import('../../cli/render/sandbox.js');
       this.log(renderDown(result));
     }
-    return result;
+    return { result };
   }
 }

@@ -1,4 +1,4 @@
-import { DrBaseCommand } from '../../cli/base-command.js';
+import { DrBaseCommand, type Finished } from '../../cli/base-command.js';
 import type { SandboxEnv } from '../../sandbox/env.js';
 
 export default class SandboxEnvCommand extends DrBaseCommand<SandboxEnv> {
@@ -11,11 +11,11 @@ export default class SandboxEnvCommand extends DrBaseCommand<SandboxEnv> {
     '<%= config.bin %> sandbox env --json',
   ];
 
-  async run(): Promise<SandboxEnv> {
+  protected async execute(): Promise<Finished<SandboxEnv>> {
     await this.parse(SandboxEnvCommand);
     const { sandboxEnv, exportLines } = await import('../../sandbox/env.js');
     const env = await sandboxEnv();
     if (!this.jsonEnabled()) this.log(exportLines(env));
-    return env;
+    return { result: env };
   }
 }

@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { DrBaseCommand } from '../../cli/base-command.js';
+import { DrBaseCommand, type Finished } from '../../cli/base-command.js';
 import type { OutageResult } from '../../sandbox/sandbox.js';
 
 export default class SandboxOutage extends DrBaseCommand<OutageResult> {
@@ -22,7 +22,7 @@ export default class SandboxOutage extends DrBaseCommand<OutageResult> {
     }),
   };
 
-  async run(): Promise<OutageResult> {
+  protected async execute(): Promise<Finished<OutageResult>> {
     const { args, flags } = await this.parse(SandboxOutage);
     const { sandboxOutage } = await import('../../sandbox/sandbox.js');
     const result = await sandboxOutage({ region: args.region, mode: flags.hang ? 'hang' : 'refuse' });
@@ -30,6 +30,6 @@ export default class SandboxOutage extends DrBaseCommand<OutageResult> {
       const { renderOutages } = await import('../../cli/render/sandbox.js');
       this.log(renderOutages(result));
     }
-    return result;
+    return { result };
   }
 }

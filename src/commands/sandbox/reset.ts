@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { DrLocalCommand } from '../../cli/base-command.js';
+import { DrLocalCommand, type Finished } from '../../cli/base-command.js';
 import type { ResetResult } from '../../sandbox/sandbox.js';
 
 export default class SandboxReset extends DrLocalCommand<ResetResult> {
@@ -18,7 +18,7 @@ export default class SandboxReset extends DrLocalCommand<ResetResult> {
     }),
   };
 
-  async run(): Promise<ResetResult> {
+  protected async execute(): Promise<Finished<ResetResult>> {
     const { flags } = await this.parse(SandboxReset);
     const { loadConfig } = await import('../../config/load.js');
     const { config, file } = await loadConfig(flags.config);
@@ -29,6 +29,6 @@ export default class SandboxReset extends DrLocalCommand<ResetResult> {
       const { renderReset } = await import('../../cli/render/sandbox.js');
       this.log(renderReset(result));
     }
-    return result;
+    return { result };
   }
 }

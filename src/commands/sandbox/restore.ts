@@ -1,5 +1,5 @@
 import { Args } from '@oclif/core';
-import { DrBaseCommand } from '../../cli/base-command.js';
+import { DrBaseCommand, type Finished } from '../../cli/base-command.js';
 import type { OutageResult } from '../../sandbox/sandbox.js';
 
 export default class SandboxRestore extends DrBaseCommand<OutageResult> {
@@ -10,7 +10,7 @@ export default class SandboxRestore extends DrBaseCommand<OutageResult> {
     region: Args.string({ description: 'Region to bring back, e.g. us-east-1.', required: true }),
   };
 
-  async run(): Promise<OutageResult> {
+  protected async execute(): Promise<Finished<OutageResult>> {
     const { args } = await this.parse(SandboxRestore);
     const { sandboxRestore } = await import('../../sandbox/sandbox.js');
     const result = await sandboxRestore({ region: args.region });
@@ -18,6 +18,6 @@ export default class SandboxRestore extends DrBaseCommand<OutageResult> {
       const { renderOutages } = await import('../../cli/render/sandbox.js');
       this.log(renderOutages(result));
     }
-    return result;
+    return { result };
   }
 }

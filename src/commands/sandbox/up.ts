@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { DrLocalCommand } from '../../cli/base-command.js';
+import { DrLocalCommand, type Finished } from '../../cli/base-command.js';
 import { ExitCode } from '../../cli/exit-codes.js';
 import type { UpResult } from '../../sandbox/sandbox.js';
 import { COMPRESSED_FACTOR, DEFAULT_PACE, PACE_NAMES } from '../../sandbox/runtime/pace.js';
@@ -34,7 +34,7 @@ Then the live runtime starts, detached (log: .dr/runtime.log), and runs the depl
     }),
   };
 
-  async run(): Promise<UpResult> {
+  protected async execute(): Promise<Finished<UpResult>> {
     const { flags } = await this.parse(SandboxUp);
     if (!flags.runtime && flags.pace !== undefined) {
       this.error("--pace is the runtime's, and --no-runtime starts none: give one or the other", {
@@ -68,6 +68,6 @@ Then the live runtime starts, detached (log: .dr/runtime.log), and runs the depl
       const { renderUp } = await import('../../cli/render/sandbox.js');
       this.log(renderUp(result, config));
     }
-    return result;
+    return { result };
   }
 }

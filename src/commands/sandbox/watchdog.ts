@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { DrCommand } from '../../cli/base-command.js';
+import { DrCommand, type Finished } from '../../cli/base-command.js';
 import type { SandboxWatchdogResult } from '../../sandbox/watchdog.js';
 
 export default class SandboxWatchdog extends DrCommand<SandboxWatchdogResult> {
@@ -18,7 +18,7 @@ export default class SandboxWatchdog extends DrCommand<SandboxWatchdogResult> {
     interval: Flags.integer({ summary: 'Seconds between probes.', min: 0, max: 60, default: 1 }),
   };
 
-  async run(): Promise<SandboxWatchdogResult> {
+  protected async execute(): Promise<Finished<SandboxWatchdogResult>> {
     const { flags } = await this.parse(SandboxWatchdog);
     const config = await this.loadDrConfig(flags.config);
     const { requireRegion } = await import('../../core/failover/operate.js');
@@ -48,7 +48,7 @@ export default class SandboxWatchdog extends DrCommand<SandboxWatchdogResult> {
           { exit: 1 },
         );
       }
-      return result;
+      return { result };
     } finally {
       clients.destroy();
     }

@@ -19,8 +19,9 @@
 import type { Field, SqlParameter } from '@aws-sdk/client-rds-data';
 import type { RdsDataApi } from '../../aws/apis.js';
 import type { SqlClient } from '../../contract/database.js';
+import { FailedError } from '../../contract/errors.js';
 
-export class DataApiSqlError extends Error {
+export class DataApiSqlError extends FailedError {
   override readonly name = 'DataApiSqlError';
 }
 

@@ -27,6 +27,7 @@ import { silentReporter, type Reporter, type StepReporter } from '../reporter.js
 import type { MigrationOutcome } from './migrate.js';
 import { selectStacks } from './select.js';
 import { Naming } from '../../contract/naming.js';
+import type { Outcome } from '../../contract/errors.js';
 import type { TerraformBinary } from './terraform-bin.js';
 import type { DelegationCheck } from './delegation.js';
 import {
@@ -67,6 +68,23 @@ export type DeployOutcome =
   | 'cancelled'
   | 'migrations-failed'
   | 'gate-failed';
+
+/**
+ * How each deploy outcome ends the command: a failed stack or database step failed; a
+ * failed gate is a failed check (never "deployed"); awaiting the delegation is not a
+ * failure but a check the operator makes pass (NS records at the parent: the next run
+ * continues); a refusal (the preflight) is bad usage, nothing changed.
+ */
+export const DEPLOY_OUTCOMES: Readonly<Record<DeployOutcome, Outcome>> = {
+  deployed: 'ok',
+  planned: 'ok',
+  cancelled: 'ok',
+  refused: 'usage',
+  'stack-failed': 'failed',
+  'awaiting-delegation': 'check-failed',
+  'migrations-failed': 'failed',
+  'gate-failed': 'check-failed',
+};
 
 /**
  * The parent domain's delegation to the zone the zone stack created:

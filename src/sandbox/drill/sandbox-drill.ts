@@ -15,7 +15,7 @@ import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../../contract/naming.js';
 import { applyDbCredentials } from '../../core/db-credentials.js';
-import { UsageError } from '../../contract/errors.js';
+import { InterruptedError, UsageError } from '../../contract/errors.js';
 import { silentReporter, type Reporter } from '../../core/reporter.js';
 import { mapDataApi } from '../emulator.js';
 import { sandboxDown, sandboxUp } from '../sandbox.js';
@@ -53,14 +53,17 @@ export interface SandboxDrillOptions {
 }
 
 /** Interrupted while the sandbox pieces were starting: no scenario ran, no report. */
-export class DrillInterruptedEarly extends Error {
+export class DrillInterruptedEarly extends InterruptedError {
   override readonly name = 'DrillInterruptedEarly';
   constructor(
     readonly signal: string,
     readonly atStep: string,
     readonly restored: readonly string[],
   ) {
-    super(`interrupted (${signal}) at ${atStep}`);
+    super(
+      `drill interrupted at ${atStep} (${signal}): ${restored.join(', ') || 'nothing to put back'}; no report (no scenario had begun)`,
+      { details: { signal, atStep, restored } },
+    );
   }
 }
 

@@ -25,13 +25,14 @@ import { stopRecordedDatabases } from './database.js';
 import type { RuntimeMessage } from './daemon.js';
 import type { Pace } from './pace.js';
 
+import { FailedError } from '../../contract/errors.js';
 /** How long `up` waits for the runtime to be ready (its budget is 10 s; PostgreSQL's first start can be slow). */
 export const RUNTIME_START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
 const SIGNAL_GRACE_MS = 5000;
 
 /** The runtime did not start; nothing it started is left running. */
-export class RuntimeStartError extends Error {
+export class RuntimeStartError extends FailedError {
   override readonly name = 'RuntimeStartError';
 }
 
