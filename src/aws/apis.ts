@@ -1,7 +1,9 @@
 /**
  * Narrow per-service interfaces: only the calls `dr` makes. Core modules depend on
  * these, never on an SDK client, so a test can pass a fake and a new call is one line
- * here plus one in the service module (src/aws/services/<service>.ts).
+ * here plus one in the service module (src/aws/services/<service>.ts). A call read page by
+ * page goes through `paginated(api)` (src/aws/paginate.ts): the SDK's paginator over the
+ * real client, registered in the service module too.
  *
  * Type-only imports: nothing here loads an SDK package at run time.
  */

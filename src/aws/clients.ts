@@ -16,6 +16,7 @@ import type { ServiceApis, ServiceName } from './apis.js';
 import type { ClientCredentials, ClientSettings, SharedCredentials } from './sdk-config.js';
 import { toCredentialsError } from './credentials.js';
 import { toRegionError } from './errors.js';
+import { PAGINATE, usePaginators, type Paginate } from './paginate.js';
 
 export type * from './apis.js';
 
@@ -124,6 +125,31 @@ export function createClients(options: ClientOptions = {}): AwsClients {
         built.push(created);
         return created;
       }));
+    // Transport failures name the region; a broken credential chain fails every call alike.
+    const mapFailure = (error: unknown, operation: string): unknown => {
+      // Credentials given outright (the sandbox's) are not the chain's to explain.
+      if (!options.credentials) {
+        const mapped = toCredentialsError(error, options.profile);
+        if (mapped !== error) return (credentialsFailure ??= mapped);
+      }
+      return toRegionError(error, region, name, operation);
+    };
+    // The SDK paginators of the module (src/aws/paginate.ts), over its real client: loaded
+    // on the first page, each page's failure mapped as a call's.
+    const paginate = async function* (operation: string, input: object): AsyncGenerator<unknown> {
+      const loaded = (await load()) as unknown as { [PAGINATE]?: Paginate };
+      const pages = loaded[PAGINATE];
+      if (typeof pages !== 'function') {
+        throw new TypeError(
+          `src/aws: ${name} has no paginator for ${operation}; add it to its service module`,
+        );
+      }
+      try {
+        yield* pages(operation, input);
+      } catch (error) {
+        throw mapFailure(error, operation);
+      }
+    };
     // Each call loads the service module on first use, then maps transport failures.
     const proxy = new Proxy({} as ServiceApis[K], {
       get(_target, operation) {
@@ -138,16 +164,12 @@ export function createClients(options: ClientOptions = {}): AwsClients {
           try {
             return await (call as (i: unknown) => Promise<unknown>)(input);
           } catch (error) {
-            // Credentials given outright (the sandbox's) are not the chain's to explain.
-            if (!options.credentials) {
-              const mapped = toCredentialsError(error, options.profile);
-              if (mapped !== error) throw (credentialsFailure ??= mapped);
-            }
-            throw toRegionError(error, region, name, operation);
+            throw mapFailure(error, operation);
           }
         };
       },
     });
+    usePaginators(proxy, paginate);
     cache.set(key, proxy);
     return proxy;
   }

@@ -6,16 +6,14 @@
  */
 import type { PatchOperation } from '@aws-sdk/client-api-gateway';
 import type { ApiGatewayApi } from '../aws/apis.js';
+import { paginated } from '../aws/paginate.js';
 
 /** The REST API named `name` in the region `apigw` calls, or undefined when there is none. */
 export async function findRestApiId(apigw: ApiGatewayApi, name: string): Promise<string | undefined> {
-  let position: string | undefined;
-  do {
-    const page = await apigw.getRestApis({ limit: 500, position });
+  for await (const page of paginated(apigw).getRestApis({ limit: 500 })) {
     const id = page.items?.find((a) => a.name === name)?.id;
     if (id) return id;
-    position = page.position;
-  } while (position);
+  }
   return undefined;
 }
 

@@ -18,9 +18,10 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:f
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { StaticCredentials } from '../aws/sdk-config.js';
-
 import { FailedError, NotInstalledError } from '../contract/errors.js';
+
 /** `refuse`: the connection is reset at once. `hang`: no answer until restored. */
 export type OutageMode = 'refuse' | 'hang';
 export type HealthCheckStatus = 'Success' | 'Failure';
@@ -287,7 +288,7 @@ async function launch(plan: LaunchPlan): Promise<RunningEmulator> {
           output(),
         );
       }
-      await sleep(100);
+      await delay(100);
     }
     await control(endpoint, 'POST', '/moto-api/config', { stepfunctions: { execute_state_machine: true } });
     for (const [region, mode] of Object.entries(plan.outage ?? {})) await setOutage(endpoint, region, mode);
@@ -571,7 +572,7 @@ async function goneWithin(pid: number, ms: number, exited?: Promise<void>): Prom
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (!alive(pid)) return true;
-    await sleep(50);
+    await delay(50);
   }
   return !alive(pid);
 }
@@ -582,8 +583,4 @@ function readTail(file: string): string {
   } catch {
     return '';
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 }

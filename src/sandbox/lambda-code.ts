@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { LambdaFunctionName } from '../contract/naming.js';
 
 export interface LambdaCode {
@@ -36,7 +37,12 @@ export function placeholderZip(fn: string): Uint8Array {
   return storedZip('index.mjs', body);
 }
 
-/** One file, stored (no compression), DOS time 1980-01-01 00:00. */
+/**
+ * One file, stored (no compression), DOS time 1980-01-01 00:00. Written here, not by a
+ * zip library: the bytes (so the `CodeSha256`) must stay the same from run to run and
+ * release to release, and sixty lines of headers are simpler to pin than a library's
+ * output. The checksum is node's (`zlib.crc32`, node ≥ 20.15).
+ */
 function storedZip(name: string, data: Buffer): Uint8Array {
   const fileName = Buffer.from(name, 'utf8');
   const crc = crc32(data);
@@ -74,19 +80,4 @@ function storedZip(name: string, data: Buffer): Uint8Array {
   end.writeUInt32LE(central.length + fileName.length, 12);
   end.writeUInt32LE(localSize, 16);
   return new Uint8Array(Buffer.concat([local, fileName, data, central, fileName, end]));
-}
-
-let table: Uint32Array | undefined;
-function crc32(data: Uint8Array): number {
-  if (!table) {
-    table = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      table[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (const byte of data) crc = (table[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
 }

@@ -2,6 +2,7 @@ import type * as AwsSdkClientApiGatewayModule from '@aws-sdk/client-api-gateway'
 import type { ApiGatewayApi } from '../apis.js';
 import { sdkConfig, type ClientSettings } from '../sdk-config.js';
 import { requireCjs } from '../cjs.js';
+import { PAGINATE, sdkPaginate, type Paginate } from '../paginate.js';
 
 const {
   APIGatewayClient,
@@ -15,9 +16,10 @@ const {
   GetStageCommand,
   UpdateStageCommand,
   GetAccountCommand,
+  paginateGetRestApis,
 } = requireCjs('@aws-sdk/client-api-gateway') as typeof AwsSdkClientApiGatewayModule;
 
-export function create(settings: ClientSettings): ApiGatewayApi & { destroy(): void } {
+export function create(settings: ClientSettings): ApiGatewayApi & { destroy(): void; [PAGINATE]: Paginate } {
   const client = new APIGatewayClient({ ...sdkConfig(settings) });
   return {
     createRestApi: (input) => client.send(new CreateRestApiCommand(input)),
@@ -30,6 +32,7 @@ export function create(settings: ClientSettings): ApiGatewayApi & { destroy(): v
     getStage: (input) => client.send(new GetStageCommand(input)),
     updateStage: (input) => client.send(new UpdateStageCommand(input)),
     getAccount: (input) => client.send(new GetAccountCommand(input)),
+    [PAGINATE]: sdkPaginate(client, { getRestApis: paginateGetRestApis }),
     destroy: () => client.destroy(),
   };
 }

@@ -2,6 +2,7 @@ import type * as AwsSdkClientLambdaModule from '@aws-sdk/client-lambda';
 import type { LambdaApi } from '../apis.js';
 import { sdkConfig, type ClientSettings } from '../sdk-config.js';
 import { requireCjs } from '../cjs.js';
+import { PAGINATE, sdkPaginate, type Paginate } from '../paginate.js';
 
 const {
   LambdaClient,
@@ -15,9 +16,10 @@ const {
   PutFunctionConcurrencyCommand,
   GetFunctionConcurrencyCommand,
   DeleteFunctionConcurrencyCommand,
+  paginateListEventSourceMappings,
 } = requireCjs('@aws-sdk/client-lambda') as typeof AwsSdkClientLambdaModule;
 
-export function create(settings: ClientSettings): LambdaApi & { destroy(): void } {
+export function create(settings: ClientSettings): LambdaApi & { destroy(): void; [PAGINATE]: Paginate } {
   const client = new LambdaClient({ ...sdkConfig(settings) });
   return {
     createFunction: (input) => client.send(new CreateFunctionCommand(input)),
@@ -30,6 +32,7 @@ export function create(settings: ClientSettings): LambdaApi & { destroy(): void 
     putFunctionConcurrency: (input) => client.send(new PutFunctionConcurrencyCommand(input)),
     getFunctionConcurrency: (input) => client.send(new GetFunctionConcurrencyCommand(input)),
     deleteFunctionConcurrency: (input) => client.send(new DeleteFunctionConcurrencyCommand(input)),
+    [PAGINATE]: sdkPaginate(client, { listEventSourceMappings: paginateListEventSourceMappings }),
     destroy: () => client.destroy(),
   };
 }

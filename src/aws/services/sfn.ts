@@ -2,6 +2,7 @@ import type * as AwsSdkClientSfnModule from '@aws-sdk/client-sfn';
 import type { SfnApi } from '../apis.js';
 import { sdkConfig, type ClientSettings } from '../sdk-config.js';
 import { requireCjs } from '../cjs.js';
+import { PAGINATE, sdkPaginate, type Paginate } from '../paginate.js';
 
 const {
   SFNClient,
@@ -11,9 +12,10 @@ const {
   DescribeExecutionCommand,
   ListExecutionsCommand,
   GetExecutionHistoryCommand,
+  paginateGetExecutionHistory,
 } = requireCjs('@aws-sdk/client-sfn') as typeof AwsSdkClientSfnModule;
 
-export function create(settings: ClientSettings): SfnApi & { destroy(): void } {
+export function create(settings: ClientSettings): SfnApi & { destroy(): void; [PAGINATE]: Paginate } {
   const client = new SFNClient({ ...sdkConfig(settings) });
   return {
     createStateMachine: (input) => client.send(new CreateStateMachineCommand(input)),
@@ -22,6 +24,7 @@ export function create(settings: ClientSettings): SfnApi & { destroy(): void } {
     describeExecution: (input) => client.send(new DescribeExecutionCommand(input)),
     listExecutions: (input) => client.send(new ListExecutionsCommand(input)),
     getExecutionHistory: (input) => client.send(new GetExecutionHistoryCommand(input)),
+    [PAGINATE]: sdkPaginate(client, { getExecutionHistory: paginateGetExecutionHistory }),
     destroy: () => client.destroy(),
   };
 }

@@ -11,14 +11,13 @@ import { RegionUnreachableError } from '../../contract/errors.js';
 import { Naming } from '../../contract/naming.js';
 import type { CanaryView } from './evaluate.js';
 import { describeError } from './outcome.js';
+import { poll } from '../poll.js';
 
 /** The canary item's key prefix (the DR roles may write only such items: the policies' `dynamodb:LeadingKeys`). */
 export const CANARY_PREFIX = Naming.canaryItemPrefix;
 /** S3 canaries live under this key prefix (the readiness Lambda may write only there). */
 export const CANARY_OBJECT_PREFIX = Naming.canaryObjectPrefix;
 const POLL_MS = 100;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Poll<T> {
   readonly ms: number | null;
@@ -27,14 +26,8 @@ interface Poll<T> {
 
 /** Calls `look` until it returns a value or `timeoutMs` passes; unreachable errors propagate. */
 async function pollUntil<T>(look: () => Promise<T | undefined>, timeoutMs: number): Promise<Poll<T>> {
-  const started = Date.now();
-  for (;;) {
-    const seen = await look();
-    const ms = Date.now() - started;
-    if (seen !== undefined) return { ms, seen };
-    if (ms >= timeoutMs) return { ms: null, seen: undefined };
-    await sleep(Math.min(POLL_MS, Math.max(0, timeoutMs - ms)));
-  }
+  const polled = await poll(look, (seen) => seen !== undefined, { intervalMs: POLL_MS, timeoutMs });
+  return polled.done ? { ms: polled.elapsedMs, seen: polled.value } : { ms: null, seen: undefined };
 }
 
 /** Runs every cleanup; returns the failures as one line (undefined when all succeeded). */

@@ -1,5 +1,6 @@
 /** CloudWatch metric reads shared by the checks and `dr status`: queries in, latest datapoint out. */
 import type { CloudWatchApi } from '../../aws/clients.js';
+import { paginated } from '../../aws/paginate.js';
 
 export interface Datapoint {
   readonly value: number;
@@ -49,35 +50,32 @@ export async function readLatest(
   const out: Record<string, Datapoint | undefined> = Object.fromEntries(
     queries.map((q) => [q.id, undefined]),
   );
-  let nextToken: string | undefined;
-  do {
-    const page = await cloudwatch.getMetricData({
-      StartTime: new Date(now.getTime() - windowSeconds * 1000),
-      // A minute ahead: a datapoint stamped "now" by a clock slightly ahead still counts.
-      EndTime: new Date(now.getTime() + 60_000),
-      ScanBy: 'TimestampDescending',
-      NextToken: nextToken,
-      MetricDataQueries: queries.map((q) => ({
-        Id: q.id,
-        ReturnData: true,
-        MetricStat: {
-          Metric: {
-            Namespace: q.namespace,
-            MetricName: q.metricName,
-            Dimensions: Object.entries(q.dimensions).map(([Name, Value]) => ({ Name, Value })),
-          },
-          Period: q.period ?? 60,
-          Stat: q.stat,
+  const pages = paginated(cloudwatch).getMetricData({
+    StartTime: new Date(now.getTime() - windowSeconds * 1000),
+    // A minute ahead: a datapoint stamped "now" by a clock slightly ahead still counts.
+    EndTime: new Date(now.getTime() + 60_000),
+    ScanBy: 'TimestampDescending',
+    MetricDataQueries: queries.map((q) => ({
+      Id: q.id,
+      ReturnData: true,
+      MetricStat: {
+        Metric: {
+          Namespace: q.namespace,
+          MetricName: q.metricName,
+          Dimensions: Object.entries(q.dimensions).map(([Name, Value]) => ({ Name, Value })),
         },
-      })),
-    });
+        Period: q.period ?? 60,
+        Stat: q.stat,
+      },
+    })),
+  });
+  for await (const page of pages) {
     for (const result of page.MetricDataResults ?? []) {
       if (!result.Id) continue;
       const latest = latestDatapoint(result.Timestamps, result.Values);
       const seen = out[result.Id];
       if (latest && (!seen || latest.at > seen.at)) out[result.Id] = latest;
     }
-    nextToken = page.NextToken;
-  } while (nextToken);
+  }
   return out;
 }

@@ -13,6 +13,7 @@ import type {
   SsmApi,
 } from '../../aws/clients.js';
 import { errorName } from '../../aws/errors.js';
+import { paginated } from '../../aws/paginate.js';
 import type {
   ClusterView,
   GlobalClusterView,
@@ -43,22 +44,19 @@ export async function readParametersDated(
 ): Promise<{ values: Record<string, string>; modified: Record<string, string> }> {
   const values: Record<string, string> = {};
   const modified: Record<string, string> = {};
-  let token: string | undefined;
-  do {
-    const page = await ssm.getParametersByPath({
-      Path: path,
-      Recursive: recursive,
-      WithDecryption: true,
-      MaxResults: 10,
-      NextToken: token,
-    });
+  const pages = paginated(ssm).getParametersByPath({
+    Path: path,
+    Recursive: recursive,
+    WithDecryption: true,
+    MaxResults: 10,
+  });
+  for await (const page of pages) {
     for (const p of page.Parameters ?? []) {
       if (!p.Name || p.Value === undefined) continue;
       values[p.Name] = p.Value;
       if (p.LastModifiedDate) modified[p.Name] = new Date(p.LastModifiedDate).toISOString();
     }
-    token = page.NextToken;
-  } while (token);
+  }
   return { values, modified };
 }
 
@@ -71,14 +69,13 @@ export async function readHostedZoneId(route53: Route53Api, domain: string): Pro
 /** Every Route 53 health check (paginated): id and the domain name it probes. */
 export async function readHealthChecks(route53: Route53Api): Promise<Array<{ id: string; fqdn: string }>> {
   const found: Array<{ id: string; fqdn: string }> = [];
-  let marker: string | undefined;
-  do {
-    const page = await route53.listHealthChecks({ Marker: marker });
+  for await (const page of paginated(route53).listHealthChecks({})) {
     for (const c of page.HealthChecks ?? []) {
       found.push({ id: c.Id ?? '', fqdn: c.HealthCheckConfig?.FullyQualifiedDomainName ?? '' });
     }
-    marker = page.IsTruncated ? page.NextMarker : undefined;
-  } while (marker);
+    // Route 53 says whether more follow; a marker on the last page is not a next page.
+    if (!page.IsTruncated) break;
+  }
   return found;
 }
 
@@ -175,27 +172,20 @@ export async function readAlarms(
 ): Promise<Array<RawAlarm & { StateValue?: string; StateReason?: string; StateUpdatedTimestamp?: Date }>> {
   const out: Array<RawAlarm & { StateValue?: string; StateReason?: string; StateUpdatedTimestamp?: Date }> =
     [];
-  let token: string | undefined;
-  do {
-    const page = await cloudwatch.describeAlarms({
-      AlarmNamePrefix: prefix,
-      AlarmTypes: ['MetricAlarm'],
-      ...(state ? { StateValue: state } : {}),
-      MaxRecords: 100,
-      NextToken: token,
-    });
-    out.push(...(page.MetricAlarms ?? []));
-    token = page.NextToken;
-  } while (token);
+  const pages = paginated(cloudwatch).describeAlarms({
+    AlarmNamePrefix: prefix,
+    AlarmTypes: ['MetricAlarm'],
+    ...(state ? { StateValue: state } : {}),
+    MaxRecords: 100,
+  });
+  for await (const page of pages) out.push(...(page.MetricAlarms ?? []));
   return out;
 }
 
 /** The event source mappings of a function. */
 export async function readMappings(lambda: LambdaApi, fn: string): Promise<MappingView[]> {
   const out: MappingView[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await lambda.listEventSourceMappings({ FunctionName: fn, Marker: marker });
+  for await (const page of paginated(lambda).listEventSourceMappings({ FunctionName: fn })) {
     for (const m of page.EventSourceMappings ?? []) {
       out.push({
         uuid: m.UUID ?? '',
@@ -203,7 +193,6 @@ export async function readMappings(lambda: LambdaApi, fn: string): Promise<Mappi
         ...(m.EventSourceArn ? { eventSourceArn: m.EventSourceArn } : {}),
       });
     }
-    marker = page.NextMarker;
-  } while (marker);
+  }
   return out;
 }

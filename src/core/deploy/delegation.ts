@@ -9,6 +9,7 @@
  * Resolver: no system resolver, whose split-horizon or cached view is not what ACM sees.
  */
 import { Resolver } from 'node:dns/promises';
+import { poll } from '../poll.js';
 
 /** Public resolvers asked by default (Cloudflare, Google). */
 export const DEFAULT_DNS_RESOLVERS: readonly string[] = ['1.1.1.1', '8.8.8.8'];
@@ -110,19 +111,18 @@ export interface DelegationWait extends DelegationCheck {
 
 /** Checks until delegated or `timeoutMs` has passed; the last check is the answer. */
 export async function waitForDelegation(options: WaitForDelegationOptions): Promise<DelegationWait> {
-  const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const interval = options.intervalMs ?? 15_000;
-  const started = now();
-  let checks = 0;
-  for (;;) {
-    const check = await checkDelegation(options);
-    checks += 1;
-    const left = options.timeoutMs - (now() - started);
-    if (check.status === 'delegated' || left <= 0) return { ...check, checks, waitedMs: now() - started };
-    options.onPending?.(check, left);
-    await sleep(Math.min(interval, left));
-  }
+  const polled = await poll(
+    () => checkDelegation(options),
+    (check) => check.status === 'delegated',
+    {
+      intervalMs: options.intervalMs ?? 15_000,
+      timeoutMs: options.timeoutMs,
+      onPending: options.onPending,
+      sleep: options.sleep,
+      now: options.now,
+    },
+  );
+  return { ...polled.value, checks: polled.looks, waitedMs: polled.elapsedMs };
 }
 
 /** `trading.example.com` → `example.com`: where the NS records go. */

@@ -6,6 +6,7 @@
  * Nothing here aborts work the platform does on its own: a state machine execution runs
  * server-side and is waited for (bounded), never stopped midway.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Reporter, StepReporter } from '../reporter.js';
 
 /** The abort reason: which signal stopped the drill. */
@@ -60,7 +61,7 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
 
 /** Sleeps `ms`; rejects with the Interrupt as soon as `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return abortable(new Promise<void>((r) => setTimeout(r, ms)), signal);
+  return abortable(delay(ms), signal);
 }
 
 /** Settles with `promise`, or with undefined after `ms` (the work behind it goes on). */

@@ -5,8 +5,10 @@
  * TaskSucceeded/Failed), so the rest is the orchestration's own overhead.
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { SfnApi } from '../../aws/clients.js';
 import { errorName } from '../../aws/errors.js';
+import { paginated } from '../../aws/paginate.js';
 import { RegionUnreachableError } from '../../contract/errors.js';
 import { stepOfState } from '../../contract/steps.js';
 import type { Reporter, StepReporter } from '../reporter.js';
@@ -81,16 +83,9 @@ export async function startExecution(
 
 async function history(sfn: SfnApi, executionArn: string): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
-  let token: string | undefined;
-  do {
-    const page = await sfn.getExecutionHistory({
-      executionArn,
-      maxResults: 1000,
-      ...(token ? { nextToken: token } : {}),
-    });
+  for await (const page of paginated(sfn).getExecutionHistory({ executionArn, maxResults: 1000 })) {
     events.push(...(page.events ?? []));
-    token = page.nextToken;
-  } while (token);
+  }
   return events.sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
 }
 
@@ -195,7 +190,7 @@ export async function followExecution(options: FollowOptions): Promise<Execution
       // poll is not a failed failover. Only a region that stays silent ends the follow.
       failedPolls += 1;
       if (!(error instanceof RegionUnreachableError) || failedPolls >= MAX_FAILED_POLLS) throw error;
-      await new Promise((r) => setTimeout(r, pollMs));
+      await delay(pollMs);
       continue;
     }
     const measured = measureSteps(events);
@@ -236,6 +231,6 @@ export async function followExecution(options: FollowOptions): Promise<Execution
         `${options.executionArn} is still running after ${Math.round((options.timeoutMs ?? 0) / 1000)} s; run the command again to re-attach`,
       );
     }
-    await new Promise((r) => setTimeout(r, pollMs));
+    await delay(pollMs);
   }
 }

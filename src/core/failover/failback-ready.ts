@@ -14,6 +14,7 @@
  * it itself.
  */
 import type { AwsClients } from '../../aws/clients.js';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../../contract/naming.js';
 import { CheckFailedError } from '../../contract/errors.js';
@@ -102,7 +103,7 @@ export async function awaitFailbackReady(options: FailbackReadyOptions): Promise
   const reporter = options.reporter ?? silentReporter;
   const timeoutMs = options.timeoutMs ?? FAILBACK_SYNC_TIMEOUT_MS;
   const pollMs = options.pollMs ?? 15_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = options.sleep ?? delay;
   const started = Date.now();
   const deadline = started + timeoutMs;
   const waited = () => `${Math.round((Date.now() - started) / 1000)} s`;

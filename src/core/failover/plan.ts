@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AwsClients } from '../../aws/clients.js';
+import { paginated } from '../../aws/paginate.js';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming, type RegionalParameter } from '../../contract/naming.js';
 import { UsageError } from '../../contract/errors.js';
@@ -115,17 +116,14 @@ export async function readRegionContext(
 ): Promise<RegionContext> {
   const ssm = clients.ssm(region);
   const params = new Map<string, string>();
-  let token: string | undefined;
-  do {
-    const page = await ssm.getParametersByPath({
-      Path: naming.ssmRegionalPrefix(),
-      Recursive: true,
-      WithDecryption: true,
-      ...(token ? { NextToken: token } : {}),
-    });
+  const pages = paginated(ssm).getParametersByPath({
+    Path: naming.ssmRegionalPrefix(),
+    Recursive: true,
+    WithDecryption: true,
+  });
+  for await (const page of pages) {
     for (const p of page.Parameters ?? []) if (p.Name) params.set(p.Name, p.Value ?? '');
-    token = page.NextToken;
-  } while (token);
+  }
   const [active, epoch, clusters] = await Promise.all([
     ssm.getParameter({ Name: naming.ssmActiveRegion(), WithDecryption: true }),
     ssm.getParameter({ Name: naming.ssmEpoch(), WithDecryption: true }),

@@ -11,6 +11,7 @@
  * `watchdogEffects` (moto runs no Lambda code, so the sandbox calls this in-process).
  */
 import type { AwsClients } from '../../aws/clients.js';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../../contract/naming.js';
 import { startExecution } from './execution.js';
@@ -303,6 +304,6 @@ export function watchdogEffects(options: {
           : Promise.resolve(),
       ]);
     },
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    sleep: (ms) => delay(ms),
   };
 }

@@ -19,6 +19,7 @@ import type { SigningCredentials } from '../../core/drill/aws/signed-intake.js';
 import { SignedIntake } from '../../core/drill/aws/signed-intake.js';
 import { processedRows, type ProcessedRow } from '../../core/drill/orders.js';
 import type { AutomaticFailover, DnsEvent, DrillTarget, Tuning } from '../../core/drill/target.js';
+import { poll } from '../../core/poll.js';
 import { restoreRegion, setOutage } from '../emulator.js';
 import type { Pace, RuntimeRecord, RuntimeStatus } from '../runtime/contract.js';
 import { dnsTtlMs, healthIntervalMs } from '../runtime/pace.js';
@@ -186,31 +187,31 @@ export class LiveSandboxTarget implements DrillTarget {
     since: number,
     signal?: AbortSignal,
   ): Promise<AutomaticFailover> {
-    const deadline = Date.now() + this.tuning.settleTimeoutMs;
-    let runs = 0;
-    for (;;) {
+    const runsSince = async () => {
       const status = await readRuntime(this.record).catch(() => this.last);
-      const after = status.watchdogRuns.filter((r) => r.region === region && r.at >= since);
-      runs = after.length;
-      const fired = after.find((r) => r.executionArn);
-      if (fired) {
-        return {
-          ...(fired.executionArn ? { executionArn: fired.executionArn } : {}),
-          by: `watchdog@${region} (scheduled)`,
-          reason: fired.reason ?? 'failover started',
-          probes: runs,
-        };
-      }
-      if (Date.now() >= deadline || signal?.aborted) {
-        const latest = after.at(-1);
-        return {
-          by: `watchdog@${region} (scheduled)`,
-          reason: latest?.error ?? latest?.reason ?? `no scheduled run in ${region} started a failover`,
-          probes: runs,
-        };
-      }
-      await new Promise((resolve) => setTimeout(resolve, this.tuning.probeIntervalMs));
+      return status.watchdogRuns.filter((r) => r.region === region && r.at >= since);
+    };
+    const { value: after } = await poll(runsSince, (runs) => runs.some((r) => r.executionArn), {
+      intervalMs: this.tuning.probeIntervalMs,
+      timeoutMs: this.tuning.settleTimeoutMs,
+      clampToDeadline: false,
+      signal,
+    });
+    const fired = after.find((r) => r.executionArn);
+    if (fired) {
+      return {
+        ...(fired.executionArn ? { executionArn: fired.executionArn } : {}),
+        by: `watchdog@${region} (scheduled)`,
+        reason: fired.reason ?? 'failover started',
+        probes: after.length,
+      };
     }
+    const latest = after.at(-1);
+    return {
+      by: `watchdog@${region} (scheduled)`,
+      reason: latest?.error ?? latest?.reason ?? `no scheduled run in ${region} started a failover`,
+      probes: after.length,
+    };
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@
  * questions never leaves a broken pooled connection behind. Also the bounded,
  * condition-driven wait every step of a switchover or resync uses.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 
 /** `postgres://postgres@127.0.0.1:<port>/<database>` */
@@ -106,6 +107,6 @@ export async function waitUntil(
       const cause = lastError ? ` (last error: ${(lastError as Error).message})` : '';
       throw new Error(`${what}: not within ${Math.round(timeoutMs / 1000)} s${cause}`);
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await delay(50);
   }
 }

@@ -18,14 +18,15 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { processAlive, readSandboxState, RUNTIME_DATABASES_FILE, RUNTIME_LOG_FILE } from '../state.js';
 import type { RuntimeRecord, RuntimeStatus } from './contract.js';
 import { stopRecordedDatabases } from './database.js';
 import type { RuntimeMessage } from './daemon.js';
 import type { Pace } from './pace.js';
-
 import { FailedError } from '../../contract/errors.js';
+
 /** How long `up` waits for the runtime to be ready (its budget is 10 s; PostgreSQL's first start can be slow). */
 export const RUNTIME_START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
@@ -76,7 +77,7 @@ async function goneWithin(pid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (processAlive(pid) && isRuntimeProcess(pid)) {
     if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, 50));
+    await delay(50);
   }
   return true;
 }

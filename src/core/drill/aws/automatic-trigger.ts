@@ -9,6 +9,7 @@ import type { DrConfig } from '../../../config/schema.js';
 import { Naming } from '../../../contract/naming.js';
 import type { AutomaticFailover } from '../target.js';
 import { readStateMachineArn } from '../../failover/plan.js';
+import { poll } from '../../poll.js';
 
 export interface AutomaticTriggerOptions {
   readonly clients: AwsClients;
@@ -28,39 +29,40 @@ export async function awaitWatchdogExecution(options: AutomaticTriggerOptions): 
   const by = `watchdog@${region}`;
   const stateMachineArn = await readStateMachineArn(clients, naming, region, 'failover');
   if (!stateMachineArn) throw new Error(`SSM has no failover-state-machine-arn in ${region}`);
-  const deadline = Date.now() + options.timeoutMs;
-  let polls = 0;
-  for (;;) {
-    polls += 1;
-    const page = await clients
-      .sfn(region)
+  const sfn = clients.sfn(region);
+  const newestSince = async () => {
+    const page = await sfn
       .listExecutions({ stateMachineArn, maxResults: 20 })
       .catch(() => ({ executions: [] }));
-    const started = (page.executions ?? [])
+    return (page.executions ?? [])
       .filter((e) => (e.startDate?.getTime() ?? 0) >= options.since - 1000)
       .sort((a, b) => (a.startDate?.getTime() ?? 0) - (b.startDate?.getTime() ?? 0))[0];
-    if (started?.executionArn) {
-      const described = await clients.sfn(region).describeExecution({ executionArn: started.executionArn });
-      const input = JSON.parse(described.input ?? '{}') as {
-        startedBy?: string;
-        mode?: string;
-        operationId?: string;
-      };
-      return {
-        executionArn: started.executionArn,
-        by: input.startedBy ?? by,
-        reason:
-          `${input.startedBy ?? by} started the ${input.mode ?? 'unplanned'} failover ${input.operationId ?? started.name ?? ''}`.trim(),
-        probes: 0,
-      };
-    }
-    if (Date.now() >= deadline || options.signal?.aborted) {
-      return {
-        by,
-        reason: `no failover execution in ${region} within ${Math.round(options.timeoutMs / 1000)} s of the outage (${polls} looks): is auto-failover on and the watchdog's schedule enabled?`,
-        probes: 0,
-      };
-    }
-    await new Promise((r) => setTimeout(r, options.pollMs));
+  };
+  const polled = await poll(newestSince, (started) => Boolean(started?.executionArn), {
+    intervalMs: options.pollMs,
+    timeoutMs: options.timeoutMs,
+    clampToDeadline: false,
+    signal: options.signal,
+  });
+  const started = polled.value;
+  if (!polled.done || !started?.executionArn) {
+    return {
+      by,
+      reason: `no failover execution in ${region} within ${Math.round(options.timeoutMs / 1000)} s of the outage (${polled.looks} looks): is auto-failover on and the watchdog's schedule enabled?`,
+      probes: 0,
+    };
   }
+  const described = await sfn.describeExecution({ executionArn: started.executionArn });
+  const input = JSON.parse(described.input ?? '{}') as {
+    startedBy?: string;
+    mode?: string;
+    operationId?: string;
+  };
+  return {
+    executionArn: started.executionArn,
+    by: input.startedBy ?? by,
+    reason:
+      `${input.startedBy ?? by} started the ${input.mode ?? 'unplanned'} failover ${input.operationId ?? started.name ?? ''}`.trim(),
+    probes: 0,
+  };
 }
