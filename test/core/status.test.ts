@@ -5,10 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
 import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { configSchema } from '../../src/config/schema.js';
 import { setHealthCheckStatus, setOutage } from '../../src/sandbox/emulator.js';
 import { collectStatus, READINESS_METRIC } from '../../src/core/status.js';
+import { inFlightSteps } from '../../src/core/status/steps.js';
 import { Naming } from '../../src/contract/naming.js';
 import { testClient } from '../emulator/client.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
@@ -267,4 +269,90 @@ describe('collectStatus against the emulator', () => {
       assert.ok(status.trace.levels <= 2);
     });
   }
+});
+
+/**
+ * The steps of an in-flight execution, from its history. A unit test of the pure mapping:
+ * no test here starts an execution (one runs for seconds, and its history is what
+ * Step Functions returns, so the mapping is what needs covering).
+ */
+describe('inFlightSteps (history events → step states)', () => {
+  const t0 = new Date('2026-12-07T12:00:00Z').getTime();
+  const history = (...states: string[]): HistoryEvent[] => [
+    { id: 1, type: 'ExecutionStarted', timestamp: new Date(t0) },
+    ...states.map((name, i): HistoryEvent => ({
+      id: i + 2,
+      type: name === 'Phase' ? 'ChoiceStateEntered' : 'TaskStateEntered',
+      timestamp: new Date(t0 + (i + 1) * 100),
+      stateEnteredEventDetails: { name, input: '{}' },
+    })),
+  ];
+  const states = (steps: ReadonlyArray<{ id: string; state: string }>) =>
+    steps.map((s) => `${s.id}:${s.state}`);
+
+  it('a planned promote waiting for the writer: the steps before done, it running, the rest pending', () => {
+    // Given a history up to the writer poll (shuffled: the mapping orders events by id)
+    const events = history(
+      'Phase',
+      'take-lease/UpdateItem',
+      'pre-checks/DescribeGlobalCluster',
+      'pre-checks/Evaluate',
+      'fence-surviving-region/ActiveRegion',
+      'fence-surviving-region/Epoch',
+      'promote/Switchover',
+      'wait-for-writer/Start',
+      'wait-for-writer/Describe',
+      'wait-for-writer/Wait',
+    ).reverse();
+    // When
+    const steps = inFlightSteps(events, 'promote', 'planned');
+    // Then every promote step is listed in STEPS order, with where it is
+    assert.deepEqual(states(steps), [
+      'take-lease:done',
+      'pre-checks:done',
+      'fence-surviving-region:done',
+      'promote:done',
+      'wait-for-writer:running',
+      'fence-database:pending',
+      'shift-traffic:pending',
+      'enable-new-primary:pending',
+      'verify:pending',
+      'emit-event:pending',
+      'release-lease:pending',
+    ]);
+    assert.equal(steps[4]?.title, 'Wait for the new writer');
+  });
+
+  it('a step caught failing, the execution still in its failure states: that step failed, the rest pending', () => {
+    // Given the database fence failed and the failure branch is emitting its event
+    const events = history(
+      'Phase',
+      'take-lease/UpdateItem',
+      'pre-checks/Evaluate',
+      'fence-surviving-region/Epoch',
+      'promote/Failover',
+      'wait-for-writer/Evaluate',
+      'fence-database/ExecuteStatement',
+      'fence-database/Failed',
+      'failure/Event',
+    );
+    // When
+    const steps = inFlightSteps(events, 'promote', 'unplanned');
+    // Then
+    assert.deepEqual(states(steps).slice(4, 7), [
+      'wait-for-writer:done',
+      'fence-database:failed',
+      'shift-traffic:pending',
+    ]);
+  });
+
+  it('a demote phase lists only its own steps; nothing entered yet is all pending', () => {
+    // Given / When
+    const started = inFlightSteps(history('Phase'), 'demote', 'planned');
+    const fencing = inFlightSteps(history('Phase', 'fence-old-primary/DisableMapping'), 'demote', 'planned');
+    // Then
+    assert.deepEqual(states(started), ['fence-old-primary:pending']);
+    assert.deepEqual(states(fencing), ['fence-old-primary:running']);
+    assert.deepEqual(inFlightSteps(history('Phase'), 'demote', 'unplanned'), []);
+  });
 });

@@ -1,4 +1,4 @@
-import type { StatusResult } from '../../core/status.js';
+import type { ExecutionInFlight, InFlightStepState, StatusResult } from '../../core/status.js';
 import { color } from '../style.js';
 
 const dash = '—';
@@ -8,6 +8,21 @@ const problem = (error: string | undefined) =>
 
 function section(title: string, lines: string[]): string[] {
   return [color.bold(title), ...lines.map((l) => `  ${l}`), ''];
+}
+
+const stepState: Record<InFlightStepState, (s: string) => string> = {
+  done: color.green,
+  running: color.yellow,
+  pending: color.dim,
+  failed: color.red,
+};
+
+/** One execution's steps on one line, in `STEPS` order: where a stuck operation stands. */
+function inFlightStepsLine(e: ExecutionInFlight): string {
+  const steps = e.stepsError
+    ? problem(e.stepsError)
+    : e.steps.map((s) => `${s.title} ${stepState[s.state](s.state)}`).join(' · ');
+  return `  ${e.execution} steps: ${steps}`;
 }
 
 /** The one-screen view of `dr status`. */
@@ -110,6 +125,7 @@ export function renderStatus(result: StatusResult): string {
       inFlight.length === 0
         ? 'executions in flight: none'
         : `executions in flight: ${inFlight.map((e) => `${e.operation} ${e.execution} in ${e.region}${e.startedAt ? ` since ${e.startedAt}` : ''}`).join('; ')}`,
+      ...inFlight.map(inFlightStepsLine),
       ...errors.map((e) => `  ${e.region}: ${problem(e.error)}`),
     ]),
   );
