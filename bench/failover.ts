@@ -14,7 +14,7 @@ import { median } from './lib/measure.js';
 import { benchSandbox } from './lib/sandbox.js';
 import { planOperation } from '../src/core/failover/plan.js';
 import { executePlan } from '../src/core/failover/run.js';
-import { emulatorClients, config, secondary } from '../test/core/failover-helpers.js';
+import { emulatorClients, config, secondary } from '../test/core/failover/helpers.js';
 
 const BUDGET_MS = 5000;
 const runs = Number(process.argv[2] ?? 3);

@@ -15,7 +15,7 @@ import { testClient } from '../emulator/client.js';
 import { installFakeTerraform, readCalls } from '../fixtures/fake-terraform.js';
 import { runCli } from '../harness/cli.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
-import { config, naming, primary, secondary } from '../core/failover-helpers.js';
+import { config, naming, primary, secondary } from '../core/failover/helpers.js';
 
 const { endpoint } = useDeployedPlatform();
 const foreign = 'arn:aws:iam::123456789012:role/apigw-logs-of-another-team';

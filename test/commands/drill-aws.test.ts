@@ -3,7 +3,7 @@
  * the emulator (`DR_ENDPOINT`) with the sandbox playing what AWS runs (Lambda, Route 53's
  * checkers, API Gateway through its stand-in: `DR_EXECUTE_API_ENDPOINT`). The planned
  * scenario only: the region outage on this path is covered in-process by
- * test/core/drill-aws-e2e.test.ts.
+ * test/core/drill/aws-e2e.test.ts.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -14,9 +14,9 @@ import { after, before, describe, it } from 'node:test';
 import { SandboxPlatform } from '../../src/sandbox/drill/platform.js';
 import { startApiGateway } from '../../src/sandbox/api-gateway.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
-import { ordersDatabase, type OrdersDatabase } from '../core/sandbox-runtime-helpers.js';
+import { ordersDatabase, type OrdersDatabase } from '../sandbox/helpers.js';
 import { REPO_ROOT, runCli } from '../harness/cli.js';
-import { config, emulatorClients, secondary, mapDrillDatabase } from '../core/failover-helpers.js';
+import { config, emulatorClients, secondary, mapDrillDatabase } from '../core/failover/helpers.js';
 
 describe('dr drill on AWS (CLI, emulator)', () => {
   const { endpoint } = useDeployedPlatform();

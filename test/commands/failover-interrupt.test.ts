@@ -19,7 +19,7 @@ import { configureEmulator, restoreRegion, setOutage } from '../../src/sandbox/e
 import { CLI, runCli, withEmulatorCredentials } from '../harness/cli.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { rootCredentialsFor } from '../emulator/credentials.js';
-import { emulatorClients, naming, platformState, primary, secondary } from '../core/failover-helpers.js';
+import { emulatorClients, naming, platformState, primary, secondary } from '../core/failover/helpers.js';
 
 const { endpoint } = useDeployedPlatform();
 const clients = emulatorClients(endpoint);

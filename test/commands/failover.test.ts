@@ -13,7 +13,7 @@ import { LEASE_ID } from '../../src/core/failover/plan.js';
 import { configureEmulator, restoreRegion, setOutage } from '../../src/sandbox/emulator.js';
 import { CLI, runCli, withEmulatorCredentials } from '../harness/cli.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
-import { emulatorClients, naming, platformState, primary, secondary } from '../core/failover-helpers.js';
+import { emulatorClients, naming, platformState, primary, secondary } from '../core/failover/helpers.js';
 
 const { endpoint } = useDeployedPlatform();
 const clients = emulatorClients(endpoint);

@@ -13,7 +13,7 @@ import type { VerifySyncResult } from '../../src/core/verify-sync.js';
 import { Naming } from '../../src/contract/naming.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { runCli } from '../harness/cli.js';
-import { removeGrant } from '../core/permission-helpers.js';
+import { removeGrant } from '../core/checks/permission-helpers.js';
 import { emulatorClients } from '../emulator/credentials.js';
 
 const { endpoint } = useDeployedPlatform();

@@ -2,7 +2,7 @@
  * verifySync against the emulator over HTTP: the deployed platform is in sync, and each
  * drift makes exactly its own check fail. The sandbox's secondary publishes 20 ms of lag
  * (the emulator does it for Aurora, switched on by `dr sandbox up`); a test puts the
- * datapoint it needs after it. (No datapoint at all fails the check: test/core/checks.test.ts;
+ * datapoint it needs after it. (No datapoint at all fails the check: test/core/checks/checks.test.ts;
  * a deployed sandbox always has one.)
  */
 import assert from 'node:assert/strict';
@@ -18,7 +18,7 @@ import { requireInSync, verifySync } from '../../src/core/verify-sync.js';
 import { Naming } from '../../src/contract/naming.js';
 import { testClient } from '../emulator/client.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
-import { removeGrant } from './permission-helpers.js';
+import { removeGrant } from './checks/permission-helpers.js';
 import { emulatorClients } from '../emulator/credentials.js';
 
 const { endpoint } = useDeployedPlatform();

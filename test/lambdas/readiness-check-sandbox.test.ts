@@ -18,7 +18,7 @@ import { lambdaRuntime } from '../../src/lambdas/shared/runtime.js';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { testClient } from '../emulator/client.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
-import { removeGrant } from '../core/permission-helpers.js';
+import { removeGrant } from '../core/checks/permission-helpers.js';
 import { emulatorClients } from '../emulator/credentials.js';
 import { functionClients } from '../../src/sandbox/identity.js';
 

@@ -1,7 +1,7 @@
 /**
  * The pure half of the sync checks: observations in, `CheckResult`s out. No AWS call,
  * no clock: everything a check decides on is in its arguments, so each rule is unit-
- * tested on its own (test/core/checks.test.ts).
+ * tested on its own (test/core/checks/checks.test.ts).
  */
 import type { Datapoint } from './metrics.js';
 import type { Outcome } from './outcome.js';

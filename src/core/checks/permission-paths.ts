@@ -3,7 +3,7 @@
  * paths (and the readiness reads that gate them), with the IAM action, the resources and
  * the request context each call carries. The permission check (./permissions.ts) asks IAM
  * whether each actor's role may make each call; the tests prove the list does not drift:
- * test/core/permission-paths.test.ts compares it with the calls a traced failover and
+ * test/core/checks/permission-paths.test.ts compares it with the calls a traced failover and
  * failback make (the CLI's side) and with the Task states of the synthesized state-machine
  * definition (the machines' side).
  *
