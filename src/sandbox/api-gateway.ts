@@ -37,7 +37,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Method, MethodSetting, Resource } from '@aws-sdk/client-api-gateway';
 import type { AwsClients } from '../aws/clients.js';
 import { errorName } from '../aws/errors.js';
@@ -47,6 +46,7 @@ import type { DbPool } from '../lambdas/shared/db.js';
 import { RegionUnreachableError } from '../contract/errors.js';
 import { findRestApiId } from '../core/order-api.js';
 import type { ApiGatewayProxyEvent, ApiGatewayProxyResult } from '../lambdas/shared/events.js';
+import { listenOnLoopback } from './loopback.js';
 
 // ---- the stage's throttle ----------------------------------------------------------------
 
@@ -607,14 +607,7 @@ export async function startApiGateway(options: ApiGatewayStandInOptions): Promis
     inFlight.add(done);
     void done.finally(() => inFlight.delete(done));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server, options.port);
   let closing: Promise<void> | undefined;
   return {
     port,

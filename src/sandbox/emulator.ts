@@ -15,16 +15,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { AwsClients } from '../aws/clients.js';
 import type { StaticCredentials } from '../aws/sdk-config.js';
 import { FailedError, NotInstalledError } from '../contract/errors.js';
+import type { Naming } from '../contract/naming.js';
+import { freePort } from './loopback.js';
 
 /** `refuse`: the connection is reset at once. `hang`: no answer until restored. */
 export type OutageMode = 'refuse' | 'hang';
 export type HealthCheckStatus = 'Success' | 'Failure';
+
+// Where the emulator's callers (and tests) have always found it.
+export { freePort };
 
 export const INSTALL_COMMAND = 'bash scripts/install-emulator.sh';
 
@@ -161,20 +166,6 @@ export async function ensureEmulatorInstalled(root = projectRoot()): Promise<str
     );
   }
   return python;
-}
-
-/** A port nobody listens on right now. */
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -399,6 +390,18 @@ export async function configureEmulator(
  */
 export async function mapDataApi(endpoint: string, clusterArn: string, url: string | null): Promise<void> {
   await control(endpoint, 'POST', '/dr-emulator/rds-data', { clusterArn, url });
+}
+
+/** The ARN of the sandbox's Aurora member cluster in `region`, the one `mapDataApi` maps. */
+export async function sandboxClusterArn(
+  clients: AwsClients,
+  naming: Naming,
+  region: string,
+): Promise<string> {
+  const out = await clients.rds(region).describeDBClusters({ DBClusterIdentifier: naming.dbCluster(region) });
+  const arn = out.DBClusters?.[0]?.DBClusterArn;
+  if (!arn) throw new Error(`the sandbox has no Aurora cluster ${naming.dbCluster(region)} in ${region}`);
+  return arn;
 }
 
 /**

@@ -20,7 +20,7 @@ import { SignedIntake } from '../../core/drill/aws/signed-intake.js';
 import { processedRows, type ProcessedRow } from '../../core/drill/orders.js';
 import type { AutomaticFailover, DnsEvent, DrillTarget, Tuning } from '../../core/drill/target.js';
 import { poll } from '../../core/poll.js';
-import { restoreRegion, setOutage } from '../emulator.js';
+import { EmulatorOutage } from './outage.js';
 import type { Pace, RuntimeRecord, RuntimeStatus } from '../runtime/contract.js';
 import { dnsTtlMs, healthIntervalMs } from '../runtime/pace.js';
 import { runtimeStatus } from '../runtime/start.js';
@@ -65,7 +65,7 @@ async function readRuntime(record: RuntimeRecord): Promise<RuntimeStatus> {
   return status;
 }
 
-export class LiveSandboxTarget implements DrillTarget {
+export class LiveSandboxTarget extends EmulatorOutage implements DrillTarget {
   readonly kind = 'sandbox';
   readonly simplifications: readonly string[];
   readonly tuning: Tuning;
@@ -84,6 +84,7 @@ export class LiveSandboxTarget implements DrillTarget {
     first: RuntimeStatus,
     credentials: SigningCredentials,
   ) {
+    super();
     this.tuning = liveTuning(config, record.pace);
     this.simplifications = liveSimplifications(record.pace);
     this.ttlMs = dnsTtlMs(config, record.pace);
@@ -168,14 +169,6 @@ export class LiveSandboxTarget implements DrillTarget {
 
   promoteStarted(): void {
     // The runtime's databases follow Aurora's writer through the emulator's database hook.
-  }
-
-  async injectOutage(region: string): Promise<void> {
-    await setOutage(this.endpoint, region, 'refuse');
-  }
-
-  async restoreOutage(region: string): Promise<void> {
-    await restoreRegion(this.endpoint, region);
   }
 
   outageNote(from: string, to: string): string {

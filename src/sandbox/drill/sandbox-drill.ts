@@ -17,7 +17,7 @@ import { Naming } from '../../contract/naming.js';
 import { applyDbCredentials } from '../../core/db-credentials.js';
 import { InterruptedError, UsageError } from '../../contract/errors.js';
 import { silentReporter, type Reporter } from '../../core/reporter.js';
-import { mapDataApi } from '../emulator.js';
+import { mapDataApi, sandboxClusterArn } from '../emulator.js';
 import { sandboxDown, sandboxUp } from '../sandbox.js';
 import { liveSandbox, processAlive, readSandboxState, writeSandboxState } from '../state.js';
 import { runDrill } from '../../core/drill/drill.js';
@@ -74,35 +74,11 @@ export interface SandboxDrillResult {
 }
 
 /**
- * Points the emulator's RDS Data API of both clusters at `dbUrl`, so it runs its SQL
- * there, as Aurora's Data API does on the global database (the emulator also makes the
- * cluster's master user there, as RDS does). Returns the cluster ARNs (to unmap them).
- */
-export async function mapClustersToDatabase(
-  clients: AwsClients,
-  config: DrConfig,
-  endpoint: string,
-  dbUrl: string,
-): Promise<string[]> {
-  const naming = new Naming(config);
-  const clusterArns = await Promise.all(
-    [config.regions.primary, config.regions.secondary].map(async (region) => {
-      const out = await clients
-        .rds(region)
-        .describeDBClusters({ DBClusterIdentifier: naming.dbCluster(region) });
-      const arn = out.DBClusters?.[0]?.DBClusterArn;
-      if (!arn) throw new Error(`the sandbox has no Aurora cluster ${naming.dbCluster(region)} in ${region}`);
-      return arn;
-    }),
-  );
-  for (const arn of clusterArns) await mapDataApi(endpoint, arn, dbUrl);
-  return clusterArns;
-}
-
-/**
  * For a database already migrated by its superuser (tests): the application roles'
- * passwords from their secrets, through that superuser, then the Data API of both
- * clusters mapped to it (the failover machine's fence step). Returns the cluster ARNs.
+ * passwords from their secrets, through that superuser, then the emulator's RDS Data API
+ * of both clusters pointed at it, so it runs its SQL there (the failover machine's fence
+ * step), as Aurora's Data API does on the global database (the emulator also makes the
+ * cluster's master user there, as RDS does). Returns the cluster ARNs (to unmap them).
  */
 export async function mapDataApiToDatabase(
   clients: AwsClients,
@@ -121,7 +97,13 @@ export async function mapDataApiToDatabase(
   } finally {
     await admin.end();
   }
-  return mapClustersToDatabase(clients, config, endpoint, dbUrl);
+  const clusterArns = await Promise.all(
+    [config.regions.primary, config.regions.secondary].map((region) =>
+      sandboxClusterArn(clients, naming, region),
+    ),
+  );
+  for (const arn of clusterArns) await mapDataApi(endpoint, arn, dbUrl);
+  return clusterArns;
 }
 
 /** The running sandbox's runtime at the asked pace: the one that runs, or one started for the drill. */

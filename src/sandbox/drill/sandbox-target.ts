@@ -8,7 +8,7 @@
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { sandboxWatchdog } from '../watchdog.js';
-import { restoreRegion, setOutage } from '../emulator.js';
+import { EmulatorOutage } from './outage.js';
 import { processedRows, type ProcessedRow } from '../../core/drill/orders.js';
 import type { SandboxPlatform } from './platform.js';
 import type { AutomaticFailover, DnsEvent, DrillTarget, Tuning } from '../../core/drill/target.js';
@@ -30,7 +30,7 @@ export const SANDBOX_SIMPLIFICATIONS: readonly string[] = [
   "The RDS Data API is the emulator's extension running each statement on the local PostgreSQL, so the failover machine's fence-database step advances dr_fence itself; a cluster that is not the global writer runs it read-only, as Aurora refuses writes there.",
 ];
 
-export class SandboxTarget implements DrillTarget {
+export class SandboxTarget extends EmulatorOutage implements DrillTarget {
   readonly kind = 'sandbox';
   readonly simplifications = SANDBOX_SIMPLIFICATIONS;
 
@@ -40,7 +40,9 @@ export class SandboxTarget implements DrillTarget {
     readonly endpoint: string,
     private readonly platform: SandboxPlatform,
     readonly tuning: Tuning = SANDBOX_TUNING,
-  ) {}
+  ) {
+    super();
+  }
 
   answer(): string {
     return this.platform.checkers.answer();
@@ -67,14 +69,6 @@ export class SandboxTarget implements DrillTarget {
 
   promoteStarted(): void {
     // The emulator's RDS Data API runs the fence step's SQL on the sandbox's PostgreSQL.
-  }
-
-  async injectOutage(region: string): Promise<void> {
-    await setOutage(this.endpoint, region, 'refuse');
-  }
-
-  async restoreOutage(region: string): Promise<void> {
-    await restoreRegion(this.endpoint, region);
   }
 
   outageNote(from: string, to: string): string {

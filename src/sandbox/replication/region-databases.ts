@@ -28,7 +28,6 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createServerDir,
-  freePort,
   initDataDir,
   launchPostgres,
   runPostgresTool,
@@ -36,6 +35,7 @@ import {
   writeServerFile,
   type PostgresProcess,
 } from '../postgres.js';
+import { freePort } from '../loopback.js';
 import { lastCheckpoint, prepareStandby, type RejoinMethod } from './rejoin.js';
 import {
   currentLsn,

@@ -34,6 +34,7 @@ import {
   RUNTIME_DATABASES_FILE,
   RUNTIME_LOG_FILE,
 } from '../state.js';
+import { listenOnLoopback } from '../loopback.js';
 import type { RuntimeRecord } from './contract.js';
 import { DEFAULT_SHIPPING_DELAY_MS } from './database.js';
 import { paceOf, type Pace } from './pace.js';
@@ -228,13 +229,7 @@ async function control(
       upMs: Date.now() - started,
     });
   });
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', fail);
-      done();
-    });
-  });
+  await listenOnLoopback(server);
   return server;
 }
 

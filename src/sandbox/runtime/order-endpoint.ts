@@ -44,11 +44,11 @@ import {
   type IncomingHttpHeaders,
   type IncomingMessage,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DrConfig } from '../../config/schema.js';
 import { Naming } from '../../contract/naming.js';
 import { readHealthChecks, readHostedZoneId } from '../../core/checks/read.js';
+import { listenOnLoopback } from '../loopback.js';
 import { ttlMsAt, type Pace } from './pace.js';
 
 /** Route 53's control plane (the emulator signs and cuts its calls as us-east-1's). */
@@ -278,14 +278,7 @@ export async function startOrderEndpoint(options: OrderEndpointOptions): Promise
       () => reset(incoming),
     );
   });
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', fail);
-      done();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server, options.port);
   let closing: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -40,7 +40,7 @@ import { DbPool, urlDbSettings } from '../../lambdas/shared/db.js';
 import { cachedSsmFence } from '../../lambdas/trade-processor/fencing.js';
 import { createHandler } from '../../lambdas/trade-processor/handler.js';
 import { startApiGateway, type RunningApiGateway } from '../api-gateway.js';
-import { mapDataApi, setHealthCheckStatus } from '../emulator.js';
+import { mapDataApi, sandboxClusterArn, setHealthCheckStatus } from '../emulator.js';
 import { HealthCheckers } from '../health-checkers.js';
 import { emulatorParameterStore } from '../health-handler.js';
 import { functionClients } from '../identity.js';
@@ -164,15 +164,7 @@ export class SandboxRuntime {
 
       const clusterArns = await step('Data API of both clusters mapped', async () => {
         const arns = await Promise.all(
-          regions.map(async (region) => {
-            const out = await clients
-              .rds(region)
-              .describeDBClusters({ DBClusterIdentifier: naming.dbCluster(region) });
-            const arn = out.DBClusters?.[0]?.DBClusterArn;
-            if (!arn)
-              throw new Error(`the sandbox has no Aurora cluster ${naming.dbCluster(region)} in ${region}`);
-            return { region, arn };
-          }),
+          regions.map(async (region) => ({ region, arn: await sandboxClusterArn(clients, naming, region) })),
         );
         undo.push(() => Promise.all(arns.map(({ arn }) => mapDataApi(options.endpoint, arn, null))));
         // The writer's first: the emulator makes the global database's master user there,

@@ -28,6 +28,7 @@ import type * as RdsClusterParameterGroupModule from '@cdktf/provider-aws/lib/rd
 import type * as IamRoleModule from '@cdktf/provider-aws/lib/iam-role/index.js';
 import type * as IamRolePolicyAttachmentModule from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
 import type * as SecretsmanagerSecretVersionModule from '@cdktf/provider-aws/lib/secretsmanager-secret-version/index.js';
+import { serviceTrustPolicy } from './policy.js';
 import { requireCjs } from '../../cjs.js';
 
 const { RdsGlobalCluster } = requireCjs(
@@ -179,16 +180,7 @@ export class AuroraGlobalDatabase extends Construct {
     this.monitoringRole = new IamRole(this, 'monitoring-role', {
       provider: props.primary.provider,
       name: props.monitoringRoleName,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'monitoring.rds.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-          },
-        ],
-      }),
+      assumeRolePolicy: serviceTrustPolicy('monitoring.rds.amazonaws.com'),
     });
     // The AWS managed policy for Enhanced Monitoring (writes to the RDSOSMetrics log group only).
     new IamRolePolicyAttachment(this, 'monitoring-policy', {

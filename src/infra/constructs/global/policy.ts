@@ -5,9 +5,9 @@
  * least-privilege slip fails at synthesis, not in a review.
  */
 
-export type Condition = Readonly<
-  Record<string, Readonly<Record<string, string | boolean | readonly string[]>>>
->;
+import type { Condition } from '../iam.js';
+
+export { arn, serviceTrustPolicy, type ArnContext, type Condition } from '../iam.js';
 
 export interface PolicyStatement {
   readonly sid?: string;
@@ -50,38 +50,4 @@ export function policyDocument(statements: readonly PolicyStatement[], what: str
       ...(s.condition ? { Condition: s.condition } : {}),
     })),
   });
-}
-
-/** A trust policy letting `service` assume the role, optionally only on behalf of `sourceArns`. */
-export function serviceTrustPolicy(
-  service: string,
-  opts: { readonly sourceAccount: string; readonly sourceArns?: readonly string[] },
-): string {
-  const condition: Record<string, Record<string, string | string[]>> = {
-    StringEquals: { 'aws:SourceAccount': opts.sourceAccount },
-  };
-  if (opts.sourceArns && opts.sourceArns.length > 0) {
-    condition.ArnLike = { 'aws:SourceArn': [...opts.sourceArns] };
-  }
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: service },
-        Action: 'sts:AssumeRole',
-        Condition: condition,
-      },
-    ],
-  });
-}
-
-/** Pieces to build ARNs of things this stack does not create (no resource attribute to read). */
-export interface ArnContext {
-  readonly partition: string;
-  readonly accountId: string;
-}
-
-export function arn(ctx: ArnContext, service: string, region: string, resource: string): string {
-  return `arn:${ctx.partition}:${service}:${region}:${ctx.accountId}:${resource}`;
 }

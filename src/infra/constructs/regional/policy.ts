@@ -7,9 +7,9 @@
  * `keyPolicy` and nowhere else.
  */
 
-export type Condition = Readonly<
-  Record<string, Readonly<Record<string, string | boolean | readonly string[]>>>
->;
+import { serviceTrustPolicy as trustPolicy, type Condition } from '../iam.js';
+
+export { arn, type ArnContext, type Condition } from '../iam.js';
 
 export type Principal =
   { readonly AWS: string | readonly string[] } | { readonly Service: string | readonly string[] };
@@ -92,25 +92,5 @@ export function denyInsecureTransport(actions: readonly string[], resources: rea
 
 /** A trust policy letting `service` assume the role, only on behalf of this account. */
 export function serviceTrustPolicy(service: string, sourceAccount: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: service },
-        Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': sourceAccount } },
-      },
-    ],
-  });
-}
-
-/** Pieces to build the ARNs of things no resource attribute in this stack names. */
-export interface ArnContext {
-  readonly partition: string;
-  readonly accountId: string;
-}
-
-export function arn(ctx: ArnContext, service: string, region: string, resource: string): string {
-  return `arn:${ctx.partition}:${service}:${region}:${ctx.accountId}:${resource}`;
+  return trustPolicy(service, { sourceAccount });
 }

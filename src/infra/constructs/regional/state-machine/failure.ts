@@ -10,28 +10,18 @@ import type { AslState } from './asl.js';
 import {
   DDB,
   PUT_EVENTS,
-  RETRY,
   SDK,
-  TASK_TIMEOUT_SECONDS,
   auditObject,
   event,
   failed,
   releaseLeaseParameters,
+  retriedTask,
 } from './tasks.js';
 import { STEP_STATES } from './step-states.js';
 
 /** A task on the failure path: retried, and on to `next` whether it worked or not. */
 function bestEffort(resource: string, parameters: Record<string, unknown>, next: string): AslState {
-  return {
-    Type: 'Task',
-    Resource: resource,
-    Parameters: parameters,
-    TimeoutSeconds: TASK_TIMEOUT_SECONDS,
-    ResultPath: null,
-    Retry: RETRY,
-    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: next }],
-    Next: next,
-  };
+  return retriedTask(resource, parameters, next, { next, resultPath: null });
 }
 
 /** The states every `onFailure` of ./step-states.ts names, and the path behind them. */

@@ -19,7 +19,7 @@ import {
   auditObject,
   describeGlobalCluster,
   event,
-  failed,
+  failStep,
   releaseLeaseParameters,
   ssmPut,
   task,
@@ -120,12 +120,11 @@ const preChecks: StepStates = {
       ],
       Default: next,
     },
-    'pre-checks/NotAvailable': {
-      Type: 'Pass',
-      Result: { Error: 'DR.GlobalClusterNotAvailable', Cause: 'the global cluster is not available' },
-      ResultPath: '$.error',
-      Next: failed('pre-checks'),
-    },
+    'pre-checks/NotAvailable': failStep(
+      'pre-checks',
+      'DR.GlobalClusterNotAvailable',
+      'the global cluster is not available',
+    ),
   }),
 };
 
@@ -250,15 +249,11 @@ const waitForWriter: StepStates = {
       ResultPath: '$.poll',
       Next: 'wait-for-writer/Describe',
     },
-    'wait-for-writer/TimedOut': {
-      Type: 'Pass',
-      Result: {
-        Error: 'DR.WriterTimeout',
-        Cause: 'the new writer was not available within timing.maxPolls polls',
-      },
-      ResultPath: '$.error',
-      Next: failed('wait-for-writer'),
-    },
+    'wait-for-writer/TimedOut': failStep(
+      'wait-for-writer',
+      'DR.WriterTimeout',
+      'the new writer was not available within timing.maxPolls polls',
+    ),
   }),
 };
 
@@ -351,16 +346,11 @@ const verify: StepStates = {
       ],
       Default: 'verify/Mismatch',
     },
-    'verify/Mismatch': {
-      Type: 'Pass',
-      Result: {
-        Error: 'DR.VerifyFailed',
-        Cause:
-          'after the failover the writer, active-region or event source mapping is not what it should be',
-      },
-      ResultPath: '$.error',
-      Next: failed('verify'),
-    },
+    'verify/Mismatch': failStep(
+      'verify',
+      'DR.VerifyFailed',
+      'after the failover the writer, active-region or event source mapping is not what it should be',
+    ),
   }),
 };
 

@@ -25,12 +25,15 @@ export const TASK_TIMEOUT_SECONDS = 60;
 /** The marker state a step's errors go to: it records the step, then the failure path (./failure.ts). */
 export const failed = (step: StepId) => `${step}/Failed`;
 
-/** A task of `step`, retried and bounded, whose error goes to the step's `Failed` marker. */
-export function task(
-  step: StepId,
+/**
+ * A task, retried and bounded, that goes on to `next`; what is left of an error after
+ * the retries goes to `onError.next`, the error kept at `onError.resultPath` (`null`: dropped).
+ */
+export function retriedTask(
   resource: string,
   parameters: Record<string, unknown>,
   next: string,
+  onError: { readonly next: string; readonly resultPath: string | null },
   extra: Record<string, unknown> = {},
 ): AslState {
   return {
@@ -41,8 +44,29 @@ export function task(
     ResultPath: null,
     ...extra,
     Retry: RETRY,
-    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: failed(step) }],
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: onError.resultPath, Next: onError.next }],
     Next: next,
+  };
+}
+
+/** A task of `step`, retried and bounded, whose error goes to the step's `Failed` marker. */
+export function task(
+  step: StepId,
+  resource: string,
+  parameters: Record<string, unknown>,
+  next: string,
+  extra: Record<string, unknown> = {},
+): AslState {
+  return retriedTask(resource, parameters, next, { next: failed(step), resultPath: '$.error' }, extra);
+}
+
+/** A state that fails `step` with `error` and `cause`: the error goes to the step's `Failed` marker. */
+export function failStep(step: StepId, error: string, cause: string): AslState {
+  return {
+    Type: 'Pass',
+    Result: { Error: error, Cause: cause },
+    ResultPath: '$.error',
+    Next: failed(step),
   };
 }
 
