@@ -1,25 +1,12 @@
 import { Flags } from '@oclif/core';
+import { setTimeout as delay } from 'node:timers/promises';
 import { DrCommand, type Finished } from '../cli/base-command.js';
-import { InterruptedError, UsageError, type Outcome } from '../contract/errors.js';
+import { InterruptedError, UsageError } from '../contract/errors.js';
 import { silentReporter } from '../core/reporter.js';
 import type { StatusResult } from '../core/status.js';
 
 /** Per attempt; two attempts: a region that holds connections costs about 5 s, not minutes. */
 const STATUS_TIMEOUT_MS = 2500;
-
-/** An unreachable region wins (what it holds is unknown); then any unsafe state. */
-function statusOutcome(result: StatusResult): Outcome {
-  if (result.unreachable.length > 0) return 'region-unreachable';
-  return result.unsafe.length > 0 ? 'check-failed' : 'ok';
-}
-
-/** The stderr line under the screen: the region that did not answer, else the unsafe states. */
-function noticeOf(result: StatusResult): { notice?: string } {
-  const [first] = result.unreachable;
-  if (first) return { notice: `${first.message}; showing what answered` };
-  if (result.unsafe.length === 0) return {};
-  return { notice: `unsafe: ${result.unsafe.map((u) => u.code).join(', ')} (see "Unsafe" above)` };
-}
 
 export default class Status extends DrCommand<StatusResult> {
   static override summary = 'Where things stand: active region, replication, alarms, readiness, RTO budget.';
@@ -52,7 +39,7 @@ Exit codes: 5 when a region does not answer (the rest is still shown, and the un
       timeoutMs: STATUS_TIMEOUT_MS,
       maxAttempts: 2,
     });
-    const { collectStatus } = await import('../core/status.js');
+    const { collectStatus, concludeStatus } = await import('../core/status.js');
     const render = this.jsonEnabled() ? undefined : (await import('../cli/render/status.js')).renderStatus;
     // Under --json nothing is shown on stderr: skip loading the spinner library.
     const reporter = this.jsonEnabled() ? silentReporter : await this.reporter();
@@ -61,11 +48,11 @@ Exit codes: 5 when a region does not answer (the rest is still shown, and the un
       if (flags.watch === undefined) {
         const result = await once();
         if (render) this.log(render(result));
-        return { result, outcome: statusOutcome(result), ...noticeOf(result) };
+        return concludeStatus(result);
       }
-      // --watch ends with the last read's outcome.
+      // --watch ends with the last read's outcome (no line under it: the screen said it).
       const last = await this.watch(flags.watch, once, render ?? String);
-      return { result: last, outcome: statusOutcome(last) };
+      return { result: last, outcome: concludeStatus(last).outcome };
     } finally {
       clients.destroy();
     }
@@ -82,9 +69,11 @@ Exit codes: 5 when a region does not answer (the rest is still shown, and the un
     render: (result: StatusResult) => string,
   ): Promise<StatusResult> {
     let stop = () => {};
+    const stopping = new AbortController();
     const stopped = new Promise<undefined>((resolve) => {
       stop = () => {
         this.exitWhenFinished();
+        stopping.abort();
         resolve(undefined);
       };
     });
@@ -98,12 +87,9 @@ Exit codes: 5 when a region does not answer (the rest is still shown, and the un
         last = result;
         const clear = process.stdout.isTTY ? '\x1b[2J\x1b[H' : '';
         this.log(`${clear}${render(result)}\nRefreshing every ${seconds} s; Ctrl-C to stop.`);
-        let timer: NodeJS.Timeout | undefined;
-        const tick = new Promise<true>((resolve) => {
-          timer = setTimeout(() => resolve(true), seconds * 1000);
-        });
+        // A signal cancels the wait (and its timer) at once.
+        const tick = delay(seconds * 1000, true, { signal: stopping.signal }).catch(() => undefined);
         const next = await Promise.race([tick, stopped]);
-        clearTimeout(timer);
         if (next === undefined) break;
       }
     } finally {

@@ -18,15 +18,14 @@ Exit 0 when every check passes, 3 when any fails (--json still carries every res
     const reporter = await this.reporter();
     const clients = await this.operatorClients(flags, config);
     try {
-      const { verifySync, SyncCheckFailedError } = await import('../core/verify-sync.js');
+      const { verifySync, concludeVerifySync } = await import('../core/verify-sync.js');
       const result = await verifySync({ clients, config, reporter });
       if (!this.jsonEnabled()) {
         const { renderVerifySync } = await import('../cli/render/verify-sync.js');
         this.log(renderVerifySync(result));
       }
       // Every result is printed (table or JSON); the outcome carries the verdict.
-      if (result.ok) return { result };
-      return { result, outcome: 'check-failed', notice: new SyncCheckFailedError(result).message };
+      return concludeVerifySync(result);
     } finally {
       clients.destroy();
     }

@@ -41,6 +41,7 @@ import {
   readMappings,
   readParameters,
   readPitr,
+  readReplicationLag,
   readReplicationRules,
   readTable,
 } from './read.js';
@@ -95,22 +96,7 @@ export async function runSyncChecks(options: SyncCheckOptions): Promise<SyncChec
   const globalCluster = s(readGlobalCluster(clients.rds(primary), naming.globalCluster()));
   const clusters = perRegion((r) => readCluster(clients.rds(r), naming.dbCluster(r)));
   const lagWindow = METRIC_WINDOW_MINUTES * 60;
-  const lag = perRegion(async (r) => {
-    const points = await readLatest(
-      clients.cloudwatch(r),
-      [
-        {
-          id: 'lag',
-          namespace: 'AWS/RDS',
-          metricName: 'AuroraGlobalDBReplicationLag',
-          dimensions: { DBClusterIdentifier: naming.dbCluster(r) },
-          stat: 'Maximum',
-        },
-      ],
-      lagWindow,
-    );
-    return points.lag;
-  });
+  const lag = perRegion((r) => readReplicationLag(clients.cloudwatch(r), naming.dbCluster(r), lagWindow));
   const tableNames = {
     [naming.sessionsTable()]: Naming.sessionsTableKey,
     [naming.leaseTable()]: Naming.leaseTableKey,

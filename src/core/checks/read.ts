@@ -22,6 +22,7 @@ import type {
   ReplicationRuleView,
   TableView,
 } from './evaluate.js';
+import { readLatest, type Datapoint } from './metrics.js';
 import { regionOfArn } from './outcome.js';
 
 /** Every parameter under `path` (paginated, SecureStrings decrypted), name → value. */
@@ -195,4 +196,34 @@ export async function readMappings(lambda: LambdaApi, fn: string): Promise<Mappi
     }
   }
   return out;
+}
+
+/**
+ * Aurora's replication lag as a reader cluster reports it: the newest
+ * `AuroraGlobalDBReplicationLag` (AWS/RDS, Maximum, ms) of `cluster` in the last
+ * `windowSeconds` before `now`; undefined when there is no datapoint. A failed call
+ * propagates as `readLatest` throws it. The one read of the sync checks, `dr status` and
+ * the drill's lag at the cut.
+ */
+export async function readReplicationLag(
+  cloudwatch: CloudWatchApi,
+  cluster: string,
+  windowSeconds: number,
+  now: Date = new Date(),
+): Promise<Datapoint | undefined> {
+  const points = await readLatest(
+    cloudwatch,
+    [
+      {
+        id: 'lag',
+        namespace: 'AWS/RDS',
+        metricName: 'AuroraGlobalDBReplicationLag',
+        dimensions: { DBClusterIdentifier: cluster },
+        stat: 'Maximum',
+      },
+    ],
+    windowSeconds,
+    now,
+  );
+  return points.lag;
 }

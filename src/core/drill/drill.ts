@@ -18,6 +18,7 @@ import { acquireLease, releaseLease } from '../failover/lease.js';
 import { LEASE_ID, LEASE_TTL_SECONDS, newOperationId, timingFor, type Timing } from '../failover/plan.js';
 import { callerArn, operatorName } from '../failover/run.js';
 import { LockHeldError, UsageError } from '../../contract/errors.js';
+import { poll } from '../poll.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { rtoBudget } from '../rto-budget.js';
 import { interruptOf } from './interrupt.js';
@@ -104,16 +105,16 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   // replica through global-table replication (about a second on AWS), so a holder that
   // is still there is waited out for a bounded time before it counts.
   const takeLease = async () => {
-    const deadline = Date.now() + LEASE_RELEASE_REPLICATION_MS;
-    for (;;) {
-      try {
-        await acquire();
-        return;
-      } catch (error) {
-        if (!(error instanceof LockHeldError) || Date.now() >= deadline) throw error;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
+    const held = (error: unknown) => {
+      if (error instanceof LockHeldError) return error;
+      throw error;
+    };
+    const taken = await poll(
+      () => acquire().then(() => undefined, held),
+      (error) => error === undefined,
+      { intervalMs: 250, timeoutMs: LEASE_RELEASE_REPLICATION_MS, clampToDeadline: false },
+    );
+    if (taken.value) throw taken.value;
   };
   const dropLease = async () => {
     await releaseLease(clients.dynamodb(secondary), table, LEASE_ID, holder).catch(() => false);

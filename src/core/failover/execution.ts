@@ -44,12 +44,19 @@ export interface ExecutionOutcome {
   readonly failure?: { readonly step?: StepId; readonly error: string; readonly cause: string };
 }
 
-/** The RUNNING execution of a state machine, if any (newest first). */
-export async function findRunning(
+/**
+ * The newest (by start date) of the first `maxResults` executions of a state machine in
+ * `status`, with its input; undefined when there is none.
+ */
+export async function newestExecution(
   sfn: SfnApi,
   stateMachineArn: string,
-): Promise<RunningExecution | undefined> {
-  const out = await sfn.listExecutions({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 10 });
+  status: ExecutionStatus,
+  maxResults: number,
+): Promise<
+  { executionArn: string; name: string; startDate?: Date; input: Partial<ExecutionInput> } | undefined
+> {
+  const out = await sfn.listExecutions({ stateMachineArn, statusFilter: status, maxResults });
   const newest = [...(out.executions ?? [])].sort(
     (a, b) => (b.startDate?.getTime() ?? 0) - (a.startDate?.getTime() ?? 0),
   )[0];
@@ -58,8 +65,19 @@ export async function findRunning(
   return {
     executionArn: newest.executionArn,
     name: newest.name ?? '',
-    input: JSON.parse(described.input ?? '{}') as ExecutionInput,
+    ...(newest.startDate ? { startDate: newest.startDate } : {}),
+    input: JSON.parse(described.input ?? '{}') as Partial<ExecutionInput>,
   };
+}
+
+/** The RUNNING execution of a state machine, if any (newest first). */
+export async function findRunning(
+  sfn: SfnApi,
+  stateMachineArn: string,
+): Promise<RunningExecution | undefined> {
+  const newest = await newestExecution(sfn, stateMachineArn, 'RUNNING', 10);
+  if (!newest) return undefined;
+  return { executionArn: newest.executionArn, name: newest.name, input: newest.input as ExecutionInput };
 }
 
 /** Starts an execution; one of the same name already running is returned instead. */
@@ -81,7 +99,8 @@ export async function startExecution(
   }
 }
 
-async function history(sfn: SfnApi, executionArn: string): Promise<HistoryEvent[]> {
+/** Every event of an execution's history (all pages), in event-id order. */
+export async function readExecutionHistory(sfn: SfnApi, executionArn: string): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
   for await (const page of paginated(sfn).getExecutionHistory({ executionArn, maxResults: 1000 })) {
     events.push(...(page.events ?? []));
@@ -183,7 +202,7 @@ export async function followExecution(options: FollowOptions): Promise<Execution
   for (;;) {
     let events: HistoryEvent[];
     try {
-      events = await history(options.sfn, options.executionArn);
+      events = await readExecutionHistory(options.sfn, options.executionArn);
       failedPolls = 0;
     } catch (error) {
       // Following is read-only and the execution runs on server-side: one slow or dropped

@@ -16,6 +16,7 @@ import {
   type OperationPlan,
   type Timing,
 } from './plan.js';
+import { newestExecution } from './execution.js';
 import { refuseIfHeld } from './lease.js';
 import { Naming } from '../../contract/naming.js';
 import { describePosition, isDone, readPosition, type Position } from './position.js';
@@ -31,7 +32,6 @@ import {
   switchoverLoss,
   type DataLoss,
 } from './write-loss.js';
-import type { ExecutionInput } from './input.js';
 
 export interface OperateOptions {
   readonly clients: AwsClients;
@@ -226,13 +226,9 @@ async function lossOfLastFailover(
   const sfn = clients.sfn(to);
   const stateMachineArn = await readStateMachineArn(clients, new Naming(config), to, 'failover');
   if (!stateMachineArn) return undefined;
-  const listed = await sfn.listExecutions({ stateMachineArn, statusFilter: 'SUCCEEDED', maxResults: 20 });
-  const newest = [...(listed.executions ?? [])].sort(
-    (a, b) => (b.startDate?.getTime() ?? 0) - (a.startDate?.getTime() ?? 0),
-  )[0];
-  if (!newest?.executionArn) return undefined;
-  const described = await sfn.describeExecution({ executionArn: newest.executionArn });
-  const input = JSON.parse(described.input ?? '{}') as Partial<ExecutionInput>;
+  const newest = await newestExecution(sfn, stateMachineArn, 'SUCCEEDED', 20);
+  if (!newest) return undefined;
+  const { input } = newest;
   if (input.operation !== 'failover' || input.to !== to || !input.from) return undefined;
   if (input.mode !== 'unplanned') return switchoverLoss();
   const step = reporter.step(

@@ -57,15 +57,19 @@ export interface PlannedStep {
   readonly detail: string;
 }
 
-export interface OperationPlan {
+/** What names one operation: its plan says it, and its result (./run.ts) repeats it. */
+export interface OperationIdentity {
   readonly operation: OperationKind;
   readonly mode: FailoverMode;
   readonly operationId: string;
   readonly from: string;
   readonly to: string;
   readonly epoch: number;
-  readonly previousEpoch: number;
   readonly startedBy: string;
+}
+
+export interface OperationPlan extends OperationIdentity {
+  readonly previousEpoch: number;
   readonly lease: {
     readonly table: string;
     readonly id: string;

@@ -26,21 +26,15 @@ import {
   planOperation,
   readRegionContext,
   readStateMachineArn,
+  type OperationIdentity,
   type OperationPlan,
   type PhasePlan,
 } from './plan.js';
 import { describePosition, readPosition } from './position.js';
-import type { FailoverMode, OperationKind } from '../../contract/steps.js';
+import type { OperationKind } from '../../contract/steps.js';
 import type { DataLoss } from './write-loss.js';
 
-export interface OperationResult {
-  readonly operation: OperationKind;
-  readonly mode: FailoverMode;
-  readonly operationId: string;
-  readonly from: string;
-  readonly to: string;
-  readonly epoch: number;
-  readonly startedBy: string;
+export interface OperationResult extends OperationIdentity {
   readonly outcome: 'succeeded' | 'failed';
   /** True when this run attached to an execution already in flight. */
   readonly reattached: boolean;

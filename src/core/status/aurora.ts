@@ -2,10 +2,9 @@
 import type { ClusterView, GlobalClusterView } from '../checks/evaluate.js';
 import type { Datapoint } from '../checks/metrics.js';
 import { errorOf, valueOf } from '../checks/outcome.js';
-import { readCluster, readGlobalCluster } from '../checks/read.js';
+import { readCluster, readGlobalCluster, readReplicationLag } from '../checks/read.js';
 import type { AuroraMemberStatus, AuroraStatus } from './model.js';
 import { errorField, outcomeIn, type Regional, type StatusContext } from './context.js';
-import { readReplicationLag } from './replication-lag.js';
 
 /** The lag datapoint must be this recent to count. */
 export const METRIC_WINDOW_SECONDS = 5 * 60;

@@ -6,9 +6,8 @@
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { SfnApi } from '../../aws/clients.js';
-import { paginated } from '../../aws/paginate.js';
 import { STEPS, type FailoverMode, type Phase, type StepId } from '../../contract/steps.js';
-import { measureSteps } from '../failover/execution.js';
+import { measureSteps, readExecutionHistory } from '../failover/execution.js';
 import type { ExecutionInput } from '../failover/input.js';
 import type { InFlightStep, InFlightStepState } from './model.js';
 
@@ -42,23 +41,11 @@ export function inFlightSteps(
   }));
 }
 
-/**
- * Every event of an execution's history (all pages). The same read as the private one in
- * failover/execution.ts; exporting that one would remove this copy.
- */
-async function readHistory(sfn: SfnApi, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  for await (const page of paginated(sfn).getExecutionHistory({ executionArn, maxResults: 1000 })) {
-    events.push(...(page.events ?? []));
-  }
-  return events;
-}
-
 /** The steps of one execution: its input (phase, mode) and its history, read side by side. */
 export async function readInFlightSteps(sfn: SfnApi, executionArn: string): Promise<InFlightStep[]> {
   const [described, events] = await Promise.all([
     sfn.describeExecution({ executionArn }),
-    readHistory(sfn, executionArn),
+    readExecutionHistory(sfn, executionArn),
   ]);
   const input = JSON.parse(described.input ?? '{}') as Partial<ExecutionInput>;
   if (!input.phase || !input.mode) throw new Error(`the input of ${executionArn} names no phase or mode`);

@@ -3,11 +3,11 @@
  * each takes the run and its progress, records what it observes there, and throws when
  * the scenario cannot go on.
  */
-import { readReplicationLag } from '../../status/replication-lag.js';
+import { readReplicationLag } from '../../checks/read.js';
 import { abortable, sleep, throwIfInterrupted } from '../interrupt.js';
 import type { ChecksSummary } from '../model.js';
 import { allProcessed, rows, wait, type ScenarioProgress, type ScenarioRun, type Span } from './progress.js';
-import { runChecks, writerRegion } from './support.js';
+import { runChecks, until, writerRegion } from './support.js';
 
 /** The lag datapoint at the cut must be this recent. */
 const LAG_WINDOW_SECONDS = 300;
@@ -63,13 +63,17 @@ export async function readLagAtCut(run: ScenarioRun, progress: ScenarioProgress)
   progress.rpo.lagAt = lag?.at;
 }
 
-/** Polls for the promoted writer until it shows or the scenario stops watching. */
+/**
+ * Polls (every 50 ms, no deadline, not aborted by a signal) for the promoted writer until
+ * it shows or the scenario stops watching.
+ */
 async function watchWriter(run: ScenarioRun, progress: ScenarioProgress): Promise<void> {
-  while (progress.watching && progress.writerPromotedAt === undefined) {
+  await until(async () => {
+    if (!progress.watching || progress.writerPromotedAt !== undefined) return true;
     const writer = await writerRegion(run.clients, run.config, run.to).catch(() => null);
     if (writer === run.to) progress.writerPromotedAt = Date.now();
-    else await sleep(50);
-  }
+    return writer === run.to;
+  }, Number.POSITIVE_INFINITY);
 }
 
 /** Orders flowing, then the cut: every RTO figure is measured from here. */
