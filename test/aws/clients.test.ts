@@ -2,12 +2,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClients } from '../../src/aws/clients.js';
 import { RegionUnreachableError } from '../../src/contract/errors.js';
+import { closedPort, listenOnLoopback, serveOnLoopback } from '../harness/net.js';
 
 /** A key pair given outright, as the sandbox's is. */
 const EMULATOR_KEY = { accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'emulator-secret' };
@@ -44,25 +44,7 @@ async function recordingServer(
       res.end(answer.body ?? '');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return { ...(await serveOnLoopback(server)), requests };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -103,8 +85,7 @@ describe('createClients: a region that does not answer', () => {
       sockets.add(socket);
       socket.on('error', () => {});
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const port = await listenOnLoopback(server);
     const clients = createClients({
       endpoint: `http://127.0.0.1:${port}`,
       timeoutMs: 400,

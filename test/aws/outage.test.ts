@@ -4,15 +4,14 @@
  * other region still answers.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { RegionUnreachableError } from '../../src/contract/errors.js';
 import { setOutage } from '../../src/sandbox/emulator.js';
 import { useEmulator } from '../emulator/client.js';
-import { emulatorClients } from '../emulator/credentials.js';
+import { useEmulatorClients } from '../emulator/use-clients.js';
 
 const endpoint = useEmulator();
-const clients = emulatorClients(endpoint, 500, 2);
-after(() => clients.destroy());
+const clients = useEmulatorClients(endpoint, 500, 2);
 
 for (const mode of ['refuse', 'hang'] as const) {
   describe(`a region down (${mode})`, () => {

@@ -6,11 +6,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import type { GetParametersByPathCommandOutput } from '@aws-sdk/client-ssm';
 import { createClients, type SsmApi } from '../../src/aws/clients.js';
 import { paginated } from '../../src/aws/paginate.js';
 import { RegionUnreachableError } from '../../src/contract/errors.js';
+import { closedPort, serveOnLoopback } from '../harness/net.js';
 
 const KEY = { accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'emulator-secret' };
 
@@ -30,25 +30,7 @@ async function twoPageSsm(): Promise<{ endpoint: string; bodies: unknown[]; clos
       res.end(JSON.stringify(page));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    bodies,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return { ...(await serveOnLoopback(server)), bodies };
 }
 
 async function names(pages: AsyncIterable<GetParametersByPathCommandOutput>): Promise<string[]> {

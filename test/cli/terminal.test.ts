@@ -4,15 +4,14 @@
  * long-running `dr` promptly. The built CLI under `script`, which gives it a pseudo-
  * terminal whose size is 0×0 when script's own input is not a terminal.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { spinnerFits } from '../../src/cli/progress.js';
 import { CLI, withEmulatorCredentials } from '../harness/cli.js';
+import { closedPort, listenOnLoopback } from '../harness/net.js';
+import { useConfigDir } from '../harness/temp-dir.js';
 
 const hasScript = (() => {
   try {
@@ -22,15 +21,6 @@ const hasScript = (() => {
     return false;
   }
 })();
-
-/** A loopback port nothing listens on: every AWS call is refused at once. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('spinnerFits', () => {
   it('only on a terminal with a width, outside CI and dumb terminals', () => {
@@ -47,15 +37,7 @@ describe(
   'dr on a 0-column pseudo-terminal (CLI process under script)',
   { skip: !hasScript && 'no script(1)' },
   () => {
-    let dir: string;
-    before(() => {
-      dir = mkdtempSync(join(tmpdir(), 'dr-cli-terminal-'));
-      writeFileSync(
-        join(dir, 'dr.config.json'),
-        JSON.stringify({ app: 'trading', dns: { domain: 'trading.example.com' } }),
-      );
-    });
-    after(() => rmSync(dir, { recursive: true, force: true }));
+    const tmp = useConfigDir('dr-cli-terminal-', { app: 'trading', dns: { domain: 'trading.example.com' } });
 
     /**
      * Runs `dr status --watch 1` under script against `endpoint`, waits for its first
@@ -71,7 +53,7 @@ describe(
         TERM: 'xterm',
       });
       const child = spawn('script', ['-qc', `${process.execPath} ${CLI} status --watch 1`, '/dev/null'], {
-        cwd: dir,
+        cwd: tmp.dir,
         env,
         stdio: ['pipe', 'pipe', 'pipe'],
       });
@@ -134,8 +116,7 @@ describe(
         held.push(socket);
         connected();
       });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as { port: number };
+      const port = await listenOnLoopback(server);
       try {
         // When its second read has begun (a connection after the first screen) and it gets SIGTERM
         const run = await watchThenTerminate(`http://127.0.0.1:${port}`, async () => {

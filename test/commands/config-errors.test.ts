@@ -2,24 +2,16 @@
  * Issue 13 part 8 through the built CLI: a bad config is exit 2 with one line per
  * problem and nothing written; `deploy --stack bogus` refuses before synthesizing.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, runCli } from '../harness/cli.js';
+import { useConfigDir } from '../harness/temp-dir.js';
 
 describe('config errors (CLI process)', () => {
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'dr-cli-config-'));
-    writeFileSync(
-      join(dir, 'dr.config.json'),
-      JSON.stringify({ app: 'trading', dns: { domain: 'trading.example.com' } }),
-    );
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const tmp = useConfigDir('dr-cli-config-', { app: 'trading', dns: { domain: 'trading.example.com' } });
 
   const cases: Array<[string, string, RegExp]> = [
     [
@@ -40,20 +32,20 @@ describe('config errors (CLI process)', () => {
   ];
   for (const [name, text, expected] of cases) {
     it(`synth --config ${name}: exit 2, one line naming the path, nothing written`, async () => {
-      writeFileSync(join(dir, name), text);
+      writeFileSync(join(tmp.dir, name), text);
       const out = `out-${name}`;
-      const result = await runCli(['synth', '--config', name, '--out', out], { cwd: dir });
+      const result = await runCli(['synth', '--config', name, '--out', out], { cwd: tmp.dir });
       assert.equal(result.code, 2, result.stderr);
       const lines = result.stderr.trim().split('\n');
       assert.equal(lines.length, 1, result.stderr);
       assert.match(lines[0] ?? '', expected);
-      assert.equal(existsSync(join(dir, out)), false);
+      assert.equal(existsSync(join(tmp.dir, out)), false);
     });
   }
 
   it('a FIFO as --config is refused at once (exit 2), not waited on', async () => {
-    execFileSync('mkfifo', [join(dir, 'pipe')]);
-    const result = await runCli(['status', '--config', 'pipe'], { cwd: dir, timeoutMs: 10_000 });
+    execFileSync('mkfifo', [join(tmp.dir, 'pipe')]);
+    const result = await runCli(['status', '--config', 'pipe'], { cwd: tmp.dir, timeoutMs: 10_000 });
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr.trim(), /^dr: .*pipe: is a FIFO \(named pipe\), not a config file/);
   });
@@ -68,10 +60,10 @@ describe('config errors (CLI process)', () => {
         '--terraform-bin',
         join(REPO_ROOT, 'test/fixtures/fake-terraform.mjs'),
       ],
-      { cwd: dir },
+      { cwd: tmp.dir },
     );
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr.trim(), /^dr: unknown stack "bogus": the stacks are trading-prod-primary/);
-    assert.equal(existsSync(join(dir, 'cdktf.out')), false);
+    assert.equal(existsSync(join(tmp.dir, 'cdktf.out')), false);
   });
 });

@@ -1,26 +1,19 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../harness/cli.js';
+import { useConfigDir } from '../harness/temp-dir.js';
 
 // Issue 13 part 6: missing or expired AWS credentials are one line naming the profile or
 // chain and what to run, exit 6, on every AWS-reading command; never a page of SDK errors.
 describe('dr without usable AWS credentials (CLI process)', () => {
-  let dir: string;
-  let env: Record<string, string | undefined>;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'dr-cli-credentials-'));
-    writeFileSync(
-      join(dir, 'dr.config.json'),
-      JSON.stringify({ app: 'trading', dns: { domain: 'trading.example.com' } }),
-    );
-    writeFileSync(join(dir, 'config'), '');
-    writeFileSync(join(dir, 'credentials'), '');
-    writeFileSync(
-      join(dir, 'sso-config'),
-      [
+  const tmp = useConfigDir(
+    'dr-cli-credentials-',
+    { app: 'trading', dns: { domain: 'trading.example.com' } },
+    {
+      config: '',
+      credentials: '',
+      'sso-config': [
         '[profile desk]',
         'sso_session = corp',
         'sso_account_id = 123456789012',
@@ -31,7 +24,10 @@ describe('dr without usable AWS credentials (CLI process)', () => {
         'sso_region = us-east-1',
         '',
       ].join('\n'),
-    );
+    },
+  );
+  let env: Record<string, string | undefined>;
+  before(() => {
     // No AWS_* variable of this machine leaks in; empty shared files; no instance role.
     env = Object.fromEntries(
       Object.keys(process.env)
@@ -39,19 +35,18 @@ describe('dr without usable AWS credentials (CLI process)', () => {
         .map((k) => [k, undefined]),
     );
     Object.assign(env, {
-      HOME: dir,
-      AWS_CONFIG_FILE: join(dir, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+      HOME: tmp.dir,
+      AWS_CONFIG_FILE: join(tmp.dir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(tmp.dir, 'credentials'),
       AWS_EC2_METADATA_DISABLED: 'true',
       DR_ENDPOINT: undefined,
     });
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
 
   for (const command of ['status', 'verify-sync']) {
     it(`${command} --profile nope: one line naming the profile and what to run, exit 6`, async () => {
       // Given empty shared config files / When running the command with an unknown profile
-      const result = await runCli([command, '--profile', 'nope'], { cwd: dir, env, timeoutMs: 30_000 });
+      const result = await runCli([command, '--profile', 'nope'], { cwd: tmp.dir, env, timeoutMs: 30_000 });
       // Then exit 6, one stderr line naming the profile and the command to set it up, no stack, no stdout
       assert.equal(result.code, 6, result.stderr);
       const lines = result.stderr.trim().split('\n');
@@ -67,7 +62,7 @@ describe('dr without usable AWS credentials (CLI process)', () => {
 
   it('verify-sync --json --profile nope: a JSON error with code CREDENTIALS and exit 6', async () => {
     // Given no credentials / When asking for JSON
-    const result = await runCli(['verify-sync', '--json', '--profile', 'nope'], { cwd: dir, env });
+    const result = await runCli(['verify-sync', '--json', '--profile', 'nope'], { cwd: tmp.dir, env });
     // Then stdout is only the JSON error, stderr is empty
     assert.equal(result.code, 6, result.stderr);
     const parsed = JSON.parse(result.stdout) as {
@@ -81,7 +76,7 @@ describe('dr without usable AWS credentials (CLI process)', () => {
 
   it('status without --profile names the default chain and what to run, exit 6', async () => {
     // Given no profile and nothing in the chain / When running status
-    const result = await runCli(['status'], { cwd: dir, env });
+    const result = await runCli(['status'], { cwd: tmp.dir, env });
     // Then one line about the default credential chain
     assert.equal(result.code, 6, result.stderr);
     assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
@@ -94,8 +89,8 @@ describe('dr without usable AWS credentials (CLI process)', () => {
   it('an SSO profile without a session says to run aws sso login for it, exit 6', async () => {
     // Given an SSO profile that never logged in / When running status with it
     const result = await runCli(['status', '--profile', 'desk'], {
-      cwd: dir,
-      env: { ...env, AWS_CONFIG_FILE: join(dir, 'sso-config') },
+      cwd: tmp.dir,
+      env: { ...env, AWS_CONFIG_FILE: join(tmp.dir, 'sso-config') },
     });
     // Then the line names the profile and `aws sso login --profile desk`
     assert.equal(result.code, 6, result.stderr);
@@ -105,7 +100,7 @@ describe('dr without usable AWS credentials (CLI process)', () => {
 
   it('dr --help documents exit code 6', async () => {
     // When showing the root help / Then the exit-code table lists 6
-    const result = await runCli(['--help'], { cwd: dir, env });
+    const result = await runCli(['--help'], { cwd: tmp.dir, env });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^\s+6\s+AWS credentials missing, expired or rejected/m);
   });

@@ -10,22 +10,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { configSchema } from '../../src/config/schema.js';
 import type { DeployResult } from '../../src/core/deploy/deploy.js';
-import { Naming } from '../../src/contract/naming.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
+import { input, naming } from './canary-config.js';
 import { startDnsServer, type DnsServer } from '../fixtures/dns-server.js';
 import { readCalls, subcommandsByStack } from '../fixtures/fake-terraform.js';
 import { useDeployWorkspace } from './deploy-workspace.js';
 
 const { endpoint } = useDeployedPlatform();
-const input = {
-  app: 'trading',
-  dns: { domain: 'trading.example.com' },
-  objectives: { canaryTimeoutSeconds: 2 },
-};
-const config = configSchema.parse(input);
-const naming = new Naming(config);
 const [P, S, Z, G] = [
   naming.stack('primary'),
   naming.stack('secondary'),

@@ -9,21 +9,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { configSchema } from '../../src/config/schema.js';
 import type { DeployResult } from '../../src/core/deploy/deploy.js';
-import { Naming } from '../../src/contract/naming.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
+import { input, naming } from './canary-config.js';
 import { installFakeTerraform, readCalls, span, subcommandsByStack } from '../fixtures/fake-terraform.js';
 import { useDeployWorkspace } from './deploy-workspace.js';
 
 const { endpoint } = useDeployedPlatform();
-const input = {
-  app: 'trading',
-  dns: { domain: 'trading.example.com' },
-  objectives: { canaryTimeoutSeconds: 2 },
-};
-const config = configSchema.parse(input);
-const naming = new Naming(config);
 const [P, S, Z, G] = [
   'trading-prod-primary',
   'trading-prod-secondary',

@@ -6,50 +6,34 @@
  * test/core/drill/aws-e2e.test.ts.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { SandboxPlatform } from '../../src/sandbox/drill/platform.js';
+import { describe, it } from 'node:test';
 import { startApiGateway } from '../../src/sandbox/api-gateway.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
-import { ordersDatabase, type OrdersDatabase } from '../sandbox/helpers.js';
+import { startSandboxPlatform, useOrdersDatabase } from '../sandbox/helpers.js';
 import { REPO_ROOT, runCli } from '../harness/cli.js';
-import { config, emulatorClients, secondary, mapDrillDatabase } from '../core/failover/helpers.js';
+import { useTempDir } from '../harness/temp-dir.js';
+import { config, secondary, mapDrillDatabase } from '../core/failover/helpers.js';
 
 describe('dr drill on AWS (CLI, emulator)', () => {
   const { endpoint } = useDeployedPlatform();
-  const clients = emulatorClients(endpoint, 3000);
-  let orders: OrdersDatabase;
-  let cwd: string;
-  before(async () => {
-    orders = await ordersDatabase();
-    cwd = await mkdtemp(join(tmpdir(), 'dr-drill-aws-cli-'));
-    await copyFile(join(REPO_ROOT, 'dr.config.json'), join(cwd, 'dr.config.json'));
-  });
-  after(async () => {
-    await orders?.stop();
-    await rm(cwd, { recursive: true, force: true });
-    clients.destroy();
+  const { clients, orders } = useOrdersDatabase(endpoint);
+  const tmp = useTempDir('dr-drill-aws-cli-', {
+    'dr.config.json': readFileSync(join(REPO_ROOT, 'dr.config.json'), 'utf8'),
   });
 
   it('runs the planned scenario through signed orders and the Data API, writes the report, exit 0', async () => {
     // Given the deployed platform (the repository's config) and its orders database
     await mapDrillDatabase(clients, endpoint, orders.url);
-    const platform = await SandboxPlatform.start({
-      clients,
-      config,
-      endpoint,
-      dbUrl: orders.url,
-      healthIntervalMs: 200,
-    });
+    const platform = await startSandboxPlatform(clients, endpoint, orders.url);
     const gateway = await startApiGateway({ clients, config, dbUrl: orders.url });
     let result;
     try {
       // When a runbook runs the drill on "AWS"
       result = await runCli(['drill', '--scenario', 'planned', '--yes', '--json', '--report', 'gd'], {
-        cwd,
+        cwd: tmp.dir,
         env: { DR_ENDPOINT: endpoint, DR_EXECUTE_API_ENDPOINT: `http://127.0.0.1:${gateway.port}` },
         timeoutMs: 150_000,
       });
@@ -87,12 +71,12 @@ describe('dr drill on AWS (CLI, emulator)', () => {
     );
     assert.deepEqual(JSON.parse(await readFile(out.files.json, 'utf8')), out.report);
     // And no outage record is left behind
-    assert.equal(existsSync(join(cwd, '.dr', 'drill-outage.json')), false);
+    assert.equal(existsSync(join(tmp.dir, '.dr', 'drill-outage.json')), false);
   });
 
   it('refuses DR_EXECUTE_API_ENDPOINT against real AWS: exit 2, one line', async () => {
     const result = await runCli(['drill', '--scenario', 'planned', '--yes'], {
-      cwd,
+      cwd: tmp.dir,
       env: { DR_ENDPOINT: '', DR_EXECUTE_API_ENDPOINT: 'http://127.0.0.1:9' },
     });
     assert.equal(result.code, 2, result.stderr);

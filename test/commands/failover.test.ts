@@ -4,35 +4,24 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { acquireLease } from '../../src/core/failover/lease.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
 import { configureEmulator, restoreRegion, setOutage } from '../../src/sandbox/emulator.js';
 import { CLI, runCli, withEmulatorCredentials } from '../harness/cli.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
-import { emulatorClients, naming, platformState, primary, secondary } from '../core/failover/helpers.js';
+import { configInput, naming, platformState, primary, secondary } from '../core/failover/helpers.js';
+import { useEmulatorClients } from '../emulator/use-clients.js';
+import { useConfigDir } from '../harness/temp-dir.js';
 
 const { endpoint } = useDeployedPlatform();
-const clients = emulatorClients(endpoint);
-let dir = '';
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'dr-failover-'));
-  await writeFile(
-    join(dir, 'dr.config.json'),
-    JSON.stringify({ app: 'trading', environment: 'prod', dns: { domain: 'trading.example.com' } }),
-  );
-});
-after(async () => {
-  clients.destroy();
-  await rm(dir, { recursive: true, force: true });
-});
+const clients = useEmulatorClients(endpoint);
+const tmp = useConfigDir('dr-failover-', configInput);
 
 const dr = (args: string[], env: Record<string, string> = {}) =>
-  runCli([...args, '--config', join(dir, 'dr.config.json')], {
-    cwd: dir,
+  runCli([...args, '--config', join(tmp.dir, 'dr.config.json')], {
+    cwd: tmp.dir,
     env: { DR_ENDPOINT: endpoint, ...env },
     timeoutMs: 60_000,
   });
@@ -218,9 +207,18 @@ describe('dr failover / failback (CLI, emulator)', () => {
     await configureEmulator(endpoint, { switchoverSeconds: 4 });
     const child = spawn(
       process.execPath,
-      [CLI, 'failover', '--to', secondary, '--unplanned', '--yes', '--config', join(dir, 'dr.config.json')],
+      [
+        CLI,
+        'failover',
+        '--to',
+        secondary,
+        '--unplanned',
+        '--yes',
+        '--config',
+        join(tmp.dir, 'dr.config.json'),
+      ],
       {
-        cwd: dir,
+        cwd: tmp.dir,
         env: withEmulatorCredentials({
           ...process.env,
           DR_ENDPOINT: endpoint,

@@ -4,16 +4,14 @@
  * `npx tsc -p tsconfig.build.json` first).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { freePort, setOutage } from '../../src/sandbox/emulator.js';
 import type { StatusResult } from '../../src/core/status.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { runCli } from '../harness/cli.js';
 import { PlatformState } from '../core/status-helpers.js';
+import { useConfigDir } from '../harness/temp-dir.js';
 
 const { endpoint, config } = useDeployedPlatform();
 const input = { app: 'trading', dns: { domain: 'trading.example.com' } };
@@ -23,18 +21,13 @@ const fastDns = {
   dns: { ...input.dns, ttlSeconds: 1, healthCheck: { intervalSeconds: 10, failureThreshold: 1 } },
 };
 const platform = new PlatformState(endpoint, config);
-let cwd: string;
-
-before(async () => {
-  cwd = await mkdtemp(join(tmpdir(), 'dr-status-cli-'));
-  await writeFile(join(cwd, 'dr.config.json'), JSON.stringify(input));
-  await writeFile(join(cwd, 'bad.config.json'), JSON.stringify({ ...input, app: 'Not Valid' }));
-  await writeFile(join(cwd, 'fast-dns.config.json'), JSON.stringify(fastDns));
+const tmp = useConfigDir('dr-status-cli-', input, {
+  'bad.config.json': JSON.stringify({ ...input, app: 'Not Valid' }),
+  'fast-dns.config.json': JSON.stringify(fastDns),
 });
-after(() => rm(cwd, { recursive: true, force: true }));
 
 const dr = (args: string[], env: Record<string, string> = {}) =>
-  runCli(args, { cwd, env: { DR_ENDPOINT: endpoint, ...env }, timeoutMs: 30_000 });
+  runCli(args, { cwd: tmp.dir, env: { DR_ENDPOINT: endpoint, ...env }, timeoutMs: 30_000 });
 
 describe('dr status (CLI)', () => {
   it('--json prints the status object only, exit 0', async () => {

@@ -1,26 +1,18 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../harness/cli.js';
+import { useConfigDir } from '../harness/temp-dir.js';
 
 // The CLI contract, through the built CLI as a process: stdout carries only the JSON
 // under --json, errors are one line per problem on stderr, exit codes are documented.
 describe('dr synth (CLI process)', () => {
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'dr-cli-synth-'));
-    writeFileSync(
-      join(dir, 'dr.config.json'),
-      JSON.stringify({ app: 'trading', dns: { domain: 'trading.example.com' } }),
-    );
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const tmp = useConfigDir('dr-cli-synth-', { app: 'trading', dns: { domain: 'trading.example.com' } });
 
   it('writes one cdk.tf.json per stack and prints only JSON under --json', async () => {
     // Given a valid config / When synthesizing with --json
-    const result = await runCli(['synth', '--json', '--out', 'out'], { cwd: dir });
+    const result = await runCli(['synth', '--json', '--out', 'out'], { cwd: tmp.dir });
     // Then exit 0, stdout parses as the result, the files exist
     assert.equal(result.code, 0, result.stderr);
     const parsed = JSON.parse(result.stdout) as {
@@ -34,7 +26,7 @@ describe('dr synth (CLI process)', () => {
       'trading-prod-zone',
     ]);
     for (const stack of parsed.stacks) {
-      const json = JSON.parse(readFileSync(join(dir, stack.file), 'utf8')) as object;
+      const json = JSON.parse(readFileSync(join(tmp.dir, stack.file), 'utf8')) as object;
       assert.ok('terraform' in json, `${stack.file} is Terraform JSON`);
     }
     assert.equal(parsed.deployOrder.flat().length, 4);
@@ -43,7 +35,7 @@ describe('dr synth (CLI process)', () => {
   it('refuses a bad config with one line per problem, exit 2, nothing written', async () => {
     // Given a config with two problems
     writeFileSync(
-      join(dir, 'bad.json'),
+      join(tmp.dir, 'bad.json'),
       JSON.stringify({
         app: 'trading',
         dns: { domain: 'trading.example.com' },
@@ -52,7 +44,7 @@ describe('dr synth (CLI process)', () => {
       }),
     );
     // When synthesizing
-    const result = await runCli(['synth', '--config', 'bad.json', '--out', 'never'], { cwd: dir });
+    const result = await runCli(['synth', '--config', 'bad.json', '--out', 'never'], { cwd: tmp.dir });
     // Then exit 2, one line each naming the path, no stack trace, no output directory
     assert.equal(result.code, 2);
     const lines = result.stderr.trim().split('\n');
@@ -61,11 +53,11 @@ describe('dr synth (CLI process)', () => {
     assert.ok(lines.some((l) => l.includes('environment: must be lowercase')));
     assert.doesNotMatch(result.stderr, /\bat .*\.js:\d+/);
     assert.equal(result.stdout, '');
-    assert.equal(existsSync(join(dir, 'never')), false);
+    assert.equal(existsSync(join(tmp.dir, 'never')), false);
   });
 
   it('reports the config error as JSON under --json', async () => {
-    const result = await runCli(['synth', '--json', '--config', 'missing.json'], { cwd: dir });
+    const result = await runCli(['synth', '--json', '--config', 'missing.json'], { cwd: tmp.dir });
     assert.equal(result.code, 2);
     const parsed = JSON.parse(result.stdout) as {
       error: { code: string; exitCode: number; problems: string[] };
@@ -76,7 +68,7 @@ describe('dr synth (CLI process)', () => {
   });
 
   it('answers an unknown flag with one line and exit 2', async () => {
-    const result = await runCli(['synth', '--bogus'], { cwd: dir });
+    const result = await runCli(['synth', '--bogus'], { cwd: tmp.dir });
     assert.equal(result.code, 2);
     assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
     assert.match(result.stderr, /Nonexistent flag: --bogus \(see `dr synth --help`\)/);
@@ -85,11 +77,11 @@ describe('dr synth (CLI process)', () => {
   it('warns on stderr when the configured design cannot meet the RTO, and still synthesizes', async () => {
     // Given a 60 s TTL with the default 10 s × 3 health checks (95 s against 60 s)
     writeFileSync(
-      join(dir, 'slow.json'),
+      join(tmp.dir, 'slow.json'),
       JSON.stringify({ app: 'trading', dns: { domain: 'trading.example.com', ttlSeconds: 60 } }),
     );
     // When synthesizing
-    const result = await runCli(['synth', '--config', 'slow.json', '--out', 'slow-out'], { cwd: dir });
+    const result = await runCli(['synth', '--config', 'slow.json', '--out', 'slow-out'], { cwd: tmp.dir });
     // Then it succeeds, and says why the objective is out of reach
     assert.equal(result.code, 0, result.stderr);
     assert.match(
@@ -99,7 +91,7 @@ describe('dr synth (CLI process)', () => {
   });
 
   it('documents the exit codes in dr --help', async () => {
-    const result = await runCli(['--help'], { cwd: dir });
+    const result = await runCli(['--help'], { cwd: tmp.dir });
     assert.equal(result.code, 0);
     for (const line of [
       '0  ok',

@@ -3,34 +3,18 @@
  * contract and the JSON a runbook parses (built CLI: `npx tsc -p tsconfig.build.json`).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { configSchema } from '../../src/config/schema.js';
+import { describe, it } from 'node:test';
 import { setOutage } from '../../src/sandbox/emulator.js';
 import type { VerifySyncResult } from '../../src/core/verify-sync.js';
-import { Naming } from '../../src/contract/naming.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
+import { input, naming } from './canary-config.js';
 import { runCli } from '../harness/cli.js';
 import { removeGrant } from '../core/checks/permission-helpers.js';
 import { emulatorClients } from '../emulator/credentials.js';
+import { useConfigDir } from '../harness/temp-dir.js';
 
 const { endpoint } = useDeployedPlatform();
-const input = {
-  app: 'trading',
-  dns: { domain: 'trading.example.com' },
-  objectives: { canaryTimeoutSeconds: 2 },
-};
-const config = configSchema.parse(input);
-const naming = new Naming(config);
-let cwd: string;
-
-before(async () => {
-  cwd = await mkdtemp(join(tmpdir(), 'dr-verify-cli-'));
-  await writeFile(join(cwd, 'dr.config.json'), JSON.stringify(input));
-});
-after(() => rm(cwd, { recursive: true, force: true }));
+const tmp = useConfigDir('dr-verify-cli-', input);
 
 /** Seeds; with `lagMs`, also the lag datapoint a healthy secondary publishes. */
 async function given(lagMs?: number) {
@@ -53,7 +37,8 @@ async function given(lagMs?: number) {
   }
 }
 
-const dr = (args: string[]) => runCli(args, { cwd, env: { DR_ENDPOINT: endpoint }, timeoutMs: 60_000 });
+const dr = (args: string[]) =>
+  runCli(args, { cwd: tmp.dir, env: { DR_ENDPOINT: endpoint }, timeoutMs: 60_000 });
 
 describe('dr verify-sync (CLI)', () => {
   it('in sync: exit 0, --json carries every result', async () => {

@@ -45,6 +45,11 @@ const deadLease = {
   to: E2,
   mode: 'planned',
 };
+/** SSM copies apart: us-east-1 still says itself at epoch 1, us-east-2 says itself at epoch 2. */
+const ssmApart: UnsafeInputs['control'] = [
+  { region: E1, activeRegion: E1, epoch: 1 },
+  { region: E2, activeRegion: E2, epoch: 2 },
+];
 const flight = { region: E2, operation: 'failover' as const, execution: 'failover-f-1-promote' };
 
 describe('evaluateUnsafe', () => {
@@ -57,10 +62,7 @@ describe('evaluateUnsafe', () => {
     const findings = evaluateUnsafe({
       ...safe,
       activeRegion: E2,
-      control: [
-        { region: E1, activeRegion: E1, epoch: 1 },
-        { region: E2, activeRegion: E2, epoch: 2 },
-      ],
+      control: ssmApart,
       mappings: [
         { region: E1, mappings: [{ uuid: 'u1', state: 'Disabled' }] },
         { region: E2, mappings: [{ uuid: 'u2', state: 'Disabled' }] },
@@ -83,10 +85,7 @@ describe('evaluateUnsafe', () => {
     const [finding] = evaluateUnsafe({
       ...safe,
       activeRegion: E2,
-      control: [
-        { region: E1, activeRegion: E1, epoch: 1 },
-        { region: E2, activeRegion: E2, epoch: 2 },
-      ],
+      control: ssmApart,
       mappings: [
         { region: E1, mappings: [{ uuid: 'u1', state: 'Disabled' }] },
         { region: E2, mappings: [{ uuid: 'u2', state: 'Enabled' }] },

@@ -4,7 +4,7 @@
  * functions): the local emulator cannot demote a cluster or make a call hang.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import pg from 'pg';
 import { advanceFence } from '../../src/contract/database.js';
 import type { WriterRole } from '../../src/lambdas/health/decide.js';
@@ -14,10 +14,9 @@ import { DbPool, urlDbSettings } from '../../src/lambdas/shared/db.js';
 import { memoryLogger } from '../../src/lambdas/shared/log.js';
 import type { SsmFence } from '../../src/lambdas/shared/params.js';
 import { migratedDatabase } from '../fixtures/postgres-db.js';
+import { useFencedDatabase } from './helpers.js';
 
-let url: string;
-let pool: DbPool;
-let admin: pg.Client;
+const db = useFencedDatabase('dr_health');
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const never = () => new Promise<never>(() => {});
@@ -43,7 +42,7 @@ async function health(world: World) {
     ssmFence: lift(world.ssm ?? { activeRegion: 'us-east-1', epoch: 1 }),
     writer: lift(world.writer ?? { member: true, isWriter: true }),
     queue: world.queue ?? (async () => ({ visibleMessages: 0 })),
-    db: world.db ?? pool,
+    db: world.db ?? db.pool,
   };
   const started = performance.now();
   const response = await createHealthHandler(deps)({
@@ -61,21 +60,9 @@ async function health(world: World) {
 
 const failedChecks = (body: { failed: Array<{ check: string }> }) => body.failed.map((f) => f.check).sort();
 
-before(async () => {
-  url = await migratedDatabase('dr_health', { activeRegion: 'us-east-1', epoch: 1 });
-  pool = new DbPool(urlDbSettings(url));
-  admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-});
-
-after(async () => {
-  await pool.end();
-  await admin.end();
-});
-
 beforeEach(async () => {
   // Given the database fence naming us-east-1 at epoch 1
-  await admin.query(`UPDATE dr_fence SET active_region = 'us-east-1', epoch = 1`);
+  await db.admin.query(`UPDATE dr_fence SET active_region = 'us-east-1', epoch = 1`);
 });
 
 describe('health behind the PRIMARY record', () => {
@@ -115,7 +102,7 @@ describe('health behind the PRIMARY record', () => {
   test('the region returning after an unplanned failover answers 503 although its own SSM still says active', async () => {
     // Given us-east-1 back online: its SSM is stale ("us-east-1, epoch 1"), Aurora made
     // us-east-2 the writer, and the fence row replicated from us-east-2 names it at epoch 2
-    await advanceFence(admin, { activeRegion: 'us-east-2', epoch: 2 });
+    await advanceFence(db.admin, { activeRegion: 'us-east-2', epoch: 2 });
 
     // When Route 53 asks us-east-1
     const r = await health({
@@ -134,7 +121,7 @@ describe('health behind the PRIMARY record', () => {
 
   test('returning region whose RDS lookup still claims the writer: the database fence alone keeps it at 503', async () => {
     // Given the stale SSM and a (lagging) RDS answer both saying us-east-1, but the fence row at us-east-2
-    await advanceFence(admin, { activeRegion: 'us-east-2', epoch: 2 });
+    await advanceFence(db.admin, { activeRegion: 'us-east-2', epoch: 2 });
 
     // When Route 53 asks
     const r = await health({});
@@ -165,7 +152,7 @@ describe('health behind the PRIMARY record', () => {
 
   test('a database answering too slowly: 503 after about 1 s, naming the database', async () => {
     // Given another session holding the fence row locked (the write path must wait)
-    const blocker = new pg.Client({ connectionString: url });
+    const blocker = new pg.Client({ connectionString: db.url });
     await blocker.connect();
     await blocker.query('BEGIN');
     await blocker.query('SELECT * FROM dr_fence FOR UPDATE');
@@ -248,7 +235,7 @@ describe('health behind the SECONDARY record', () => {
 
   test('the secondary serving after a failover stays 200', async () => {
     // Given us-east-2 active and the writer after failover (fence row moved too)
-    await advanceFence(admin, { activeRegion: 'us-east-2', epoch: 2 });
+    await advanceFence(db.admin, { activeRegion: 'us-east-2', epoch: 2 });
 
     // When Route 53 asks us-east-2
     const r = await health({

@@ -3,7 +3,7 @@
  * SSM is a plain object here: the AWS emulator is not needed to decide what a fence says.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import pg from 'pg';
 import { advanceFence } from '../../src/contract/database.js';
 import { Naming } from '../../src/contract/naming.js';
@@ -20,6 +20,7 @@ import {
   type ProcessBatchDeps,
 } from '../../src/lambdas/trade-processor/process-batch.js';
 import { migratedDatabase } from '../fixtures/postgres-db.js';
+import { useFencedDatabase } from './helpers.js';
 
 const naming = new Naming({
   app: 'dr',
@@ -28,9 +29,7 @@ const naming = new Naming({
 });
 const ssm = staticParameterStore({});
 
-let url: string;
-let pool: DbPool;
-let admin: pg.Client;
+const db = useFencedDatabase('dr_trade_processor');
 
 function order(id: string, overrides: Record<string, unknown> = {}) {
   return {
@@ -55,14 +54,14 @@ function deps(
   return {
     region: 'us-east-1',
     ssmFence: () => readSsmFence(ssm, naming),
-    db: pool,
+    db: db.pool,
     log: memoryLogger(),
     ...overrides,
   } as ProcessBatchDeps & { log: ReturnType<typeof memoryLogger> };
 }
 
 async function rows(): Promise<Array<Record<string, unknown>>> {
-  const result = await admin.query(
+  const result = await db.admin.query(
     `SELECT client_order_id, account, symbol, side, quantity::text, limit_price::text,
             ordered_at, written_region, written_epoch::int, sqs_message_id
      FROM orders ORDER BY client_order_id`,
@@ -70,25 +69,13 @@ async function rows(): Promise<Array<Record<string, unknown>>> {
   return result.rows;
 }
 
-before(async () => {
-  url = await migratedDatabase('dr_trade_processor', { activeRegion: 'us-east-1', epoch: 1 });
-  pool = new DbPool(urlDbSettings(url));
-  admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-});
-
-after(async () => {
-  await pool.end();
-  await admin.end();
-});
-
 beforeEach(async () => {
   // Given us-east-1 active at epoch 1 in SSM and in the database, and no orders yet
   ssm.values[naming.ssmActiveRegion()] = 'us-east-1';
   ssm.values[naming.ssmEpoch()] = '1';
-  await admin.query('TRUNCATE orders');
-  await admin.query(`UPDATE dr_fence SET active_region = 'us-east-1', epoch = 1`);
-  await admin.query('DROP TRIGGER IF EXISTS kill_connection ON orders');
+  await db.admin.query('TRUNCATE orders');
+  await db.admin.query(`UPDATE dr_fence SET active_region = 'us-east-1', epoch = 1`);
+  await db.admin.query('DROP TRIGGER IF EXISTS kill_connection ON orders');
 });
 
 describe('trade processor: writing a batch', () => {
@@ -199,9 +186,9 @@ describe('trade processor: failures fail the whole batch', () => {
 
   test('the connection dying in the middle of the insert: rolled back, nothing half-written, the pool recovers', async () => {
     // Given a trigger that kills the database session once the third row has been inserted
-    await admin.query(`CREATE OR REPLACE FUNCTION kill_connection() RETURNS trigger LANGUAGE plpgsql AS $$
+    await db.admin.query(`CREATE OR REPLACE FUNCTION kill_connection() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NEW; END $$`);
-    await admin.query(`CREATE TRIGGER kill_connection AFTER INSERT ON orders FOR EACH ROW
+    await db.admin.query(`CREATE TRIGGER kill_connection AFTER INSERT ON orders FOR EACH ROW
       WHEN (NEW.client_order_id = 'O-3') EXECUTE FUNCTION kill_connection()`);
     const batch = ['O-1', 'O-2', 'O-3', 'O-4'].map((id, i) => record(`m${i}`, order(id)));
 
@@ -211,7 +198,7 @@ describe('trade processor: failures fail the whole batch', () => {
     // Then not one of the four rows exists
     assert.equal((await rows()).length, 0);
     // And once the database is fine again, the redelivered batch is written in full
-    await admin.query('DROP TRIGGER kill_connection ON orders');
+    await db.admin.query('DROP TRIGGER kill_connection ON orders');
     const retry = await processBatch(batch, deps());
     assert.equal(retry.inserted, 4);
   });
@@ -232,7 +219,7 @@ describe('trade processor: failures fail the whole batch', () => {
   test('returning region: its SSM is stale but the database fence names the other region, so nothing is written', async () => {
     // Given us-east-1's own SSM still says "us-east-1, epoch 1" (it was dark during the
     // unplanned failover) while the failover moved the database fence to us-east-2, epoch 2
-    assert.equal(await advanceFence(admin, { activeRegion: 'us-east-2', epoch: 2 }), true);
+    assert.equal(await advanceFence(db.admin, { activeRegion: 'us-east-2', epoch: 2 }), true);
 
     // When us-east-1 processes a batch
     const attempt = processBatch([record('m1', order('O-1')), record('m2', order('O-2'))], deps());
@@ -244,7 +231,7 @@ describe('trade processor: failures fail the whole batch', () => {
 
   test('the database fence holding a higher epoch than SSM here refuses the write', async () => {
     // Given the fence row still names us-east-1 but at an epoch SSM here has not seen
-    await advanceFence(admin, { activeRegion: 'us-east-1', epoch: 3 });
+    await advanceFence(db.admin, { activeRegion: 'us-east-1', epoch: 3 });
 
     // When a batch is processed
     const attempt = processBatch([record('m1', order('O-1'))], deps());
@@ -274,7 +261,9 @@ describe('trade processor: failures fail the whole batch', () => {
 
     // When a planned failover moves the fence to us-east-2 meanwhile
     let moved = false;
-    const fenceMove = advanceFence(admin, { activeRegion: 'us-east-2', epoch: 2 }).then(() => (moved = true));
+    const fenceMove = advanceFence(db.admin, { activeRegion: 'us-east-2', epoch: 2 }).then(
+      () => (moved = true),
+    );
     await new Promise((r) => setTimeout(r, 200));
 
     // Then the fence change waits for the in-flight batch, which commits in full

@@ -6,7 +6,7 @@
  * own handler (a real PostgreSQL is started here for its database probe).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../../src/core/drill/aws/signed-intake.js';
 import { startApiGateway, type RunningApiGateway } from '../../src/sandbox/api-gateway.js';
@@ -14,26 +14,11 @@ import { syntheticOrder } from '../../src/core/drill/orders.js';
 import { setOutage } from '../../src/sandbox/emulator.js';
 import { ORDER_API_THROTTLE } from '../../src/infra/platform-definitions.js';
 import { useDeployedPlatform } from './deployed.js';
-import { config, emulatorClients, naming, primary, secondary } from '../core/failover/helpers.js';
-import {
-  BLACKOUT,
-  ordersDatabase,
-  restApiId,
-  throttleStage,
-  visibleMessages,
-  type OrdersDatabase,
-} from './helpers.js';
+import { config, naming, primary, secondary } from '../core/failover/helpers.js';
+import { BLACKOUT, restApiId, throttleStage, useOrdersDatabase, visibleMessages } from './helpers.js';
 
 const { endpoint } = useDeployedPlatform();
-const clients = emulatorClients(endpoint, 3000);
-let orders: OrdersDatabase;
-before(async () => {
-  orders = await ordersDatabase();
-});
-after(async () => {
-  await orders?.stop();
-  clients.destroy();
-});
+const { clients, orders } = useOrdersDatabase(endpoint);
 
 /** A SigV4-signed (execute-api) POST, as the AWS drill sends it. */
 async function signedPost(

@@ -5,33 +5,17 @@
  * emulator and a real PostgreSQL (started here: the health Lambda's database probe).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { HealthCheckers } from '../../src/sandbox/health-checkers.js';
 import { sandboxHealthProbe } from '../../src/sandbox/watchdog.js';
 import { setOutage } from '../../src/sandbox/emulator.js';
 import { ORDER_API_THROTTLE } from '../../src/infra/platform-definitions.js';
 import { useDeployedPlatform } from './deployed.js';
-import { config, emulatorClients, primary, secondary } from '../core/failover/helpers.js';
-import {
-  BLACKOUT,
-  healthCheckFailing,
-  ordersDatabase,
-  sleep,
-  throttleStage,
-  until,
-  type OrdersDatabase,
-} from './helpers.js';
+import { config, primary, secondary } from '../core/failover/helpers.js';
+import { BLACKOUT, healthCheckFailing, sleep, throttleStage, until, useOrdersDatabase } from './helpers.js';
 
 const { endpoint } = useDeployedPlatform();
-const clients = emulatorClients(endpoint, 3000);
-let orders: OrdersDatabase;
-before(async () => {
-  orders = await ordersDatabase();
-});
-after(async () => {
-  await orders?.stop();
-  clients.destroy();
-});
+const { clients, orders } = useOrdersDatabase(endpoint);
 
 describe('health checkers: a stage throttled to 0', () => {
   it('fails the primary after the threshold (health check forced to Failure), and heals when the throttle is back', async () => {

@@ -1,15 +1,18 @@
 /**
  * Shared by the sandbox-runtime tests (the in-process stand-ins against the emulator):
- * the orders database, the AWS drill's stage throttle, and small waits and reads.
+ * the orders database (and the emulator's clients with it), the drill's in-process
+ * platform, the AWS drill's stage throttle, and small waits and reads.
  */
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import pg from 'pg';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { findRestApiId, stageThrottlePatch } from '../../src/core/order-api.js';
 import { seedFence } from '../../src/contract/database.js';
 import { applyMigrations, loadMigrations } from '../../src/core/db-migrations.js';
 import { startPostgres } from '../../src/sandbox/postgres.js';
-import { config, naming, primary } from '../core/failover/helpers.js';
+import { SandboxPlatform } from '../../src/sandbox/drill/platform.js';
+import { config, emulatorClients, naming, primary } from '../core/failover/helpers.js';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -56,6 +59,51 @@ export async function ordersDatabase(): Promise<OrdersDatabase> {
       await database.stop();
     },
   };
+}
+
+/**
+ * For a file (or a describe) on the deployed sandbox at `endpoint`: the emulator's clients
+ * (3 s timeouts; destroyed `after`) and a throw-away orders database, started `before` and
+ * stopped `after`. `orders.url` and `orders.db` are read once the tests run.
+ */
+export function useOrdersDatabase(endpoint: string): {
+  readonly clients: AwsClients;
+  readonly orders: Pick<OrdersDatabase, 'url' | 'db'>;
+} {
+  const clients = emulatorClients(endpoint, 3000);
+  let started: OrdersDatabase | undefined;
+  before(async () => {
+    started = await ordersDatabase();
+  });
+  after(async () => {
+    await started?.stop();
+    clients.destroy();
+  });
+  const running = (): OrdersDatabase => {
+    assert.ok(started, 'the orders database starts before the tests');
+    return started;
+  };
+  return {
+    clients,
+    orders: {
+      get url() {
+        return running().url;
+      },
+      get db() {
+        return running().db;
+      },
+    },
+  };
+}
+
+/** The drill's in-process platform (Lambda, Route 53's checkers) over the orders database at `dbUrl`. */
+export function startSandboxPlatform(
+  clients: AwsClients,
+  endpoint: string,
+  dbUrl: string,
+  healthIntervalMs = 200,
+): Promise<SandboxPlatform> {
+  return SandboxPlatform.start({ clients, config, endpoint, dbUrl, healthIntervalMs });
 }
 
 export async function restApiId(clients: AwsClients, region: string): Promise<string> {

@@ -5,23 +5,14 @@
  * emulator and a real PostgreSQL (started here), through the drill's SandboxPlatform.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { processedRows } from '../../src/core/drill/orders.js';
-import { SandboxPlatform } from '../../src/sandbox/drill/platform.js';
 import { useDeployedPlatform } from './deployed.js';
-import { config, emulatorClients, naming, primary } from '../core/failover/helpers.js';
-import { ordersDatabase, sleep, until, visibleMessages, type OrdersDatabase } from './helpers.js';
+import { naming, primary } from '../core/failover/helpers.js';
+import { sleep, startSandboxPlatform, until, useOrdersDatabase, visibleMessages } from './helpers.js';
 
 const { endpoint } = useDeployedPlatform();
-const clients = emulatorClients(endpoint, 3000);
-let orders: OrdersDatabase;
-before(async () => {
-  orders = await ordersDatabase();
-});
-after(async () => {
-  await orders?.stop();
-  clients.destroy();
-});
+const { clients, orders } = useOrdersDatabase(endpoint);
 
 /** A body the trade processor accepts (src/lambdas/trade-processor/order.ts). */
 const order = (id: string) =>
@@ -38,13 +29,7 @@ const order = (id: string) =>
 describe('order pump: reserved concurrency', () => {
   it('invokes nothing while the trade processor reserves 0, and processes the queued orders once it is deleted', async () => {
     // Given the sandbox platform running, and the primary's trade processor at reserved concurrency 0
-    const platform = await SandboxPlatform.start({
-      clients,
-      config,
-      endpoint,
-      dbUrl: orders.url,
-      healthIntervalMs: 1000,
-    });
+    const platform = await startSandboxPlatform(clients, endpoint, orders.url, 1000);
     try {
       const pump = platform.pumps.find((p) => p.snapshot().region === primary);
       assert.ok(pump);

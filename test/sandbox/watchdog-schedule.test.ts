@@ -5,7 +5,7 @@
  * auto-failover is on, and nothing when it is off.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { followExecution } from '../../src/core/failover/execution.js';
 import { silentReporter } from '../../src/core/reporter.js';
 import { restoreRegion, setOutage } from '../../src/sandbox/emulator.js';
@@ -13,27 +13,19 @@ import { WatchdogSchedule, startWatchdogSchedule } from '../../src/sandbox/watch
 import { useDeployedPlatform } from './deployed.js';
 import {
   config,
-  emulatorClients,
   naming,
   platformState,
   primary,
   secondary,
+  setAutoFailover,
 } from '../core/failover/helpers.js';
+import { useEmulatorClients } from '../emulator/use-clients.js';
 import { BLACKOUT, sleep, throttleStage, until } from './helpers.js';
 
 const { endpoint } = useDeployedPlatform();
-const clients = emulatorClients(endpoint, 3000);
-after(() => clients.destroy());
+const clients = useEmulatorClients(endpoint, 3000);
 
 const waitFor = (what: string, ok: () => boolean) => until(what, ok, (done) => done, 20_000);
-
-const setAutoFailover = (value: string) =>
-  clients.ssm(secondary).putParameter({
-    Name: naming.ssmShared('auto-failover'),
-    Value: value,
-    Type: 'SecureString',
-    Overwrite: true,
-  });
 
 async function failoverExecutions(): Promise<number> {
   const machines = (await clients.sfn(secondary).listStateMachines({})).stateMachines ?? [];
@@ -45,7 +37,7 @@ async function failoverExecutions(): Promise<number> {
 describe('watchdog schedule (emulator)', () => {
   it('auto-failover on: with the primary throttled to 0 it starts the unplanned failover in the secondary, once', async () => {
     // Given auto-failover on and the primary's stage throttled to 0
-    await setAutoFailover('on');
+    await setAutoFailover(clients, 'on');
     await throttleStage(clients, primary, BLACKOUT);
 
     // When the schedule runs in the secondary
@@ -84,7 +76,7 @@ describe('watchdog schedule (emulator)', () => {
 
   it('auto-failover off: the runs see the failures and start nothing; runs never overlap', async () => {
     // Given auto-failover off and the primary's stage throttled to 0
-    await setAutoFailover('off');
+    await setAutoFailover(clients, 'off');
     await throttleStage(clients, primary, BLACKOUT);
 
     // When the schedule ticks faster than one run takes (3 probes 100 ms apart)
@@ -118,7 +110,7 @@ describe('watchdog schedule (emulator)', () => {
 
   it('records a failed run and goes on', async () => {
     // Given the secondary (where it runs) in outage
-    await setAutoFailover('off');
+    await setAutoFailover(clients, 'off');
     await setOutage(endpoint, secondary, 'refuse');
     const schedule = startWatchdogSchedule({ clients, config, everyMs: 50, probeIntervalMs: 0 });
     try {

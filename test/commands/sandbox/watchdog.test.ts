@@ -3,33 +3,28 @@
  * the emulator (DR_ENDPOINT), no terminal.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setOutage } from '../../../src/sandbox/emulator.js';
 import { runCli } from '../../harness/cli.js';
 import { useDeployedPlatform } from '../../sandbox/deployed.js';
-import { emulatorClients, naming, platformState, primary, secondary } from '../../core/failover/helpers.js';
+import {
+  configInput,
+  platformState,
+  primary,
+  secondary,
+  setAutoFailover,
+} from '../../core/failover/helpers.js';
+import { useEmulatorClients } from '../../emulator/use-clients.js';
+import { useConfigDir } from '../../harness/temp-dir.js';
 
 const { endpoint } = useDeployedPlatform();
-const clients = emulatorClients(endpoint);
-let dir = '';
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'dr-watchdog-'));
-  await writeFile(
-    join(dir, 'dr.config.json'),
-    JSON.stringify({ app: 'trading', environment: 'prod', dns: { domain: 'trading.example.com' } }),
-  );
-});
-after(async () => {
-  clients.destroy();
-  await rm(dir, { recursive: true, force: true });
-});
+const clients = useEmulatorClients(endpoint);
+const tmp = useConfigDir('dr-watchdog-', configInput);
 
 const dr = (args: string[]) =>
-  runCli(['sandbox', 'watchdog', ...args, '--config', join(dir, 'dr.config.json')], {
-    cwd: dir,
+  runCli(['sandbox', 'watchdog', ...args, '--config', join(tmp.dir, 'dr.config.json')], {
+    cwd: tmp.dir,
     env: { DR_ENDPOINT: endpoint },
     timeoutMs: 60_000,
   });
@@ -37,12 +32,7 @@ const dr = (args: string[]) =>
 describe('dr sandbox watchdog (CLI, emulator)', () => {
   it('with us-east-1 out and auto-failover on, --once fails over to us-east-2: exit 0, JSON only', async () => {
     // Given auto-failover on and us-east-1 taken down by the outage switch
-    await clients.ssm(secondary).putParameter({
-      Name: naming.ssmShared('auto-failover'),
-      Value: 'on',
-      Type: 'SecureString',
-      Overwrite: true,
-    });
+    await setAutoFailover(clients, 'on');
     await setOutage(endpoint, primary, 'refuse');
 
     // When the watchdog runs one period

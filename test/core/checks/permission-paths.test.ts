@@ -11,7 +11,7 @@
  *   when it starts a failover and when it asks for approval are listed for its role.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { CallTrace, traceClients } from '../../../src/core/call-trace.js';
 import {
   requiredCalls,
@@ -33,17 +33,17 @@ import { sandboxHealthProbe } from '../../../src/sandbox/watchdog.js';
 import { useDeployedPlatform } from '../../sandbox/deployed.js';
 import {
   config,
-  emulatorClients,
   naming,
   platformState,
   primary,
   secondary,
+  setAutoFailover,
   unplannedFailover,
 } from '../failover/helpers.js';
+import { useEmulatorClients } from '../../emulator/use-clients.js';
 
 const { endpoint } = useDeployedPlatform();
-const clients = emulatorClients(endpoint);
-after(() => clients.destroy());
+const clients = useEmulatorClients(endpoint);
 
 const REGIONS = [primary, secondary];
 /** Placeholder ids: the list's actions and roles do not depend on them. */
@@ -238,12 +238,7 @@ describe('permission paths: the list is the calls the code makes', () => {
     assert.equal((await watch()).decision.action, 'request-approval');
     await restoreRegion(endpoint, primary);
     // And, with auto-failover on and the primary's health check failing, starts the failover
-    await clients.ssm(secondary).putParameter({
-      Name: naming.ssmShared('auto-failover'),
-      Value: 'on',
-      Type: 'SecureString',
-      Overwrite: true,
-    });
+    await setAutoFailover(clients, 'on');
     await setHealthCheckStatus(endpoint, checkId, 'Failure');
     const fired = await watch();
     assert.equal(fired.decision.action, 'failover', fired.decision.reason);

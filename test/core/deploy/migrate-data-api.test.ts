@@ -7,7 +7,7 @@
  * transaction), the fence seed and the application roles' passwords from their secrets.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import pg from 'pg';
 import { configSchema } from '../../../src/config/schema.js';
 import { applyDbCredentials } from '../../../src/core/db-credentials.js';
@@ -16,15 +16,14 @@ import { Naming } from '../../../src/contract/naming.js';
 import { mapDataApi } from '../../../src/sandbox/emulator.js';
 import { useEmulator } from '../../emulator/client.js';
 import { freshDatabase } from '../../fixtures/postgres-db.js';
-import { emulatorClients } from '../../emulator/credentials.js';
+import { useEmulatorClients } from '../../emulator/use-clients.js';
 
 const endpoint = useEmulator();
 const config = configSchema.parse({ app: 'trading', dns: { domain: 'trading.example.com' } });
 const naming = new Naming(config);
 const primary = 'us-east-1';
 const secondary = 'us-east-2';
-const clients = emulatorClients(endpoint, 10_000);
-after(() => clients.destroy());
+const clients = useEmulatorClients(endpoint, 10_000);
 
 /** The platform as the stacks leave it: a global database, its secrets and SSM parameters. */
 async function givenDeployedDatabase(dbName: string) {

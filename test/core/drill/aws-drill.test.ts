@@ -20,11 +20,11 @@ import { awaitWatchdogExecution } from '../../../src/core/drill/aws/automatic-tr
 import { ORDER_API_THROTTLE } from '../../../src/infra/platform-definitions.js';
 import { useDeployedPlatform } from '../../sandbox/deployed.js';
 import { restApiId } from '../../sandbox/helpers.js';
-import { config, emulatorClients, naming, primary, secondary } from '../failover/helpers.js';
+import { config, naming, primary, secondary } from '../failover/helpers.js';
+import { useEmulatorClients } from '../../emulator/use-clients.js';
 
 const { endpoint } = useDeployedPlatform();
-const clients = emulatorClients(endpoint, 5000);
-after(() => clients.destroy());
+const clients = useEmulatorClients(endpoint, 5000);
 
 async function stageThrottle(region: string) {
   const stage = await clients

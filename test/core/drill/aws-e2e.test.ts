@@ -15,44 +15,24 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { AwsTarget } from '../../../src/core/drill/aws-target.js';
 import { runDrill } from '../../../src/core/drill/drill.js';
 import type { DrillReport } from '../../../src/core/drill/model.js';
-import { SandboxPlatform } from '../../../src/sandbox/drill/platform.js';
 import { writerRegion } from '../../../src/core/drill/scenario.js';
 import { startApiGateway, type RunningApiGateway } from '../../../src/sandbox/api-gateway.js';
 import { startWatchdogSchedule } from '../../../src/sandbox/watchdog-schedule.js';
 import { ORDER_API_THROTTLE } from '../../../src/infra/platform-definitions.js';
+import { useTempDir } from '../../harness/temp-dir.js';
 import { useDeployedPlatform } from '../../sandbox/deployed.js';
-import { ordersDatabase, type OrdersDatabase } from '../../sandbox/helpers.js';
-import { restApiId } from '../../sandbox/helpers.js';
-import {
-  config,
-  emulatorClients,
-  naming,
-  primary,
-  secondary,
-  mapDrillDatabase,
-} from '../failover/helpers.js';
+import { restApiId, startSandboxPlatform, useOrdersDatabase } from '../../sandbox/helpers.js';
+import { config, naming, primary, secondary, mapDrillDatabase } from '../failover/helpers.js';
 
 describe('drill on AWS, end to end against the emulator (both scenarios)', () => {
   const { endpoint } = useDeployedPlatform();
-  const clients = emulatorClients(endpoint, 3000);
-  let orders: OrdersDatabase;
-  let dir: string;
-  before(async () => {
-    orders = await ordersDatabase();
-    dir = await mkdtemp(join(tmpdir(), 'dr-drill-aws-'));
-  });
-  after(async () => {
-    await orders?.stop();
-    await rm(dir, { recursive: true, force: true });
-    clients.destroy();
-  });
+  const { clients, orders } = useOrdersDatabase(endpoint);
+  const tmp = useTempDir('dr-drill-aws-');
 
   it('blacks out the primary, the watchdog fails over, orders flow through the secondary, all is undone', async () => {
     // Given the deployed platform, its orders database, the Data API on it
@@ -63,18 +43,12 @@ describe('drill on AWS, end to end against the emulator (both scenarios)', () =>
         .getFunctionConcurrency({ FunctionName: naming.lambda(primary, 'trade-processor') })
     ).ReservedConcurrentExecutions;
     // And what AWS runs: Lambda, Route 53's checkers, API Gateway, the watchdog's schedule
-    const platform = await SandboxPlatform.start({
-      clients,
-      config,
-      endpoint,
-      dbUrl: orders.url,
-      healthIntervalMs: 200,
-    });
+    const platform = await startSandboxPlatform(clients, endpoint, orders.url);
     let gateway: RunningApiGateway | undefined;
     const schedule = startWatchdogSchedule({ clients, config, everyMs: 300, probeIntervalMs: 200 });
     let target: AwsTarget | undefined;
     let report: DrillReport;
-    const undoFile = join(dir, '.dr', 'drill-outage.json');
+    const undoFile = join(tmp.dir, '.dr', 'drill-outage.json');
     try {
       gateway = await startApiGateway({ clients, config, dbUrl: orders.url });
       target = await AwsTarget.start({

@@ -8,27 +8,19 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { runDrill } from '../../../src/core/drill/drill.js';
 import { objectives, ordersSummary } from '../../../src/core/drill/measure.js';
 import type { DrillReport, RtoComponent } from '../../../src/core/drill/model.js';
 import type { WriteLoss } from '../../../src/core/failover/write-loss.js';
-import { SandboxPlatform } from '../../../src/sandbox/drill/platform.js';
 import { SandboxTarget } from '../../../src/sandbox/drill/sandbox-target.js';
 import { writerRegion } from '../../../src/core/drill/scenario.js';
 import { readLease } from '../../../src/core/failover/lease.js';
 import { LEASE_ID } from '../../../src/core/failover/plan.js';
 import { writeReport } from '../../../src/core/report/write.js';
 import { useDeployedPlatform } from '../../sandbox/deployed.js';
-import { ordersDatabase, type OrdersDatabase } from '../../sandbox/helpers.js';
-import {
-  config,
-  emulatorClients,
-  naming,
-  primary,
-  secondary,
-  mapDrillDatabase,
-} from '../failover/helpers.js';
+import { startSandboxPlatform, useOrdersDatabase } from '../../sandbox/helpers.js';
+import { config, naming, primary, secondary, mapDrillDatabase } from '../failover/helpers.js';
 
 describe('drill measurements (pure)', () => {
   const attempt = (id: string, region: string, accepted: boolean) => ({
@@ -165,27 +157,13 @@ describe('drill measurements (pure)', () => {
 
 describe('drill against the emulator (both scenarios)', () => {
   const { endpoint } = useDeployedPlatform();
-  const clients = emulatorClients(endpoint, 3000);
-  let orders: OrdersDatabase;
-  before(async () => {
-    orders = await ordersDatabase();
-  });
-  after(async () => {
-    await orders?.stop();
-    clients.destroy();
-  });
+  const { clients, orders } = useOrdersDatabase(endpoint);
 
   it('fails over and back in both scenarios, and the report says what the platform says', async () => {
     // Given the deployed sandbox (lag metric on, as `dr sandbox up` leaves it) and the orders database
     // And the emulator's RDS Data API running its SQL there, for both clusters (the fence step)
     await mapDrillDatabase(clients, endpoint, orders.url);
-    const platform = await SandboxPlatform.start({
-      clients,
-      config,
-      endpoint,
-      dbUrl: orders.url,
-      healthIntervalMs: 200,
-    });
+    const platform = await startSandboxPlatform(clients, endpoint, orders.url);
     let report: DrillReport;
     try {
       // When the drill runs both scenarios

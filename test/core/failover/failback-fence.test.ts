@@ -5,20 +5,19 @@
  * verify-sync gate (the emulator publishes the replication lag when configured to).
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { configureEmulator, restoreRegion } from '../../../src/sandbox/emulator.js';
 import { findStaleRegion } from '../../../src/core/failover/fence-returned.js';
 import { operate } from '../../../src/core/failover/operate.js';
-import { planOperation } from '../../../src/core/failover/plan.js';
 import { executePlan } from '../../../src/core/failover/run.js';
 import { requireInSync, verifySync } from '../../../src/core/verify-sync.js';
 import type { Reporter } from '../../../src/core/reporter.js';
 import { useDeployedPlatform } from '../../sandbox/deployed.js';
-import { config, emulatorClients, platformState, primary, secondary, unplannedFailover } from './helpers.js';
+import { config, planFailover, platformState, primary, secondary, unplannedFailover } from './helpers.js';
+import { useEmulatorClients } from '../../emulator/use-clients.js';
 
 const { endpoint } = useDeployedPlatform();
-const clients = emulatorClients(endpoint);
-after(() => clients.destroy());
+const clients = useEmulatorClients(endpoint);
 
 /** Records each step's name and how it ended. */
 function recordingReporter() {
@@ -115,14 +114,7 @@ describe('failback fences the region back from an unplanned failover (emulator)'
 
   it('finds nothing stale after a planned failover (nothing to fence)', async () => {
     // Given a planned failover to us-east-2 (both regions fenced by the operation itself)
-    const plan = await planOperation({
-      clients,
-      config,
-      operation: 'failover',
-      to: secondary,
-      mode: 'planned',
-      startedBy: 'alice',
-    });
+    const plan = await planFailover(clients, 'planned', 'alice');
     assert.equal((await executePlan({ clients, config, plan, pollMs: 100 })).outcome, 'succeeded');
 
     // Then no region is stale

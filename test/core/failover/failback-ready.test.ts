@@ -6,7 +6,7 @@
  * fail on demand (failover-failback-fence.test.ts runs the real gate).
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { RDSClient, RemoveFromGlobalClusterCommand } from '@aws-sdk/client-rds';
 import { restoreRegion } from '../../../src/sandbox/emulator.js';
 import { CheckFailedError } from '../../../src/contract/errors.js';
@@ -18,19 +18,11 @@ import {
 import { operate } from '../../../src/core/failover/operate.js';
 import { testClient } from '../../emulator/client.js';
 import { useDeployedPlatform } from '../../sandbox/deployed.js';
-import {
-  config,
-  emulatorClients,
-  naming,
-  platformState,
-  primary,
-  secondary,
-  unplannedFailover,
-} from './helpers.js';
+import { config, naming, platformState, primary, secondary, unplannedFailover } from './helpers.js';
+import { useEmulatorClients } from '../../emulator/use-clients.js';
 
 const { endpoint } = useDeployedPlatform();
-const clients = emulatorClients(endpoint);
-after(() => clients.destroy());
+const clients = useEmulatorClients(endpoint);
 
 /** A verify-sync stand-in (faked, to count calls) that fails `failures` times. */
 function gateThatPassesAfter(failures: number) {

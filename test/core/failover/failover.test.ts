@@ -3,16 +3,16 @@
  * DR extension provides Aurora switchover/failover and the outage switch).
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setOutage, type OutageMode } from '../../../src/sandbox/emulator.js';
 import { planOperation } from '../../../src/core/failover/plan.js';
 import { executePlan } from '../../../src/core/failover/run.js';
 import { useDeployedPlatform } from '../../sandbox/deployed.js';
-import { config, emulatorClients, platformState, primary, secondary } from './helpers.js';
+import { config, planFailover, platformState, primary, secondary } from './helpers.js';
+import { useEmulatorClients } from '../../emulator/use-clients.js';
 
 const { endpoint } = useDeployedPlatform();
-const clients = emulatorClients(endpoint);
-after(() => clients.destroy());
+const clients = useEmulatorClients(endpoint);
 
 describe('failover and failback (emulator)', () => {
   it('planned failover to us-east-2, then failback to us-east-1: writer, active-region, epoch and mappings after each', async () => {
@@ -22,14 +22,7 @@ describe('failover and failback (emulator)', () => {
     assert.deepEqual(before.regions[secondary], { activeRegion: primary, epoch: '1', mappingEnabled: false });
 
     // When a planned failover to us-east-2 runs
-    const plan = await planOperation({
-      clients,
-      config,
-      operation: 'failover',
-      to: secondary,
-      mode: 'planned',
-      startedBy: 'alice',
-    });
+    const plan = await planFailover(clients, 'planned', 'alice');
     const result = await executePlan({ clients, config, plan });
 
     // Then us-east-2 writes, both regions say so at epoch 2, only us-east-2 consumes orders, the lease is free
@@ -86,14 +79,7 @@ describe('failover and failback (emulator)', () => {
       await setOutage(endpoint, primary, mode);
 
       // When an unplanned failover to us-east-2 runs
-      const plan = await planOperation({
-        clients,
-        config,
-        operation: 'failover',
-        to: secondary,
-        mode: 'unplanned',
-        startedBy: 'bob',
-      });
+      const plan = await planFailover(clients, 'unplanned', 'bob');
       const result = await executePlan({ clients, config, plan });
 
       // Then it succeeded with one execution, in us-east-2, and us-east-2 holds writer, fence and mapping

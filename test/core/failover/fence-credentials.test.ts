@@ -7,17 +7,16 @@
  * statement with the trade processor's secret is refused by PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ADVANCE_FENCE_DATA_API_SQL } from '../../../src/contract/database.js';
-import { planOperation } from '../../../src/core/failover/plan.js';
 import { readFence } from '../../../src/contract/database.js';
 import { useDeployedPlatform } from '../../sandbox/deployed.js';
-import { ordersDatabase, type OrdersDatabase } from '../../sandbox/helpers.js';
+import { useOrdersDatabase } from '../../sandbox/helpers.js';
 import {
   config,
-  emulatorClients,
   mapDrillDatabase,
   naming,
+  planFailover,
   primary,
   secondary,
   unplannedFailover,
@@ -25,15 +24,7 @@ import {
 
 describe('the fence step runs with the fence writer secret (deployed sandbox)', () => {
   const { endpoint } = useDeployedPlatform();
-  const clients = emulatorClients(endpoint, 3000);
-  let orders: OrdersDatabase;
-  before(async () => {
-    orders = await ordersDatabase();
-  });
-  after(async () => {
-    await orders?.stop();
-    clients.destroy();
-  });
+  const { clients, orders } = useOrdersDatabase(endpoint);
 
   const secretArn = async (region: string, name: string): Promise<string> => {
     const out = await clients.ssm(region).getParameter({ Name: name, WithDecryption: true });
@@ -60,14 +51,7 @@ describe('the fence step runs with the fence writer secret (deployed sandbox)', 
     assert.notEqual(fenceSecret, appSecret);
 
     // When a failover to the secondary is planned
-    const plan = await planOperation({
-      clients,
-      config,
-      operation: 'failover',
-      to: secondary,
-      mode: 'planned',
-      startedBy: 'test',
-    });
+    const plan = await planFailover(clients, 'planned', 'test');
 
     // Then every phase hands the fence step the fence writer's secret of the target region
     for (const phase of plan.phases) assert.equal(phase.input.db.secretArn, fenceSecret);

@@ -16,27 +16,41 @@ import { mapDataApiToDatabase } from '../../../src/sandbox/drill/sandbox-drill.j
 import assert from 'node:assert/strict';
 import { emulatorClients } from '../../emulator/credentials.js';
 
-export const config: DrConfig = parseConfig({
+/** The platform's config as a user writes it (`dr.config.json`), and parsed. */
+export const configInput = {
   app: 'trading',
   environment: 'prod',
   dns: { domain: 'trading.example.com' },
-});
+};
+export const config: DrConfig = parseConfig(configInput);
 export const naming = new Naming(config);
 export const [primary, secondary] = [config.regions.primary, config.regions.secondary] as const;
 
 export { emulatorClients };
 
+/** Switches the watchdog's auto-failover (the shared SSM parameter, as the secondary reads it). */
+export async function setAutoFailover(clients: AwsClients, value: 'on' | 'off'): Promise<void> {
+  await clients.ssm(secondary).putParameter({
+    Name: naming.ssmShared('auto-failover'),
+    Value: value,
+    Type: 'SecureString',
+    Overwrite: true,
+  });
+}
+
+/** The plan of a failover to the secondary, `mode`, started by `startedBy`. */
+export function planFailover(
+  clients: AwsClients,
+  mode: 'planned' | 'unplanned',
+  startedBy: string,
+): ReturnType<typeof planOperation> {
+  return planOperation({ clients, config, operation: 'failover', to: secondary, mode, startedBy });
+}
+
 /** Fails over to the secondary unplanned while the primary refuses everything; the operation's result. */
 export async function unplannedFailover(clients: AwsClients, endpoint: string): Promise<OperationResult> {
   await setOutage(endpoint, primary, 'refuse');
-  const plan = await planOperation({
-    clients,
-    config,
-    operation: 'failover',
-    to: secondary,
-    mode: 'unplanned',
-    startedBy: 'watchdog@us-east-2',
-  });
+  const plan = await planFailover(clients, 'unplanned', 'watchdog@us-east-2');
   const result = await executePlan({ clients, config, plan, pollMs: 100 });
   assert.equal(result.outcome, 'succeeded', JSON.stringify(result.failure));
   return result;

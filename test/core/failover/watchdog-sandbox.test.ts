@@ -5,25 +5,17 @@
  * health-check status or the outage switch.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setHealthCheckStatus, setOutage } from '../../../src/sandbox/emulator.js';
 import { sandboxHealthProbe, sandboxWatchdog } from '../../../src/sandbox/watchdog.js';
 import { UsageError } from '../../../src/contract/errors.js';
 import { createClients } from '../../../src/aws/clients.js';
 import { useDeployedPlatform } from '../../sandbox/deployed.js';
-import { config, emulatorClients, naming, platformState, primary, secondary } from './helpers.js';
+import { config, naming, platformState, primary, secondary, setAutoFailover } from './helpers.js';
+import { useEmulatorClients } from '../../emulator/use-clients.js';
 
 const { endpoint } = useDeployedPlatform();
-const clients = emulatorClients(endpoint);
-after(() => clients.destroy());
-
-const setAutoFailover = (value: string) =>
-  clients.ssm(secondary).putParameter({
-    Name: naming.ssmShared('auto-failover'),
-    Value: value,
-    Type: 'SecureString',
-    Overwrite: true,
-  });
+const clients = useEmulatorClients(endpoint);
 
 async function primaryHealthCheckId(): Promise<string> {
   const fqdn = naming.regionalApiDomain(config.dns.domain, config.dns.apiSubdomain, primary);
@@ -49,7 +41,7 @@ describe('sandbox watchdog (emulator)', () => {
 
   it('auto-failover on: a forced-Failure primary makes it start and finish the unplanned failover in us-east-2', async () => {
     // Given auto-failover on and a healthy primary
-    await setAutoFailover('on');
+    await setAutoFailover(clients, 'on');
     const calm = await sandboxWatchdog({ clients, config, periods: 2, intervalMs: 0 });
     assert.equal(calm.decision.action, 'none');
     assert.equal(calm.periods, 2);

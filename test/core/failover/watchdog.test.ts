@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { createServer, type Server } from 'node:http';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   ReceiveMessageCommand,
   SQSClient,
@@ -37,11 +37,11 @@ import { watchdogConfigJson, watchdogTiming } from '../../../src/contract/watchd
 import { silentReporter } from '../../../src/core/reporter.js';
 import { testClient } from '../../emulator/client.js';
 import { useDeployedPlatform } from '../../sandbox/deployed.js';
-import { config, emulatorClients, naming, platformState, primary, secondary } from './helpers.js';
+import { config, naming, platformState, primary, secondary, setAutoFailover } from './helpers.js';
+import { useEmulatorClients } from '../../emulator/use-clients.js';
 
 const { endpoint } = useDeployedPlatform();
-const clients = emulatorClients(endpoint);
-after(() => clients.destroy());
+const clients = useEmulatorClients(endpoint);
 
 const bad = (detail = '503'): HealthSample => ({ ok: false, detail });
 const good: HealthSample = { ok: true, detail: '200' };
@@ -231,37 +231,27 @@ async function primaryHealth(status: () => number): Promise<{ url: string; serve
   return { url: `http://127.0.0.1:${port}/health`, server };
 }
 
-const setAutoFailover = (value: string) =>
-  clients.ssm(secondary).putParameter({
-    Name: naming.ssmShared('auto-failover'),
-    Value: value,
-    Type: 'SecureString',
-    Overwrite: true,
+/** One run of the watchdog in `region` over the emulator: 3 probes of `healthUrl`, no waits, 3 failures fail. */
+const watchFrom = (region: string, healthUrl: string) =>
+  runWatchdog({
+    effects: {
+      ...watchdogEffects({ clients, config, region, probe: () => probeHealth(healthUrl, 1000) }),
+      sleep: async () => {},
+    },
+    region,
+    watched: primary,
+    probes: 3,
+    probeIntervalMs: 0,
+    requiredFailures: 3,
   });
 
 describe('runWatchdog (emulator; the primary /health is a local HTTP stand-in)', () => {
   it('fires the unplanned failover from us-east-2 when the primary health goes bad, with us-east-1 down', async () => {
     // Given the deployed platform with auto-failover on, a healthy primary, and the watchdog in us-east-2
-    await setAutoFailover('on');
+    await setAutoFailover(clients, 'on');
     let status = 200;
     const health = await primaryHealth(() => status);
-    const run = () =>
-      runWatchdog({
-        effects: {
-          ...watchdogEffects({
-            clients,
-            config,
-            region: secondary,
-            probe: () => probeHealth(health.url, 1000),
-          }),
-          sleep: async () => {},
-        },
-        region: secondary,
-        watched: primary,
-        probes: 3,
-        probeIntervalMs: 0,
-        requiredFailures: 3,
-      });
+    const run = () => watchFrom(secondary, health.url);
     try {
       const calm = await run();
       assert.equal(calm.decision.action, 'none');
@@ -346,22 +336,7 @@ describe('runWatchdog (emulator; the primary /health is a local HTTP stand-in)',
     const health = await primaryHealth(() => 503);
     try {
       // When the watchdog runs
-      const out = await runWatchdog({
-        effects: {
-          ...watchdogEffects({
-            clients,
-            config,
-            region: secondary,
-            probe: () => probeHealth(health.url, 1000),
-          }),
-          sleep: async () => {},
-        },
-        region: secondary,
-        watched: primary,
-        probes: 3,
-        probeIntervalMs: 0,
-        requiredFailures: 3,
-      });
+      const out = await watchFrom(secondary, health.url);
       // Then it requested approval, the request reached the topic, and nothing moved
       assert.equal(out.decision.action, 'request-approval');
       assert.equal(out.executionArn, undefined);

@@ -359,7 +359,7 @@ describe('two regions, two PostgreSQL servers, streaming replication through a d
   it('stopLeftoverRegionDatabases stops what a caller killed with SIGKILL left running', async () => {
     // Given a process that started a pair in its own process groups, reported its servers, and was killed
     const script = `
-      const { startRegionDatabases } = await import('../src/sandbox/replication/region-databases.js');
+      const { startRegionDatabases } = await import('./src/sandbox/replication/region-databases.js');
       await startRegionDatabases({ primary: '${PRIMARY}', secondary: '${SECONDARY}', database: 'orders',
         ownProcessGroup: true, onProcesses: (p) => console.log(JSON.stringify(p)) });
       console.log('started');
