@@ -3,20 +3,21 @@
  * the whole run, its address in DR_TEST_ENDPOINT.
  *
  * Rule: a test file needs it when it lives under test/emulator/, or when it imports the
- * client helper `…/emulator/client.js` (test/emulator/client.ts). The import is the
- * declaration: no list to maintain when someone adds a test that needs AWS.
+ * client helper test/emulator/client.ts, directly or through a test helper. The import
+ * is the declaration: no list to maintain when someone adds a test that needs AWS.
  */
 import { relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../../src/sandbox/emulator.js';
 import { TEST_CREDENTIALS } from './credentials.js';
 import type { ServiceDefinition } from '../harness/services.js';
-import { sourceMatches } from '../harness/source.js';
+import { importsFile } from '../harness/source.js';
 
-const IMPORTS_CLIENT = /from\s+['"][^'"]*\/emulator\/client\.js['"]/;
+const CLIENT = fileURLToPath(new URL('./client.ts', import.meta.url));
 
 export function needsEmulator(file: string): boolean {
   const path = relative(process.cwd(), resolve(file)).split(sep).join('/');
-  return path.startsWith('test/emulator/') || sourceMatches(file, IMPORTS_CLIENT);
+  return path.startsWith('test/emulator/') || importsFile(file, CLIENT);
 }
 
 export const emulatorService: ServiceDefinition = {

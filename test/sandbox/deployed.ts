@@ -34,8 +34,9 @@ import { mkdtemp, readFile, readdir, rm, writeFile, copyFile, chmod } from 'node
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ServiceDefinition } from '../harness/services.js';
-import { sourceMatches } from '../harness/source.js';
+import { importsFile } from '../harness/source.js';
 import { REPO_ROOT, runCli } from '../harness/cli.js';
 import { DEPLOYED_SNAPSHOT } from '../../src/sandbox/deploy.js';
 import type { UpResult } from '../../src/sandbox/sandbox.js';
@@ -188,11 +189,11 @@ export function useSandboxRuntime(
   };
 }
 
-const IMPORTS_ME = /from\s+['"](?:\.\/|[^'"]*\/sandbox\/)deployed\.js['"]/;
+const ME = fileURLToPath(import.meta.url);
 
 export const deployedSandboxService: ServiceDefinition = {
   name: 'deployed-sandbox',
-  needs: (file) => sourceMatches(file, IMPORTS_ME),
+  needs: (file) => importsFile(file, ME),
   start: async (): Promise<{ env: Record<string, string>; stop(): Promise<void> }> => {
     const kept = process.env[DIR_ENV];
     if (kept) return useKeptSandbox(kept);
