@@ -190,28 +190,36 @@ describe('the live sandbox (dr sandbox up)', () => {
     // the secondary
     let writerMovedAt: number | undefined;
     let dnsMovedAt: number | undefined;
+    /** Whether the writer's signals, read after DNS moved in the same round, had moved. */
+    let writerMovedByThen: boolean | undefined;
     let watching = true;
+    const writerMoved = async (): Promise<boolean> => {
+      const [writes, active, global] = await Promise.all([
+        primaryTakesWrites(),
+        clients.ssm(primary).getParameter({ Name: naming.ssmActiveRegion() }),
+        clients.rds(primary).describeGlobalClusters({ GlobalClusterIdentifier: naming.globalCluster() }),
+      ]);
+      const writer = global.GlobalClusters?.[0]?.GlobalClusterMembers?.find((m) => m.IsWriter)?.DBClusterArn;
+      return !writes || active.Parameter?.Value === secondary || writer?.includes(`:${secondary}:`) === true;
+    };
     const watch = (async () => {
       while (watching && dnsMovedAt === undefined) {
         // The writer's signals first, then DNS: read together, a slow DNS answer could be
         // newer than the writer's signals read beside it (a loaded machine made it so).
-        const [writes, active, global] = await Promise.all([
-          primaryTakesWrites(),
-          clients.ssm(primary).getParameter({ Name: naming.ssmActiveRegion() }),
-          clients.rds(primary).describeGlobalClusters({ GlobalClusterIdentifier: naming.globalCluster() }),
-        ]);
+        const moved = await writerMoved();
         const at = Date.now();
+        if (writerMovedAt === undefined && moved) writerMovedAt = at;
         const answer = await dnsAnswer(zoneId);
-        const writer = global.GlobalClusters?.[0]?.GlobalClusterMembers?.find(
-          (m) => m.IsWriter,
-        )?.DBClusterArn;
-        if (
-          writerMovedAt === undefined &&
-          (!writes || active.Parameter?.Value === secondary || writer?.includes(`:${secondary}:`))
-        ) {
-          writerMovedAt = at;
+        if (answer === secondary) {
+          dnsMovedAt = Date.now();
+          if (writerMovedAt === undefined) {
+            // Both moved between this round's two reads (a loaded machine is that slow): the
+            // writer moved after `at`, so `dnsMovedAt - at` bounds the interval from above.
+            // That the writer did move first is read again, now.
+            writerMovedByThen = await writerMoved();
+            writerMovedAt = at;
+          }
         }
-        if (answer === secondary) dnsMovedAt = Date.now();
         await new Promise((r) => setTimeout(r, 25));
       }
     })();
@@ -234,6 +242,11 @@ describe('the live sandbox (dr sandbox up)', () => {
     watching = false;
     await watch;
     assert.ok(writerMovedAt !== undefined && dnsMovedAt !== undefined);
+    assert.notEqual(
+      writerMovedByThen,
+      false,
+      'Route 53 answered the secondary while the primary still held the writer role',
+    );
     const moved = dnsMovedAt - writerMovedAt;
     assert.ok(moved >= 0, `DNS moved ${-moved} ms before the writer did`);
     assert.ok(
