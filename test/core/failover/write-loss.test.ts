@@ -12,7 +12,7 @@ import pg from 'pg';
 import { applyDbCredentials } from '../../../src/core/db-credentials.js';
 import { operate } from '../../../src/core/failover/operate.js';
 import { promoteStartedAt, readWriteLoss } from '../../../src/core/failover/write-loss.js';
-import { mapDataApi, restoreRegion, setOutage } from '../../../src/sandbox/emulator.js';
+import { configureEmulator, mapDataApi, restoreRegion, setOutage } from '../../../src/sandbox/emulator.js';
 import { startPostgres, type RunningPostgres } from '../../../src/sandbox/postgres.js';
 import { migratedDatabase } from '../../fixtures/postgres-db.js';
 import { useDeployedPlatform } from '../../sandbox/deployed.js';
@@ -113,8 +113,11 @@ describe('readWriteLoss: what the old primary holds that the new writer lacks (e
     return cut;
   }
 
-  /** The replication lag us-east-2's cluster reported: `before` the cut, and a higher one after it. */
-  async function lagAround(cut: Date, before: number, after: number): Promise<void> {
+  /**
+   * The replication lag us-east-2's cluster reported: `before` at `quietSince` (no datapoint
+   * of the emulator's own publisher is newer), and a higher one 10 s after the cut.
+   */
+  async function lagAround(cut: Date, quietSince: number, before: number, after: number): Promise<void> {
     const datapoint = (value: number, at: number) => ({
       MetricName: 'AuroraGlobalDBReplicationLag',
       Value: value,
@@ -122,16 +125,22 @@ describe('readWriteLoss: what the old primary holds that the new writer lacks (e
       Timestamp: new Date(at),
       Dimensions: [{ Name: 'DBClusterIdentifier', Value: naming.dbCluster(secondary) }],
     });
+    assert.ok(quietSince <= cut.getTime(), 'the publisher went quiet before the cut');
     await clients.cloudwatch(secondary).putMetricData({
       Namespace: 'AWS/RDS',
-      MetricData: [datapoint(before, cut.getTime() - 20_000), datapoint(after, cut.getTime() + 10_000)],
+      MetricData: [datapoint(before, quietSince), datapoint(after, cut.getTime() + 10_000)],
     });
   }
 
   it('lists exactly the orders the new writer lacks, the last replicated point and the lag at the cut', async () => {
-    // Given the unplanned failover, us-east-2's lag 430 ms before the cut (9 s after it), and us-east-1 answering again
+    // Given the emulator's own lag publisher off (the deployed sandbox publishes 20 ms, and
+    // once on the restore before this test: that datapoint may share the cut's second), the
+    // unplanned failover, us-east-2's lag 430 ms after the publisher's last datapoint and
+    // before the cut (9 s after it), and us-east-1 answering again
+    await configureEmulator(endpoint, { replicationLagMs: null });
+    const quietSince = Date.now();
     const cut = await failOver();
-    await lagAround(cut, 430, 9000);
+    await lagAround(cut, quietSince, 430, 9000);
     await restoreRegion(endpoint, primary);
 
     // When the loss is read

@@ -31,10 +31,19 @@ def _region_of(cluster_arn: str) -> str:
 
 
 def publish_once() -> int:
-    """One round of datapoints; returns how many were published."""
+    """One round of datapoints; returns how many were published.
+
+    The round holds the state lock throughout, so once /dr-emulator/config has answered
+    nothing from the earlier setting lands after it (a test that turns publishing off
+    owns the metric from then on), and a snapshot never sees half a round.
+    """
     with state.STATE.lock:
-        lag_ms = state.STATE.config.replication_lag_ms
-        down = set(state.STATE.outages)
+        return _publish_locked()
+
+
+def _publish_locked() -> int:
+    lag_ms = state.STATE.config.replication_lag_ms
+    down = set(state.STATE.outages)
     if lag_ms is None:
         return 0
     published = 0
