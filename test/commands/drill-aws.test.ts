@@ -16,6 +16,7 @@ import { startSandboxPlatform, useOrdersDatabase } from '../sandbox/helpers.js';
 import { REPO_ROOT, runCli } from '../harness/cli.js';
 import { useTempDir } from '../harness/temp-dir.js';
 import { config, secondary, mapDrillDatabase } from '../core/failover/helpers.js';
+import { drillFailure } from './drill-failure.js';
 
 describe('dr drill on AWS (CLI, emulator)', () => {
   const { endpoint } = useDeployedPlatform();
@@ -43,7 +44,7 @@ describe('dr drill on AWS (CLI, emulator)', () => {
     }
 
     // Then it passed, on the AWS target, with orders posted through the API and counted
-    assert.equal(result.code, 0, `${result.stderr.slice(-1500)}${result.stdout.slice(-1500)}`);
+    assert.equal(result.code, 0, drillFailure(result));
     const out = JSON.parse(result.stdout) as {
       kind: string;
       startedSandbox: boolean;

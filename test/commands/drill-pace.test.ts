@@ -15,6 +15,7 @@ import { runCli } from '../harness/cli.js';
 import { deployedSandbox } from '../sandbox/deployed.js';
 import { parseConfig } from '../../src/config/load.js';
 import { rtoBudget } from '../../src/core/rto-budget.js';
+import { drillFailure } from './drill-failure.js';
 
 describe('dr drill --sandbox --pace aws (CLI)', () => {
   let cwd: string;
@@ -52,7 +53,7 @@ describe('dr drill --sandbox --pace aws (CLI)', () => {
     );
 
     // Then it passes, and says it ran at AWS pace
-    assert.equal(result.code, 0, `${result.stderr.slice(-2000)}${result.stdout.slice(-1500)}`);
+    assert.equal(result.code, 0, drillFailure(result));
     const out = JSON.parse(result.stdout) as {
       report: {
         verdict: string;

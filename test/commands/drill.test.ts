@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT, runCli } from '../harness/cli.js';
 import { processesUsing } from '../harness/processes.js';
 import { deployedSandbox } from '../sandbox/deployed.js';
+import { drillFailure } from './drill-failure.js';
 
 /** Processes with a file (or their working directory) under `dir`: what a drill left running. */
 describe('dr drill (CLI)', () => {
@@ -106,7 +107,7 @@ describe('dr drill (CLI)', () => {
       timeoutMs: 170_000,
     });
     // Then --json is the result and nothing else, every objective passed
-    assert.equal(result.code, 0, `${result.stderr.slice(-1500)}${result.stdout.slice(-1500)}`);
+    assert.equal(result.code, 0, drillFailure(result));
     const out = JSON.parse(result.stdout) as {
       kind: string;
       startedSandbox: boolean;
