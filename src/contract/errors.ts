@@ -19,6 +19,16 @@ export type Outcome =
   | 'credentials'
   | 'interrupted';
 
+/**
+ * How a read that ends a command without an error concludes (`dr status`, `dr verify-sync`):
+ * the result (always shown), its outcome and, when not ok, the one line saying why.
+ */
+export interface Conclusion<T> {
+  readonly result: T;
+  readonly outcome: Outcome;
+  readonly notice?: string;
+}
+
 /** The outcomes an error can stand for (an error is never "ok"). */
 export type ErrorOutcome = Exclude<Outcome, 'ok'>;
 

@@ -18,7 +18,7 @@
  *
  * Each section reads and shapes its part in src/core/status/; this file composes them.
  */
-import type { Outcome } from '../contract/errors.js';
+import type { Conclusion } from '../contract/errors.js';
 import { CallTrace, traceClients } from './call-trace.js';
 import { UnreachableRegions } from './checks/outcome.js';
 import { silentReporter, type StepReporter } from './reporter.js';
@@ -205,19 +205,12 @@ export async function collectStatus(options: StatusOptions): Promise<StatusResul
   return result;
 }
 
-/** How one `dr status` read ends the command: the result, its outcome and the stderr line. */
-export interface StatusConclusion {
-  readonly result: StatusResult;
-  readonly outcome: Outcome;
-  /** The line under the screen: the region that did not answer, else the unsafe states. */
-  readonly notice?: string;
-}
-
 /**
- * An unreachable region wins (what it holds is unknown: 'region-unreachable'); then any
- * unsafe state ('check-failed'); else 'ok'.
+ * How one `dr status` read ends the command. An unreachable region wins (what it holds is
+ * unknown: 'region-unreachable'); then any unsafe state ('check-failed'); else 'ok'. The
+ * notice is the line under the screen: the region that did not answer, else the unsafe states.
  */
-export function concludeStatus(result: StatusResult): StatusConclusion {
+export function concludeStatus(result: StatusResult): Conclusion<StatusResult> {
   const [first] = result.unreachable;
   if (first)
     return { result, outcome: 'region-unreachable', notice: `${first.message}; showing what answered` };

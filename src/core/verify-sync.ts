@@ -10,7 +10,7 @@ import type { AwsClients } from '../aws/clients.js';
 import type { DrConfig } from '../config/schema.js';
 import { Naming } from '../contract/naming.js';
 import { runSyncChecks, type CheckResult, type SyncLimits } from './checks/index.js';
-import { CheckFailedError, RegionUnreachableError, type Outcome } from '../contract/errors.js';
+import { CheckFailedError, RegionUnreachableError, type Conclusion } from '../contract/errors.js';
 import type { Reporter } from './reporter.js';
 
 export interface VerifySyncOptions {
@@ -89,19 +89,12 @@ export function requireInSync(result: VerifySyncResult): VerifySyncResult {
   return result;
 }
 
-/** How `dr verify-sync` ends: the result (every check is shown), its outcome and the line saying why. */
-export interface VerifySyncConclusion {
-  readonly result: VerifySyncResult;
-  readonly outcome: Outcome;
-  readonly notice?: string;
-}
-
 /**
- * Not in sync is a result, not an exception: every check is still shown, and the command
- * ends 'check-failed' with `SyncCheckFailedError`'s line (a check that could not be
- * evaluated counts too); else 'ok'.
+ * How `dr verify-sync` ends. Not in sync is a result, not an exception: every check is
+ * still shown, and the command ends 'check-failed' with `SyncCheckFailedError`'s line (a
+ * check that could not be evaluated counts too); else 'ok'.
  */
-export function concludeVerifySync(result: VerifySyncResult): VerifySyncConclusion {
+export function concludeVerifySync(result: VerifySyncResult): Conclusion<VerifySyncResult> {
   if (result.ok) return { result, outcome: 'ok' };
   return { result, outcome: 'check-failed', notice: new SyncCheckFailedError(result).message };
 }
