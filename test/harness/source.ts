@@ -1,15 +1,6 @@
-/** Whether a test file declares a need by what its source says (e.g. imports a service's helper). */
+/** Whether a test file declares a need by what it imports (e.g. a service's helper). */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
-
-/** True when the file's source matches `pattern`; false when it cannot be read. */
-export function sourceMatches(file: string, pattern: RegExp): boolean {
-  try {
-    return pattern.test(readFileSync(file, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 const RELATIVE_FROM = /\bfrom\s*['"](\.{1,2}\/[^'"]+)['"]/g;
 
