@@ -8,10 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { Naming } from '../../src/contract/naming.js';
 import { LEASE_ID } from '../../src/core/failover/plan.js';
@@ -19,30 +18,20 @@ import { configureEmulator, restoreRegion, setOutage } from '../../src/sandbox/e
 import { CLI, runCli, withEmulatorCredentials } from '../harness/cli.js';
 import { useDeployedPlatform } from '../sandbox/deployed.js';
 import { rootCredentialsFor } from '../emulator/credentials.js';
-import { emulatorClients, naming, platformState, primary, secondary } from '../core/failover/helpers.js';
+import { configInput, naming, platformState, primary, secondary } from '../core/failover/helpers.js';
+import { useEmulatorClients } from '../emulator/use-clients.js';
+import { useConfigDir } from '../harness/temp-dir.js';
 
 const { endpoint } = useDeployedPlatform();
-const clients = emulatorClients(endpoint);
-let dir = '';
-let config = '';
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'dr-failover-kill-'));
-  config = join(dir, 'dr.config.json');
-  await writeFile(
-    config,
-    JSON.stringify({ app: 'trading', environment: 'prod', dns: { domain: 'trading.example.com' } }),
-  );
-});
-after(async () => {
-  clients.destroy();
-  await rm(dir, { recursive: true, force: true });
-});
+const clients = useEmulatorClients(endpoint);
+const tmp = useConfigDir('dr-failover-kill-', configInput);
+const configFile = () => join(tmp.dir, 'dr.config.json');
 
 const FAILOVER = ['failover', '--to', secondary, '--planned', '--yes'];
 
 const dr = (args: string[], operator = 'carol') =>
-  runCli([...args, '--config', config], {
-    cwd: dir,
+  runCli([...args, '--config', configFile()], {
+    cwd: tmp.dir,
     env: { DR_ENDPOINT: endpoint, DR_OPERATOR: operator },
     timeoutMs: 90_000,
   });
@@ -55,8 +44,8 @@ interface Started {
 }
 
 function start(args: string[], operator = 'carol'): Started {
-  const child = spawn(process.execPath, [CLI, ...args, '--config', config], {
-    cwd: dir,
+  const child = spawn(process.execPath, [CLI, ...args, '--config', configFile()], {
+    cwd: tmp.dir,
     env: withEmulatorCredentials({
       ...process.env,
       DR_ENDPOINT: endpoint,

@@ -12,7 +12,8 @@ import { seedFence } from '../../src/contract/database.js';
 import { applyMigrations, loadMigrations } from '../../src/core/db-migrations.js';
 import { startPostgres } from '../../src/sandbox/postgres.js';
 import { SandboxPlatform } from '../../src/sandbox/drill/platform.js';
-import { config, emulatorClients, naming, primary } from '../core/failover/helpers.js';
+import { config, naming, primary } from '../core/failover/helpers.js';
+import { useEmulatorClients } from '../emulator/use-clients.js';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -70,14 +71,13 @@ export function useOrdersDatabase(endpoint: string): {
   readonly clients: AwsClients;
   readonly orders: Pick<OrdersDatabase, 'url' | 'db'>;
 } {
-  const clients = emulatorClients(endpoint, 3000);
+  const clients = useEmulatorClients(endpoint, 3000);
   let started: OrdersDatabase | undefined;
   before(async () => {
     started = await ordersDatabase();
   });
   after(async () => {
     await started?.stop();
-    clients.destroy();
   });
   const running = (): OrdersDatabase => {
     assert.ok(started, 'the orders database starts before the tests');

@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { APIGatewayClient, UpdateAccountCommand } from '@aws-sdk/client-api-gateway';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseConfig } from '../../../src/config/load.js';
 import { apiGatewayAccountConflicts } from '../../../src/core/deploy/api-gateway-account.js';
 import { Naming } from '../../../src/contract/naming.js';
 import { testClient, useEmulator } from '../../emulator/client.js';
 import { baseConfig } from '../../infra/synth-helpers.js';
-import { emulatorClients } from '../../emulator/credentials.js';
+import { useEmulatorClients } from '../../emulator/use-clients.js';
 
 const config = parseConfig(baseConfig);
 const naming = new Naming(config);
@@ -21,14 +21,13 @@ const ours = (region: string) => `arn:aws:iam::123456789012:role/${naming.role('
 
 describe('API Gateway account-wide CloudWatch role (deploy preflight, emulator)', () => {
   const endpoint = useEmulator();
-  const clients = emulatorClients(endpoint, 5000);
+  const clients = useEmulatorClients(endpoint, 5000);
   const setRole = (region: string, arn: string) =>
     testClient(APIGatewayClient, region).send(
       new UpdateAccountCommand({
         patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: arn }],
       }),
     );
-  after(() => clients.destroy());
 
   it('no role set, or dr’s own role: no conflict', async () => {
     assert.deepEqual(await apiGatewayAccountConflicts({ clients, naming, config }), []);

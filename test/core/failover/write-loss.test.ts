@@ -16,10 +16,11 @@ import { configureEmulator, mapDataApi, restoreRegion, setOutage } from '../../.
 import { startPostgres, type RunningPostgres } from '../../../src/sandbox/postgres.js';
 import { migratedDatabase } from '../../fixtures/postgres-db.js';
 import { useDeployedPlatform } from '../../sandbox/deployed.js';
-import { config, emulatorClients, naming, primary, secondary, unplannedFailover } from './helpers.js';
+import { config, naming, primary, secondary, unplannedFailover } from './helpers.js';
+import { useEmulatorClients } from '../../emulator/use-clients.js';
 
 const { endpoint } = useDeployedPlatform();
-const clients = emulatorClients(endpoint, 3000);
+const clients = useEmulatorClients(endpoint, 3000);
 
 interface Order {
   readonly id: string;
@@ -60,7 +61,6 @@ describe('readWriteLoss: what the old primary holds that the new writer lacks (e
   after(async () => {
     await Promise.all([oldDb?.end(), newDb?.end()]);
     await server?.stop();
-    clients.destroy();
   });
 
   /** Orders written by us-east-1: replicated (both databases) up to `replicated`, then lost. */
