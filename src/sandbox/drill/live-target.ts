@@ -180,9 +180,12 @@ export class LiveSandboxTarget extends EmulatorOutage implements DrillTarget {
     since: number,
     signal?: AbortSignal,
   ): Promise<AutomaticFailover> {
+    // A run counts when it ended after the outage began: one that started just before it
+    // probes during it and may be the one that starts the failover (the later runs then
+    // find the secondary active and have nothing to watch).
     const runsSince = async () => {
       const status = await readRuntime(this.record).catch(() => this.last);
-      return status.watchdogRuns.filter((r) => r.region === region && r.at >= since);
+      return status.watchdogRuns.filter((r) => r.region === region && r.at + r.ms >= since);
     };
     const { value: after } = await poll(runsSince, (runs) => runs.some((r) => r.executionArn), {
       intervalMs: this.tuning.probeIntervalMs,
